@@ -1,0 +1,117 @@
+//! `gaps check`: loads a snapshot, derives findings, prints them as text or JSON, and sets the
+//! exit code from `--fail-on`.
+
+use std::path::Path;
+
+use anyhow::Context;
+use gaps_core::finding::{Finding, Severity};
+use gaps_core::snapshot::Snapshot;
+
+use crate::cli::{CheckArgs, EXIT_FINDINGS, EXIT_OK, FailOn, Format};
+
+/// Reads and parses a snapshot file; errors name the file (and line/column when malformed).
+pub fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
+    let text = if path.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin())
+            .context("reading the snapshot from standard input")?
+    } else {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        String::from_utf8(bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "{} is not UTF-8 text (invalid byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            )
+        })?
+    };
+    Snapshot::from_json(&text).with_context(|| format!("loading snapshot {}", path.display()))
+}
+
+/// Runs `gaps check`.
+pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
+    let snapshot = load_snapshot(&args.snapshot)?;
+    let findings = gaps_core::rules::analyse(&snapshot);
+    let text = match args.format {
+        Format::Json => render_json(&findings),
+        Format::Text => render_text(&snapshot, &findings),
+    };
+    crate::output::write_output(Path::new("-"), &text)?;
+    Ok(exit_code(&findings, args.fail_on))
+}
+
+/// 1 when any finding reaches `fail_on`, else 0.
+pub fn exit_code(findings: &[Finding], fail_on: FailOn) -> u8 {
+    let threshold = match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Never => None,
+    };
+    match threshold {
+        Some(t) if findings.iter().any(|f| f.severity >= t) => EXIT_FINDINGS,
+        _ => EXIT_OK,
+    }
+}
+
+/// `{"findings": [...]}` followed by a newline.
+pub fn render_json(findings: &[Finding]) -> String {
+    let mut s = serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))
+        .expect("findings serialise");
+    s.push('\n');
+    s
+}
+
+/// Findings grouped by action, most severe first, one line each with the next step.
+pub fn render_text(snapshot: &Snapshot, findings: &[Finding]) -> String {
+    let mut out = String::new();
+    let target = snapshot
+        .target
+        .label
+        .clone()
+        .or_else(|| snapshot.target.database_url.clone())
+        .unwrap_or_else(|| "(no database)".into());
+    out.push_str(&format!(
+        "gaps check: {target} (collected {})\n",
+        snapshot.collected_at
+    ));
+    if findings.is_empty() {
+        out.push_str("No findings.\n");
+        return out;
+    }
+    let mut actions: Vec<&str> = findings.iter().map(|f| f.action.as_str()).collect();
+    actions.sort();
+    actions.dedup();
+    // Actions with the most severe findings first.
+    actions.sort_by_key(|a| {
+        std::cmp::Reverse(
+            findings
+                .iter()
+                .filter(|f| f.action == *a)
+                .map(|f| f.severity)
+                .max(),
+        )
+    });
+    for action in actions {
+        let title = gaps_core::actions::title(action).unwrap_or("");
+        out.push_str(&format!("\n{action} {title}\n"));
+        for f in findings.iter().filter(|f| f.action == action) {
+            out.push_str(&format!(
+                "  {:<7} {}: {}",
+                f.severity.as_str(),
+                f.kind.as_str(),
+                f.message
+            ));
+            if let Some(step) = &f.next_step {
+                out.push_str(&format!(" -> {step}"));
+            }
+            out.push('\n');
+        }
+    }
+    let count = |s| findings.iter().filter(|f| f.severity == s).count();
+    out.push_str(&format!(
+        "\n{} error(s), {} warning(s), {} info\n",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    ));
+    out
+}

@@ -1,0 +1,114 @@
+//! `gaps collect`: gathers every section of evidence into one snapshot. Each section is
+//! independent: one that fails is recorded as failed and the others still run.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use gaps_core::redact;
+use gaps_core::section::Section;
+use gaps_core::snapshot::{Snapshot, Target};
+
+use crate::cli::{CollectArgs, EXIT_FINDINGS, EXIT_OK};
+use crate::db::{self, Session, SessionOptions};
+use crate::progress::Progress;
+use crate::{dotenv, health, inspect, logs, migrations, output, provider, source};
+
+/// Runs `gaps collect` and returns the exit code (1 when the snapshot is partial).
+pub fn run(args: &CollectArgs) -> anyhow::Result<u8> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let progress = Progress::new(args.quiet, args.verbose);
+    let snapshot = runtime.block_on(collect(args, &progress));
+    progress.finish();
+    output::write_output(&args.out, &snapshot.to_json())?;
+    if !args.quiet {
+        report_outcome(&snapshot, args);
+    }
+    Ok(if snapshot.is_partial() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Gathers a snapshot. Never fails as a whole: failures are recorded per section.
+pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let url = dotenv::resolve_database_url(args.database_url.as_deref(), &cwd).map(|(u, _)| u);
+    let target = Target {
+        label: args.label.clone(),
+        database_url: url.as_deref().map(redact::redact_url),
+        backend: url.as_deref().and_then(db::backend_of),
+        source_dir: args.source.as_ref().map(|p| p.display().to_string()),
+    };
+    let collected_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut snap = Snapshot::new(env!("CARGO_PKG_VERSION"), collected_at, target);
+
+    progress.step("reading local migrations");
+    snap.local_migrations = migrations::collect_local(args);
+
+    progress.step("reading the service's source");
+    let code = source::collect(args, &snap);
+    snap.code = code.code;
+    snap.expected_schema = code.expected_schema;
+
+    match url.as_deref() {
+        None => {
+            let reason = "no database URL: pass --database-url or set DATABASE_URL";
+            snap.database = Section::skipped(reason);
+            snap.schema = Section::skipped(reason);
+            snap.applied_migrations = Section::skipped(reason);
+            snap.query_checks = Section::skipped(reason);
+            snap.provider = provider::collect(None, None).await;
+        }
+        Some(url) => {
+            progress.step("connecting to the database (read-only)");
+            let opts = SessionOptions {
+                connect_timeout: args.connect_timeout(),
+                statement_timeout: args.statement_timeout(),
+            };
+            match Session::open(url, &opts).await {
+                Err(e) => {
+                    let during = "connecting to the database";
+                    snap.database = Section::failed(during, e.to_string());
+                    snap.schema = Section::failed(during, e.to_string());
+                    snap.applied_migrations = Section::failed(during, e.to_string());
+                    snap.query_checks = Section::failed(during, e.to_string());
+                    snap.provider = provider::collect(Some(url), None).await;
+                }
+                Ok(mut session) => {
+                    progress.step("reading server identity");
+                    snap.database = inspect::database_info(&mut session).await;
+                    progress.step("reading the live schema");
+                    snap.schema = inspect::schema(&mut session).await;
+                    progress.step("reading applied migrations");
+                    snap.applied_migrations = migrations::collect_applied(&mut session, args).await;
+                    progress.step("reading provider and connection facts");
+                    snap.provider = provider::collect(Some(url), Some(&mut session)).await;
+                    progress.step("describing the SQL found in the code");
+                    snap.query_checks = source::check_queries(&mut session, &snap, args).await;
+                    session.close().await;
+                }
+            }
+        }
+    }
+
+    progress.step("classifying logs");
+    snap.logs = logs::collect(args);
+    progress.step("querying the health endpoint");
+    snap.health = health::collect(args).await;
+    snap
+}
+
+fn report_outcome(snapshot: &Snapshot, args: &CollectArgs) {
+    for (name, status) in snapshot.section_statuses() {
+        if status == gaps_core::snapshot::SectionStatus::Failed {
+            eprintln!("gaps: section {name} could not be collected (recorded in the snapshot)");
+        }
+    }
+    if args.out.as_os_str() != "-" {
+        eprintln!("gaps: snapshot written to {}", args.out.display());
+    }
+}

@@ -1,0 +1,17 @@
+//! gaps-collector: the `gaps` command line. Gathers evidence read-only (database catalogs,
+//! migrations, source code, logs, health endpoint) into a snapshot, and turns snapshots into
+//! findings and reports.
+
+pub mod check;
+pub mod cli;
+pub mod collect;
+pub mod db;
+pub mod dotenv;
+pub mod health;
+pub mod inspect;
+pub mod logs;
+pub mod migrations;
+pub mod output;
+pub mod progress;
+pub mod provider;
+pub mod source;

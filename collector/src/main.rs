@@ -1,0 +1,12 @@
+//! The `gaps` binary: parses arguments and hands over to the library. Exit codes: 0 no finding
+//! at the `--fail-on` level, 1 findings at that level (or a partial collection), 2 usage or
+//! input error.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = gaps_collector::cli::Cli::parse();
+    gaps_collector::cli::run(cli)
+}

@@ -1,0 +1,300 @@
+//! Findings: what `gaps check` reports. Each finding has a stable `kind`, a severity, the
+//! gaps.md action it is evidence for, a message a person can act on, and the subject fields
+//! (migration, schema, table, column, file, line) that apply.
+//!
+//! The JSON names of kinds and fields are a public contract: scripts and CI match on them.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth knowing; nothing is broken.
+    Info,
+    /// Likely to break something, or a trap.
+    Warning,
+    /// Breaks the service now.
+    Error,
+}
+
+impl Severity {
+    /// Lowercase name as used in JSON and text output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Every kind of finding gaps can report. Serialised in snake_case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    // --- migrations (ACTION-002) ---
+    /// The migrations table does not exist in the database.
+    MigrationsTableMissing,
+    /// A local migration file has not been applied.
+    MigrationPending,
+    /// A row has `success = false`.
+    MigrationFailed,
+    /// The applied checksum differs from the local file's.
+    MigrationChecksumMismatch,
+    /// Applied in the database, but no local file has that version.
+    MigrationMissingLocally,
+    /// A file in the migrations directory that sqlx ignores.
+    MigrationIgnoredFile,
+    /// `execution_time = -1`: skipped or interrupted.
+    MigrationNotTimed,
+    /// A pending version lower than the highest applied one.
+    MigrationOutOfOrder,
+    /// sqlx's advisory migration lock is held.
+    MigrationLockHeld,
+    // --- schema vs code (ACTION-004/005) ---
+    /// A table the code, migrations or gaps.md expect is missing.
+    TableMissing,
+    /// A live table nobody expects.
+    TableUnexpected,
+    /// A model field or query column has no live column.
+    ColumnMissing,
+    /// A live column nobody expects.
+    ColumnUnexpected,
+    /// A Rust type cannot decode the column's SQL type.
+    ColumnTypeMismatch,
+    /// Option-ness of a field disagrees with the column's nullability.
+    ColumnNullabilityMismatch,
+    /// An index the migrations create is missing.
+    IndexMissing,
+    /// A constraint differs from what the migrations create.
+    ConstraintMismatch,
+    // --- queries (ACTION-004/005) ---
+    /// The database rejects a statement found in the code.
+    QueryInvalid,
+    /// A statement's result does not decode into its target type.
+    QueryResultMismatch,
+    /// `.sqlx/` offline data disagrees with the live database.
+    SqlxOfflineStale,
+    // --- logs (ACTION-001/007) ---
+    /// A group of database errors in the logs.
+    LogDatabaseError,
+    /// A migration failure in the startup logs.
+    LogMigrationFailure,
+    /// Pool timeouts / exhaustion in the logs.
+    LogPoolExhaustion,
+    /// Errors caused by a transaction-mode pooler.
+    LogPoolerIncompatibility,
+    // --- health (ACTION-006) ---
+    /// The health endpoint could not be reached.
+    HealthUnreachable,
+    /// The health endpoint says the service is unhealthy.
+    HealthUnhealthy,
+    /// `schema_version` disagrees with the migrations.
+    HealthSchemaVersionMismatch,
+    /// `schema_version` is absent or null.
+    HealthSchemaVersionMissing,
+    // --- provider (ACTION-003) ---
+    /// The URL goes through a transaction-mode pooler.
+    ProviderPoolerInUse,
+    /// Connections are close to `max_connections`.
+    ConnectionsNearLimit,
+    // --- collection ---
+    /// A section of evidence could not be collected.
+    EvidenceUnavailable,
+}
+
+impl FindingKind {
+    /// The snake_case name used in JSON.
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// What kind of problem.
+    pub kind: FindingKind,
+    /// How bad.
+    pub severity: Severity,
+    /// The gaps.md action this is evidence for, e.g. "ACTION-002".
+    pub action: String,
+    /// One sentence naming the object and the problem.
+    pub message: String,
+    /// What to do next, e.g. "run migration 13 (sqlx migrate run)".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<String>,
+    /// Migration version, when the finding is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migration: Option<i64>,
+    /// Schema name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// Table name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// Column name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// Source or migration file the finding points at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based line in `file`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// What was expected (type, checksum, version...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// What the live evidence shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<String>,
+    /// Kind-specific extras (counts, timestamps, related findings), sorted by key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub details: BTreeMap<String, serde_json::Value>,
+}
+
+impl Finding {
+    /// A finding with only the required fields set; use the builder methods for the rest.
+    pub fn new(
+        kind: FindingKind,
+        severity: Severity,
+        action: &str,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            kind,
+            severity,
+            action: action.to_string(),
+            message: message.into(),
+            next_step: None,
+            migration: None,
+            schema: None,
+            table: None,
+            column: None,
+            file: None,
+            line: None,
+            expected: None,
+            live: None,
+            details: BTreeMap::new(),
+        }
+    }
+
+    /// Sets `next_step`.
+    pub fn next_step(mut self, step: impl Into<String>) -> Self {
+        self.next_step = Some(step.into());
+        self
+    }
+    /// Sets `migration`.
+    pub fn migration(mut self, version: i64) -> Self {
+        self.migration = Some(version);
+        self
+    }
+    /// Sets `schema`.
+    pub fn schema(mut self, schema: impl Into<String>) -> Self {
+        self.schema = Some(schema.into());
+        self
+    }
+    /// Sets `table`.
+    pub fn table(mut self, table: impl Into<String>) -> Self {
+        self.table = Some(table.into());
+        self
+    }
+    /// Sets `column`.
+    pub fn column(mut self, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self
+    }
+    /// Sets `file` and optionally `line`.
+    pub fn location(mut self, file: impl Into<String>, line: Option<u32>) -> Self {
+        self.file = Some(file.into());
+        self.line = line;
+        self
+    }
+    /// Sets `expected`.
+    pub fn expected(mut self, v: impl Into<String>) -> Self {
+        self.expected = Some(v.into());
+        self
+    }
+    /// Sets `live`.
+    pub fn live(mut self, v: impl Into<String>) -> Self {
+        self.live = Some(v.into());
+        self
+    }
+    /// Adds one entry to `details`.
+    pub fn detail(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.details.insert(key.to_string(), value.into());
+        self
+    }
+}
+
+/// Sorts findings into reading order: most severe first, then by action, kind and subject.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.action.cmp(&b.action))
+            .then_with(|| a.kind.cmp(&b.kind))
+            .then_with(|| a.migration.cmp(&b.migration))
+            .then_with(|| a.schema.cmp(&b.schema))
+            .then_with(|| a.table.cmp(&b.table))
+            .then_with(|| a.column.cmp(&b.column))
+            .then_with(|| a.file.cmp(&b.file))
+            .then_with(|| a.line.cmp(&b.line))
+            .then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_serialise_in_snake_case() {
+        assert_eq!(
+            FindingKind::MigrationChecksumMismatch.as_str(),
+            "migration_checksum_mismatch"
+        );
+        assert_eq!(FindingKind::TableMissing.as_str(), "table_missing");
+    }
+
+    #[test]
+    fn unset_subject_fields_are_omitted_from_json() {
+        let f = Finding::new(
+            FindingKind::MigrationPending,
+            Severity::Error,
+            "ACTION-002",
+            "m",
+        )
+        .migration(13);
+        let v = serde_json::to_value(&f).unwrap();
+        assert_eq!(v["migration"], 13);
+        assert!(v.get("table").is_none());
+        assert_eq!(v["severity"], "error");
+    }
+
+    #[test]
+    fn sorting_puts_errors_first() {
+        let mut v = vec![
+            Finding::new(
+                FindingKind::TableUnexpected,
+                Severity::Info,
+                "ACTION-004",
+                "a",
+            ),
+            Finding::new(
+                FindingKind::MigrationPending,
+                Severity::Error,
+                "ACTION-002",
+                "b",
+            ),
+        ];
+        sort_findings(&mut v);
+        assert_eq!(v[0].severity, Severity::Error);
+    }
+}

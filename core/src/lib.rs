@@ -1,0 +1,24 @@
+//! gaps-core: the pure heart of gaps — the snapshot format, the schema model, findings and the
+//! rules that derive findings from a snapshot.
+//!
+//! Nothing in this crate performs I/O, spawns tasks or talks to a database: it is unit-tested
+//! natively and builds for `wasm32-unknown-unknown`, so the report's interactive viewer runs the
+//! very same logic as `gaps check`.
+
+pub mod actions;
+pub mod code;
+pub mod diff;
+pub mod finding;
+pub mod health;
+pub mod logs;
+pub mod migrations;
+pub mod provider;
+pub mod redact;
+pub mod rules;
+pub mod schema;
+pub mod section;
+pub mod snapshot;
+
+pub use finding::{Finding, FindingKind, Severity};
+pub use section::Section;
+pub use snapshot::{FORMAT_VERSION, LoadError, Snapshot};

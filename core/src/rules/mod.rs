@@ -1,0 +1,27 @@
+//! The finding rules: pure functions from a snapshot to findings. `gaps check`, the report and
+//! the wasm viewer all call [`analyse`].
+
+mod evidence;
+mod health;
+mod logs;
+mod migrations;
+mod provider;
+mod queries;
+mod schema;
+
+use crate::finding::{Finding, sort_findings};
+use crate::snapshot::Snapshot;
+
+/// Every finding the snapshot's evidence supports, in reading order (most severe first).
+pub fn analyse(snapshot: &Snapshot) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    findings.extend(evidence::check(snapshot));
+    findings.extend(migrations::check(snapshot));
+    findings.extend(schema::check(snapshot));
+    findings.extend(queries::check(snapshot));
+    findings.extend(logs::check(snapshot));
+    findings.extend(health::check(snapshot));
+    findings.extend(provider::check(snapshot));
+    sort_findings(&mut findings);
+    findings
+}

@@ -1,0 +1,225 @@
+//! The schema model shared by the live database and the expected schema: schemas, tables,
+//! columns, keys, constraints, indexes, enum types and extensions.
+//!
+//! Collections are kept sorted (tables by schema then name, columns by ordinal) so that a
+//! snapshot is deterministic and diffs are stable.
+
+use serde::{Deserialize, Serialize};
+
+use crate::snapshot::Backend;
+
+/// Identity of the server a snapshot was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatabaseInfo {
+    /// Which engine.
+    pub backend: Backend,
+    /// The server's own version string (`SHOW server_version`, `sqlite_version()`).
+    pub server_version: String,
+    /// `current_database()`; for SQLite the file name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    /// `current_user`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_user: Option<String>,
+    /// `SHOW search_path`, as the server prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_path: Option<String>,
+}
+
+/// A whole database schema: what exists (live) or what should exist (expected).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Schema {
+    /// Non-system schema names, sorted. SQLite has the single schema "main".
+    #[serde(default)]
+    pub schemas: Vec<String>,
+    /// Tables, views and similar relations, sorted by (schema, name).
+    #[serde(default)]
+    pub tables: Vec<Table>,
+    /// Enum types with their labels in declaration order.
+    #[serde(default)]
+    pub enums: Vec<EnumType>,
+    /// Installed extensions.
+    #[serde(default)]
+    pub extensions: Vec<Extension>,
+}
+
+impl Schema {
+    /// Finds a relation by schema and name.
+    pub fn table(&self, schema: &str, name: &str) -> Option<&Table> {
+        self.tables
+            .binary_search_by(|t| (t.schema.as_str(), t.name.as_str()).cmp(&(schema, name)))
+            .ok()
+            .map(|i| &self.tables[i])
+    }
+
+    /// Sorts every collection into canonical order.
+    pub fn canonicalize(&mut self) {
+        self.schemas.sort();
+        self.schemas.dedup();
+        self.tables
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        for t in &mut self.tables {
+            t.canonicalize();
+        }
+        self.enums
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+        self.extensions.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+}
+
+/// What kind of relation a table entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    /// An ordinary table.
+    Table,
+    /// A partitioned (parent) table.
+    PartitionedTable,
+    /// A view.
+    View,
+    /// A materialized view.
+    MaterializedView,
+    /// A foreign table.
+    ForeignTable,
+}
+
+/// One relation with its columns and constraints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    /// Schema (namespace) name; "main" for SQLite.
+    pub schema: String,
+    /// Relation name.
+    pub name: String,
+    /// Table, view, ...
+    pub kind: TableKind,
+    /// Columns in ordinal order.
+    #[serde(default)]
+    pub columns: Vec<Column>,
+    /// The primary key, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_key: Option<KeyConstraint>,
+    /// UNIQUE constraints.
+    #[serde(default)]
+    pub unique_constraints: Vec<KeyConstraint>,
+    /// CHECK constraints.
+    #[serde(default)]
+    pub check_constraints: Vec<CheckConstraint>,
+    /// FOREIGN KEY constraints.
+    #[serde(default)]
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Indexes (including those backing constraints).
+    #[serde(default)]
+    pub indexes: Vec<Index>,
+}
+
+impl Table {
+    /// Finds a column by name.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Sorts constraints and indexes by name and columns by ordinal.
+    pub fn canonicalize(&mut self) {
+        self.columns.sort_by_key(|c| c.ordinal);
+        self.unique_constraints.sort_by(|a, b| a.name.cmp(&b.name));
+        self.check_constraints.sort_by(|a, b| a.name.cmp(&b.name));
+        self.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+}
+
+/// One column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    /// 1-based position.
+    pub ordinal: i32,
+    /// Column name.
+    pub name: String,
+    /// Type as the server prints it (`format_type` on Postgres, the declared type on SQLite).
+    pub data_type: String,
+    /// False when NOT NULL.
+    pub nullable: bool,
+    /// Default expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// "always" or "by_default" for identity columns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    /// The generation expression of a generated column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<String>,
+}
+
+/// A primary key or UNIQUE constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyConstraint {
+    /// Constraint name (SQLite: synthesised from the table when unnamed).
+    pub name: String,
+    /// Key columns in key order.
+    pub columns: Vec<String>,
+}
+
+/// A CHECK constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckConstraint {
+    /// Constraint name.
+    pub name: String,
+    /// The expression as the server prints it.
+    pub expression: String,
+}
+
+/// A FOREIGN KEY constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    /// Constraint name.
+    pub name: String,
+    /// Referencing columns.
+    pub columns: Vec<String>,
+    /// Referenced table's schema.
+    pub referenced_schema: String,
+    /// Referenced table.
+    pub referenced_table: String,
+    /// Referenced columns.
+    pub referenced_columns: Vec<String>,
+    /// ON DELETE action, e.g. "cascade", "no action".
+    pub on_delete: String,
+    /// ON UPDATE action.
+    pub on_update: String,
+}
+
+/// An index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    /// Index name.
+    pub name: String,
+    /// Indexed columns (expressions appear as written).
+    pub columns: Vec<String>,
+    /// True for a unique index.
+    pub unique: bool,
+    /// True when it backs the primary key.
+    #[serde(default)]
+    pub primary: bool,
+    /// The full definition (`pg_get_indexdef`, or SQLite's CREATE INDEX text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+}
+
+/// A Postgres enum type (or MySQL inline enum, later).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumType {
+    /// Schema of the type.
+    pub schema: String,
+    /// Type name.
+    pub name: String,
+    /// Labels in sort order.
+    pub labels: Vec<String>,
+}
+
+/// An installed extension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    /// Extension name.
+    pub name: String,
+    /// Installed version.
+    pub version: String,
+}

@@ -1,0 +1,325 @@
+//! The snapshot: one versioned JSON document holding every piece of evidence gaps gathered.
+//!
+//! Readers ignore fields they do not know and treat a missing section as skipped, so later
+//! versions can add sections without breaking older reports. A snapshot whose
+//! `format_version` is newer than [`FORMAT_VERSION`] is refused with a message naming both.
+
+use serde::{Deserialize, Serialize};
+
+use crate::code::{CodeEvidence, ExpectedSchema, QueryChecks};
+use crate::health::HealthEvidence;
+use crate::logs::LogsEvidence;
+use crate::migrations::{AppliedMigrations, LocalMigrations};
+use crate::provider::ProviderEvidence;
+use crate::schema::{DatabaseInfo, Schema};
+use crate::section::Section;
+
+/// The snapshot format this build writes and the newest it can read.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Everything gaps gathered about one service at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Version of this document's shape; see [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The tool that wrote it.
+    pub tool: ToolInfo,
+    /// When collection started, RFC 3339 in UTC. The only clock value in a snapshot.
+    pub collected_at: String,
+    /// What was inspected (secrets removed).
+    pub target: Target,
+    /// Server identity: backend, version, database name, user, search_path.
+    #[serde(default)]
+    pub database: Section<DatabaseInfo>,
+    /// The live schema read from the catalogs.
+    #[serde(default)]
+    pub schema: Section<Schema>,
+    /// Rows of the sqlx migrations table (ACTION-002).
+    #[serde(default)]
+    pub applied_migrations: Section<AppliedMigrations>,
+    /// Migration files found in the service's repository (ACTION-002).
+    #[serde(default)]
+    pub local_migrations: Section<LocalMigrations>,
+    /// What the code expects: models and queries found in the source (ACTION-004/005).
+    #[serde(default)]
+    pub code: Section<CodeEvidence>,
+    /// The schema the migrations (and gaps.md) say should exist (ACTION-004/005).
+    #[serde(default)]
+    pub expected_schema: Section<ExpectedSchema>,
+    /// The live database's verdict on each SQL statement found in the code.
+    #[serde(default)]
+    pub query_checks: Section<QueryChecks>,
+    /// Database-related lines classified from application and server logs (ACTION-001/007).
+    #[serde(default)]
+    pub logs: Section<LogsEvidence>,
+    /// The service's health endpoint response (ACTION-006).
+    #[serde(default)]
+    pub health: Section<HealthEvidence>,
+    /// The database provider, pooler and connection facts (ACTION-003).
+    #[serde(default)]
+    pub provider: Section<ProviderEvidence>,
+}
+
+/// The program that wrote a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    /// Always "gaps".
+    pub name: String,
+    /// The crate version of the writer.
+    pub version: String,
+}
+
+/// What a snapshot describes. Never contains a password or a secret query parameter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    /// A free label such as "production" or "staging", from `--label`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The database URL with password and secret parameters removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    /// Which database engine the URL names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend: Option<Backend>,
+    /// The service's source directory as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_dir: Option<String>,
+}
+
+/// The database engines gaps inspects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Backend {
+    /// PostgreSQL (and compatible hosted services).
+    Postgres,
+    /// SQLite files.
+    Sqlite,
+    /// MySQL or MariaDB.
+    Mysql,
+}
+
+/// Why a snapshot could not be loaded.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum LoadError {
+    /// The text is not JSON.
+    #[error("not valid JSON at line {line}, column {column}: {message}")]
+    Malformed {
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What the parser expected.
+        message: String,
+    },
+    /// JSON, but without a `format_version`: probably not a gaps snapshot.
+    #[error("this is not a gaps snapshot: it has no numeric \"format_version\" field")]
+    NotASnapshot,
+    /// Written by a newer gaps.
+    #[error(
+        "snapshot format_version {found} is newer than this gaps understands (up to {supported}); upgrade gaps to read it"
+    )]
+    TooNew {
+        /// The version in the file.
+        found: u64,
+        /// The newest version this build reads.
+        supported: u32,
+    },
+    /// The right version but the wrong shape.
+    #[error(
+        "snapshot does not match format_version {version} at line {line}, column {column}: {message}"
+    )]
+    Invalid {
+        /// The format version declared by the file.
+        version: u32,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+struct VersionProbe {
+    format_version: Option<serde_json::Value>,
+}
+
+impl Snapshot {
+    /// Parses a snapshot, checking its `format_version` before its shape so that a file from a
+    /// newer gaps gets a version message rather than a confusing field error.
+    pub fn from_json(text: &str) -> Result<Snapshot, LoadError> {
+        let probe: VersionProbe = serde_json::from_str(text).map_err(|e| LoadError::Malformed {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?;
+        let version = probe
+            .format_version
+            .and_then(|v| v.as_u64())
+            .ok_or(LoadError::NotASnapshot)?;
+        if version > u64::from(FORMAT_VERSION) {
+            return Err(LoadError::TooNew {
+                found: version,
+                supported: FORMAT_VERSION,
+            });
+        }
+        serde_json::from_str(text).map_err(|e| LoadError::Invalid {
+            version: version as u32,
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })
+    }
+
+    /// The canonical JSON text of this snapshot: pretty-printed, ending in a newline.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("snapshot serialises");
+        text.push('\n');
+        text
+    }
+
+    /// An empty snapshot (every section skipped), the starting point of a collection.
+    pub fn new(tool_version: &str, collected_at: String, target: Target) -> Snapshot {
+        Snapshot {
+            format_version: FORMAT_VERSION,
+            tool: ToolInfo {
+                name: "gaps".into(),
+                version: tool_version.into(),
+            },
+            collected_at,
+            target,
+            database: Section::default(),
+            schema: Section::default(),
+            applied_migrations: Section::default(),
+            local_migrations: Section::default(),
+            code: Section::default(),
+            expected_schema: Section::default(),
+            query_checks: Section::default(),
+            logs: Section::default(),
+            health: Section::default(),
+            provider: Section::default(),
+        }
+    }
+
+    /// Names and outcomes of every section, in document order (for summaries and exit codes).
+    pub fn section_statuses(&self) -> Vec<(&'static str, SectionStatus)> {
+        fn st<T>(s: &Section<T>) -> SectionStatus {
+            match s {
+                Section::Collected { .. } => SectionStatus::Collected,
+                Section::Failed { .. } => SectionStatus::Failed,
+                Section::Skipped { .. } => SectionStatus::Skipped,
+            }
+        }
+        vec![
+            ("database", st(&self.database)),
+            ("schema", st(&self.schema)),
+            ("applied_migrations", st(&self.applied_migrations)),
+            ("local_migrations", st(&self.local_migrations)),
+            ("code", st(&self.code)),
+            ("expected_schema", st(&self.expected_schema)),
+            ("query_checks", st(&self.query_checks)),
+            ("logs", st(&self.logs)),
+            ("health", st(&self.health)),
+            ("provider", st(&self.provider)),
+        ]
+    }
+
+    /// True when any attempted section failed: the snapshot is partial.
+    pub fn is_partial(&self) -> bool {
+        self.section_statuses()
+            .iter()
+            .any(|(_, s)| *s == SectionStatus::Failed)
+    }
+}
+
+/// The outcome of one section, without its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionStatus {
+    /// Gathered.
+    Collected,
+    /// Attempted and failed.
+    Failed,
+    /// Not attempted.
+    Skipped,
+}
+
+/// serde_json appends " at line L column C"; we report those separately.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty() -> Snapshot {
+        Snapshot::new("0.1.0", "2026-01-09T12:00:00Z".into(), Target::default())
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let s = empty();
+        assert_eq!(Snapshot::from_json(&s.to_json()).unwrap(), s);
+    }
+
+    #[test]
+    fn malformed_json_names_line_and_column() {
+        let err = Snapshot::from_json("{\n  \"format_version\": 1,\n  oops\n}").unwrap_err();
+        match err {
+            LoadError::Malformed { line, column, .. } => {
+                assert_eq!(line, 3);
+                assert!(column >= 3, "column {column}");
+            }
+            other => panic!("expected Malformed, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn newer_format_version_names_both_versions() {
+        let err = Snapshot::from_json(r#"{"format_version": 99}"#).unwrap_err();
+        assert_eq!(
+            err,
+            LoadError::TooNew {
+                found: 99,
+                supported: FORMAT_VERSION
+            }
+        );
+        let text = err.to_string();
+        assert!(text.contains("99") && text.contains(&FORMAT_VERSION.to_string()));
+    }
+
+    #[test]
+    fn json_without_version_is_not_a_snapshot() {
+        assert_eq!(
+            Snapshot::from_json(r#"{"tables": []}"#).unwrap_err(),
+            LoadError::NotASnapshot
+        );
+    }
+
+    #[test]
+    fn missing_sections_read_as_skipped() {
+        let text = r#"{"format_version":1,"tool":{"name":"gaps","version":"0.0.1"},
+            "collected_at":"2026-01-09T12:00:00Z","target":{}}"#;
+        let s = Snapshot::from_json(text).unwrap();
+        assert!(matches!(s.logs, Section::Skipped { .. }));
+        assert!(!s.is_partial());
+    }
+
+    #[test]
+    fn wrong_shape_is_invalid_with_position() {
+        let text = r#"{"format_version":1,"tool":{"name":"gaps","version":"0.0.1"},
+            "collected_at":"2026-01-09T12:00:00Z","target":{"backend":"oracle"}}"#;
+        assert!(matches!(
+            Snapshot::from_json(text).unwrap_err(),
+            LoadError::Invalid {
+                version: 1,
+                line: 2,
+                ..
+            }
+        ));
+    }
+}
