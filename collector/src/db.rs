@@ -175,6 +175,43 @@ impl Session {
         Ok(())
     }
 
+    /// Runs `body` inside a SAVEPOINT, so that a failing statement (a permission error, a
+    /// timeout) is rolled back to the savepoint and the read-only transaction stays usable for
+    /// the next section. `during` names what was being read, for the error message.
+    pub async fn isolated<T>(
+        &mut self,
+        during: &str,
+        body: impl AsyncFnOnce(&mut Session) -> Result<T, sqlx::Error>,
+    ) -> Result<T, DbError> {
+        self.exec_control("SAVEPOINT gaps_section", during).await?;
+        match body(self).await {
+            Ok(value) => {
+                self.exec_control("RELEASE SAVEPOINT gaps_section", during)
+                    .await?;
+                Ok(value)
+            }
+            Err(e) => {
+                self.exec_control("ROLLBACK TO SAVEPOINT gaps_section", during)
+                    .await?;
+                Err(DbError::Statement {
+                    during: during.to_string(),
+                    message: e.to_string(),
+                })
+            }
+        }
+    }
+
+    async fn exec_control(&mut self, sql: &'static str, during: &str) -> Result<(), DbError> {
+        let result = match self {
+            Session::Postgres(conn) => sqlx::raw_sql(sql).execute(&mut *conn).await.map(|_| ()),
+            Session::Sqlite(conn) => sqlx::raw_sql(sql).execute(&mut *conn).await.map(|_| ()),
+        };
+        result.map_err(|e| DbError::Statement {
+            during: format!("{during} ({sql})"),
+            message: e.to_string(),
+        })
+    }
+
     /// Which engine this session talks to.
     pub fn backend(&self) -> Backend {
         match self {

@@ -4,16 +4,17 @@
 //! Filled in by the code-expectations work (models, queries, expected schema) and the
 //! query-validation work (query checks).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Models and SQL statements found in the service's Rust source.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CodeEvidence {}
 
 /// The schema the migrations (and gaps.md) say should exist.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExpectedSchema {}
 
 /// The live database's parse/describe verdict on each statement found in the code.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QueryChecks {}

@@ -2,13 +2,14 @@
 //! sqlx's naming rules and checksums (SHA-384 over the file bytes, plus the LF-normalised and
 //! BOM-stripped variants that tell a line-ending change apart from a real edit).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The default name of sqlx's bookkeeping table.
 pub const DEFAULT_MIGRATIONS_TABLE: &str = "_sqlx_migrations";
 
 /// What the database's migrations table holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AppliedMigrations {
     /// The table that was read, e.g. `public._sqlx_migrations`.
     pub table: String,
@@ -20,7 +21,7 @@ pub struct AppliedMigrations {
 }
 
 /// One row of `_sqlx_migrations`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AppliedMigration {
     /// Migration version.
     pub version: i64,
@@ -38,7 +39,7 @@ pub struct AppliedMigration {
 }
 
 /// The migration files found in the service's repository.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LocalMigrations {
     /// The directory that was read, as given or discovered.
     pub directory: String,
@@ -54,7 +55,9 @@ pub struct LocalMigrations {
 }
 
 /// Whether a file is a simple migration or one half of a reversible pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum MigrationKind {
     /// `<VERSION>_<DESC>.sql`.
@@ -66,7 +69,7 @@ pub enum MigrationKind {
 }
 
 /// One local migration file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LocalMigration {
     /// Version parsed from the file name.
     pub version: i64,
@@ -94,7 +97,7 @@ pub struct LocalMigration {
 }
 
 /// A file in the migrations directory that sqlx would not run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct IgnoredFile {
     /// Path relative to the migrations directory.
     pub file: String,

@@ -4,12 +4,13 @@
 //! Collections are kept sorted (tables by schema then name, columns by ordinal) so that a
 //! snapshot is deterministic and diffs are stable.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::snapshot::Backend;
 
 /// Identity of the server a snapshot was read from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DatabaseInfo {
     /// Which engine.
     pub backend: Backend,
@@ -27,7 +28,7 @@ pub struct DatabaseInfo {
 }
 
 /// A whole database schema: what exists (live) or what should exist (expected).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Schema {
     /// Non-system schema names, sorted. SQLite has the single schema "main".
     #[serde(default)]
@@ -68,7 +69,9 @@ impl Schema {
 }
 
 /// What kind of relation a table entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TableKind {
     /// An ordinary table.
@@ -84,7 +87,7 @@ pub enum TableKind {
 }
 
 /// One relation with its columns and constraints.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Table {
     /// Schema (namespace) name; "main" for SQLite.
     pub schema: String,
@@ -129,7 +132,7 @@ impl Table {
 }
 
 /// One column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Column {
     /// 1-based position.
     pub ordinal: i32,
@@ -151,7 +154,7 @@ pub struct Column {
 }
 
 /// A primary key or UNIQUE constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct KeyConstraint {
     /// Constraint name (SQLite: synthesised from the table when unnamed).
     pub name: String,
@@ -160,7 +163,7 @@ pub struct KeyConstraint {
 }
 
 /// A CHECK constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CheckConstraint {
     /// Constraint name.
     pub name: String,
@@ -169,7 +172,7 @@ pub struct CheckConstraint {
 }
 
 /// A FOREIGN KEY constraint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ForeignKey {
     /// Constraint name.
     pub name: String,
@@ -188,7 +191,7 @@ pub struct ForeignKey {
 }
 
 /// An index.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Index {
     /// Index name.
     pub name: String,
@@ -205,7 +208,7 @@ pub struct Index {
 }
 
 /// A Postgres enum type (or MySQL inline enum, later).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct EnumType {
     /// Schema of the type.
     pub schema: String,
@@ -216,7 +219,7 @@ pub struct EnumType {
 }
 
 /// An installed extension.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Extension {
     /// Extension name.
     pub name: String,

@@ -3,10 +3,11 @@
 //! A section that fails never takes the others down with it: the collector records the error
 //! here and carries on, and every later stage (check, report) shows the failure in place.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The outcome of gathering one kind of evidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Section<T> {
     /// The evidence was gathered.
@@ -27,7 +28,7 @@ pub enum Section<T> {
 }
 
 /// Why a section could not be collected.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SectionError {
     /// What the collector was doing, e.g. "reading columns from pg_attribute".
     pub during: String,

@@ -4,6 +4,7 @@
 //! versions can add sections without breaking older reports. A snapshot whose
 //! `format_version` is newer than [`FORMAT_VERSION`] is refused with a message naming both.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::code::{CodeEvidence, ExpectedSchema, QueryChecks};
@@ -18,7 +19,7 @@ use crate::section::Section;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Everything gaps gathered about one service at one moment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Snapshot {
     /// Version of this document's shape; see [`FORMAT_VERSION`].
     pub format_version: u32,
@@ -61,7 +62,7 @@ pub struct Snapshot {
 }
 
 /// The program that wrote a snapshot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ToolInfo {
     /// Always "gaps".
     pub name: String,
@@ -70,7 +71,7 @@ pub struct ToolInfo {
 }
 
 /// What a snapshot describes. Never contains a password or a secret query parameter.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Target {
     /// A free label such as "production" or "staging", from `--label`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -87,7 +88,9 @@ pub struct Target {
 }
 
 /// The database engines gaps inspects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Backend {
     /// PostgreSQL (and compatible hosted services).
@@ -322,4 +325,10 @@ mod tests {
             }
         ));
     }
+}
+
+/// The JSON Schema of the snapshot format, generated from these types. The committed copy,
+/// `core/snapshot.schema.json`, is checked against it by a test.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Snapshot)).expect("schema serialises")
 }
