@@ -255,6 +255,12 @@ fn strip_position(message: &str) -> String {
     }
 }
 
+/// The JSON Schema of the snapshot format, generated from these types. The committed copy,
+/// `core/snapshot.schema.json`, is checked against it by a test.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Snapshot)).expect("schema serialises")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,10 +331,4 @@ mod tests {
             }
         ));
     }
-}
-
-/// The JSON Schema of the snapshot format, generated from these types. The committed copy,
-/// `core/snapshot.schema.json`, is checked against it by a test.
-pub fn json_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(Snapshot)).expect("schema serialises")
 }
