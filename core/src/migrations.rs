@@ -2,8 +2,11 @@
 //! sqlx's naming rules and checksums (SHA-384 over the file bytes, plus the LF-normalised and
 //! BOM-stripped variants that tell a line-ending change apart from a real edit).
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha384};
 
 /// The default name of sqlx's bookkeeping table.
 pub const DEFAULT_MIGRATIONS_TABLE: &str = "_sqlx_migrations";
@@ -13,6 +16,10 @@ pub const DEFAULT_MIGRATIONS_TABLE: &str = "_sqlx_migrations";
 pub struct AppliedMigrations {
     /// The table that was read, e.g. `public._sqlx_migrations`.
     pub table: String,
+    /// Where the table name came from: "flag" (`--migrations-table`), "sqlx_toml"
+    /// (`[migrate] table-name`) or "default".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_source: Option<String>,
     /// False when the table does not exist: migrations never ran against this database.
     pub present: bool,
     /// Every row, sorted by version.
@@ -43,9 +50,21 @@ pub struct AppliedMigration {
 pub struct LocalMigrations {
     /// The directory that was read, as given or discovered.
     pub directory: String,
-    /// How the directory was chosen: "flag", "migrate_macro" (from `sqlx::migrate!("...")` in
-    /// the source, with file and line), or "default".
+    /// How the directory was chosen: "flag" (`--migrations`), "migrate_macro" (from
+    /// `sqlx::migrate!("...")` in the source; see `source_file` and `source_line`),
+    /// "sqlx_toml" (`[migrate] migrations-dir`) or "default" (`DIR/migrations`).
     pub directory_source: String,
+    /// The file that named the directory (the `sqlx::migrate!` call or `sqlx.toml`), relative
+    /// to the source directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_file: Option<String>,
+    /// 1-based line of the `sqlx::migrate!` call in `source_file`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<u32>,
+    /// Characters sqlx.toml's `[migrate] ignored-chars` drops before hashing; the checksums
+    /// below are computed the same way.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_chars: Vec<String>,
     /// Migration files sqlx would run, sorted by (version, kind).
     #[serde(default)]
     pub files: Vec<LocalMigration>,
@@ -86,6 +105,11 @@ pub struct LocalMigration {
     pub checksum: String,
     /// SHA-384 after CRLF -> LF normalisation and with a UTF-8 BOM removed.
     pub checksum_normalized: String,
+    /// SHA-384 of the same SQL saved with other line endings / BOM, keyed "lf", "lf+bom",
+    /// "crlf", "crlf+bom": an applied checksum equal to one of these means only the line
+    /// endings or the BOM changed since it was applied.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub checksum_variants: BTreeMap<String, String>,
     /// The file contains CR LF line endings.
     #[serde(default)]
     pub has_crlf: bool,
@@ -103,4 +127,395 @@ pub struct IgnoredFile {
     pub file: String,
     /// Why sqlx ignores it, e.g. "version 'V1' is not an integer".
     pub reason: String,
+    /// The rule that excluded it.
+    pub cause: IgnoreCause,
+    /// sqlx does not skip this file quietly: it refuses the whole folder (`migrate!` fails to
+    /// compile, `Migrator::new` returns an error), so no migration runs at all.
+    #[serde(default)]
+    pub fatal: bool,
+}
+
+/// Which of sqlx's rules excluded a file.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum IgnoreCause {
+    /// A directory (or other non-file): sqlx does not descend into subdirectories.
+    NotAFile,
+    /// No `_` in the name, so there is no `<VERSION>_<DESCRIPTION>` split.
+    NoUnderscore,
+    /// The part after the first `_` does not end in `.sql` (case-sensitive).
+    NotSql,
+    /// The part before the first `_` does not parse as an i64 (fatal for sqlx).
+    VersionNotInteger,
+    /// The contents are not UTF-8 (fatal for sqlx, which reads migrations as text).
+    NotUtf8,
+    /// The file could not be read (fatal for sqlx).
+    Unreadable,
+}
+
+impl IgnoreCause {
+    /// Whether sqlx rejects the whole migrations folder because of such a file.
+    pub fn is_fatal(self) -> bool {
+        matches!(
+            self,
+            IgnoreCause::VersionNotInteger | IgnoreCause::NotUtf8 | IgnoreCause::Unreadable
+        )
+    }
+}
+
+/// A file name that matches sqlx's `<VERSION>_<DESCRIPTION>[.up|.down].sql` pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedName {
+    /// The version (sqlx parses it with `i64::from_str`: leading zeros and `+` are accepted).
+    pub version: i64,
+    /// The description: the suffix removed, underscores turned into spaces.
+    pub description: String,
+    /// Simple, up or down.
+    pub kind: MigrationKind,
+}
+
+impl MigrationKind {
+    /// The file-name suffix sqlx strips: `.sql`, `.up.sql` or `.down.sql`.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            MigrationKind::Simple => ".sql",
+            MigrationKind::Up => ".up.sql",
+            MigrationKind::Down => ".down.sql",
+        }
+    }
+
+    /// True for the kinds sqlx applies (`migrate run`): simple and up. Down files only run on
+    /// `sqlx migrate revert`.
+    pub fn is_applied(self) -> bool {
+        !matches!(self, MigrationKind::Down)
+    }
+}
+
+/// Parses a file name exactly as sqlx 0.9's `resolve_blocking` does: split at the first `_`;
+/// the rest must end in `.sql`; the first part must parse as an `i64`. The error carries the
+/// cause and a sentence saying why sqlx skips (or rejects) the file.
+pub fn parse_file_name(name: &str) -> Result<ParsedName, (IgnoreCause, String)> {
+    let Some((version_text, rest)) = name.split_once('_') else {
+        return Err((
+            IgnoreCause::NoUnderscore,
+            format!(
+                "no '_' in the name: sqlx only runs files named <VERSION>_<DESCRIPTION>.sql, and skips `{name}` without a word"
+            ),
+        ));
+    };
+    if !rest.ends_with(".sql") {
+        let hint = if rest.to_ascii_lowercase().ends_with(".sql") {
+            " (the extension must be lowercase `.sql`)"
+        } else {
+            ""
+        };
+        return Err((
+            IgnoreCause::NotSql,
+            format!("the name does not end in `.sql`{hint}: sqlx skips `{name}` without a word"),
+        ));
+    }
+    let version: i64 = version_text.parse().map_err(|e: std::num::ParseIntError| {
+        let why = match e.kind() {
+            std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow => {
+                "does not fit in a 64-bit integer"
+            }
+            std::num::IntErrorKind::Empty => "is empty",
+            _ => "is not an integer",
+        };
+        (
+            IgnoreCause::VersionNotInteger,
+            format!(
+                "version `{version_text}` {why}: sqlx refuses the whole migrations folder (\"expected integer version prefix\"), so no migration runs"
+            ),
+        )
+    })?;
+    let kind = if rest.ends_with(MigrationKind::Up.suffix()) {
+        MigrationKind::Up
+    } else if rest.ends_with(MigrationKind::Down.suffix()) {
+        MigrationKind::Down
+    } else {
+        MigrationKind::Simple
+    };
+    // sqlx uses `trim_end_matches`, which strips a repeated suffix too (`a.sql.sql` -> `a`).
+    let description = rest.trim_end_matches(kind.suffix()).replace('_', " ");
+    Ok(ParsedName {
+        version,
+        description,
+        kind,
+    })
+}
+
+/// SHA-384 exactly as sqlx computes it, lowercase hex: over the text with the sqlx.toml
+/// `ignored-chars` removed (none by default, so over the exact bytes).
+pub fn sqlx_checksum(text: &str, ignored_chars: &[char]) -> String {
+    let mut digest = Sha384::new();
+    if ignored_chars.is_empty() {
+        digest.update(text.as_bytes());
+    } else {
+        for fragment in text.split(|c| ignored_chars.contains(&c)) {
+            digest.update(fragment.as_bytes());
+        }
+    }
+    hex::encode(digest.finalize())
+}
+
+/// The text with a leading UTF-8 BOM removed and CR LF turned into LF.
+pub fn normalize(text: &str) -> String {
+    text.strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n")
+}
+
+/// True when the text contains at least one CR LF line ending.
+pub fn has_crlf(bytes: &[u8]) -> bool {
+    bytes.windows(2).any(|w| w == b"\r\n")
+}
+
+/// True when the bytes start with the UTF-8 byte-order mark EF BB BF.
+pub fn has_bom(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xEF, 0xBB, 0xBF])
+}
+
+/// The sqlx checksums of the same SQL saved four ways (LF or CR LF, with or without BOM).
+pub fn checksum_variants(text: &str, ignored_chars: &[char]) -> BTreeMap<String, String> {
+    let lf = normalize(text);
+    let crlf = lf.replace('\n', "\r\n");
+    let mut out = BTreeMap::new();
+    for (key, body) in [
+        ("lf", lf.clone()),
+        ("lf+bom", format!("\u{feff}{lf}")),
+        ("crlf", crlf.clone()),
+        ("crlf+bom", format!("\u{feff}{crlf}")),
+    ] {
+        out.insert(key.to_string(), sqlx_checksum(&body, ignored_chars));
+    }
+    out
+}
+
+/// Builds the evidence for one directory entry the way sqlx would treat it: a migration with
+/// its checksums, or an ignored file with the reason. `bytes` is `None` for a directory.
+pub fn classify_entry(
+    file: &str,
+    bytes: Option<&[u8]>,
+    ignored_chars: &[char],
+) -> Result<LocalMigration, IgnoredFile> {
+    let ignored = |cause: IgnoreCause, reason: String| IgnoredFile {
+        file: file.to_string(),
+        reason,
+        cause,
+        fatal: cause.is_fatal(),
+    };
+    let Some(bytes) = bytes else {
+        return Err(ignored(
+            IgnoreCause::NotAFile,
+            format!(
+                "`{file}` is a directory: sqlx only reads files directly in the migrations folder"
+            ),
+        ));
+    };
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let parsed = parse_file_name(name).map_err(|(cause, reason)| ignored(cause, reason))?;
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        ignored(
+            IgnoreCause::NotUtf8,
+            format!(
+                "not UTF-8 text (invalid byte at offset {}): sqlx cannot read it and refuses the whole migrations folder",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    Ok(LocalMigration {
+        version: parsed.version,
+        description: parsed.description,
+        kind: parsed.kind,
+        file: file.to_string(),
+        // Exactly sqlx's test: a BOM in front defeats it, as it does in sqlx.
+        no_transaction: text.starts_with("-- no-transaction"),
+        checksum: sqlx_checksum(text, ignored_chars),
+        checksum_normalized: sqlx_checksum(&normalize(text), ignored_chars),
+        checksum_variants: checksum_variants(text, ignored_chars),
+        has_crlf: has_crlf(bytes),
+        has_bom: has_bom(bytes),
+        size: bytes.len() as u64,
+    })
+}
+
+impl LocalMigrations {
+    /// The applied (simple or up) file of `version`, if any.
+    pub fn up(&self, version: i64) -> Option<&LocalMigration> {
+        self.files
+            .iter()
+            .find(|f| f.version == version && f.kind.is_applied())
+    }
+
+    /// Whether any file (including a `.down.sql`) has `version`: sqlx's test for
+    /// `VersionMissing`.
+    pub fn has_version(&self, version: i64) -> bool {
+        self.files.iter().any(|f| f.version == version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(name: &str) -> ParsedName {
+        parse_file_name(name).unwrap_or_else(|e| panic!("{name}: {e:?}"))
+    }
+
+    fn cause(name: &str) -> IgnoreCause {
+        parse_file_name(name).expect_err(name).0
+    }
+
+    #[test]
+    fn simple_up_and_down_names_parse_like_sqlx() {
+        let p = parsed("0013_add_todos.sql");
+        assert_eq!((p.version, p.description.as_str()), (13, "add todos"));
+        assert_eq!(p.kind, MigrationKind::Simple);
+        let p = parsed("20260109120000_create_users.up.sql");
+        assert_eq!(p.version, 20260109120000);
+        assert_eq!(
+            (p.description.as_str(), p.kind),
+            ("create users", MigrationKind::Up)
+        );
+        let p = parsed("2_create_users.down.sql");
+        assert_eq!(
+            (p.description.as_str(), p.kind),
+            ("create users", MigrationKind::Down)
+        );
+    }
+
+    #[test]
+    fn version_uses_i64_from_str_quirks() {
+        // i64::from_str accepts a leading '+' and '-' and leading zeros; sqlx does too.
+        assert_eq!(parsed("+7_x.sql").version, 7);
+        assert_eq!(parsed("-1_x.sql").version, -1);
+        assert_eq!(parsed("0000_x.sql").version, 0);
+        assert_eq!(parsed(&format!("{}_x.sql", i64::MAX)).version, i64::MAX);
+    }
+
+    #[test]
+    fn description_keeps_everything_after_the_first_underscore() {
+        assert_eq!(parsed("1__double.sql").description, " double");
+        assert_eq!(parsed("1_.sql").description, "");
+        // trim_end_matches strips a repeated suffix, as sqlx does.
+        assert_eq!(parsed("1_a.sql.sql").description, "a");
+        assert_eq!(parsed("1_a.b.sql").description, "a.b");
+    }
+
+    #[test]
+    fn names_sqlx_skips_quietly() {
+        assert_eq!(cause("README.md"), IgnoreCause::NoUnderscore);
+        assert_eq!(cause("0013-add-todos.sql"), IgnoreCause::NoUnderscore);
+        assert_eq!(cause("13.sql"), IgnoreCause::NoUnderscore);
+        assert_eq!(cause("0013_add_todos.SQL"), IgnoreCause::NotSql);
+        assert_eq!(cause("0013_add_todos.sql.bak"), IgnoreCause::NotSql);
+        assert_eq!(cause("0013_add_todos.psql"), IgnoreCause::NotSql);
+        assert!(!IgnoreCause::NoUnderscore.is_fatal() && !IgnoreCause::NotSql.is_fatal());
+        let (_, reason) = parse_file_name("0013_add_todos.SQL").unwrap_err();
+        assert!(reason.contains("lowercase"), "{reason}");
+    }
+
+    #[test]
+    fn non_integer_or_overflowing_versions_are_fatal_for_sqlx() {
+        for name in [
+            "V1__init.sql",
+            "_init.sql",
+            " 1_x.sql",
+            "0013-add_todos.sql",
+        ] {
+            assert_eq!(cause(name), IgnoreCause::VersionNotInteger, "{name}");
+        }
+        let (c, reason) = parse_file_name("99999999999999999999_big.sql").unwrap_err();
+        assert_eq!(c, IgnoreCause::VersionNotInteger);
+        assert!(reason.contains("64-bit"), "{reason}");
+        assert!(c.is_fatal());
+    }
+
+    #[test]
+    fn checksum_is_sha384_of_the_exact_bytes() {
+        // sha384("") is a published test vector.
+        assert_eq!(
+            sqlx_checksum("", &[]),
+            "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b95b"
+        );
+        let m = classify_entry("1_a.sql", Some(b"SELECT 1;\n"), &[]).unwrap();
+        assert_eq!(m.checksum, sqlx_checksum("SELECT 1;\n", &[]));
+        assert_eq!(m.checksum.len(), 96);
+        assert_eq!(m.checksum, m.checksum_normalized);
+        assert!(!m.has_crlf && !m.has_bom);
+        assert_eq!(m.size, 10);
+    }
+
+    #[test]
+    fn crlf_and_bom_change_the_checksum_but_not_the_normalised_one() {
+        let lf = classify_entry("1_a.sql", Some(b"SELECT 1;\nSELECT 2;\n"), &[]).unwrap();
+        let crlf = classify_entry("1_a.sql", Some(b"SELECT 1;\r\nSELECT 2;\r\n"), &[]).unwrap();
+        let bom =
+            classify_entry("1_a.sql", Some(b"\xEF\xBB\xBFSELECT 1;\nSELECT 2;\n"), &[]).unwrap();
+        assert_ne!(lf.checksum, crlf.checksum);
+        assert_ne!(lf.checksum, bom.checksum);
+        assert_eq!(crlf.checksum_normalized, lf.checksum);
+        assert_eq!(bom.checksum_normalized, lf.checksum);
+        assert!(crlf.has_crlf && !crlf.has_bom);
+        assert!(bom.has_bom && !bom.has_crlf);
+        // The variants of the LF file contain the CRLF file's exact checksum and vice versa.
+        assert_eq!(lf.checksum_variants["crlf"], crlf.checksum);
+        assert_eq!(crlf.checksum_variants["lf"], lf.checksum);
+        assert_eq!(lf.checksum_variants["lf+bom"], bom.checksum);
+    }
+
+    #[test]
+    fn ignored_chars_from_sqlx_toml_are_dropped_before_hashing() {
+        let m = classify_entry("1_a.sql", Some(b"SELECT 1;\r\n"), &['\r']).unwrap();
+        assert_eq!(m.checksum, sqlx_checksum("SELECT 1;\n", &[]));
+    }
+
+    #[test]
+    fn no_transaction_must_be_the_very_first_bytes() {
+        let yes = classify_entry(
+            "1_a.sql",
+            Some(b"-- no-transaction\nCREATE INDEX CONCURRENTLY i ON t(x);"),
+            &[],
+        )
+        .unwrap();
+        assert!(yes.no_transaction);
+        let indented = classify_entry("1_a.sql", Some(b"\n-- no-transaction\n"), &[]).unwrap();
+        assert!(!indented.no_transaction);
+        let bom = classify_entry("1_a.sql", Some(b"\xEF\xBB\xBF-- no-transaction\n"), &[]).unwrap();
+        assert!(
+            !bom.no_transaction,
+            "sqlx's starts_with check fails behind a BOM"
+        );
+    }
+
+    #[test]
+    fn directories_and_non_utf8_files_are_listed_as_ignored() {
+        let dir = classify_entry("old", None, &[]).unwrap_err();
+        assert_eq!((dir.cause, dir.fatal), (IgnoreCause::NotAFile, false));
+        let bad = classify_entry("1_a.sql", Some(b"SELECT '\xff';"), &[]).unwrap_err();
+        assert_eq!((bad.cause, bad.fatal), (IgnoreCause::NotUtf8, true));
+        assert!(bad.reason.contains("offset 8"), "{}", bad.reason);
+        // A non-UTF-8 file sqlx would skip by name anyway is not fatal.
+        let skipped = classify_entry("notes.txt", Some(b"\xff"), &[]).unwrap_err();
+        assert_eq!(skipped.cause, IgnoreCause::NoUnderscore);
+    }
+
+    #[test]
+    fn down_files_are_not_applied_and_do_not_count_as_the_up_file() {
+        let set = LocalMigrations {
+            directory: "m".into(),
+            directory_source: "default".into(),
+            source_file: None,
+            source_line: None,
+            ignored_chars: vec![],
+            files: vec![classify_entry("3_x.down.sql", Some(b"DROP TABLE x;"), &[]).unwrap()],
+            ignored: vec![],
+        };
+        assert!(set.up(3).is_none());
+        assert!(set.has_version(3));
+        assert!(!MigrationKind::Down.is_applied());
+    }
 }
