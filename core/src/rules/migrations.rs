@@ -49,11 +49,10 @@ pub fn check_sections(
     let highest = applied_versions.last().copied();
     for row in &applied.rows {
         match local.up(row.version) {
-            Some(file) => {
-                if row.success && !checksum_matches(&row.checksum, &file.checksum) {
-                    out.push(checksum_mismatch(row, file, local));
-                }
+            Some(file) if row.success && !checksum_matches(&row.checksum, &file.checksum) => {
+                out.push(checksum_mismatch(row, file, local));
             }
+            Some(_) => {}
             None if !local.has_version(row.version) => out.push(missing_locally(table, row, local)),
             // Only a .down.sql has this version: sqlx accepts that, and so do we.
             None => {}
