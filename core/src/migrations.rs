@@ -357,6 +357,145 @@ impl LocalMigrations {
     }
 }
 
+/// One `sqlx::migrate!` call found in Rust source text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrateMacroCall {
+    /// 1-based line of the call.
+    pub line: u32,
+    /// The path literal, or `None` for `migrate!()` (sqlx then uses sqlx.toml's
+    /// `migrations-dir` or `./migrations`, relative to the crate root).
+    pub path: Option<String>,
+}
+
+/// Finds `sqlx::migrate!(...)` calls in Rust source text (also `migrate!` after a
+/// `use sqlx::migrate`). Line comments are skipped; the argument must be a plain or raw string
+/// literal, as the macro itself requires.
+pub fn find_migrate_macros(text: &str) -> Vec<MigrateMacroCall> {
+    let imported =
+        text.contains("sqlx::migrate;") || text.contains("sqlx::{") && text.contains("migrate");
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("migrate!") {
+        let at = from + i;
+        from = at + "migrate!".len();
+        let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+        let line_text = &text[line_start..at];
+        if line_text.contains("//") {
+            continue;
+        }
+        let qualified = text[..at].ends_with("sqlx::");
+        let bare = !text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':');
+        if !(qualified || bare && imported) {
+            continue;
+        }
+        let rest = text[from..].trim_start();
+        let Some(rest) = rest.strip_prefix(['(', '[', '{']) else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let path = if rest.starts_with([')', ']', '}']) {
+            None
+        } else if let Some(lit) = string_literal(rest) {
+            Some(lit)
+        } else {
+            continue;
+        };
+        let line = text[..at].matches('\n').count() as u32 + 1;
+        out.push(MigrateMacroCall { line, path });
+    }
+    out
+}
+
+/// The value of a leading `"..."` or `r#"..."#` literal.
+fn string_literal(s: &str) -> Option<String> {
+    if let Some(raw) = s.strip_prefix('r') {
+        let hashes = raw.len() - raw.trim_start_matches('#').len();
+        let body = raw[hashes..].strip_prefix('"')?;
+        let close = format!("\"{}", "#".repeat(hashes));
+        return body.find(&close).map(|end| body[..end].to_string());
+    }
+    let body = s.strip_prefix('"')?;
+    let mut out = String::new();
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                other => out.push(other),
+            },
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// Splits a possibly schema-qualified, possibly quoted table name (`_sqlx_migrations`,
+/// `app._migrations`, `"My Schema"."t"`) into its unquoted parts. `None` for a malformed name.
+pub fn split_table_name(name: &str) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    let mut chars = name.trim().chars().peekable();
+    loop {
+        let mut part = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    '"' => break,
+                    c => part.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' {
+                    break;
+                }
+                part.push(c);
+                chars.next();
+            }
+        }
+        if part.is_empty() {
+            return None;
+        }
+        parts.push(part);
+        match chars.next() {
+            None => return Some(parts),
+            Some('.') => continue,
+            Some(_) => return None,
+        }
+    }
+}
+
+/// An SQLite `CURRENT_TIMESTAMP` value (`YYYY-MM-DD HH:MM:SS`, UTC) as RFC 3339; other text is
+/// returned unchanged so no evidence is lost.
+pub fn sqlite_timestamp_to_rfc3339(text: &str) -> String {
+    let b = text.as_bytes();
+    let shape_ok = b.len() >= 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && (b[10] == b' ' || b[10] == b'T')
+        && b[13] == b':'
+        && b[16] == b':'
+        && [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit());
+    let tail = text.get(19..).unwrap_or("");
+    let fraction_ok = tail.is_empty()
+        || (tail.starts_with('.')
+            && tail.len() > 1
+            && tail[1..].bytes().all(|c| c.is_ascii_digit()));
+    if shape_ok && fraction_ok {
+        format!("{}T{}{}Z", &text[..10], &text[11..19], tail)
+    } else {
+        text.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,6 +640,65 @@ mod tests {
         // A non-UTF-8 file sqlx would skip by name anyway is not fatal.
         let skipped = classify_entry("notes.txt", Some(b"\xff"), &[]).unwrap_err();
         assert_eq!(skipped.cause, IgnoreCause::NoUnderscore);
+    }
+
+    #[test]
+    fn finds_migrate_macro_calls_with_their_lines() {
+        let src = "use x;\nstatic M: Migrator = sqlx::migrate!(\"./db/migrations\");\n// sqlx::migrate!(\"commented\")\nfn f() { ::sqlx::migrate!().run(&pool); }\nlet m = sqlx::migrate!(r#\"raw/dir\"#);\n";
+        let calls = find_migrate_macros(src);
+        assert_eq!(
+            calls,
+            vec![
+                MigrateMacroCall {
+                    line: 2,
+                    path: Some("./db/migrations".into())
+                },
+                MigrateMacroCall {
+                    line: 4,
+                    path: None
+                },
+                MigrateMacroCall {
+                    line: 5,
+                    path: Some("raw/dir".into())
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn other_macros_named_migrate_are_not_sqlx_calls() {
+        assert!(find_migrate_macros("refinery::migrate!(\"x\");\nmy_migrate!(\"y\");").is_empty());
+        assert_eq!(
+            find_migrate_macros("use sqlx::migrate;\nlet m = migrate!(\"m\");").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn table_names_split_like_sqlx_interpolates_them() {
+        let v = |s: &str| split_table_name(s);
+        assert_eq!(v("_sqlx_migrations"), Some(vec!["_sqlx_migrations".into()]));
+        assert_eq!(v("app._m"), Some(vec!["app".into(), "_m".into()]));
+        assert_eq!(
+            v("\"My \"\"S\"\"\".\"a.b\""),
+            Some(vec!["My \"S\"".into(), "a.b".into()])
+        );
+        assert_eq!(v(""), None);
+        assert_eq!(v("a..b"), None);
+        assert_eq!(v("\"open"), None);
+    }
+
+    #[test]
+    fn sqlite_timestamps_become_rfc3339() {
+        assert_eq!(
+            sqlite_timestamp_to_rfc3339("2026-01-09 12:00:00"),
+            "2026-01-09T12:00:00Z"
+        );
+        assert_eq!(
+            sqlite_timestamp_to_rfc3339("2026-01-09 12:00:00.123"),
+            "2026-01-09T12:00:00.123Z"
+        );
+        assert_eq!(sqlite_timestamp_to_rfc3339("yesterday"), "yesterday");
     }
 
     #[test]

@@ -1,0 +1,141 @@
+//! The rows of sqlx's migrations table, read inside the read-only session. Absence is detected
+//! with catalog lookups (`to_regclass` on Postgres, `sqlite_master` on SQLite), never by trying
+//! to create anything.
+
+use gaps_core::migrations::{
+    AppliedMigration, AppliedMigrations, split_table_name, sqlite_timestamp_to_rfc3339,
+};
+use sqlx::{AssertSqlSafe, PgConnection, Row, SqliteConnection};
+
+use crate::db::{DbError, Session};
+
+/// Reads every row of `table` (the name as sqlx would interpolate it), or records that the
+/// table is absent. `source` says where the name came from.
+pub async fn read(
+    session: &mut Session,
+    table: &str,
+    source: &str,
+) -> Result<AppliedMigrations, DbError> {
+    let during = format!("reading the migrations table {table}");
+    let table_owned = table.to_string();
+    let mut result = session
+        .isolated(&during, async |s: &mut Session| match s {
+            Session::Postgres(conn) => read_postgres(conn, &table_owned).await,
+            Session::Sqlite(conn) => read_sqlite(conn, &table_owned).await,
+        })
+        .await?;
+    result.table_source = Some(source.to_string());
+    Ok(result)
+}
+
+async fn read_postgres(
+    conn: &mut PgConnection,
+    table: &str,
+) -> Result<AppliedMigrations, sqlx::Error> {
+    // to_regclass resolves the name through search_path exactly as sqlx's unquoted
+    // interpolation does, and returns NULL (no error, no DDL) when the table is absent.
+    let found: Option<(String, String)> = sqlx::query_as(
+        "SELECT n.nspname || '.' || c.relname, format('%I.%I', n.nspname, c.relname) \
+         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+         WHERE c.oid = pg_catalog.to_regclass($1)",
+    )
+    .bind(table)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((shown, quoted)) = found else {
+        return Ok(absent(table));
+    };
+    // `quoted` comes from format('%I.%I'), so it is a safely quoted identifier.
+    let sql = format!(
+        "SELECT version::int8, description::text, \
+         to_char(installed_on::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), \
+         success::bool, encode(checksum::bytea, 'hex'), execution_time::int8 \
+         FROM {quoted} ORDER BY version"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(AppliedMigration {
+            version: r.try_get(0)?,
+            description: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+            installed_on: r.try_get(2)?,
+            success: r.try_get::<Option<bool>, _>(3)?.unwrap_or(false),
+            checksum: r.try_get::<Option<String>, _>(4)?.unwrap_or_default(),
+            execution_time: r.try_get::<Option<i64>, _>(5)?.unwrap_or(-1),
+        });
+    }
+    Ok(AppliedMigrations {
+        table: shown,
+        table_source: None,
+        present: true,
+        rows: out,
+    })
+}
+
+async fn read_sqlite(
+    conn: &mut SqliteConnection,
+    table: &str,
+) -> Result<AppliedMigrations, sqlx::Error> {
+    let Some(parts) = split_table_name(table).filter(|p| p.len() <= 2) else {
+        return Err(sqlx::Error::Protocol(format!(
+            "`{table}` is not a valid table name (expected NAME or SCHEMA.NAME)"
+        )));
+    };
+    let (schema, name) = match parts.as_slice() {
+        [name] => ("main".to_string(), name.clone()),
+        [schema, name] => (schema.clone(), name.clone()),
+        _ => unreachable!("filtered to one or two parts"),
+    };
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let exists: Option<(String,)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT name FROM {}.sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+        q(&schema)
+    )))
+    .bind(&name)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let shown = format!("{schema}.{name}");
+    let Some((real_name,)) = exists else {
+        return Ok(absent(&shown));
+    };
+    let sql = format!(
+        "SELECT CAST(version AS INTEGER), CAST(description AS TEXT), CAST(installed_on AS TEXT), \
+         CAST(success AS INTEGER), lower(hex(checksum)), CAST(execution_time AS INTEGER) \
+         FROM {}.{} ORDER BY version",
+        q(&schema),
+        q(&real_name)
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(AppliedMigration {
+            version: r.try_get(0)?,
+            description: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+            installed_on: r
+                .try_get::<Option<String>, _>(2)?
+                .map(|t| sqlite_timestamp_to_rfc3339(&t)),
+            success: r.try_get::<Option<i64>, _>(3)?.unwrap_or(0) != 0,
+            checksum: r.try_get::<Option<String>, _>(4)?.unwrap_or_default(),
+            execution_time: r.try_get::<Option<i64>, _>(5)?.unwrap_or(-1),
+        });
+    }
+    Ok(AppliedMigrations {
+        table: format!("{schema}.{real_name}"),
+        table_source: None,
+        present: true,
+        rows: out,
+    })
+}
+
+fn absent(table: &str) -> AppliedMigrations {
+    AppliedMigrations {
+        table: table.to_string(),
+        table_source: None,
+        present: false,
+        rows: Vec::new(),
+    }
+}
