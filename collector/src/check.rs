@@ -73,6 +73,10 @@ pub fn render_text(snapshot: &Snapshot, findings: &[Finding]) -> String {
         "gaps check: {target} (collected {})\n",
         snapshot.collected_at
     ));
+    let skipped = skipped_sections(snapshot);
+    if !skipped.is_empty() {
+        out.push_str(&format!("not collected: {}\n", skipped.join(", ")));
+    }
     if findings.is_empty() {
         out.push_str("No findings.\n");
         return out;
@@ -94,14 +98,13 @@ pub fn render_text(snapshot: &Snapshot, findings: &[Finding]) -> String {
         let title = gaps_core::actions::title(action).unwrap_or("");
         out.push_str(&format!("\n{action} {title}\n"));
         for f in findings.iter().filter(|f| f.action == action) {
-            out.push_str(&format!(
-                "  {:<7} {}: {}",
-                f.severity.as_str(),
-                f.kind.as_str(),
-                f.message
-            ));
+            out.push_str(&format!("  {:<7} ", f.severity.as_str()));
+            if let Some(subject) = subject(f) {
+                out.push_str(&format!("[{subject}] "));
+            }
+            out.push_str(&format!("{}: {}", f.kind.as_str(), f.message));
             if let Some(step) = &f.next_step {
-                out.push_str(&format!(" -> {step}"));
+                out.push_str(&format!(" -> next: {step}"));
             }
             out.push('\n');
         }
@@ -114,4 +117,33 @@ pub fn render_text(snapshot: &Snapshot, findings: &[Finding]) -> String {
         count(Severity::Info)
     ));
     out
+}
+
+/// The object a finding is about, in the words a person searches for: `migration 13`,
+/// `public.users.email`, `src/db.rs:12`.
+fn subject(f: &Finding) -> Option<String> {
+    if let Some(v) = f.migration {
+        return Some(format!("migration {v}"));
+    }
+    let object: Vec<&str> = [&f.schema, &f.table, &f.column]
+        .into_iter()
+        .filter_map(|p| p.as_deref())
+        .collect();
+    if !object.is_empty() {
+        return Some(object.join("."));
+    }
+    f.file.as_ref().map(|file| match f.line {
+        Some(line) => format!("{file}:{line}"),
+        None => file.clone(),
+    })
+}
+
+/// Sections that were not attempted, so a clean result is not mistaken for a full check.
+fn skipped_sections(snapshot: &Snapshot) -> Vec<&'static str> {
+    snapshot
+        .section_statuses()
+        .into_iter()
+        .filter(|(_, s)| *s == gaps_core::snapshot::SectionStatus::Skipped)
+        .map(|(name, _)| name)
+        .collect()
 }
