@@ -64,8 +64,36 @@ fn clean_database_with_every_migration_applied_has_no_migration_findings() {
     let rows = rows_as_sqlx_writes(&dir);
     assert_eq!(rows.len(), 3, "sqlx resolves three up migrations");
     c.psql(&db.name, &postgres_replay_sql(&rows)).unwrap();
+    let before = c.logged_statements(&db.name).len();
 
     let (snap, check, exit) = collect_and_check(&db.url, src.path(), &[]);
+    // Every statement the collector sent is a read or transaction control.
+    let sent = c.logged_statements(&db.name).split_off(before);
+    assert!(
+        sent.iter().any(|s| s.contains("to_regclass")),
+        "the migrations lookup was not logged: {sent:#?}"
+    );
+    for s in &sent {
+        let head = s
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        assert!(
+            [
+                "SELECT",
+                "SET",
+                "SHOW",
+                "BEGIN",
+                "COMMIT",
+                "ROLLBACK",
+                "SAVEPOINT",
+                "RELEASE"
+            ]
+            .contains(&head.as_str()),
+            "the collector sent {s}"
+        );
+    }
     assert_eq!(
         snap["applied_migrations"]["status"], "collected",
         "{snap:#}"
