@@ -91,12 +91,19 @@ impl Session {
         let connect = async {
             match backend {
                 Backend::Postgres => {
-                    let options = sqlx::postgres::PgConnectOptions::from_str(url).map_err(|e| {
-                        DbError::InvalidUrl {
+                    let mut options = sqlx::postgres::PgConnectOptions::from_str(url)
+                        .map_err(|e| DbError::InvalidUrl {
                             url: shown.clone(),
                             message: clean(&e),
-                        }
-                    })?;
+                        })?
+                        // No named prepared statements: through a transaction-mode pooler
+                        // (PgBouncer, Neon's -pooler hosts) they collide with the
+                        // application's ("prepared statement sqlx_s_1 already exists").
+                        .statement_cache_capacity(0);
+                    if options.get_application_name().is_none() {
+                        // So a DBA watching pg_stat_activity sees who is reading the catalogs.
+                        options = options.application_name("gaps");
+                    }
                     let conn = PgConnection::connect_with(&options).await.map_err(|e| {
                         DbError::Connect {
                             url: shown.clone(),
