@@ -116,6 +116,18 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
 }
 
 fn report_outcome(snapshot: &Snapshot, args: &CollectArgs) {
+    // The database errors first and in full: "could not connect" is the one a person must read.
+    if let Some(e) = snapshot.database.error() {
+        eprintln!("gaps: {}: {}", e.during, e.message);
+    }
+    if let Some(schema) = snapshot.schema.data() {
+        for e in &schema.incomplete {
+            eprintln!(
+                "gaps: the live schema is partial: {}: {}",
+                e.during, e.message
+            );
+        }
+    }
     for (name, status) in snapshot.section_statuses() {
         if status == gaps_core::snapshot::SectionStatus::Failed {
             eprintln!("gaps: section {name} could not be collected (recorded in the snapshot)");

@@ -63,6 +63,14 @@ pub fn backend_of(url: &str) -> Option<Backend> {
     }
 }
 
+/// Selects rustls' crypto provider for the process. Two providers (ring, aws-lc-rs) are
+/// compiled in through different dependencies, and rustls then refuses to pick one on its
+/// own: without this, the first TLS connection (`sslmode=require`) panics.
+fn install_tls_provider() {
+    // Err only means a provider is already installed, which is what we want.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// An open read-only session on one database.
 pub enum Session {
     /// A Postgres connection inside `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`.
@@ -83,6 +91,7 @@ pub struct SessionOptions {
 impl Session {
     /// Connects to `url` and starts the read-only transaction.
     pub async fn open(url: &str, opts: &SessionOptions) -> Result<Session, DbError> {
+        install_tls_provider();
         let secrets = redact::secrets_in_url(url);
         let shown = redact::redact_url(url);
         let clean = |e: &dyn std::fmt::Display| redact::scrub(&e.to_string(), &secrets);
@@ -91,12 +100,19 @@ impl Session {
         let connect = async {
             match backend {
                 Backend::Postgres => {
-                    let options = sqlx::postgres::PgConnectOptions::from_str(url).map_err(|e| {
-                        DbError::InvalidUrl {
+                    let mut options = sqlx::postgres::PgConnectOptions::from_str(url)
+                        .map_err(|e| DbError::InvalidUrl {
                             url: shown.clone(),
                             message: clean(&e),
-                        }
-                    })?;
+                        })?
+                        // No named prepared statements: through a transaction-mode pooler
+                        // (PgBouncer, Neon's -pooler hosts) they collide with the
+                        // application's ("prepared statement sqlx_s_1 already exists").
+                        .statement_cache_capacity(0);
+                    if options.get_application_name().is_none() {
+                        // So a DBA watching pg_stat_activity sees who is reading the catalogs.
+                        options = options.application_name("gaps");
+                    }
                     let conn = PgConnection::connect_with(&options).await.map_err(|e| {
                         DbError::Connect {
                             url: shown.clone(),

@@ -7,6 +7,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::section::SectionError;
 use crate::snapshot::Backend;
 
 /// Identity of the server a snapshot was read from.
@@ -42,6 +43,10 @@ pub struct Schema {
     /// Installed extensions.
     #[serde(default)]
     pub extensions: Vec<Extension>,
+    /// Catalogs that could not be read (a permission error, a timeout): the rest of the schema
+    /// is still here, but what those catalogs describe is missing. Non-empty means partial.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<SectionError>,
 }
 
 impl Schema {
@@ -65,6 +70,13 @@ impl Schema {
         self.enums
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         self.extensions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.incomplete
+            .sort_by(|a, b| (&a.during, &a.message).cmp(&(&b.during, &b.message)));
+    }
+
+    /// True when some catalog could not be read (see [`Schema::incomplete`]).
+    pub fn is_incomplete(&self) -> bool {
+        !self.incomplete.is_empty()
     }
 }
 

@@ -228,11 +228,13 @@ impl Snapshot {
         ]
     }
 
-    /// True when any attempted section failed: the snapshot is partial.
+    /// True when any attempted section failed, or the live schema was read only in part (a
+    /// catalog could not be read): the snapshot is partial.
     pub fn is_partial(&self) -> bool {
         self.section_statuses()
             .iter()
             .any(|(_, s)| *s == SectionStatus::Failed)
+            || self.schema.data().is_some_and(Schema::is_incomplete)
     }
 }
 
@@ -316,6 +318,21 @@ mod tests {
         let s = Snapshot::from_json(text).unwrap();
         assert!(matches!(s.logs, Section::Skipped { .. }));
         assert!(!s.is_partial());
+    }
+
+    #[test]
+    fn schema_with_an_unreadable_catalog_makes_the_snapshot_partial() {
+        let mut s = empty();
+        s.schema = Section::collected(Schema::default());
+        assert!(!s.is_partial(), "a complete schema is not partial");
+        s.schema = Section::collected(Schema {
+            incomplete: vec![crate::section::SectionError {
+                during: "reading indexes (pg_index)".into(),
+                message: "permission denied for table pg_index".into(),
+            }],
+            ..Schema::default()
+        });
+        assert!(s.is_partial());
     }
 
     #[test]

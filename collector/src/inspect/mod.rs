@@ -5,21 +5,21 @@ use gaps_core::section::Section;
 
 use crate::db::Session;
 
-mod postgres;
+pub mod postgres;
 mod sqlite;
 
 /// Server identity: version, database, user, search_path.
 pub async fn database_info(session: &mut Session) -> Section<DatabaseInfo> {
     match session {
-        Session::Postgres(conn) => postgres::database_info(conn).await,
-        Session::Sqlite(conn) => sqlite::database_info(conn).await,
+        Session::Postgres(_) => postgres::database_info(session).await,
+        Session::Sqlite(_) => sqlite::database_info(session).await,
     }
 }
 
-/// The live schema.
+/// The live schema. Catalogs that could not be read are named in `Schema::incomplete`.
 pub async fn schema(session: &mut Session) -> Section<Schema> {
     match session {
-        Session::Postgres(conn) => postgres::schema(conn).await,
-        Session::Sqlite(conn) => sqlite::schema(conn).await,
+        Session::Postgres(_) => postgres::schema(session).await,
+        Session::Sqlite(_) => sqlite::schema(session).await,
     }
 }

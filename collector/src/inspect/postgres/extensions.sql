@@ -1,0 +1,3 @@
+-- Installed extensions and their versions.
+SELECT e.extname::text, e.extversion
+FROM pg_catalog.pg_extension e
