@@ -328,7 +328,15 @@ fn classify_inner(msg: &str, lower: &str) -> Option<Classification> {
         return Some(Classification::new(OtherDatabaseError).object(Some(normalise(text))));
     }
     if pg_error {
-        let text = msg.split_once(": ").map(|(_, t)| t).unwrap_or(msg);
+        let text = msg
+            .split_once(": ")
+            .map(|(_, t)| t.trim_start())
+            .unwrap_or(msg);
+        // Verbose logs put the SQLSTATE first (`ERROR:  22P02: ...`); it is kept separately.
+        let text = match text.get(..5) {
+            Some(code) if is_sqlstate(code) && text.get(5..7) == Some(": ") => &text[7..],
+            _ => text,
+        };
         return Some(Classification::new(OtherDatabaseError).object(Some(normalise(text))));
     }
     if let Some(code) = sqlstate_in(msg, lower) {
