@@ -355,13 +355,11 @@ impl LogAnalyzer {
             return;
         };
         cur.classified_lines += 1;
-        let input = cur.name.clone();
+        let input = cur.name.as_str();
         if let Some(t) = parsed.time {
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
         }
-        let text = String::from_utf8_lossy(line);
-        let sample = cut(&redact::redact_line(&text), MAX_SAMPLE);
         if class.kind.category() == super::LogCategory::Migration {
             if self.events.len() == MAX_MIGRATION_EVENTS {
                 self.events.pop_front();
@@ -372,7 +370,7 @@ impl LogAnalyzer {
                 instance: parsed.instance.clone(),
                 applied: class.applied,
                 migration: class.migration,
-                input: input.clone(),
+                input: input.to_string(),
                 line: line_no,
                 message: cut(&redact::redact_line(&parsed.message), MAX_SAMPLE),
             });
@@ -406,14 +404,18 @@ impl LogAnalyzer {
         bump(&mut g.instances, parsed.instance);
         bump(&mut g.regions, parsed.region);
         bump(&mut g.paths, path);
-        if !g.inputs.contains(&input) {
-            g.inputs.insert(input.clone());
+        if !g.inputs.contains(input) {
+            g.inputs.insert(input.to_string());
         }
+        // Redaction only for the lines that are kept.
         if g.sig.samples.len() < MAX_SAMPLES {
             g.sig.samples.push(LogSample {
-                input,
+                input: input.to_string(),
                 line: line_no,
-                text: sample,
+                text: cut(
+                    &redact::redact_line(&String::from_utf8_lossy(line)),
+                    MAX_SAMPLE,
+                ),
             });
         }
         let widen = g.buckets.len() > 4 * MAX_SERIES_POINTS;
