@@ -85,6 +85,140 @@ pub fn secrets_in_url(url: &str) -> Vec<String> {
     out
 }
 
+/// Keys whose values are secrets in free text (`password=...`, `"token": "..."`).
+const SECRET_KEYS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "pgpassword",
+    "secret",
+    "client_secret",
+    "token",
+    "access_token",
+    "refresh_token",
+    "api_key",
+    "apikey",
+    "authorization",
+    "cookie",
+];
+
+/// Returns a log line with secrets replaced by `REDACTED`: the password of any URL
+/// (`scheme://user:pw@host`), bearer/basic credentials, and the values of `password=`,
+/// `token: `, `"secret":"..."`-style pairs. Everything else is kept, so identifiers survive.
+pub fn redact_line(line: &str) -> String {
+    let lower = line.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let stop = |b: u8| {
+        b.is_ascii_whitespace()
+            || matches!(b, b'"' | b'\'' | b'&' | b',' | b';' | b'}' | b')' | b'>')
+    };
+
+    // URL userinfo passwords.
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("://").map(|i| i + from) {
+        let start = i + 3;
+        let mut end = start;
+        while end < bytes.len() && !stop(bytes[end]) && !matches!(bytes[end], b'/' | b'?' | b'#') {
+            end += 1;
+        }
+        if let Some(at) = lower[start..end].rfind('@').map(|a| a + start)
+            && let Some(colon) = lower[start..at].find(':').map(|c| c + start)
+            && colon + 1 < at
+        {
+            ranges.push((colon + 1, at));
+        }
+        from = start;
+    }
+
+    // Bearer / Basic credentials.
+    for scheme in ["bearer ", "basic "] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(scheme).map(|i| i + from) {
+            let start = i + scheme.len();
+            let mut end = start;
+            while end < bytes.len() && !stop(bytes[end]) {
+                end += 1;
+            }
+            if end - start >= 8 {
+                ranges.push((start, end));
+            }
+            from = start;
+        }
+    }
+
+    // key=value, key: value, "key":"value".
+    for key in SECRET_KEYS {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(key).map(|i| i + from) {
+            from = i + key.len();
+            let boundary_before = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+            let boundary_after = bytes
+                .get(from)
+                .is_none_or(|b| !b.is_ascii_alphanumeric() && *b != b'_');
+            if !boundary_before || !boundary_after {
+                continue;
+            }
+            let mut j = from;
+            if bytes.get(j) == Some(&b'"') || bytes.get(j) == Some(&b'\'') {
+                j += 1;
+            }
+            while bytes.get(j) == Some(&b' ') {
+                j += 1;
+            }
+            if !matches!(bytes.get(j), Some(b'=') | Some(b':')) {
+                continue;
+            }
+            j += 1;
+            while bytes.get(j) == Some(&b' ') {
+                j += 1;
+            }
+            let quote = match bytes.get(j) {
+                Some(q @ (b'"' | b'\'')) => {
+                    j += 1;
+                    Some(*q)
+                }
+                _ => None,
+            };
+            let start = j;
+            // `Authorization: Bearer x` is handled above; here take the whole value.
+            while j < bytes.len() {
+                let b = bytes[j];
+                let end = match quote {
+                    Some(q) => b == q,
+                    None => stop(b),
+                };
+                if end {
+                    break;
+                }
+                j += 1;
+            }
+            if j > start {
+                ranges.push((start, j));
+            }
+        }
+    }
+
+    if ranges.is_empty() {
+        return line.to_string();
+    }
+    ranges.sort();
+    let mut out = String::with_capacity(line.len());
+    let mut pos = 0;
+    for (s, e) in ranges {
+        if e <= pos {
+            continue;
+        }
+        let s = s.max(pos);
+        out.push_str(&line[pos..s]);
+        out.push_str(REDACTED);
+        pos = e;
+    }
+    out.push_str(&line[pos..]);
+    out
+}
+
 fn percent_decode(s: &str) -> Result<String, std::string::FromUtf8Error> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -144,5 +278,30 @@ mod tests {
             scrub("failed for p@ss at h", &s),
             "failed for REDACTED at h"
         );
+    }
+
+    #[test]
+    fn log_line_secrets_are_redacted_and_identifiers_kept() {
+        let line = r#"connect postgres://app:hunter22@db.internal:5432/app failed; Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc password=s3cretpw "token":"tok_live_123" relation "focus_pause_state""#;
+        let r = redact_line(line);
+        for secret in [
+            "hunter22",
+            "eyJhbGciOiJIUzI1NiJ9",
+            "s3cretpw",
+            "tok_live_123",
+        ] {
+            assert!(!r.contains(secret), "{secret} leaked: {r}");
+        }
+        assert!(
+            r.contains("postgres://app:REDACTED@db.internal:5432/app"),
+            "{r}"
+        );
+        assert!(r.contains(r#"relation "focus_pause_state""#), "{r}");
+    }
+
+    #[test]
+    fn words_that_only_look_like_keys_are_kept() {
+        let line = r#"password authentication failed for user "app"; passed=3 tokens=5"#;
+        assert_eq!(redact_line(line), line);
     }
 }

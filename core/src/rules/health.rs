@@ -1,9 +1,290 @@
-//! Finding rules for the health evidence.
+//! Finding rules for the health evidence: unreachable, unhealthy, and `schema_version`
+//! compared with the highest local and the highest applied migration.
 
-use crate::finding::Finding;
+use crate::actions;
+use crate::finding::{Finding, FindingKind, Severity};
+use crate::health::{SchemaVersionField, is_healthy_status};
+use crate::migrations::MigrationKind;
 use crate::snapshot::Snapshot;
 
 /// Findings derived from the health evidence.
-pub(super) fn check(_snapshot: &Snapshot) -> Vec<Finding> {
-    Vec::new()
+pub(super) fn check(snapshot: &Snapshot) -> Vec<Finding> {
+    let Some(h) = snapshot.health.data() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if !h.reachable {
+        let why = h
+            .error
+            .as_ref()
+            .map(|e| {
+                format!(
+                    "{}: {}",
+                    serde_json::to_value(e.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    e.message
+                )
+            })
+            .unwrap_or_else(|| "no response".into());
+        out.push(
+            Finding::new(
+                FindingKind::HealthUnreachable,
+                Severity::Error,
+                actions::HEALTH,
+                format!("health endpoint {} could not be reached ({why})", h.url),
+            )
+            .next_step("check that the service is running and the URL is right (fly status)")
+            .detail("url", h.url.clone()),
+        );
+        return out;
+    }
+    let status_field = h.status_field();
+    let bad_http = h.status.is_some_and(|s| !(200..300).contains(&s));
+    let bad_field = status_field
+        .as_deref()
+        .is_some_and(|s| !is_healthy_status(s));
+    if bad_http || bad_field {
+        let mut why = Vec::new();
+        if let Some(s) = h.status.filter(|_| bad_http) {
+            why.push(format!("HTTP {s}"));
+        }
+        if let Some(s) = status_field.as_deref().filter(|_| bad_field) {
+            why.push(format!("status \"{s}\""));
+        }
+        let mut f = Finding::new(
+            FindingKind::HealthUnhealthy,
+            Severity::Error,
+            actions::HEALTH,
+            format!("health endpoint {} answered {}", h.url, why.join(" with ")),
+        )
+        .detail("url", h.url.clone());
+        if let Some(s) = h.status {
+            f = f.detail("http_status", s);
+        }
+        if let Some(s) = status_field {
+            f = f.live(s);
+        }
+        out.push(f);
+    }
+
+    let local = snapshot.local_migrations.data().and_then(|l| {
+        l.files
+            .iter()
+            .filter(|f| f.kind != MigrationKind::Down)
+            .map(|f| f.version)
+            .max()
+    });
+    let applied = snapshot
+        .applied_migrations
+        .data()
+        .and_then(|a| a.rows.iter().filter(|r| r.success).map(|r| r.version).max());
+    let show = |v: Option<i64>, what: &str| match v {
+        Some(v) => v.to_string(),
+        None => format!("unknown ({what} not collected)"),
+    };
+    match h.schema_version() {
+        SchemaVersionField::Version(v) => {
+            let differs = local.is_some_and(|l| l != v) || applied.is_some_and(|a| a != v);
+            if differs {
+                let mut f = Finding::new(
+                    FindingKind::HealthSchemaVersionMismatch,
+                    Severity::Error,
+                    actions::HEALTH,
+                    format!(
+                        "health endpoint reports schema_version {v}, the highest applied \
+                         migration is {} and the highest local migration is {}",
+                        show(applied, "applied migrations"),
+                        show(local, "local migrations")
+                    ),
+                )
+                .live(v.to_string())
+                .detail("schema_version", v);
+                if let Some(l) = local {
+                    f = f.expected(l.to_string()).detail("highest_local", l);
+                }
+                if let Some(a) = applied {
+                    f = f.detail("highest_applied", a);
+                }
+                f = f.next_step(if applied.is_some_and(|a| a != v) {
+                    "the service reads another database than the one inspected, or caches the \
+                     version: compare DATABASE_URL of the service with the one given to gaps"
+                } else {
+                    "apply the pending migrations (sqlx migrate run) and redeploy"
+                });
+                out.push(f);
+            }
+        }
+        SchemaVersionField::Null => out.push(
+            Finding::new(
+                FindingKind::HealthSchemaVersionMissing,
+                Severity::Warning,
+                actions::HEALTH,
+                format!(
+                    "health endpoint {} reports schema_version null: the service reads \
+                     _sqlx_migrations but finds no applied row (migrations run some other way, \
+                     or never ran on this database)",
+                    h.url
+                ),
+            )
+            .detail(
+                "highest_local",
+                local.map_or(serde_json::Value::Null, Into::into),
+            )
+            .detail(
+                "highest_applied",
+                applied.map_or(serde_json::Value::Null, Into::into),
+            ),
+        ),
+        SchemaVersionField::Absent => out.push(
+            Finding::new(
+                FindingKind::HealthSchemaVersionMissing,
+                Severity::Info,
+                actions::HEALTH,
+                format!("health endpoint {} does not report a schema_version", h.url),
+            )
+            .next_step("expose the highest applied migration version in the health response"),
+        ),
+        SchemaVersionField::NotJson | SchemaVersionField::Other(_) => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::health::{HealthError, HealthErrorKind, HealthEvidence, body_from_bytes};
+    use crate::migrations::{AppliedMigration, AppliedMigrations, LocalMigration, LocalMigrations};
+    use crate::section::Section;
+    use crate::snapshot::Target;
+
+    fn snap(status: u16, body: &str) -> Snapshot {
+        let mut s = Snapshot::new("0", "2026-01-09T13:00:00Z".into(), Target::default());
+        s.health = Section::collected(HealthEvidence {
+            url: "https://api.example.com/health".into(),
+            reachable: true,
+            status: Some(status),
+            body: body_from_bytes(body.as_bytes(), false),
+            ..HealthEvidence::default()
+        });
+        s
+    }
+
+    fn with_migrations(mut s: Snapshot, local: &[i64], applied: &[i64]) -> Snapshot {
+        s.local_migrations = Section::collected(LocalMigrations {
+            directory: "m".into(),
+            directory_source: "flag".into(),
+            files: local
+                .iter()
+                .map(|v| LocalMigration {
+                    version: *v,
+                    description: "d".into(),
+                    kind: MigrationKind::Simple,
+                    file: format!("{v}_d.sql"),
+                    no_transaction: false,
+                    checksum: String::new(),
+                    checksum_normalized: String::new(),
+                    has_crlf: false,
+                    has_bom: false,
+                    size: 0,
+                })
+                .collect(),
+            ignored: vec![],
+        });
+        s.applied_migrations = Section::collected(AppliedMigrations {
+            table: "_sqlx_migrations".into(),
+            present: true,
+            rows: applied
+                .iter()
+                .map(|v| AppliedMigration {
+                    version: *v,
+                    description: "d".into(),
+                    installed_on: None,
+                    success: true,
+                    checksum: String::new(),
+                    execution_time: 1,
+                })
+                .collect(),
+        });
+        s
+    }
+
+    fn kinds(s: &Snapshot) -> Vec<FindingKind> {
+        check(s).iter().map(|f| f.kind).collect()
+    }
+
+    #[test]
+    fn healthy_and_matching_gives_nothing() {
+        let s = with_migrations(
+            snap(200, r#"{"status":"healthy","schema_version":14}"#),
+            &[1, 14],
+            &[1, 14],
+        );
+        assert!(check(&s).is_empty());
+    }
+
+    #[test]
+    fn mismatch_names_all_three_versions() {
+        let s = with_migrations(
+            snap(200, r#"{"status":"healthy","schema_version":12}"#),
+            &[12, 14],
+            &[12],
+        );
+        let f = check(&s);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].kind, FindingKind::HealthSchemaVersionMismatch);
+        let m = &f[0].message;
+        assert!(
+            m.contains("schema_version 12")
+                && m.contains("applied migration is 12")
+                && m.contains("local migration is 14"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn unhealthy_status_field_and_http_errors() {
+        assert_eq!(
+            kinds(&snap(200, r#"{"status":"unhealthy"}"#)),
+            [
+                FindingKind::HealthUnhealthy,
+                FindingKind::HealthSchemaVersionMissing
+            ]
+        );
+        let f = check(&snap(500, "Internal Server Error"));
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.contains("HTTP 500"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn null_schema_version_is_a_warning() {
+        let f = check(&snap(200, r#"{"status":"ok","schema_version":null}"#));
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (f[0].kind, f[0].severity),
+            (FindingKind::HealthSchemaVersionMissing, Severity::Warning)
+        );
+    }
+
+    #[test]
+    fn unreachable_is_one_error() {
+        let mut s = Snapshot::new("0", "2026-01-09T13:00:00Z".into(), Target::default());
+        s.health = Section::collected(HealthEvidence {
+            url: "http://127.0.0.1:1/health".into(),
+            reachable: false,
+            error: Some(HealthError {
+                kind: HealthErrorKind::ConnectionRefused,
+                message: "refused".into(),
+            }),
+            ..HealthEvidence::default()
+        });
+        let f = check(&s);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("connection_refused"),
+            "{}",
+            f[0].message
+        );
+    }
 }

@@ -1,9 +1,534 @@
-//! Finding rules for the logs evidence.
+//! Finding rules for the logs evidence: one finding per signature (database errors, pool
+//! exhaustion, pooler incompatibilities, migration failures), linked to the schema evidence
+//! when a signature names a table or column the live database lacks and to the pending
+//! migration whose name says it creates it.
 
-use crate::finding::Finding;
+use crate::actions;
+use crate::finding::{Finding, FindingKind, Severity};
+use crate::logs::{LogCategory, LogKind, LogSignature};
+use crate::migrations::MigrationKind;
+use crate::schema::Schema;
 use crate::snapshot::Snapshot;
 
 /// Findings derived from the logs evidence.
-pub(super) fn check(_snapshot: &Snapshot) -> Vec<Finding> {
-    Vec::new()
+pub(super) fn check(snapshot: &Snapshot) -> Vec<Finding> {
+    let Some(logs) = snapshot.logs.data() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for input in &logs.inputs {
+        if let Some(err) = &input.error {
+            out.push(
+                Finding::new(
+                    FindingKind::EvidenceUnavailable,
+                    Severity::Warning,
+                    actions::LOGS,
+                    format!(
+                        "log input {} was read only in part ({} lines): {err}",
+                        input.name, input.lines
+                    ),
+                )
+                .location(input.name.clone(), None)
+                .detail("section", "logs"),
+            );
+        }
+    }
+    for sig in &logs.signatures {
+        if let Some(f) = finding_for(sig, snapshot) {
+            out.push(f);
+        }
+    }
+    out
+}
+
+fn finding_for(sig: &LogSignature, snapshot: &Snapshot) -> Option<Finding> {
+    let seen = seen_text(sig);
+    let f = match sig.kind {
+        LogKind::MigrationCheck | LogKind::MigrationsApplied | LogKind::SchemaUpToDate => {
+            return None;
+        }
+        LogKind::MigrationFailed => {
+            let what = match (&sig.migration, &sig.object) {
+                (Some(v), Some(o)) => format!("migration {v} {o}"),
+                (Some(v), None) => format!("migration {v} failed"),
+                (None, Some(o)) => format!("a migration {o}"),
+                (None, None) => "a migration failed".to_string(),
+            };
+            let mut f = Finding::new(
+                FindingKind::LogMigrationFailure,
+                Severity::Error,
+                actions::STARTUP_LOGS,
+                format!("startup logs report: {what} ({seen})"),
+            )
+            .next_step(
+                "read the sample line for the database error, fix the migration or the schema it \
+                 collides with, then redeploy; check `_sqlx_migrations` for a success = false row",
+            );
+            if let Some(v) = sig.migration {
+                f = f.migration(v);
+            }
+            f
+        }
+        LogKind::PoolTimeout | LogKind::TooManyConnections => {
+            let limit = snapshot
+                .provider
+                .data()
+                .and_then(|p| p.server.as_ref())
+                .and_then(|s| s.max_connections)
+                .map(|m| format!("; the server allows max_connections = {m}"))
+                .unwrap_or_default();
+            Finding::new(
+                FindingKind::LogPoolExhaustion,
+                Severity::Error,
+                actions::LOGS,
+                format!("{}: connections ran out ({seen}){limit}", sig.kind.title()),
+            )
+            .next_step(
+                "check the pool's max_connections against the server's limit times the number of \
+                 instances, and look for slow queries or leaked transactions holding connections",
+            )
+        }
+        LogKind::PreparedStatementExists | LogKind::PreparedStatementMissing => {
+            let pooler = snapshot
+                .provider
+                .data()
+                .and_then(|p| p.pooler.as_ref())
+                .map(|p| format!("; the URL goes through {} ({})", p.name, p.evidence))
+                .unwrap_or_default();
+            let stmt = sig
+                .object
+                .as_deref()
+                .map(|o| format!(" \"{o}\""))
+                .unwrap_or_default();
+            Finding::new(
+                FindingKind::LogPoolerIncompatibility,
+                Severity::Error,
+                actions::PROVIDER,
+                format!(
+                    "{}{stmt}: a transaction-mode pooler is sharing server connections between \
+                     sqlx clients ({seen}){pooler}",
+                    sig.kind.title()
+                ),
+            )
+            .next_step(
+                "connect the service over the provider's direct (unpooled) host, or use a pooler \
+                 with prepared-statement support (PgBouncer >= 1.21 max_prepared_statements); \
+                 always run migrations over the direct host",
+            )
+        }
+        _ => {
+            let severity = match sig.kind {
+                LogKind::UniqueViolation
+                | LogKind::ForeignKeyViolation
+                | LogKind::ServiceInternalError => Severity::Warning,
+                _ => Severity::Error,
+            };
+            let action = if sig.category == LogCategory::Connection {
+                actions::PROVIDER
+            } else {
+                actions::LOGS
+            };
+            let mut subject = sig.kind.title().to_string();
+            if let Some(t) = &sig.table {
+                subject.push_str(&format!(" on table {t}"));
+            }
+            if let Some(c) = &sig.column {
+                subject.push_str(&format!(" column {c}"));
+            }
+            if let Some(o) = &sig.object {
+                subject.push_str(&format!(" ({o})"));
+            }
+            if let (Some(r), Some(s)) = (&sig.rust_type, &sig.sql_type) {
+                subject.push_str(&format!(": Rust type {r} vs SQL type {s}"));
+            }
+            let (link, next) = schema_link(sig, snapshot);
+            let mut f = Finding::new(
+                FindingKind::LogDatabaseError,
+                severity,
+                action,
+                format!("logs: {subject} ({seen}){link}"),
+            );
+            if let Some(n) = next {
+                f = f.next_step(n);
+            }
+            f
+        }
+    };
+    Some(decorate(f, sig, snapshot))
+}
+
+fn seen_text(sig: &LogSignature) -> String {
+    let times = if sig.count == 1 { "once" } else { "times" };
+    let count = if sig.count == 1 {
+        String::new()
+    } else {
+        format!("{} ", sig.count)
+    };
+    match (&sig.first_seen, &sig.last_seen) {
+        (Some(a), Some(b)) if a != b => format!("{count}{times}, {a} to {b}"),
+        (Some(a), _) => format!("{count}{times}, at {a}"),
+        _ => format!("{count}{times}"),
+    }
+}
+
+fn decorate(mut f: Finding, sig: &LogSignature, snapshot: &Snapshot) -> Finding {
+    if let Some(t) = &sig.table {
+        f = f.table(t.clone());
+    }
+    if let Some(c) = &sig.column {
+        f = f.column(c.clone());
+    }
+    if let Some(s) = &sig.sql_type {
+        f = f.live(s.clone());
+    }
+    if let Some(r) = &sig.rust_type {
+        f = f.expected(r.clone());
+    }
+    f = f
+        .detail("signature", sig.key.clone())
+        .detail("log_kind", sig.kind.as_str())
+        .detail("count", sig.count);
+    if let Some(s) = &sig.sqlstate {
+        f = f.detail("sqlstate", s.clone());
+    }
+    if let Some(a) = &sig.first_seen {
+        f = f.detail("first_seen", a.clone());
+    }
+    if let Some(b) = &sig.last_seen {
+        f = f.detail("last_seen", b.clone());
+    }
+    let names = |v: &[crate::logs::NamedCount]| -> Vec<String> {
+        v.iter().map(|n| n.name.clone()).collect()
+    };
+    if !sig.instances.is_empty() {
+        f = f.detail("instances", names(&sig.instances));
+    }
+    if !sig.regions.is_empty() {
+        f = f.detail("regions", names(&sig.regions));
+    }
+    if !sig.paths.is_empty() {
+        f = f.detail("paths", names(&sig.paths));
+    }
+    if let Some(s) = sig.samples.first() {
+        f = f.detail("sample", s.text.clone());
+        if f.file.is_none() {
+            f = f.location(s.input.clone(), u32::try_from(s.line).ok());
+        }
+    }
+    if let Some((version, desc)) = sig
+        .table
+        .as_deref()
+        .and_then(|t| pending_migration_for(snapshot, t))
+    {
+        f = f
+            .detail("pending_migration", version)
+            .detail("pending_migration_description", desc);
+        if f.migration.is_none() {
+            f = f.migration(version);
+        }
+    }
+    f
+}
+
+/// What the live schema says about the signature's table/column, for the message, and a next
+/// step when it points somewhere.
+fn schema_link(sig: &LogSignature, snapshot: &Snapshot) -> (String, Option<String>) {
+    let Some(schema) = snapshot.schema.data() else {
+        return (String::new(), None);
+    };
+    let pending = sig
+        .table
+        .as_deref()
+        .and_then(|t| pending_migration_for(snapshot, t))
+        .map(|(v, d)| format!("; pending migration {v} ({d}) looks like it creates it"))
+        .unwrap_or_default();
+    match (sig.table.as_deref(), sig.column.as_deref()) {
+        (Some(t), None) => {
+            if has_table(schema, t) {
+                (
+                    format!(
+                        " — table {t} exists in the live database now (the errors predate its \
+                         creation, or the service reads another database or search_path)"
+                    ),
+                    None,
+                )
+            } else {
+                (
+                    format!(" — table {t} is missing in the live database{pending}"),
+                    Some(if pending.is_empty() {
+                        format!("create table {t}: find the migration that should create it")
+                    } else {
+                        "run the pending migrations (sqlx migrate run) over the direct host".into()
+                    }),
+                )
+            }
+        }
+        (Some(t), Some(c)) => match tables_named(schema, t).first() {
+            None => (
+                format!(" — table {t} is missing in the live database{pending}"),
+                None,
+            ),
+            Some(table) if table.column(c).is_none() => (
+                format!(" — column {c} is missing from table {t} in the live database"),
+                Some(format!(
+                    "add column {t}.{c} with a migration, or fix the query"
+                )),
+            ),
+            Some(table) => {
+                let ty = table
+                    .column(c)
+                    .map(|col| col.data_type.clone())
+                    .unwrap_or_default();
+                (
+                    format!(" — column {t}.{c} exists in the live database now ({ty})"),
+                    None,
+                )
+            }
+        },
+        (None, Some(c)) => {
+            let with: Vec<String> = schema
+                .tables
+                .iter()
+                .filter_map(|t| {
+                    t.column(c)
+                        .map(|col| format!("{} ({})", t.name, col.data_type))
+                })
+                .collect();
+            if with.is_empty() {
+                (
+                    format!(" — no table in the live database has a column {c}"),
+                    Some(format!(
+                        "find the query or FromRow struct that reads {c} and the migration that \
+                         should add it"
+                    )),
+                )
+            } else {
+                (
+                    format!(" — live tables with a column {c}: {}", with.join(", ")),
+                    None,
+                )
+            }
+        }
+        (None, None) => (String::new(), None),
+    }
+}
+
+fn has_table(schema: &Schema, name: &str) -> bool {
+    !tables_named(schema, name).is_empty()
+}
+
+fn tables_named<'a>(schema: &'a Schema, name: &str) -> Vec<&'a crate::schema::Table> {
+    schema.tables.iter().filter(|t| t.name == name).collect()
+}
+
+/// A local migration not applied (or not successfully) whose description names `table`.
+/// sqlx derives descriptions from file names with underscores turned into spaces, so
+/// `0014_create_focus_pause_state.sql` has the description "create focus pause state".
+fn pending_migration_for(snapshot: &Snapshot, table: &str) -> Option<(i64, String)> {
+    let local = snapshot.local_migrations.data()?;
+    let applied: Vec<i64> = snapshot
+        .applied_migrations
+        .data()
+        .map(|a| {
+            a.rows
+                .iter()
+                .filter(|r| r.success)
+                .map(|r| r.version)
+                .collect()
+        })
+        .unwrap_or_default();
+    let squash = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let want = squash(table);
+    if want.is_empty() {
+        return None;
+    }
+    local
+        .files
+        .iter()
+        .filter(|f| f.kind != MigrationKind::Down && !applied.contains(&f.version))
+        .find(|f| squash(&f.description).contains(&want))
+        .map(|f| (f.version, f.description.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logs::LogsEvidence;
+    use crate::logs::scan::analyse_text;
+    use crate::migrations::{AppliedMigration, AppliedMigrations, LocalMigration, LocalMigrations};
+    use crate::schema::{Column, Table, TableKind};
+    use crate::section::Section;
+    use crate::snapshot::Target;
+
+    fn snap(logs: LogsEvidence) -> Snapshot {
+        let mut s = Snapshot::new("0", "2026-01-09T13:00:00Z".into(), Target::default());
+        s.logs = Section::collected(logs);
+        s
+    }
+
+    fn table(name: &str, cols: &[&str]) -> Table {
+        Table {
+            schema: "public".into(),
+            name: name.into(),
+            kind: TableKind::Table,
+            columns: cols
+                .iter()
+                .enumerate()
+                .map(|(i, c)| Column {
+                    ordinal: i as i32 + 1,
+                    name: c.to_string(),
+                    data_type: "bigint".into(),
+                    nullable: false,
+                    default: None,
+                    identity: None,
+                    generated: None,
+                })
+                .collect(),
+            primary_key: None,
+            unique_constraints: vec![],
+            check_constraints: vec![],
+            foreign_keys: vec![],
+            indexes: vec![],
+        }
+    }
+
+    fn local(version: i64, desc: &str) -> LocalMigration {
+        LocalMigration {
+            version,
+            description: desc.into(),
+            kind: MigrationKind::Simple,
+            file: format!("{version:04}_{}.sql", desc.replace(' ', "_")),
+            no_transaction: false,
+            checksum: String::new(),
+            checksum_normalized: String::new(),
+            has_crlf: false,
+            has_bom: false,
+            size: 0,
+        }
+    }
+
+    const LOG: &str = "2026-01-09T12:00:00Z app[148e272a] iad [info] database_error: relation \"focus_pause_state\" does not exist\n\
+2026-01-09T12:01:00Z app[148e272a] iad [info] database_error: relation \"focus_pause_state\" does not exist\n\
+2026-01-09T12:02:00Z app[148e272a] iad [info] database_error: column \"nickname\" of relation \"users\" does not exist\n";
+
+    #[test]
+    fn missing_table_is_linked_to_live_schema_and_pending_migration() {
+        let mut s = snap(analyse_text("fly.log", None, LOG.as_bytes()));
+        s.schema = Section::collected(Schema {
+            schemas: vec!["public".into()],
+            tables: vec![table("users", &["id", "email"])],
+            ..Schema::default()
+        });
+        s.local_migrations = Section::collected(LocalMigrations {
+            directory: "migrations".into(),
+            directory_source: "flag".into(),
+            files: vec![
+                local(1, "create users"),
+                local(14, "create focus pause state"),
+            ],
+            ignored: vec![],
+        });
+        s.applied_migrations = Section::collected(AppliedMigrations {
+            table: "public._sqlx_migrations".into(),
+            present: true,
+            rows: vec![AppliedMigration {
+                version: 1,
+                description: "create users".into(),
+                installed_on: None,
+                success: true,
+                checksum: String::new(),
+                execution_time: 1,
+            }],
+        });
+        let f = check(&s);
+        assert_eq!(f.len(), 2, "{f:#?}");
+        let t = f
+            .iter()
+            .find(|f| f.table.as_deref() == Some("focus_pause_state"))
+            .unwrap();
+        assert_eq!(t.kind, FindingKind::LogDatabaseError);
+        assert!(
+            t.message
+                .contains("table focus_pause_state is missing in the live database"),
+            "{}",
+            t.message
+        );
+        assert!(t.message.contains("pending migration 14"), "{}", t.message);
+        assert_eq!(t.migration, Some(14));
+        assert_eq!(t.details["count"], 2);
+        assert_eq!(t.details["first_seen"], "2026-01-09T12:00:00Z");
+        assert_eq!(t.details["last_seen"], "2026-01-09T12:01:00Z");
+        let c = f
+            .iter()
+            .find(|f| f.column.as_deref() == Some("nickname"))
+            .unwrap();
+        assert!(
+            c.message
+                .contains("column nickname is missing from table users"),
+            "{}",
+            c.message
+        );
+    }
+
+    #[test]
+    fn without_schema_evidence_the_finding_still_names_table_and_count() {
+        let f = check(&snap(analyse_text("fly.log", None, LOG.as_bytes())));
+        let t = f
+            .iter()
+            .find(|f| f.table.as_deref() == Some("focus_pause_state"))
+            .unwrap();
+        assert!(!t.message.contains("missing in the live"), "{}", t.message);
+        assert!(t.message.contains("2 times"), "{}", t.message);
+    }
+
+    #[test]
+    fn table_present_now_is_said_so_not_called_missing() {
+        let mut s = snap(analyse_text("fly.log", None, LOG.as_bytes()));
+        s.schema = Section::collected(Schema {
+            tables: vec![
+                table("focus_pause_state", &["id"]),
+                table("users", &["nickname"]),
+            ],
+            ..Schema::default()
+        });
+        let f = check(&s);
+        assert!(
+            f.iter().all(|f| !f.message.contains("is missing")),
+            "{f:#?}"
+        );
+        assert!(
+            f.iter()
+                .any(|f| f.message.contains("exists in the live database now"))
+        );
+    }
+
+    #[test]
+    fn pool_pooler_and_migration_kinds_get_their_own_findings() {
+        let text = "pool timed out while waiting for an open connection\n\
+error returned from database: prepared statement \"sqlx_s_1\" already exists\n\
+Migration failed: error returned from database: syntax error while executing migration 7\n\
+Checking database migrations...\nDatabase schema is up to date\n";
+        let f = check(&snap(analyse_text("a", None, text.as_bytes())));
+        let kinds: Vec<FindingKind> = f.iter().map(|f| f.kind).collect();
+        assert_eq!(kinds.len(), 3, "{f:#?}");
+        assert!(kinds.contains(&FindingKind::LogPoolExhaustion));
+        assert!(kinds.contains(&FindingKind::LogPoolerIncompatibility));
+        let m = f
+            .iter()
+            .find(|f| f.kind == FindingKind::LogMigrationFailure)
+            .unwrap();
+        assert_eq!(m.migration, Some(7));
+        assert!(f.iter().all(|f| f.kind != FindingKind::LogDatabaseError));
+    }
+
+    #[test]
+    fn skipped_logs_give_no_findings() {
+        let s = Snapshot::new("0", "2026-01-09T13:00:00Z".into(), Target::default());
+        assert!(check(&s).is_empty());
+    }
 }

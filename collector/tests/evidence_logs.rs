@@ -1,0 +1,281 @@
+//! `gaps collect --logs`: every fixture layout classified through the real binary, with the
+//! identifiers kept, secrets redacted, and bad input (gzip cut short, invalid UTF-8, a 100 KB
+//! line, a missing file) counted rather than fatal.
+
+use std::path::Path;
+use std::process::Command;
+
+use gaps_tests::fixtures::fixture;
+use serde_json::Value;
+
+/// Runs `gaps collect` with only log inputs (no database) and returns the snapshot, the exit
+/// code and the snapshot text.
+fn collect(extra: &[&str], logs: &[&Path]) -> (Value, i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap.json");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gaps"));
+    cmd.current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .arg("collect")
+        .arg("--quiet")
+        .arg("--out")
+        .arg(&out)
+        .args(extra);
+    for l in logs {
+        cmd.arg("--logs").arg(l);
+    }
+    let o = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let text =
+        std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("no snapshot: {e}\n{stderr}"));
+    (
+        serde_json::from_str(&text).unwrap(),
+        o.status.code().unwrap_or(-1),
+        text,
+    )
+}
+
+fn logs(snap: &Value) -> &Value {
+    assert_eq!(snap["logs"]["status"], "collected", "{}", snap["logs"]);
+    &snap["logs"]["data"]
+}
+
+fn sig<'a>(snap: &'a Value, key: &str) -> &'a Value {
+    let all = logs(snap)["signatures"].as_array().unwrap();
+    all.iter().find(|s| s["key"] == key).unwrap_or_else(|| {
+        let keys: Vec<&Value> = all.iter().map(|s| &s["key"]).collect();
+        panic!("no signature {key}; have {keys:?}")
+    })
+}
+
+#[test]
+fn fly_logs_are_grouped_with_identifiers_instances_regions_and_paths() {
+    let (snap, _, text) = collect(&[], &[&fixture("logs/fly.log")]);
+    let input = &logs(&snap)["inputs"][0];
+    assert_eq!(input["format"], "fly");
+    assert_eq!(input["lines"], 12);
+    let t = sig(&snap, "undefined_table:42P01:focus_pause_state");
+    assert_eq!(t["count"], 2);
+    assert_eq!(t["table"], "focus_pause_state");
+    assert_eq!(t["first_seen"], "2026-01-09T12:01:00Z");
+    assert_eq!(t["last_seen"], "2026-01-09T12:02:00Z");
+    assert_eq!(t["regions"].as_array().unwrap().len(), 2);
+    assert_eq!(t["instances"].as_array().unwrap().len(), 2);
+    assert_eq!(t["paths"][0]["name"], "/api/focus/pause");
+    assert_eq!(t["paths"][0]["count"], 2);
+    assert!(!t["series"].as_array().unwrap().is_empty());
+    let c = sig(&snap, "undefined_column:42703:users:nickname");
+    assert_eq!(c["column"], "nickname");
+    assert_eq!(
+        sig(&snap, "pool_timeout")["paths"][0]["name"],
+        "/api/quests"
+    );
+    assert_eq!(
+        sig(&snap, "prepared_statement_exists:42P05:sqlx_s_1")["category"],
+        "pooler"
+    );
+    assert_eq!(
+        sig(&snap, "authentication_failed:28P01:ignition_api")["count"],
+        1
+    );
+    let kinds: Vec<&Value> = logs(&snap)["migration_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["kind"])
+        .collect();
+    assert_eq!(kinds, ["migration_check", "schema_up_to_date"]);
+    // The info-level sqlx query line and the health request are not database errors.
+    assert_eq!(input["classified_lines"], 8);
+    // Secrets on the lines never reach the snapshot.
+    for secret in ["Sup3rS3cretPw", "tok_abcdef123456", "eyJhbGciOiJIUzI1NiJ9"] {
+        assert!(!text.contains(secret), "{secret} leaked into the snapshot");
+    }
+}
+
+#[test]
+fn json_lines_from_tracing_and_fly_are_classified() {
+    let (snap, _, _) = collect(&[], &[&fixture("logs/json.log")]);
+    assert_eq!(logs(&snap)["inputs"][0]["format"], "json");
+    let m = sig(&snap, "migration_failed:focus_pause_state:14");
+    assert_eq!(m["migration"], 14);
+    let t = sig(&snap, "type_mismatch:xp_total:i32:INT8");
+    assert_eq!(t["rust_type"], "i32");
+    assert_eq!(t["sql_type"], "INT8");
+    assert_eq!(t["paths"][0]["name"], "/api/wallet");
+    assert_eq!(
+        sig(&snap, "column_not_found:streak_days")["column"],
+        "streak_days"
+    );
+    let n = sig(&snap, "unexpected_null:ended_at");
+    assert_eq!(n["instances"][0]["name"], "148e272a");
+    assert_eq!(n["regions"][0]["name"], "iad");
+}
+
+#[test]
+fn tracing_and_env_logger_text_is_classified() {
+    let (snap, _, _) = collect(&[], &[&fixture("logs/text.log")]);
+    assert_eq!(logs(&snap)["inputs"][0]["format"], "text");
+    for key in [
+        "connection_refused",
+        "connection_reset",
+        "tls",
+        "statement_timeout:57014",
+        "deadlock:40P01",
+        "read_only_transaction:25006:INSERT",
+        "permission_denied:42501:platform_settings",
+        "unique_violation:23505:users_email_key",
+        "foreign_key_violation:23503:habit_completions:habit_completions_habit_id_fkey",
+        "prepared_statement_missing:26000:sqlx_s_7",
+        "migrations_applied",
+    ] {
+        assert_eq!(sig(&snap, key)["count"], 1, "{key}");
+    }
+    assert_eq!(logs(&snap)["migration_events"][0]["applied"], 2);
+}
+
+#[test]
+fn postgres_server_logs_are_detected_and_classified() {
+    let (snap, _, _) = collect(&[], &[&fixture("logs/postgres.log")]);
+    assert_eq!(logs(&snap)["inputs"][0]["format"], "postgres");
+    assert_eq!(
+        sig(&snap, "undefined_table:42P01:focus_pause_state")["first_seen"],
+        "2026-01-09T12:00:01Z"
+    );
+    assert_eq!(
+        sig(&snap, "undefined_column:42703:paused_at")["column"],
+        "paused_at"
+    );
+    assert_eq!(sig(&snap, "too_many_connections:53300")["count"], 1);
+    sig(&snap, "authentication_failed:28P01:ignition_api");
+    sig(&snap, "prepared_statement_exists:42P05:sqlx_s_1");
+    let other = sig(
+        &snap,
+        "other_database_error:22P02:invalid input syntax for type uuid: \"?\"",
+    );
+    assert_eq!(other["sqlstate"], "22P02");
+}
+
+#[test]
+fn forced_format_overrides_detection() {
+    let (snap, _, _) = collect(&["--log-format", "text"], &[&fixture("logs/fly.log")]);
+    let input = &logs(&snap)["inputs"][0];
+    assert_eq!(input["format"], "text");
+    assert_eq!(input["format_forced"], true);
+    // As plain text the Fly instance is not known, but the identifier still is.
+    let t = sig(&snap, "undefined_table:42P01:focus_pause_state");
+    assert!(t["instances"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn gzip_is_read_transparently_and_gives_the_same_signatures() {
+    let (plain, _, _) = collect(&[], &[&fixture("logs/fly.log")]);
+    let (gz, _, _) = collect(&[], &[&fixture("logs/fly.log.gz")]);
+    assert_eq!(logs(&gz)["inputs"][0]["compressed"], true);
+    assert_eq!(
+        logs(&gz)["inputs"][0]["lines"],
+        logs(&plain)["inputs"][0]["lines"]
+    );
+    let keys = |s: &Value| -> Vec<Value> {
+        logs(s)["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["key"].clone())
+            .collect()
+    };
+    assert_eq!(keys(&gz), keys(&plain));
+}
+
+#[test]
+fn truncated_gzip_keeps_what_was_read_and_says_it_was_cut() {
+    let (snap, code, _) = collect(&[], &[&fixture("logs/truncated.log.gz")]);
+    let input = &logs(&snap)["inputs"][0];
+    assert!(
+        input["error"].as_str().unwrap().contains("truncated"),
+        "{input}"
+    );
+    assert!(input["lines"].as_u64().unwrap() > 100, "{input}");
+    sig(&snap, "undefined_table:42P01:before_cut");
+    assert!(
+        logs(&snap)["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["table"] != "never_reached")
+    );
+    assert_eq!(
+        code, 0,
+        "a partly read log input is recorded, not a failed section"
+    );
+}
+
+#[test]
+fn invalid_utf8_and_a_100_kb_line_are_counted_not_fatal() {
+    let (snap, _, _) = collect(
+        &[],
+        &[
+            &fixture("logs/invalid-utf8.log"),
+            &fixture("logs/long-line.log"),
+        ],
+    );
+    let inputs = logs(&snap)["inputs"].as_array().unwrap();
+    assert_eq!(inputs[0]["invalid_utf8_lines"], 1);
+    assert_eq!(inputs[0]["lines"], 2);
+    assert_eq!(inputs[1]["long_lines"], 1);
+    assert_eq!(inputs[1]["lines"], 2);
+    sig(&snap, "undefined_table:42P01:latin1_table");
+    sig(&snap, "undefined_table:42P01:after_long_line");
+    assert_eq!(sig(&snap, "migration_check")["count"], 1);
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gaps"))
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .args(["collect", "--quiet", "--logs", "-", "--out"])
+        .arg(&out)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"FATAL:  sorry, too many clients already\n")
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let snap: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(logs(&snap)["inputs"][0]["name"], "-");
+    sig(&snap, "too_many_connections:53300");
+}
+
+#[test]
+fn a_missing_log_file_fails_the_section_naming_the_file() {
+    let (snap, code, _) = collect(&[], &[Path::new("/nonexistent/gaps-test.log")]);
+    assert_eq!(snap["logs"]["status"], "failed");
+    assert!(
+        snap["logs"]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("/nonexistent/gaps-test.log")
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn collected_log_signatures_become_findings() {
+    let (_, _, text) = collect(&[], &[&fixture("logs/fly.log")]);
+    let s = gaps_core::Snapshot::from_json(&text).unwrap();
+    let f = gaps_core::rules::analyse(&s);
+    use gaps_core::FindingKind as K;
+    assert!(f.iter().any(|f| f.kind == K::LogDatabaseError
+        && f.table.as_deref() == Some("focus_pause_state")
+        && f.details["count"] == 2));
+    assert!(f.iter().any(|f| f.kind == K::LogPoolExhaustion));
+    assert!(f.iter().any(|f| f.kind == K::LogPoolerIncompatibility));
+}

@@ -1,0 +1,671 @@
+//! The classifier: names the database problem one log message reports and keeps its
+//! identifiers (table, column, SQLSTATE, constraint, prepared statement, migration version).
+//! Pure and allocation-light; it only ever sees lines the prefilter picked.
+
+use super::LogKind;
+
+/// What a message reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classification {
+    /// The kind of problem.
+    pub kind: LogKind,
+    /// SQLSTATE from the line, else the kind's own.
+    pub sqlstate: Option<String>,
+    /// Table named by the message.
+    pub table: Option<String>,
+    /// Column named by the message.
+    pub column: Option<String>,
+    /// Constraint, statement name, user, statement kind or normalised message.
+    pub object: Option<String>,
+    /// Rust type of a decode mismatch.
+    pub rust_type: Option<String>,
+    /// SQL type of a decode mismatch.
+    pub sql_type: Option<String>,
+    /// Migration version.
+    pub migration: Option<i64>,
+    /// "Applied N new migration(s)": N.
+    pub applied: Option<u64>,
+}
+
+impl Classification {
+    fn new(kind: LogKind) -> Self {
+        Classification {
+            kind,
+            sqlstate: kind.default_sqlstate().map(str::to_owned),
+            table: None,
+            column: None,
+            object: None,
+            rust_type: None,
+            sql_type: None,
+            migration: None,
+            applied: None,
+        }
+    }
+    fn table(mut self, t: Option<String>) -> Self {
+        self.table = t;
+        self
+    }
+    fn column(mut self, c: Option<String>) -> Self {
+        self.column = c;
+        self
+    }
+    fn object(mut self, o: Option<String>) -> Self {
+        self.object = o;
+        self
+    }
+}
+
+/// Literals of which at least one occurs in every line [`classify`] can classify. The scanner
+/// searches raw bytes for them and parses only the lines that contain one.
+pub const PREFILTER: &[&str] = &[
+    "does not exist",
+    "already exists",
+    "no column found",
+    "ColumnNotFound",
+    "mismatched types",
+    "unexpected null",
+    "UnexpectedNull",
+    "pool timed out",
+    "PoolTimedOut",
+    "too many",
+    "remaining connection slots",
+    "onnection refused",
+    "onnection reset",
+    "authentication failed",
+    "statement timeout",
+    "deadlock",
+    "read-only transaction",
+    "ermission denied",
+    "violates",
+    "TLS",
+    "tls",
+    "SSL",
+    "ssl",
+    "ertificate",
+    "database_error",
+    "internal_error",
+    "sqlx",
+    "SQLSTATE",
+    "sqlstate",
+    "error returned from database",
+    "igration",
+    "schema is up to date",
+    "ERROR:  ",
+    "FATAL:  ",
+    "PANIC:  ",
+];
+
+/// Classifies one message. Returns None for lines that are not database problems or
+/// migration lifecycle events (e.g. an info-level `sqlx::query` log line).
+pub fn classify(message: &str) -> Option<Classification> {
+    // JSON and Debug output escape quotes; identifiers are read from the unescaped text.
+    let unescaped;
+    let msg = if message.contains("\\\"") {
+        unescaped = message.replace("\\\\\"", "\"").replace("\\\"", "\"");
+        unescaped.as_str()
+    } else {
+        message
+    };
+    let lower = msg.to_ascii_lowercase();
+    let mut c = classify_inner(msg, &lower)?;
+    if let Some(code) = sqlstate_in(msg, &lower) {
+        c.sqlstate = Some(code);
+    }
+    Some(c)
+}
+
+fn classify_inner(msg: &str, lower: &str) -> Option<Classification> {
+    let has = |s: &str| lower.contains(s);
+    use LogKind::*;
+
+    // Migration lifecycle first: a failure message quotes the database error inside it.
+    if let Some(i) = lower.find("migration failed") {
+        let mut c = Classification::new(MigrationFailed);
+        c.migration = number_after(lower, "while executing migration ")
+            .or_else(|| number_after(&lower[i..], "migration "));
+        c.table = quoted_after(msg, lower, "relation ");
+        return Some(c);
+    }
+    for (needle, what) in [
+        (
+            "was previously applied but has been modified",
+            "modified after it was applied",
+        ),
+        (
+            "was previously applied but is missing",
+            "applied but missing locally",
+        ),
+        ("is partially applied", "partially applied (dirty)"),
+    ] {
+        if let Some(i) = lower.find(needle) {
+            let mut c = Classification::new(MigrationFailed).object(Some(what.to_string()));
+            c.migration = last_number(&lower[..i]);
+            return Some(c);
+        }
+    }
+    if has("checking database migrations") {
+        return Some(Classification::new(MigrationCheck));
+    }
+    if let Some(i) = lower.find(" new migration") {
+        let mut c = Classification::new(MigrationsApplied);
+        c.applied = last_number(&lower[..i]).map(|n| n.max(0) as u64);
+        if lower[..i].contains("applied") {
+            return Some(c);
+        }
+    }
+    if has("schema is up to date") {
+        return Some(Classification::new(SchemaUpToDate));
+    }
+
+    // Pooler incompatibilities (transaction-mode PgBouncer and friends).
+    if has("prepared statement") {
+        if has("already exists") {
+            return Some(
+                Classification::new(PreparedStatementExists).object(quoted_after(
+                    msg,
+                    lower,
+                    "prepared statement ",
+                )),
+            );
+        }
+        if has("does not exist") {
+            return Some(
+                Classification::new(PreparedStatementMissing).object(quoted_after(
+                    msg,
+                    lower,
+                    "prepared statement ",
+                )),
+            );
+        }
+    }
+
+    // Undefined column / table.
+    if has("does not exist") {
+        if let Some(i) = lower.find("column ") {
+            let rest_lower = &lower[i..];
+            if rest_lower.contains("does not exist") {
+                let col = quoted_after(msg, lower, "column ").or_else(|| {
+                    // `column u.paused_at does not exist`
+                    let start = i + "column ".len();
+                    let word: String = msg[start..]
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+                        .collect();
+                    word.rsplit('.')
+                        .next()
+                        .map(str::to_owned)
+                        .filter(|w| !w.is_empty())
+                });
+                let table = quoted_after(msg, lower, "of relation ").map(unqualify);
+                if col.is_some() {
+                    return Some(
+                        Classification::new(UndefinedColumn)
+                            .table(table)
+                            .column(col),
+                    );
+                }
+            }
+        }
+        if let Some(t) = quoted_after(msg, lower, "relation ") {
+            return Some(Classification::new(UndefinedTable).table(Some(unqualify(t))));
+        }
+        if let Some(t) = quoted_after(msg, lower, "table ") {
+            return Some(Classification::new(UndefinedTable).table(Some(unqualify(t))));
+        }
+    }
+
+    // sqlx decode errors.
+    if has("no column found for name") || has("columnnotfound(") {
+        let col = after_token(msg, lower, "no column found for name: ")
+            .or_else(|| quoted_after(msg, lower, "columnnotfound("));
+        return Some(Classification::new(ColumnNotFound).column(col));
+    }
+    if has("mismatched types") {
+        let mut c = Classification::new(TypeMismatch).column(decode_column(msg, lower));
+        c.rust_type = backticked_after(msg, lower, "rust type ");
+        c.sql_type = backticked_after(msg, lower, "compatible with sql type ");
+        return Some(c);
+    }
+    if has("unexpected null") {
+        return Some(Classification::new(UnexpectedNull).column(decode_column(msg, lower)));
+    }
+
+    // Pool and connection limits.
+    if has("pool timed out") || has("pooltimedout") {
+        return Some(Classification::new(PoolTimeout));
+    }
+    if has("too many clients") || has("too many connections") || has("remaining connection slots") {
+        return Some(Classification::new(TooManyConnections));
+    }
+    if has("password authentication failed") || has("authentication failed for user") {
+        return Some(
+            Classification::new(AuthenticationFailed).object(quoted_after(msg, lower, "for user ")),
+        );
+    }
+
+    // Statement-level errors.
+    if has("canceling statement due to statement timeout")
+        || (has("statement timeout") && has("cancel"))
+    {
+        return Some(Classification::new(StatementTimeout));
+    }
+    if has("deadlock detected") {
+        return Some(Classification::new(Deadlock));
+    }
+    if let Some(i) = lower.find("in a read-only transaction") {
+        let object = lower[..i]
+            .rfind("cannot execute ")
+            .map(|j| msg[j + "cannot execute ".len()..i].trim().to_string());
+        return Some(Classification::new(ReadOnlyTransaction).object(object));
+    }
+    if let Some(i) = lower.find("permission denied for ") {
+        let rest = &lower[i + "permission denied for ".len()..];
+        let (what, name_lower) = rest.split_once(' ').unwrap_or((rest, ""));
+        let start = msg.len() - name_lower.len();
+        let name: String = msg[start..]
+            .trim_matches('"')
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+            .collect();
+        let c = Classification::new(PermissionDenied);
+        return Some(if matches!(what, "table" | "relation" | "view") {
+            c.table(Some(unqualify(name)))
+        } else {
+            c.object(Some(format!("{what} {name}").trim().to_string()))
+        });
+    }
+    if has("violates unique constraint") || has("duplicate key value") {
+        return Some(
+            Classification::new(UniqueViolation)
+                .object(quoted_after(msg, lower, "unique constraint "))
+                .table(quoted_after(msg, lower, "on table ")),
+        );
+    }
+    if has("violates foreign key constraint") {
+        return Some(
+            Classification::new(ForeignKeyViolation)
+                .object(quoted_after(msg, lower, "foreign key constraint "))
+                .table(quoted_after(msg, lower, "on table ").map(unqualify)),
+        );
+    }
+    if has("violates not-null constraint") {
+        return Some(
+            Classification::new(NotNullViolation)
+                .column(quoted_after(msg, lower, "column "))
+                .table(quoted_after(msg, lower, "of relation ").map(unqualify)),
+        );
+    }
+
+    // Connection problems.
+    if has("connection refused") {
+        return Some(Classification::new(ConnectionRefused));
+    }
+    if has("connection reset") || (has("connection closed") && has("unexpectedly")) {
+        return Some(Classification::new(ConnectionReset));
+    }
+    if (has("tls") || has("ssl") || has("certificate"))
+        && [
+            "error",
+            "fail",
+            "invalid",
+            "unknownissuer",
+            "not support",
+            "expired",
+            "refused",
+        ]
+        .iter()
+        .any(|w| has(w))
+    {
+        return Some(Classification::new(Tls));
+    }
+
+    // Anything else the database returned.
+    let pg_error = ["error: ", "fatal: ", "panic: "]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    if let Some(i) = lower.find("error returned from database: ") {
+        let text = &msg[i + "error returned from database: ".len()..];
+        return Some(Classification::new(OtherDatabaseError).object(Some(normalise(text))));
+    }
+    if pg_error {
+        let text = msg
+            .split_once(": ")
+            .map(|(_, t)| t.trim_start())
+            .unwrap_or(msg);
+        // Verbose logs put the SQLSTATE first (`ERROR:  22P02: ...`); it is kept separately.
+        let text = match text.get(..5) {
+            Some(code) if is_sqlstate(code) && text.get(5..7) == Some(": ") => &text[7..],
+            _ => text,
+        };
+        return Some(Classification::new(OtherDatabaseError).object(Some(normalise(text))));
+    }
+    if let Some(code) = sqlstate_in(msg, lower) {
+        return Some(Classification::new(OtherDatabaseError).object(Some(code)));
+    }
+
+    // The service's markers.
+    if has("database_error") {
+        return Some(Classification::new(ServiceDatabaseError));
+    }
+    if has("internal_error") {
+        return Some(Classification::new(ServiceInternalError));
+    }
+    None
+}
+
+/// Drops a schema qualifier: `public.users` -> `users`.
+fn unqualify(name: String) -> String {
+    match name.rsplit_once('.') {
+        Some((_, t)) if !t.is_empty() => t.to_string(),
+        _ => name,
+    }
+}
+
+/// The `"quoted"` identifier right after `key` (matched case-insensitively).
+fn quoted_after(msg: &str, lower: &str, key: &str) -> Option<String> {
+    let i = lower.find(key)? + key.len();
+    let rest = msg.get(i..)?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let end = rest.find('"')?;
+    let id = &rest[..end];
+    (!id.is_empty() && id.len() <= 128).then(|| id.to_string())
+}
+
+/// The `` `backticked` `` text right after `key`.
+fn backticked_after(msg: &str, lower: &str, key: &str) -> Option<String> {
+    let i = lower.find(key)? + key.len();
+    let rest = msg.get(i..)?.strip_prefix('`')?;
+    let end = rest.find('`')?;
+    Some(rest[..end].to_string())
+}
+
+/// The identifier token after `key` (up to whitespace, quote, comma or bracket).
+fn after_token(msg: &str, lower: &str, key: &str) -> Option<String> {
+    let i = lower.find(key)? + key.len();
+    let rest = msg.get(i..)?.trim_start_matches(['"', '`', '\'']);
+    let end = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '`' | '\'' | ',' | ')' | '}' | ';'))
+        .unwrap_or(rest.len());
+    let id = &rest[..end];
+    (!id.is_empty()).then(|| id.to_string())
+}
+
+/// The column of a sqlx `ColumnDecode` error: `error occurred while decoding column "x"` or
+/// `ColumnDecode { index: "\"x\"", ... }`.
+fn decode_column(msg: &str, lower: &str) -> Option<String> {
+    quoted_after(msg, lower, "decoding column ")
+        .or_else(|| {
+            let i = lower.find("index: ")? + "index: ".len();
+            let rest = msg.get(i..)?.trim_start_matches('"');
+            let end = rest.find('"')?;
+            let id = &rest[..end];
+            (!id.is_empty() && !id.chars().all(|c| c.is_ascii_digit())).then(|| id.to_string())
+        })
+        .or_else(|| after_token(msg, lower, "column: "))
+}
+
+fn number_after(lower: &str, key: &str) -> Option<i64> {
+    let i = lower.find(key)? + key.len();
+    let digits: String = lower[i..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+fn last_number(text: &str) -> Option<i64> {
+    let end = text.rfind(|c: char| c.is_ascii_digit())? + 1;
+    let start = text[..end]
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    text[start..end].parse().ok()
+}
+
+/// A SQLSTATE named on the line: `code: "42P01"`, `SQLSTATE 42P01`, `sqlstate=42P01`, or
+/// PostgreSQL's verbose `ERROR:  42P01: ...`.
+fn sqlstate_in(msg: &str, lower: &str) -> Option<String> {
+    for key in [
+        "code: \"",
+        "sqlstate ",
+        "sqlstate=",
+        "sqlstate: ",
+        "\"code\":\"",
+    ] {
+        if let Some(i) = lower.find(key) {
+            let cand = msg.get(i + key.len()..i + key.len() + 5)?;
+            if is_sqlstate(cand) {
+                return Some(cand.to_string());
+            }
+        }
+    }
+    for prefix in ["error:", "fatal:"] {
+        if lower.starts_with(prefix) {
+            let rest = msg[prefix.len()..].trim_start();
+            if let Some(cand) = rest.get(..5)
+                && rest.get(5..6) == Some(":")
+                && is_sqlstate(cand)
+            {
+                return Some(cand.to_string());
+            }
+        }
+    }
+    None
+}
+
+fn is_sqlstate(s: &str) -> bool {
+    s.len() == 5
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+        && s.bytes().take(2).all(|b| b.is_ascii_alphanumeric())
+        && s.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// A grouping form of an unclassified message: quoted strings and numbers replaced, cut.
+fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(100));
+    let mut in_quote = false;
+    let mut last_digit = false;
+    for ch in text.chars() {
+        if in_quote {
+            if ch == '"' {
+                in_quote = false;
+            }
+            continue;
+        }
+        match ch {
+            '"' => {
+                in_quote = true;
+                out.push_str("\"?\"");
+            }
+            c if c.is_ascii_digit() => {
+                if !last_digit {
+                    out.push('N');
+                }
+                last_digit = true;
+                continue;
+            }
+            c => out.push(c),
+        }
+        last_digit = false;
+        if out.len() >= 100 {
+            break;
+        }
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(msg: &str) -> Classification {
+        classify(msg).unwrap_or_else(|| panic!("not classified: {msg}"))
+    }
+
+    #[test]
+    fn undefined_table_keeps_the_relation_name() {
+        let r = c(r#"error returned from database: relation "focus_pause_state" does not exist"#);
+        assert_eq!(r.kind, LogKind::UndefinedTable);
+        assert_eq!(r.table.as_deref(), Some("focus_pause_state"));
+        assert_eq!(r.sqlstate.as_deref(), Some("42P01"));
+        let q = c(r#"ERROR: relation "public.habits" does not exist at character 15"#);
+        assert_eq!(q.table.as_deref(), Some("habits"));
+    }
+
+    #[test]
+    fn undefined_column_keeps_column_and_relation() {
+        let r = c(r#"column "paused_at" of relation "focus_sessions" does not exist"#);
+        assert_eq!(r.kind, LogKind::UndefinedColumn);
+        assert_eq!(r.table.as_deref(), Some("focus_sessions"));
+        assert_eq!(r.column.as_deref(), Some("paused_at"));
+        let r = c(r#"column "xp_total" does not exist"#);
+        assert_eq!((r.column.as_deref(), r.table), (Some("xp_total"), None));
+        let r = c("ERROR: column u.nickname does not exist");
+        assert_eq!(r.column.as_deref(), Some("nickname"));
+    }
+
+    #[test]
+    fn escaped_quotes_from_debug_output_are_read() {
+        let r = c(
+            r#"Database(PgDatabaseError { severity: Error, code: "42P01", message: "relation \"user_wallet\" does not exist" })"#,
+        );
+        assert_eq!(r.kind, LogKind::UndefinedTable);
+        assert_eq!(r.table.as_deref(), Some("user_wallet"));
+        assert_eq!(r.sqlstate.as_deref(), Some("42P01"));
+    }
+
+    #[test]
+    fn sqlx_decode_errors_keep_column_and_types() {
+        let r = c("database_error: no column found for name: streak_days");
+        assert_eq!(r.kind, LogKind::ColumnNotFound);
+        assert_eq!(r.column.as_deref(), Some("streak_days"));
+        let r = c(
+            "error occurred while decoding column \"xp\": mismatched types; Rust type `i32` (as SQL type `INT4`) is not compatible with SQL type `INT8`",
+        );
+        assert_eq!(r.kind, LogKind::TypeMismatch);
+        assert_eq!(r.column.as_deref(), Some("xp"));
+        assert_eq!(r.rust_type.as_deref(), Some("i32"));
+        assert_eq!(r.sql_type.as_deref(), Some("INT8"));
+        let r = c(
+            "error occurred while decoding column \"ended_at\": unexpected null; try decoding as an `Option`",
+        );
+        assert_eq!(r.kind, LogKind::UnexpectedNull);
+        assert_eq!(r.column.as_deref(), Some("ended_at"));
+    }
+
+    #[test]
+    fn pool_connection_and_auth_errors() {
+        assert_eq!(
+            c("pool timed out while waiting for an open connection").kind,
+            LogKind::PoolTimeout
+        );
+        assert_eq!(
+            c("FATAL: sorry, too many clients already").kind,
+            LogKind::TooManyConnections
+        );
+        let r = c(
+            r#"FATAL: remaining connection slots are reserved for non-replication superuser connections"#,
+        );
+        assert_eq!(r.sqlstate.as_deref(), Some("53300"));
+        assert_eq!(
+            c("error communicating with database: Connection refused (os error 111)").kind,
+            LogKind::ConnectionRefused
+        );
+        assert_eq!(
+            c("error communicating with database: Connection reset by peer (os error 104)").kind,
+            LogKind::ConnectionReset
+        );
+        let r = c(r#"password authentication failed for user "ignition_api""#);
+        assert_eq!(r.kind, LogKind::AuthenticationFailed);
+        assert_eq!(r.object.as_deref(), Some("ignition_api"));
+        assert_eq!(r.sqlstate.as_deref(), Some("28P01"));
+        assert_eq!(
+            c("error with configuration: tls handshake failed: invalid peer certificate: UnknownIssuer").kind,
+            LogKind::Tls
+        );
+    }
+
+    #[test]
+    fn pooler_statement_errors_keep_the_statement_name() {
+        let r = c(r#"error returned from database: prepared statement "sqlx_s_1" already exists"#);
+        assert_eq!(r.kind, LogKind::PreparedStatementExists);
+        assert_eq!(r.object.as_deref(), Some("sqlx_s_1"));
+        assert_eq!(r.sqlstate.as_deref(), Some("42P05"));
+        let r = c(r#"prepared statement "sqlx_s_3" does not exist"#);
+        assert_eq!(r.kind, LogKind::PreparedStatementMissing);
+        assert_eq!(r.sqlstate.as_deref(), Some("26000"));
+    }
+
+    #[test]
+    fn statement_level_errors() {
+        assert_eq!(
+            c("ERROR: canceling statement due to statement timeout")
+                .sqlstate
+                .as_deref(),
+            Some("57014")
+        );
+        assert_eq!(c("ERROR: deadlock detected").kind, LogKind::Deadlock);
+        let r = c("ERROR: cannot execute INSERT in a read-only transaction");
+        assert_eq!(r.kind, LogKind::ReadOnlyTransaction);
+        assert_eq!(r.object.as_deref(), Some("INSERT"));
+        let r = c("ERROR: permission denied for table users");
+        assert_eq!(r.kind, LogKind::PermissionDenied);
+        assert_eq!(r.table.as_deref(), Some("users"));
+        let r = c(r#"duplicate key value violates unique constraint "users_email_key""#);
+        assert_eq!(r.kind, LogKind::UniqueViolation);
+        assert_eq!(r.object.as_deref(), Some("users_email_key"));
+        let r = c(
+            r#"insert or update on table "habit_completions" violates foreign key constraint "habit_completions_habit_id_fkey""#,
+        );
+        assert_eq!(r.kind, LogKind::ForeignKeyViolation);
+        assert_eq!(r.table.as_deref(), Some("habit_completions"));
+        assert_eq!(r.object.as_deref(), Some("habit_completions_habit_id_fkey"));
+    }
+
+    #[test]
+    fn migration_lifecycle_lines() {
+        assert_eq!(
+            c("Checking database migrations...").kind,
+            LogKind::MigrationCheck
+        );
+        let r = c("Applied 3 new migration(s)");
+        assert_eq!((r.kind, r.applied), (LogKind::MigrationsApplied, Some(3)));
+        assert_eq!(
+            c("Database schema is up to date").kind,
+            LogKind::SchemaUpToDate
+        );
+        let r = c(
+            r#"Migration failed: error returned from database: relation "focus_pause_state" already exists while executing migration 14"#,
+        );
+        assert_eq!(r.kind, LogKind::MigrationFailed);
+        assert_eq!(r.migration, Some(14));
+        assert_eq!(r.table.as_deref(), Some("focus_pause_state"));
+        let r = c("migration 20240101000000 was previously applied but has been modified");
+        assert_eq!(r.migration, Some(20240101000000));
+    }
+
+    #[test]
+    fn markers_and_sqlstates_without_a_known_message() {
+        assert_eq!(
+            c("request failed: database_error").kind,
+            LogKind::ServiceDatabaseError
+        );
+        assert_eq!(
+            c("internal_error: boom").kind,
+            LogKind::ServiceInternalError
+        );
+        let r = c("ERROR:  22P02: invalid input syntax for type uuid: \"abc\"");
+        assert_eq!(r.kind, LogKind::OtherDatabaseError);
+        assert_eq!(r.sqlstate.as_deref(), Some("22P02"));
+    }
+
+    #[test]
+    fn ordinary_lines_are_not_classified() {
+        assert_eq!(
+            classify("sqlx::query: summary=\"SELECT id FROM users\" rows_returned=1"),
+            None
+        );
+        assert_eq!(classify("GET /health 200 OK"), None);
+        assert_eq!(classify("TLS handshake complete"), None);
+    }
+}

@@ -1,0 +1,670 @@
+//! Streaming scanner: raw bytes in, [`LogsEvidence`] out, with flat memory.
+//!
+//! Bytes are fed in chunks of any size. Complete lines are searched with one Aho-Corasick
+//! automaton over the raw bytes ([`PREFILTER`](super::classify::PREFILTER)); only the lines
+//! containing a literal are parsed and classified. Lines are never required to be UTF-8, and a
+//! line longer than [`MAX_LINE`] is read up to that length and counted.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use aho_corasick::{AhoCorasick, Input, MatchKind};
+
+use super::classify::{Classification, PREFILTER, classify};
+use super::format::{self, LogFormat};
+use super::{
+    LogInput, LogSample, LogSignature, LogsEvidence, MigrationEvent, NamedCount, SeriesPoint, time,
+};
+use crate::redact;
+
+/// Lines longer than this many bytes are counted as long.
+pub const LONG_LINE: usize = 64 * 1024;
+/// Lines are read up to this many bytes; the rest of a longer line is skipped and counted.
+pub const MAX_LINE: usize = 1024 * 1024;
+/// Sample lines are cut at this many bytes.
+pub const MAX_SAMPLE: usize = 600;
+/// Samples kept per signature.
+pub const MAX_SAMPLES: usize = 3;
+/// Distinct signatures kept; further ones are counted in `ungrouped_lines`.
+pub const MAX_SIGNATURES: usize = 2000;
+/// Distinct instances / regions / paths kept per signature.
+pub const MAX_NAMES: usize = 50;
+/// Migration lifecycle events kept (the latest).
+pub const MAX_MIGRATION_EVENTS: usize = 200;
+/// Points a series is allowed to have before buckets are widened.
+pub const MAX_SERIES_POINTS: usize = 240;
+
+/// Bytes held back at the start of an input to detect its layout.
+const DETECT_BYTES: usize = 64 * 1024;
+
+/// Bucket widths tried for the time series, in seconds.
+const BUCKETS: [i64; 9] = [
+    60,
+    300,
+    900,
+    3600,
+    6 * 3600,
+    86400,
+    7 * 86400,
+    30 * 86400,
+    365 * 86400,
+];
+
+struct Group {
+    sig: LogSignature,
+    first: Option<i64>,
+    last: Option<i64>,
+    instances: BTreeMap<String, u64>,
+    regions: BTreeMap<String, u64>,
+    paths: BTreeMap<String, u64>,
+    inputs: BTreeSet<String>,
+    buckets: BTreeMap<i64, u64>,
+}
+
+/// Builds [`LogsEvidence`] from any number of inputs fed one after the other.
+pub struct LogAnalyzer {
+    ac: AhoCorasick,
+    groups: BTreeMap<String, Group>,
+    events: VecDeque<MigrationEvent>,
+    inputs: Vec<LogInput>,
+    ungrouped: u64,
+    bucket: i64,
+    // Current input.
+    cur: Option<LogInput>,
+    forced: Option<LogFormat>,
+    detected: bool,
+    first: Option<i64>,
+    last: Option<i64>,
+    carry: Vec<u8>,
+    carry_len: usize,
+    pending: Vec<u8>,
+}
+
+impl Default for LogAnalyzer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LogAnalyzer {
+    /// A fresh analyzer.
+    pub fn new() -> Self {
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(PREFILTER)
+            .expect("prefilter literals build");
+        LogAnalyzer {
+            ac,
+            groups: BTreeMap::new(),
+            events: VecDeque::new(),
+            inputs: Vec::new(),
+            ungrouped: 0,
+            bucket: BUCKETS[0],
+            cur: None,
+            forced: None,
+            detected: false,
+            first: None,
+            last: None,
+            carry: Vec::new(),
+            carry_len: 0,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Starts a new input; `format` forces the layout, None detects it from the first lines.
+    pub fn begin_input(&mut self, name: &str, format: Option<LogFormat>, compressed: bool) {
+        if self.cur.is_some() {
+            self.end_input(None);
+        }
+        self.cur = Some(LogInput {
+            name: name.to_string(),
+            format: format.unwrap_or_default(),
+            format_forced: format.is_some(),
+            compressed,
+            ..LogInput::default()
+        });
+        self.forced = format;
+        self.detected = format.is_some();
+        self.first = None;
+        self.last = None;
+        self.carry.clear();
+        self.carry_len = 0;
+        self.pending.clear();
+    }
+
+    /// Feeds the next bytes of the current input (chunks may split lines anywhere).
+    pub fn feed(&mut self, data: &[u8]) {
+        if self.cur.is_none() {
+            self.begin_input("-", None, false);
+        }
+        if let Some(cur) = self.cur.as_mut() {
+            cur.bytes += data.len() as u64;
+        }
+        if !self.detected {
+            // Detection needs a few whole lines: hold the first bytes back until it has them.
+            self.pending.extend_from_slice(data);
+            let lines = memchr::memchr_iter(b'\n', &self.pending).take(32).count();
+            if lines < 32 && self.pending.len() < DETECT_BYTES {
+                return;
+            }
+            self.detect_pending();
+            return;
+        }
+        self.feed_lines(data);
+    }
+
+    fn detect_pending(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        let f = format::detect(&pending[..pending.len().min(DETECT_BYTES)]);
+        if let Some(cur) = self.cur.as_mut() {
+            cur.format = f;
+        }
+        self.detected = true;
+        self.feed_lines(&pending);
+    }
+
+    fn feed_lines(&mut self, mut data: &[u8]) {
+        if !self.carry.is_empty() || self.carry_len > 0 {
+            match memchr::memchr(b'\n', data) {
+                None => {
+                    self.push_carry(data);
+                    return;
+                }
+                Some(nl) => {
+                    self.push_carry(&data[..nl]);
+                    let line = std::mem::take(&mut self.carry);
+                    let len = self.carry_len;
+                    self.carry_len = 0;
+                    self.whole_line(&line, len);
+                    self.carry = line;
+                    self.carry.clear();
+                    data = &data[nl + 1..];
+                }
+            }
+        }
+        match memchr::memrchr(b'\n', data) {
+            Some(last) => {
+                self.block(&data[..=last]);
+                self.push_carry(&data[last + 1..]);
+            }
+            None => self.push_carry(data),
+        }
+    }
+
+    /// Ends the current input; `error` records why reading stopped early.
+    pub fn end_input(&mut self, error: Option<String>) {
+        if !self.detected && self.cur.is_some() {
+            self.detect_pending();
+        }
+        if self.carry_len > 0 {
+            let line = std::mem::take(&mut self.carry);
+            let len = self.carry_len;
+            self.carry_len = 0;
+            self.whole_line(&line, len);
+        }
+        if let Some(mut cur) = self.cur.take() {
+            cur.first_seen = self.first.map(time::format);
+            cur.last_seen = self.last.map(time::format);
+            cur.error = error;
+            self.inputs.push(cur);
+        }
+    }
+
+    /// Finishes every input and returns the evidence.
+    pub fn finish(mut self) -> LogsEvidence {
+        if self.cur.is_some() {
+            self.end_input(None);
+        }
+        // Widen the buckets until the longest series fits.
+        let span = self
+            .groups
+            .values()
+            .filter_map(|g| Some((g.first?, g.last?)))
+            .fold(None, |acc: Option<(i64, i64)>, (a, b)| {
+                Some(acc.map_or((a, b), |(x, y)| (x.min(a), y.max(b))))
+            });
+        if let Some((a, b)) = span {
+            while (b - a) / self.bucket >= MAX_SERIES_POINTS as i64 && self.widen() {}
+        }
+        let bucket = self.bucket;
+        let mut signatures: Vec<LogSignature> = self
+            .groups
+            .into_values()
+            .map(|g| {
+                let mut s = g.sig;
+                s.first_seen = g.first.map(time::format);
+                s.last_seen = g.last.map(time::format);
+                s.instances = top(g.instances);
+                s.regions = top(g.regions);
+                s.paths = top(g.paths);
+                s.inputs = g.inputs.into_iter().collect();
+                s.series = g
+                    .buckets
+                    .into_iter()
+                    .map(|(k, count)| SeriesPoint {
+                        start: time::format(k * bucket),
+                        epoch: k * bucket,
+                        count,
+                    })
+                    .collect();
+                s
+            })
+            .collect();
+        signatures.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+        LogsEvidence {
+            inputs: self.inputs,
+            signatures,
+            migration_events: self.events.into_iter().collect(),
+            bucket_seconds: bucket as u64,
+            ungrouped_lines: self.ungrouped,
+        }
+    }
+
+    fn push_carry(&mut self, data: &[u8]) {
+        self.carry_len += data.len();
+        let room = MAX_LINE.saturating_sub(self.carry.len());
+        self.carry.extend_from_slice(&data[..data.len().min(room)]);
+    }
+
+    /// A line assembled from several chunks; `len` is its full length.
+    fn whole_line(&mut self, line: &[u8], len: usize) {
+        let cur = self.cur.as_mut().expect("input started");
+        cur.lines += 1;
+        if len > LONG_LINE {
+            cur.long_lines += 1;
+        }
+        if len > MAX_LINE {
+            cur.truncated_lines += 1;
+        }
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if std::str::from_utf8(line).is_err() {
+            cur.invalid_utf8_lines += 1;
+        }
+        if self.ac.is_match(line) {
+            let n = cur.lines;
+            self.candidate(line, n);
+        }
+    }
+
+    /// A block of complete lines, ending in `\n`.
+    fn block(&mut self, block: &[u8]) {
+        let Some(cur) = self.cur.as_mut() else {
+            return;
+        };
+        let base = cur.lines;
+        // Long lines: a window of LONG_LINE bytes without a newline.
+        let mut pos = 0;
+        while pos + LONG_LINE < block.len() {
+            match memchr::memrchr(b'\n', &block[pos..pos + LONG_LINE]) {
+                Some(i) => pos += i + 1,
+                None => {
+                    cur.long_lines += 1;
+                    let nl = memchr::memchr(b'\n', &block[pos + LONG_LINE..])
+                        .map_or(block.len(), |i| pos + LONG_LINE + i);
+                    if nl - pos > MAX_LINE {
+                        cur.truncated_lines += 1;
+                    }
+                    pos = nl + 1;
+                }
+            }
+        }
+        // Invalid UTF-8: validate the whole block, and only on failure find the lines.
+        let mut from = 0;
+        while from < block.len() {
+            match std::str::from_utf8(&block[from..]) {
+                Ok(_) => break,
+                Err(e) => {
+                    let bad = from + e.valid_up_to();
+                    cur.invalid_utf8_lines += 1;
+                    from =
+                        memchr::memchr(b'\n', &block[bad..]).map_or(block.len(), |i| bad + i + 1);
+                }
+            }
+        }
+        // Candidates.
+        let mut counted_to = 0;
+        let mut line_no = base;
+        let mut at = 0;
+        while at < block.len() {
+            let Some(m) = self.ac.find(Input::new(block).range(at..)) else {
+                break;
+            };
+            let start = memchr::memrchr(b'\n', &block[..m.start()]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &block[m.end()..]).map_or(block.len(), |i| m.end() + i);
+            line_no += memchr::memchr_iter(b'\n', &block[counted_to..start]).count() as u64;
+            counted_to = start;
+            let line = &block[start..end.min(start + MAX_LINE)];
+            self.candidate(line, line_no + 1);
+            at = end + 1;
+        }
+        let total = memchr::memchr_iter(b'\n', &block[counted_to..]).count() as u64;
+        if let Some(cur) = self.cur.as_mut() {
+            cur.lines = line_no + total;
+        }
+    }
+
+    fn candidate(&mut self, line: &[u8], line_no: u64) {
+        let Some(cur) = self.cur.as_mut() else {
+            return;
+        };
+        cur.candidate_lines += 1;
+        let parsed = format::parse_line(cur.format, line);
+        if !parsed.matched {
+            cur.unparsed_lines += 1;
+        }
+        let Some(class) = classify(&parsed.message) else {
+            return;
+        };
+        cur.classified_lines += 1;
+        let input = cur.name.as_str();
+        if let Some(t) = parsed.time {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
+        if class.kind.category() == super::LogCategory::Migration {
+            if self.events.len() == MAX_MIGRATION_EVENTS {
+                self.events.pop_front();
+            }
+            self.events.push_back(MigrationEvent {
+                kind: class.kind,
+                at: parsed.time.map(time::format),
+                instance: parsed.instance.clone(),
+                applied: class.applied,
+                migration: class.migration,
+                input: input.to_string(),
+                line: line_no,
+                message: cut(&redact::redact_line(&parsed.message), MAX_SAMPLE),
+            });
+        }
+        let path = parsed
+            .path
+            .clone()
+            .or_else(|| format::path_in_text(&parsed.message));
+        let key = signature_key(&class);
+        if !self.groups.contains_key(&key) && self.groups.len() >= MAX_SIGNATURES {
+            self.ungrouped += 1;
+            return;
+        }
+        let bucket = self.bucket;
+        let g = self.groups.entry(key.clone()).or_insert_with(|| Group {
+            sig: new_signature(key, &class),
+            first: None,
+            last: None,
+            instances: BTreeMap::new(),
+            regions: BTreeMap::new(),
+            paths: BTreeMap::new(),
+            inputs: BTreeSet::new(),
+            buckets: BTreeMap::new(),
+        });
+        g.sig.count += 1;
+        if let Some(t) = parsed.time {
+            g.first = Some(g.first.map_or(t, |f| f.min(t)));
+            g.last = Some(g.last.map_or(t, |l| l.max(t)));
+            *g.buckets.entry(t.div_euclid(bucket)).or_insert(0) += 1;
+        }
+        bump(&mut g.instances, parsed.instance);
+        bump(&mut g.regions, parsed.region);
+        bump(&mut g.paths, path);
+        if !g.inputs.contains(input) {
+            g.inputs.insert(input.to_string());
+        }
+        // Redaction only for the lines that are kept.
+        if g.sig.samples.len() < MAX_SAMPLES {
+            g.sig.samples.push(LogSample {
+                input: input.to_string(),
+                line: line_no,
+                text: cut(
+                    &redact::redact_line(&String::from_utf8_lossy(line)),
+                    MAX_SAMPLE,
+                ),
+            });
+        }
+        let widen = g.buckets.len() > 4 * MAX_SERIES_POINTS;
+        if widen {
+            self.widen();
+        }
+    }
+
+    /// Moves every series to the next wider bucket; false when already at the widest.
+    fn widen(&mut self) -> bool {
+        let Some(next) = BUCKETS.iter().copied().find(|b| *b > self.bucket) else {
+            return false;
+        };
+        let old = self.bucket;
+        for g in self.groups.values_mut() {
+            let mut merged = BTreeMap::new();
+            for (k, v) in std::mem::take(&mut g.buckets) {
+                *merged.entry((k * old).div_euclid(next)).or_insert(0) += v;
+            }
+            g.buckets = merged;
+        }
+        self.bucket = next;
+        true
+    }
+}
+
+fn bump(map: &mut BTreeMap<String, u64>, name: Option<String>) {
+    if let Some(n) = name {
+        if let Some(c) = map.get_mut(&n) {
+            *c += 1;
+        } else if map.len() < MAX_NAMES {
+            map.insert(n, 1);
+        }
+    }
+}
+
+fn top(map: BTreeMap<String, u64>) -> Vec<NamedCount> {
+    let mut v: Vec<NamedCount> = map
+        .into_iter()
+        .map(|(name, count)| NamedCount { name, count })
+        .collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    v
+}
+
+fn cut(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+/// The grouping key of a classification: kind, SQLSTATE, table, column, object, migration.
+pub fn signature_key(c: &Classification) -> String {
+    let mut key = c.kind.as_str();
+    for part in [
+        &c.sqlstate,
+        &c.table,
+        &c.column,
+        &c.object,
+        &c.rust_type,
+        &c.sql_type,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        key.push(':');
+        key.push_str(part);
+    }
+    if let Some(m) = c.migration {
+        key.push_str(&format!(":{m}"));
+    }
+    key
+}
+
+fn new_signature(key: String, c: &Classification) -> LogSignature {
+    LogSignature {
+        key,
+        kind: c.kind,
+        category: c.kind.category(),
+        sqlstate: c.sqlstate.clone(),
+        table: c.table.clone(),
+        column: c.column.clone(),
+        object: c.object.clone(),
+        rust_type: c.rust_type.clone(),
+        sql_type: c.sql_type.clone(),
+        migration: c.migration,
+        count: 0,
+        first_seen: None,
+        last_seen: None,
+        instances: Vec::new(),
+        regions: Vec::new(),
+        paths: Vec::new(),
+        inputs: Vec::new(),
+        samples: Vec::new(),
+        series: Vec::new(),
+    }
+}
+
+/// Classifies a whole in-memory text (tests and small inputs).
+pub fn analyse_text(name: &str, format: Option<LogFormat>, text: &[u8]) -> LogsEvidence {
+    let mut a = LogAnalyzer::new();
+    a.begin_input(name, format, false);
+    a.feed(text);
+    a.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logs::LogKind;
+
+    const FLY: &str = "2026-01-09T12:00:00.123Z app[148e272a] iad [info] GET /api/focus/pause database_error: error returned from database: relation \"focus_pause_state\" does not exist\n\
+2026-01-09T12:00:01.000Z app[148e272a] iad [info] request handled\n\
+2026-01-09T12:05:00.000Z app[9a8b7c6d] ams [info] uri=/api/focus/pause?token=abc database_error: error returned from database: relation \"focus_pause_state\" does not exist\n\
+2026-01-09T12:06:00.000Z app[9a8b7c6d] ams [info] sqlx::query: summary=\"SELECT 1\"\n";
+
+    #[test]
+    fn lines_are_grouped_by_signature_with_instances_regions_and_paths() {
+        let e = analyse_text("fly.log", None, FLY.as_bytes());
+        assert_eq!(e.inputs[0].format, LogFormat::Fly);
+        assert_eq!(e.inputs[0].lines, 4);
+        assert_eq!(e.inputs[0].candidate_lines, 3);
+        assert_eq!(e.inputs[0].classified_lines, 2);
+        assert_eq!(e.signatures.len(), 1);
+        let s = &e.signatures[0];
+        assert_eq!(s.key, "undefined_table:42P01:focus_pause_state");
+        assert_eq!(s.count, 2);
+        assert_eq!(s.first_seen.as_deref(), Some("2026-01-09T12:00:00Z"));
+        assert_eq!(s.last_seen.as_deref(), Some("2026-01-09T12:05:00Z"));
+        assert_eq!(s.instances.len(), 2);
+        assert_eq!(
+            s.regions
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>(),
+            ["ams", "iad"]
+        );
+        assert_eq!(
+            s.paths,
+            vec![NamedCount {
+                name: "/api/focus/pause".into(),
+                count: 2
+            }]
+        );
+        assert_eq!(s.samples.len(), 2);
+        assert_eq!(s.samples[1].line, 3);
+        assert!(!s.samples[1].text.contains("token=abc"));
+        assert_eq!(e.bucket_seconds, 60);
+        assert_eq!(s.series.iter().map(|p| p.count).sum::<u64>(), 2);
+    }
+
+    #[test]
+    fn chunk_boundaries_do_not_change_the_result() {
+        let whole = analyse_text("a", None, FLY.as_bytes());
+        for size in [1, 7, 64, 200] {
+            let mut a = LogAnalyzer::new();
+            a.begin_input("a", None, false);
+            for chunk in FLY.as_bytes().chunks(size) {
+                a.feed(chunk);
+            }
+            assert_eq!(a.finish(), whole, "chunk size {size}");
+        }
+    }
+
+    #[test]
+    fn last_line_without_newline_is_read() {
+        let e = analyse_text("a", None, b"x\nFATAL:  sorry, too many clients already");
+        assert_eq!(e.inputs[0].lines, 2);
+        assert_eq!(e.signatures[0].kind, LogKind::TooManyConnections);
+    }
+
+    #[test]
+    fn invalid_utf8_and_long_lines_are_counted_not_fatal() {
+        let mut text = b"ok line\n\xff\xfe relation \"bad\xffname\" does not exist\n".to_vec();
+        text.extend(std::iter::repeat_n(b'a', 100 * 1024));
+        text.extend(b" relation \"after_long\" does not exist\n");
+        text.extend(b"tail internal_error\n");
+        let e = analyse_text("a", Some(LogFormat::Text), &text);
+        let i = &e.inputs[0];
+        assert_eq!(i.lines, 4);
+        assert_eq!(i.invalid_utf8_lines, 1);
+        assert_eq!(i.long_lines, 1);
+        assert_eq!(i.truncated_lines, 0);
+        let keys: Vec<&str> = e.signatures.iter().map(|s| s.key.as_str()).collect();
+        assert!(
+            keys.contains(&"undefined_table:42P01:after_long"),
+            "{keys:?}"
+        );
+        assert!(keys.contains(&"service_internal_error"), "{keys:?}");
+        assert!(
+            keys.iter()
+                .any(|k| k.starts_with("undefined_table:42P01:bad")),
+            "{keys:?}"
+        );
+    }
+
+    #[test]
+    fn a_line_longer_than_the_cap_is_truncated_and_counted() {
+        let mut a = LogAnalyzer::new();
+        a.begin_input("a", Some(LogFormat::Text), false);
+        a.feed(b"database_error ");
+        let filler = vec![b'x'; 64 * 1024];
+        for _ in 0..20 {
+            a.feed(&filler);
+        }
+        a.feed(b"\nnext\n");
+        let e = a.finish();
+        assert_eq!(e.inputs[0].lines, 2);
+        assert_eq!(e.inputs[0].truncated_lines, 1);
+        assert_eq!(e.signatures[0].kind, LogKind::ServiceDatabaseError);
+        assert!(e.signatures[0].samples[0].text.len() <= MAX_SAMPLE + 3);
+    }
+
+    #[test]
+    fn migration_events_are_kept_in_order() {
+        let text = "2026-01-09T12:00:00Z app[1] iad [info] Checking database migrations...\n\
+2026-01-09T12:00:01Z app[1] iad [info] Applied 2 new migration(s)\n\
+2026-01-09T12:10:00Z app[2] iad [info] Database schema is up to date\n";
+        let e = analyse_text("a", None, text.as_bytes());
+        let kinds: Vec<LogKind> = e.migration_events.iter().map(|m| m.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                LogKind::MigrationCheck,
+                LogKind::MigrationsApplied,
+                LogKind::SchemaUpToDate
+            ]
+        );
+        assert_eq!(e.migration_events[1].applied, Some(2));
+        assert_eq!(e.migration_events[2].instance.as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn series_buckets_widen_for_long_spans() {
+        let mut text = String::new();
+        for day in 1..=28 {
+            text.push_str(&format!(
+                "2026-02-{day:02}T00:00:00Z app[1] iad [info] pool timed out while waiting for an open connection\n"
+            ));
+        }
+        let e = analyse_text("a", None, text.as_bytes());
+        assert!(e.bucket_seconds >= 3600, "{}", e.bucket_seconds);
+        let s = &e.signatures[0];
+        assert!(s.series.len() <= MAX_SERIES_POINTS);
+        assert_eq!(s.series.iter().map(|p| p.count).sum::<u64>(), 28);
+    }
+}
