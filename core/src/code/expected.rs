@@ -39,9 +39,13 @@ pub struct ExpectedSchema {
     /// The gaps.md file that was read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gaps_md_file: Option<String>,
-    /// In scratch mode: the scratch server (redacted URL) the migrations were applied to.
+    /// The scratch server (redacted URL) the migrations were applied to, when scratch mode
+    /// was asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scratch_server: Option<String>,
+    /// Why scratch mode failed; the expectation then falls back to the replay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scratch_error: Option<String>,
 }
 
 impl ExpectedSchema {
