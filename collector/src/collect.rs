@@ -63,7 +63,7 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
     snap.local_migrations = migrations::collect_local(args);
 
     progress.step("reading the service's source");
-    let code = source::collect(args, &snap);
+    let code = source::collect(args, &snap, url.as_deref()).await;
     snap.code = code.code;
     snap.expected_schema = code.expected_schema;
 

@@ -1,0 +1,187 @@
+//! The service's source: FromRow models and SQL statements (syn), the expected schema replayed
+//! from the migrations (or built exactly on a scratch database), and the live database's
+//! describe of each statement.
+
+pub mod config;
+pub mod migrations_input;
+pub mod scan;
+pub mod scratch;
+pub mod walk;
+
+use std::path::{Path, PathBuf};
+
+use gaps_core::code::expected::ExpectationMode;
+use gaps_core::code::mapping::map_models;
+use gaps_core::code::model::SourceProblem;
+use gaps_core::code::replay::{MigrationSource, replay};
+use gaps_core::code::{CodeEvidence, ExpectedSchema, QueryChecks, gapsmd};
+use gaps_core::redact;
+use gaps_core::section::Section;
+use gaps_core::snapshot::{Backend, Snapshot};
+
+use crate::cli::CollectArgs;
+use crate::db::Session;
+
+/// The two code-side sections.
+pub struct CodeSections {
+    /// Models and queries.
+    pub code: Section<CodeEvidence>,
+    /// The expected schema.
+    pub expected_schema: Section<ExpectedSchema>,
+}
+
+/// Reads models and queries from the source, replays the migrations (or applies them to a
+/// scratch database) and ties models to tables. `target_url` is the database being inspected;
+/// scratch mode refuses to run on it.
+pub async fn collect(
+    args: &CollectArgs,
+    snapshot: &Snapshot,
+    target_url: Option<&str>,
+) -> CodeSections {
+    let backend = snapshot.target.backend.unwrap_or(Backend::Postgres);
+    let mut code = match &args.source {
+        None => Section::skipped("no --source given"),
+        Some(root) if !root.is_dir() => Section::failed(
+            "reading the service's source",
+            format!("{} is not a directory", root.display()),
+        ),
+        Some(root) => Section::collected(scan_source(root, args, backend)),
+    };
+    let mut expected = expected_schema(args, snapshot, &code, backend, target_url).await;
+    if let (Section::Collected { data: ev }, expected) = (&mut code, &expected) {
+        let mut known: Vec<String> = Vec::new();
+        if let Section::Collected { data: e } = expected {
+            known.extend(e.schema.tables.iter().map(|t| t.name.clone()));
+            known.extend(e.gaps_md_tables.iter().cloned());
+        }
+        map_models(ev, &known);
+    }
+    if let Section::Collected { data } = &mut expected {
+        data.schema.canonicalize();
+    }
+    CodeSections {
+        code,
+        expected_schema: expected,
+    }
+}
+
+fn scan_source(root: &Path, args: &CollectArgs, backend: Backend) -> CodeEvidence {
+    let (files, walk_errors) = walk::rust_files(root);
+    let mut ev = scan::scan(root, &files, backend);
+    ev.root = root.display().to_string();
+    for (path, message) in walk_errors {
+        ev.problems.push(SourceProblem {
+            file: path,
+            line: None,
+            message,
+        });
+    }
+    let config = args
+        .config
+        .clone()
+        .or_else(|| Some(root.join("gaps.toml")).filter(|p| p.is_file()));
+    if let Some(path) = config {
+        ev.config_file = Some(path.display().to_string());
+        match config::read(&path) {
+            Ok(o) => ev.overrides = o,
+            Err(message) => ev.problems.push(SourceProblem {
+                file: path.display().to_string(),
+                line: None,
+                message,
+            }),
+        }
+    }
+    ev
+}
+
+/// The migrations directory when the local-migrations section is not available: --migrations,
+/// else the first `sqlx::migrate!("dir")` (relative to its crate), else DIR/migrations.
+fn fallback_migrations_dir(args: &CollectArgs, code: &Section<CodeEvidence>) -> Option<PathBuf> {
+    if let Some(m) = &args.migrations {
+        return Some(m.clone());
+    }
+    let root = args.source.as_ref()?;
+    if let Some(ev) = code.data()
+        && let Some(mm) = ev.migrate_macros.first()
+    {
+        let file = root.join(&mm.file);
+        let mut dir = file.parent();
+        while let Some(d) = dir {
+            if d.join("Cargo.toml").is_file() {
+                return Some(d.join(&mm.directory));
+            }
+            dir = d.parent();
+        }
+    }
+    Some(root.join("migrations"))
+}
+
+async fn expected_schema(
+    args: &CollectArgs,
+    snapshot: &Snapshot,
+    code: &Section<CodeEvidence>,
+    backend: Backend,
+    target_url: Option<&str>,
+) -> Section<ExpectedSchema> {
+    let migrations: Result<Option<Vec<MigrationSource>>, String> = match &snapshot.local_migrations
+    {
+        Section::Collected { data } => migrations_input::from_section(data).map(Some),
+        _ => match fallback_migrations_dir(args, code) {
+            Some(dir) if dir.is_dir() => migrations_input::read_dir(&dir).map(Some),
+            _ => Ok(None),
+        },
+    };
+    let migrations = match migrations {
+        Ok(m) => m,
+        Err(e) => return Section::failed("reading the migration files to replay", e),
+    };
+    let gaps_tables = match &args.gaps {
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => Some((
+                path.display().to_string(),
+                gapsmd::expected_tables(&String::from_utf8_lossy(&bytes)),
+            )),
+            Err(e) => {
+                return Section::failed(
+                    "reading the gaps.md registry",
+                    format!("could not read {}: {e}", path.display()),
+                );
+            }
+        },
+        None => None,
+    };
+    if migrations.is_none() && gaps_tables.is_none() {
+        return Section::skipped("no migrations directory and no --gaps file");
+    }
+    let migrations = migrations.unwrap_or_default();
+    let mut expected = replay(&migrations, backend);
+    if let Some((file, tables)) = gaps_tables {
+        expected.gaps_md_file = Some(file);
+        expected.gaps_md_tables = tables;
+    }
+    if let Some(scratch_url) = &args.scratch_database_url {
+        expected.scratch_server = Some(redact::redact_url(scratch_url));
+        match scratch::expected_schema(scratch_url, target_url, &migrations, args.connect_timeout())
+            .await
+        {
+            Ok(schema) => {
+                expected.mode = ExpectationMode::Scratch;
+                expected.schema = schema;
+                // Every statement ran for real: nothing is approximate any more.
+                expected.not_modelled.clear();
+                expected.partial_tables.clear();
+            }
+            Err(e) => expected.scratch_error = Some(e),
+        }
+    }
+    Section::collected(expected)
+}
+
+/// Asks the live database to describe each statically known statement (never executes them).
+pub async fn check_queries(
+    _session: &mut Session,
+    _snapshot: &Snapshot,
+    _args: &CollectArgs,
+) -> Section<QueryChecks> {
+    Section::skipped("query validation is not built yet")
+}

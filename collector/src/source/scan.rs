@@ -1,0 +1,1119 @@
+//! The syn walker: reads every Rust file of the service and records FromRow models (every
+//! derive spelling, `cfg_attr` included, with their `#[sqlx(...)]` attributes), `sqlx::Type`
+//! definitions, hand-written `impl FromRow`, each SQL call site (functions, macros,
+//! `QueryBuilder::new`) with its SQL when statically known, and `sqlx::migrate!` invocations.
+//!
+//! Comments and doc comments are never code: syn drops comments and doc comments are
+//! attributes this walker does not read. Lines come from proc-macro2's span locations.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use gaps_core::code::model::{
+    CodeEvidence, ManualFromRow, MigrateMacro, Model, ModelField, ModelMapping, QuerySite,
+    SourceProblem, SqlTypeDef,
+};
+use gaps_core::code::naming::apply_rename_all;
+use gaps_core::code::sql::analyse;
+use gaps_core::snapshot::Backend;
+use quote::ToTokens;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::visit::Visit;
+use syn::{Attribute, Expr, Lit, Meta, Token};
+
+/// One parsed file.
+struct Parsed {
+    rel: String,
+    path: PathBuf,
+    ast: syn::File,
+    mentions_sqlx: bool,
+}
+
+/// A statically known SQL text and where it came from.
+#[derive(Debug, Clone)]
+struct KnownSql {
+    text: String,
+    origin: String,
+}
+
+/// Scans `files` (absolute paths under `root`) into code evidence. Unreadable or unparsable
+/// files are recorded as problems; the scan carries on.
+pub fn scan(root: &Path, files: &[PathBuf], backend: Backend) -> CodeEvidence {
+    let mut ev = CodeEvidence {
+        root: root.display().to_string(),
+        ..CodeEvidence::default()
+    };
+    let mut parsed = Vec::new();
+    for path in files {
+        let rel = relative(root, path);
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                ev.problems.push(SourceProblem {
+                    file: rel,
+                    line: None,
+                    message: format!("could not read the file: {e}"),
+                });
+                continue;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                ev.problems.push(SourceProblem {
+                    file: rel,
+                    line: None,
+                    message: format!(
+                        "not valid UTF-8 (first bad byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
+                });
+                continue;
+            }
+        };
+        match syn::parse_file(&text) {
+            Ok(ast) => parsed.push(Parsed {
+                mentions_sqlx: text.contains("sqlx"),
+                rel,
+                path: path.clone(),
+                ast,
+            }),
+            Err(e) => ev.problems.push(SourceProblem {
+                file: rel,
+                line: Some(e.span().start().line as u32),
+                message: format!("Rust syntax error: {e}"),
+            }),
+        }
+    }
+    ev.files_scanned = parsed.len() as u32;
+
+    // Pass 1: string constants anywhere in the crate (`const SQL: &str = "..."`).
+    let mut consts: HashMap<String, KnownSql> = HashMap::new();
+    for p in &parsed {
+        let mut c = ConstCollector {
+            file: p,
+            consts: &mut consts,
+        };
+        c.visit_file(&p.ast);
+    }
+
+    // Pass 2: everything else.
+    for p in &parsed {
+        let mut w = Walker {
+            file: p,
+            consts: &consts,
+            locals: HashMap::new(),
+            let_types: Vec::new(),
+            return_types: Vec::new(),
+            ev: &mut ev,
+            backend,
+        };
+        w.visit_file(&p.ast);
+    }
+    ev.models
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    ev.sql_types
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    ev.manual_impls
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    ev.queries
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    ev.migrate_macros
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    ev
+}
+
+/// `path` relative to `root`, with `/` separators.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn line_of<T: Spanned>(node: &T) -> u32 {
+    node.span().start().line as u32
+}
+
+/// A type as compact text: `Option<chrono::DateTime<Utc>>`.
+pub fn type_text<T: ToTokens>(ty: &T) -> String {
+    let s = ty.to_token_stream().to_string();
+    s.replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" <", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+        .replace("& ", "&")
+        .replace(" [", "[")
+        .replace("[ ", "[")
+        .replace(" ]", "]")
+        .replace(" ;", ";")
+}
+
+/// The rows' type inside `Result<Vec<T>, E>`, `Option<T>`, `Vec<T>`, `impl Stream<Item = ..>`.
+fn core_type(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(tp) => {
+            let last = tp.path.segments.last()?;
+            let name = last.ident.to_string();
+            let first_arg = || match &last.arguments {
+                syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+                    syn::GenericArgument::Type(t) => Some(t),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            match name.as_str() {
+                "Result" | "Option" | "Vec" | "Box" | "Json" => core_type(first_arg()?),
+                "Self" => None,
+                _ => Some(type_text(ty)),
+            }
+        }
+        syn::Type::Tuple(t) if !t.elems.is_empty() => Some(type_text(ty)),
+        syn::Type::Reference(r) => core_type(&r.elem),
+        syn::Type::Paren(p) => core_type(&p.elem),
+        _ => None,
+    }
+}
+
+/// The attributes of an item with every `cfg_attr(pred, a, b)` opened up into `a`, `b`.
+fn effective_metas(attrs: &[Attribute]) -> Vec<Meta> {
+    let mut out = Vec::new();
+    for a in attrs {
+        if a.path().is_ident("cfg_attr") {
+            if let Ok(list) = a.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) {
+                out.extend(list.into_iter().skip(1));
+            }
+        } else {
+            out.push(a.meta.clone());
+        }
+    }
+    out
+}
+
+/// Derive paths (as written) of an item.
+fn derives(metas: &[Meta]) -> Vec<syn::Path> {
+    let mut out = Vec::new();
+    for m in metas {
+        if let Meta::List(l) = m
+            && l.path.is_ident("derive")
+            && let Ok(paths) =
+                l.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+        {
+            out.extend(paths);
+        }
+    }
+    out
+}
+
+fn path_is(p: &syn::Path, name: &str, mentions_sqlx: bool) -> bool {
+    let Some(last) = p.segments.last() else {
+        return false;
+    };
+    if last.ident != name {
+        return false;
+    }
+    if p.segments.len() == 1 {
+        // A bare `FromRow` / `Type` only counts in a file that uses sqlx at all.
+        return mentions_sqlx;
+    }
+    p.segments.first().is_some_and(|s| s.ident == "sqlx")
+}
+
+/// `#[sqlx(...)]` keys of an item or field.
+#[derive(Debug, Default)]
+struct SqlxAttrs {
+    rename: Option<String>,
+    rename_all: Option<String>,
+    type_name: Option<String>,
+    try_from: Option<String>,
+    skip: bool,
+    default: bool,
+    flatten: bool,
+    json: bool,
+    transparent: bool,
+}
+
+fn sqlx_attrs(metas: &[Meta]) -> SqlxAttrs {
+    let mut a = SqlxAttrs::default();
+    for m in metas {
+        let Meta::List(l) = m else { continue };
+        if !l.path.is_ident("sqlx") {
+            continue;
+        }
+        let _ = l.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            let value = || -> Option<String> {
+                let v = meta.value().ok()?;
+                let lit: syn::LitStr = v.parse().ok()?;
+                Some(lit.value())
+            };
+            match key.as_str() {
+                "rename" => a.rename = value(),
+                "rename_all" => a.rename_all = value(),
+                "type_name" => a.type_name = value(),
+                "try_from" => a.try_from = value(),
+                "skip" => a.skip = true,
+                "default" => a.default = true,
+                "flatten" => a.flatten = true,
+                "json" => {
+                    a.json = true;
+                    // `json(nullable)`
+                    if meta.input.peek(syn::token::Paren) {
+                        let _ = meta.parse_nested_meta(|_| Ok(()));
+                    }
+                }
+                "transparent" => a.transparent = true,
+                _ => {
+                    // Consume `key = value` or `key(...)` of keys we do not need.
+                    if meta.input.peek(Token![=]) {
+                        let _ = meta.value().and_then(|v| v.parse::<Expr>());
+                    } else if meta.input.peek(syn::token::Paren) {
+                        let _ = meta.parse_nested_meta(|_| Ok(()));
+                    }
+                }
+            }
+            Ok(())
+        });
+    }
+    a
+}
+
+fn repr(metas: &[Meta]) -> Option<String> {
+    for m in metas {
+        if let Meta::List(l) = m
+            && l.path.is_ident("repr")
+        {
+            let t = l.tokens.to_string();
+            if matches!(
+                t.as_str(),
+                "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64"
+            ) {
+                return Some(t);
+            }
+        }
+    }
+    None
+}
+
+struct ConstCollector<'a> {
+    file: &'a Parsed,
+    consts: &'a mut HashMap<String, KnownSql>,
+}
+
+impl<'ast> Visit<'ast> for ConstCollector<'_> {
+    fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
+        if let Ok(k) = eval_sql(&c.expr, self.file, &HashMap::new(), &HashMap::new()) {
+            self.consts.insert(
+                c.ident.to_string(),
+                KnownSql {
+                    text: k.text,
+                    origin: format!("const {}", c.ident),
+                },
+            );
+        }
+    }
+    fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
+        if let Ok(k) = eval_sql(&s.expr, self.file, &HashMap::new(), &HashMap::new()) {
+            self.consts.insert(
+                s.ident.to_string(),
+                KnownSql {
+                    text: k.text,
+                    origin: format!("static {}", s.ident),
+                },
+            );
+        }
+    }
+}
+
+/// The nearest directory at or above the file's that holds a Cargo.toml (sqlx resolves
+/// `query_file!` paths against CARGO_MANIFEST_DIR).
+fn manifest_dir(file: &Path) -> PathBuf {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d.join("Cargo.toml").is_file() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    file.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn read_sql_file(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("could not read {}: {e}", path.display()))
+}
+
+/// Evaluates an expression to a SQL text when it is statically known; otherwise says why not.
+fn eval_sql(
+    e: &Expr,
+    file: &Parsed,
+    consts: &HashMap<String, KnownSql>,
+    locals: &HashMap<String, KnownSql>,
+) -> Result<KnownSql, String> {
+    match e {
+        Expr::Lit(l) => match &l.lit {
+            Lit::Str(s) => Ok(KnownSql {
+                text: s.value(),
+                origin: "literal".into(),
+            }),
+            _ => Err("not a string literal".into()),
+        },
+        Expr::Reference(r) => eval_sql(&r.expr, file, consts, locals),
+        Expr::Paren(p) => eval_sql(&p.expr, file, consts, locals),
+        Expr::Group(g) => eval_sql(&g.expr, file, consts, locals),
+        Expr::Macro(m) => eval_macro(&m.mac, file, consts, locals),
+        Expr::Path(p) => {
+            let name = p
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            if p.path.segments.len() == 1
+                && let Some(k) = locals.get(&name)
+            {
+                return Ok(k.clone());
+            }
+            consts
+                .get(&name)
+                .cloned()
+                .ok_or_else(|| format!("runtime string (variable `{}`)", type_text(&p.path)))
+        }
+        Expr::MethodCall(mc) => {
+            let m = mc.method.to_string();
+            if matches!(m.as_str(), "to_string" | "to_owned" | "as_str" | "into")
+                && let Ok(k) = eval_sql(&mc.receiver, file, consts, locals)
+            {
+                return Ok(k);
+            }
+            Err(format!("runtime string (built by `.{m}()`)"))
+        }
+        Expr::Call(_) => Err("runtime string (returned by a function call)".into()),
+        Expr::Binary(_) => Err("runtime string (built with `+`)".into()),
+        _ => Err("runtime string".into()),
+    }
+}
+
+fn eval_macro(
+    mac: &syn::Macro,
+    file: &Parsed,
+    consts: &HashMap<String, KnownSql>,
+    locals: &HashMap<String, KnownSql>,
+) -> Result<KnownSql, String> {
+    let name = mac
+        .path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    match name.as_str() {
+        "concat" => {
+            let args = mac
+                .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
+                .map_err(|e| format!("concat! arguments: {e}"))?;
+            let mut text = String::new();
+            for a in &args {
+                match a {
+                    Expr::Lit(l) => match &l.lit {
+                        Lit::Str(s) => text.push_str(&s.value()),
+                        Lit::Int(i) => text.push_str(i.base10_digits()),
+                        Lit::Char(c) => text.push(c.value()),
+                        _ => return Err("concat! of a non-string literal".into()),
+                    },
+                    other => text.push_str(&eval_sql(other, file, consts, locals)?.text),
+                }
+            }
+            Ok(KnownSql {
+                text,
+                origin: "concat".into(),
+            })
+        }
+        "include_str" => {
+            let lit: syn::LitStr = mac
+                .parse_body()
+                .map_err(|_| "include_str! of a computed path".to_string())?;
+            let dir = file.path.parent().unwrap_or(Path::new("."));
+            let target = dir.join(lit.value());
+            Ok(KnownSql {
+                text: read_sql_file(&target)?,
+                origin: format!("include_str {}", lit.value()),
+            })
+        }
+        "format" => Err("built at runtime with format!".into()),
+        other => Err(format!("built at runtime by {other}!")),
+    }
+}
+
+/// Runtime query functions and whether their rows decode into a target type.
+const QUERY_FNS: &[(&str, bool)] = &[
+    ("query", false),
+    ("query_as", true),
+    ("query_scalar", true),
+    ("query_with", false),
+    ("query_as_with", true),
+    ("query_scalar_with", true),
+    ("raw_sql", false),
+];
+
+/// Compile-time macros: (name, takes a target type first, reads a file).
+const QUERY_MACROS: &[(&str, bool, bool)] = &[
+    ("query", false, false),
+    ("query_unchecked", false, false),
+    ("query_as", true, false),
+    ("query_as_unchecked", true, false),
+    ("query_scalar", false, false),
+    ("query_scalar_unchecked", false, false),
+    ("query_file", false, true),
+    ("query_file_unchecked", false, true),
+    ("query_file_as", true, true),
+    ("query_file_as_unchecked", true, true),
+    ("query_file_scalar", false, true),
+    ("query_file_scalar_unchecked", false, true),
+];
+
+struct Walker<'a> {
+    file: &'a Parsed,
+    consts: &'a HashMap<String, KnownSql>,
+    locals: HashMap<String, KnownSql>,
+    let_types: Vec<Option<String>>,
+    return_types: Vec<Option<String>>,
+    ev: &'a mut CodeEvidence,
+    backend: Backend,
+}
+
+impl Walker<'_> {
+    fn is_sqlx_path(&self, p: &syn::Path) -> bool {
+        if p.segments.len() == 1 {
+            self.file.mentions_sqlx
+        } else {
+            p.segments.first().is_some_and(|s| s.ident == "sqlx")
+        }
+    }
+
+    fn push_query(&mut self, mut q: QuerySite) {
+        if q.not_checkable.is_none()
+            && let Some(sql) = &q.sql
+        {
+            q.access = Some(analyse(sql, self.backend));
+        }
+        self.ev.queries.push(q);
+    }
+
+    fn site(&self, line: u32, api: String) -> QuerySite {
+        QuerySite {
+            file: self.file.rel.clone(),
+            line,
+            api,
+            macro_checked: false,
+            sql: None,
+            sql_origin: None,
+            target: None,
+            target_origin: None,
+            not_checkable: None,
+            access: None,
+        }
+    }
+
+    fn inferred_target(&self) -> Option<(String, &'static str)> {
+        if let Some(Some(t)) = self.let_types.last() {
+            return Some((t.clone(), "let"));
+        }
+        if let Some(Some(t)) = self.return_types.last() {
+            return Some((t.clone(), "return"));
+        }
+        None
+    }
+
+    fn query_call(&mut self, call: &syn::ExprCall, path: &syn::Path) {
+        let Some(last) = path.segments.last() else {
+            return;
+        };
+        let name = last.ident.to_string();
+        let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let is_builder = name == "new" && segs.len() >= 2 && segs[segs.len() - 2] == "QueryBuilder";
+        let entry = QUERY_FNS.iter().find(|(n, _)| *n == name);
+        if !is_builder && (entry.is_none() || !self.is_sqlx_path(path)) {
+            return;
+        }
+        let line = line_of(call);
+        let api = if is_builder {
+            "QueryBuilder::new".to_string()
+        } else if segs.len() > 1 {
+            format!("{}::{name}", segs[0])
+        } else {
+            name.clone()
+        };
+        let mut q = self.site(line, api);
+        match call
+            .args
+            .first()
+            .map(|a| eval_sql(a, self.file, self.consts, &self.locals))
+        {
+            Some(Ok(k)) => {
+                q.sql = Some(k.text);
+                q.sql_origin = Some(k.origin);
+            }
+            Some(Err(reason)) => q.not_checkable = Some(reason),
+            None => q.not_checkable = Some("no SQL argument".into()),
+        }
+        if is_builder {
+            q.not_checkable =
+                Some("QueryBuilder appends SQL at runtime; only the initial text is known".into());
+        }
+        if let Some((_, decodes)) = entry
+            && *decodes
+        {
+            // query_as::<_, T>, query_scalar::<_, T>
+            if let syn::PathArguments::AngleBracketed(a) = &last.arguments {
+                let types: Vec<&syn::Type> = a
+                    .args
+                    .iter()
+                    .filter_map(|g| match g {
+                        syn::GenericArgument::Type(t) => Some(t),
+                        _ => None,
+                    })
+                    .collect();
+                if let Some(t) = types.get(1) {
+                    q.target = Some(type_text(*t));
+                    q.target_origin = Some("turbofish".into());
+                }
+            }
+            if q.target.is_none()
+                && let Some((t, origin)) = self.inferred_target()
+            {
+                q.target = Some(t);
+                q.target_origin = Some(origin.into());
+            }
+        }
+        self.push_query(q);
+    }
+
+    fn macro_call(&mut self, mac: &syn::Macro) {
+        let Some(last) = mac.path.segments.last() else {
+            return;
+        };
+        let name = last.ident.to_string();
+        if name == "migrate" && self.is_sqlx_path(&mac.path) {
+            let dir = mac
+                .parse_body::<syn::LitStr>()
+                .map(|l| l.value())
+                .unwrap_or_else(|_| "./migrations".into());
+            self.ev.migrate_macros.push(MigrateMacro {
+                file: self.file.rel.clone(),
+                line: line_of(mac),
+                directory: dir,
+            });
+            return;
+        }
+        if let Some((_, typed, reads_file)) = QUERY_MACROS.iter().find(|(n, _, _)| *n == name)
+            && self.is_sqlx_path(&mac.path)
+        {
+            let api = if mac.path.segments.len() > 1 {
+                format!("sqlx::{name}!")
+            } else {
+                format!("{name}!")
+            };
+            let mut q = self.site(line_of(mac), api);
+            q.macro_checked = !name.ends_with("_unchecked");
+            let args = match mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+                Ok(a) => a,
+                Err(e) => {
+                    q.not_checkable = Some(format!("macro arguments not readable: {e}"));
+                    self.push_query(q);
+                    return;
+                }
+            };
+            let mut it = args.iter();
+            if *typed && let Some(t) = it.next() {
+                q.target = Some(type_text(t));
+                q.target_origin = Some("macro".into());
+            }
+            match it.next() {
+                Some(Expr::Lit(l)) if matches!(l.lit, Lit::Str(_)) => {
+                    let Lit::Str(s) = &l.lit else { unreachable!() };
+                    if *reads_file {
+                        let path = manifest_dir(&self.file.path).join(s.value());
+                        match read_sql_file(&path) {
+                            Ok(t) => {
+                                q.sql = Some(t);
+                                q.sql_origin = Some(format!("query_file {}", s.value()));
+                            }
+                            Err(e) => q.not_checkable = Some(e),
+                        }
+                    } else {
+                        q.sql = Some(s.value());
+                        q.sql_origin = Some("literal".into());
+                    }
+                }
+                Some(other) => match eval_sql(other, self.file, self.consts, &self.locals) {
+                    Ok(k) => {
+                        q.sql = Some(k.text);
+                        q.sql_origin = Some(k.origin);
+                    }
+                    Err(r) => q.not_checkable = Some(r),
+                },
+                None => q.not_checkable = Some("no SQL argument".into()),
+            }
+            self.push_query(q);
+            // Arguments may themselves contain calls (rare); visit them.
+            for a in it {
+                self.visit_expr(a);
+            }
+            return;
+        }
+        // Any other macro whose body is a list of expressions (tokio::join!, vec!, ...): look
+        // inside for SQL calls.
+        if matches!(
+            name.as_str(),
+            "macro_rules" | "format" | "println" | "eprintln"
+        ) {
+            return;
+        }
+        if let Ok(args) = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+            for a in &args {
+                self.visit_expr(a);
+            }
+        }
+    }
+
+    fn model(&mut self, s: &syn::ItemStruct, metas: &[Meta]) {
+        let container = sqlx_attrs(metas);
+        let mut fields = Vec::new();
+        if let syn::Fields::Named(named) = &s.fields {
+            for f in &named.named {
+                let Some(ident) = &f.ident else { continue };
+                let fm = effective_metas(&f.attrs);
+                let a = sqlx_attrs(&fm);
+                let raw = ident.to_string();
+                let raw = raw.strip_prefix("r#").unwrap_or(&raw).to_string();
+                let column = match (&a.rename, &container.rename_all) {
+                    (Some(r), _) => r.clone(),
+                    (None, Some(rule)) => apply_rename_all(rule, &raw),
+                    (None, None) => raw.clone(),
+                };
+                fields.push(ModelField {
+                    name: raw,
+                    column,
+                    rust_type: type_text(&f.ty),
+                    line: line_of(f),
+                    rename: a.rename,
+                    skip: a.skip,
+                    default: a.default || container.default,
+                    flatten: a.flatten,
+                    json: a.json,
+                    try_from: a.try_from,
+                });
+            }
+        }
+        self.ev.models.push(Model {
+            name: s.ident.to_string(),
+            file: self.file.rel.clone(),
+            line: line_of(&s.struct_token),
+            rename_all: container.rename_all,
+            fields,
+            mapping: ModelMapping::default(),
+        });
+    }
+
+    fn sql_type_struct(&mut self, s: &syn::ItemStruct, metas: &[Meta]) {
+        let a = sqlx_attrs(metas);
+        let inner = match &s.fields {
+            syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => Some(type_text(&u.unnamed[0].ty)),
+            _ => None,
+        };
+        let transparent = if a.transparent || (inner.is_some() && a.type_name.is_none()) {
+            inner
+        } else {
+            None
+        };
+        self.ev.sql_types.push(SqlTypeDef {
+            name: s.ident.to_string(),
+            file: self.file.rel.clone(),
+            line: line_of(&s.struct_token),
+            type_name: a.type_name,
+            rename_all: a.rename_all,
+            repr: None,
+            transparent,
+            labels: Vec::new(),
+        });
+    }
+
+    fn sql_type_enum(&mut self, e: &syn::ItemEnum, metas: &[Meta]) {
+        let a = sqlx_attrs(metas);
+        let labels = e
+            .variants
+            .iter()
+            .map(|v| {
+                let va = sqlx_attrs(&effective_metas(&v.attrs));
+                let name = v.ident.to_string();
+                match (va.rename, &a.rename_all) {
+                    (Some(r), _) => r,
+                    (None, Some(rule)) => apply_rename_all(rule, &name),
+                    (None, None) => name,
+                }
+            })
+            .collect();
+        self.ev.sql_types.push(SqlTypeDef {
+            name: e.ident.to_string(),
+            file: self.file.rel.clone(),
+            line: line_of(&e.enum_token),
+            type_name: a.type_name,
+            rename_all: a.rename_all,
+            repr: repr(metas),
+            transparent: None,
+            labels,
+        });
+    }
+}
+
+/// Collects `row.try_get("col")` / `row.get("col")` names inside a manual FromRow impl.
+struct TryGetCollector(Vec<String>);
+
+impl<'ast> Visit<'ast> for TryGetCollector {
+    fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+        let m = mc.method.to_string();
+        if matches!(
+            m.as_str(),
+            "try_get" | "get" | "try_get_unchecked" | "get_unchecked"
+        ) && let Some(Expr::Lit(l)) = mc.args.first()
+            && let Lit::Str(s) = &l.lit
+            && !self.0.contains(&s.value())
+        {
+            self.0.push(s.value());
+        }
+        syn::visit::visit_expr_method_call(self, mc);
+    }
+}
+
+impl<'ast> Visit<'ast> for Walker<'_> {
+    fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
+        let metas = effective_metas(&s.attrs);
+        let ds = derives(&metas);
+        let sqlx = self.file.mentions_sqlx;
+        if ds.iter().any(|p| path_is(p, "FromRow", sqlx)) {
+            self.model(s, &metas);
+        }
+        if ds.iter().any(|p| path_is(p, "Type", sqlx)) {
+            self.sql_type_struct(s, &metas);
+        }
+        syn::visit::visit_item_struct(self, s);
+    }
+
+    fn visit_item_enum(&mut self, e: &'ast syn::ItemEnum) {
+        let metas = effective_metas(&e.attrs);
+        if derives(&metas)
+            .iter()
+            .any(|p| path_is(p, "Type", self.file.mentions_sqlx))
+        {
+            self.sql_type_enum(e, &metas);
+        }
+        syn::visit::visit_item_enum(self, e);
+    }
+
+    fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
+        if let Some((_, trait_path, _)) = &i.trait_
+            && trait_path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "FromRow")
+        {
+            let name = match &*i.self_ty {
+                syn::Type::Path(tp) => tp
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default(),
+                other => type_text(other),
+            };
+            let mut c = TryGetCollector(Vec::new());
+            c.visit_item_impl(i);
+            self.ev.manual_impls.push(ManualFromRow {
+                name,
+                file: self.file.rel.clone(),
+                line: line_of(&i.impl_token),
+                columns: c.0,
+            });
+        }
+        syn::visit::visit_item_impl(self, i);
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        let rt = match &f.sig.output {
+            syn::ReturnType::Type(_, t) => core_type(t),
+            syn::ReturnType::Default => None,
+        };
+        self.return_types.push(rt);
+        let saved = std::mem::take(&mut self.locals);
+        syn::visit::visit_item_fn(self, f);
+        self.locals = saved;
+        self.return_types.pop();
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        let rt = match &f.sig.output {
+            syn::ReturnType::Type(_, t) => core_type(t),
+            syn::ReturnType::Default => None,
+        };
+        self.return_types.push(rt);
+        let saved = std::mem::take(&mut self.locals);
+        syn::visit::visit_impl_item_fn(self, f);
+        self.locals = saved;
+        self.return_types.pop();
+    }
+
+    fn visit_expr_closure(&mut self, c: &'ast syn::ExprClosure) {
+        // A closure's rows type is not the enclosing function's.
+        self.return_types.push(None);
+        syn::visit::visit_expr_closure(self, c);
+        self.return_types.pop();
+    }
+
+    fn visit_local(&mut self, l: &'ast syn::Local) {
+        let (ident, ty) = match &l.pat {
+            syn::Pat::Type(pt) => {
+                let id = match &*pt.pat {
+                    syn::Pat::Ident(pi) => Some(pi.ident.to_string()),
+                    _ => None,
+                };
+                (id, core_type(&pt.ty))
+            }
+            syn::Pat::Ident(pi) => (Some(pi.ident.to_string()), None),
+            _ => (None, None),
+        };
+        if let (Some(id), Some(init)) = (&ident, &l.init)
+            && let Ok(k) = eval_sql(&init.expr, self.file, self.consts, &self.locals)
+        {
+            self.locals.insert(id.clone(), k);
+        }
+        self.let_types.push(ty);
+        syn::visit::visit_local(self, l);
+        self.let_types.pop();
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let Expr::Path(p) = &*call.func {
+            self.query_call(call, &p.path);
+        }
+        syn::visit::visit_expr_call(self, call);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.macro_call(mac);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_text(files: &[(&str, &str)]) -> CodeEvidence {
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        for (name, text) in files {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, text).unwrap();
+            if name.ends_with(".rs") {
+                paths.push(p);
+            }
+        }
+        scan(dir.path(), &paths, Backend::Postgres)
+    }
+
+    #[test]
+    fn from_row_in_every_spelling_with_field_attributes() {
+        let ev = scan_text(&[(
+            "src/user_models.rs",
+            r#"
+use sqlx::FromRow;
+#[derive(Debug, FromRow)]
+pub struct A { id: i64 }
+#[derive(sqlx::FromRow)]
+#[sqlx(rename_all = "camelCase")]
+pub struct B {
+    created_at: String,
+    #[sqlx(rename = "mail")] email: String,
+    #[sqlx(skip)] cache: Vec<u8>,
+    #[sqlx(default)] score: Option<i32>,
+    #[sqlx(flatten)] inner: A,
+    #[sqlx(json)] prefs: Prefs,
+    #[sqlx(try_from = "i64")] count: u64,
+}
+#[cfg_attr(feature = "db", derive(sqlx::FromRow), sqlx(rename_all = "UPPERCASE"))]
+pub struct C { name: String }
+/// Not a model: derives Debug only, and mentions FromRow in a doc comment.
+#[derive(Debug)]
+pub struct D { x: i32 }
+"#,
+        )]);
+        let names: Vec<&str> = ev.models.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["A", "B", "C"]);
+        let b = ev.model("B").unwrap();
+        let f = |n: &str| b.fields.iter().find(|f| f.name == n).unwrap();
+        assert_eq!(f("created_at").column, "createdAt");
+        assert_eq!(f("email").column, "mail");
+        assert!(f("cache").skip);
+        assert!(f("score").default);
+        assert!(f("inner").flatten);
+        assert!(f("prefs").json);
+        assert_eq!(f("count").try_from.as_deref(), Some("i64"));
+        assert_eq!(f("score").rust_type, "Option<i32>");
+        assert_eq!(f("email").line, 9);
+        assert_eq!(ev.model("C").unwrap().fields[0].column, "NAME");
+    }
+
+    #[test]
+    fn sql_types_and_manual_impls_are_listed() {
+        let ev = scan_text(&[(
+            "src/types.rs",
+            r#"
+#[derive(sqlx::Type)]
+#[sqlx(type_name = "quest_status", rename_all = "snake_case")]
+enum QuestStatus { InProgress, #[sqlx(rename = "finished")] Done }
+#[derive(sqlx::Type)]
+#[repr(i32)]
+enum Level { Low = 1 }
+#[derive(sqlx::Type)]
+#[sqlx(transparent)]
+struct UserId(uuid::Uuid);
+impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for Legacy {
+    fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
+        Ok(Legacy { id: row.try_get("legacy_id")?, n: row.get::<i32, _>("n") })
+    }
+}
+"#,
+        )]);
+        let q = ev.sql_type("QuestStatus").unwrap();
+        assert_eq!(q.labels, ["in_progress", "finished"]);
+        assert_eq!(q.type_name.as_deref(), Some("quest_status"));
+        assert_eq!(ev.sql_type("Level").unwrap().repr.as_deref(), Some("i32"));
+        assert_eq!(
+            ev.sql_type("UserId").unwrap().transparent.as_deref(),
+            Some("uuid::Uuid")
+        );
+        assert_eq!(ev.manual_impls[0].name, "Legacy");
+        assert_eq!(ev.manual_impls[0].columns, ["legacy_id", "n"]);
+    }
+
+    #[test]
+    fn sql_is_found_in_every_form_with_targets_and_reasons() {
+        let ev = scan_text(&[
+            ("sql/by_id.sql", "SELECT * FROM goals WHERE id = $1"),
+            ("Cargo.toml", "[package]\nname = \"x\"\n"),
+            (
+                "src/repos.rs",
+                r##"
+const LIST: &str = "SELECT * FROM habits";
+// sqlx::query("SELECT * FROM commented_out")
+async fn f(pool: &PgPool, table: &str) -> Result<Vec<User>, sqlx::Error> {
+    let a = sqlx::query("DELETE FROM sessions WHERE id = $1");
+    let b = sqlx::query_as::<_, Habit>(LIST);
+    let c = sqlx::query_as::<_, Goal>(include_str!("../sql/by_id.sql"));
+    let d = sqlx::query_scalar::<_, i64>(concat!("SELECT count(*) ", "FROM users"));
+    let e = sqlx::query(&format!("SELECT * FROM {table}"));
+    let g = sqlx::query!("SELECT id FROM users WHERE email = $1", email);
+    let h = sqlx::query_as!(User, r#"SELECT id, email FROM users"#);
+    let i = sqlx::query_file_as!(Goal, "sql/by_id.sql");
+    let mut qb = sqlx::QueryBuilder::<Postgres>::new("SELECT * FROM quests WHERE ");
+    let sql = "SELECT * FROM books";
+    let j = sqlx::query_as::<_, Book>(sql);
+    let k: Vec<Idea> = sqlx::query_as("SELECT * FROM ideas").fetch_all(pool).await?;
+    sqlx::query_as("SELECT * FROM users").fetch_all(pool).await
+}
+fn m() { let m = sqlx::migrate!("./db/migrations"); }
+"##,
+            ),
+        ]);
+        type Row<'a> = (
+            u32,
+            &'a str,
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a str>,
+        );
+        let q: Vec<Row> = ev
+            .queries
+            .iter()
+            .map(|q| {
+                (
+                    q.line,
+                    q.api.as_str(),
+                    q.sql_origin.as_deref(),
+                    q.target.as_deref(),
+                    q.not_checkable.as_deref(),
+                )
+            })
+            .collect();
+        assert!(!ev.queries.iter().any(|q| {
+            q.sql
+                .as_deref()
+                .is_some_and(|s| s.contains("commented_out"))
+        }));
+        assert_eq!(q[0], (5, "sqlx::query", Some("literal"), None, None));
+        assert_eq!(
+            q[1],
+            (6, "sqlx::query_as", Some("const LIST"), Some("Habit"), None)
+        );
+        assert_eq!(q[2].2, Some("include_str ../sql/by_id.sql"));
+        assert_eq!(q[3].2, Some("concat"));
+        assert_eq!(q[3].3, Some("i64"));
+        assert_eq!(q[4].4, Some("built at runtime with format!"));
+        assert!(ev.queries[5].macro_checked);
+        assert_eq!(q[6].3, Some("User"));
+        assert_eq!(q[7].2, Some("query_file sql/by_id.sql"));
+        assert_eq!(q[8].1, "QueryBuilder::new");
+        assert!(q[8].4.unwrap().contains("QueryBuilder"));
+        assert_eq!(
+            q[9].2,
+            Some("literal"),
+            "a local literal binding is followed"
+        );
+        assert_eq!(
+            (q[10].3, ev.queries[10].target_origin.as_deref()),
+            (Some("Idea"), Some("let"))
+        );
+        assert_eq!(
+            (q[11].3, ev.queries[11].target_origin.as_deref()),
+            (Some("User"), Some("return"))
+        );
+        assert_eq!(ev.queries.len(), 12);
+        assert_eq!(ev.migrate_macros[0].directory, "./db/migrations");
+        assert_eq!(ev.migrate_macros[0].line, 19);
+        let habits = ev.queries[1].access.as_ref().unwrap();
+        assert_eq!(habits.statements[0].single_source_table(), Some("habits"));
+    }
+
+    #[test]
+    fn bad_files_are_problems_not_panics() {
+        let ev = scan_text(&[
+            ("src/broken.rs", "fn x( {"),
+            ("src/ok.rs", "#[derive(sqlx::FromRow)] struct A { id: i32 }"),
+        ]);
+        assert_eq!(ev.files_scanned, 1);
+        assert_eq!(ev.problems.len(), 1);
+        assert_eq!(ev.problems[0].file, "src/broken.rs");
+        assert!(ev.problems[0].line.is_some());
+        assert_eq!(ev.models.len(), 1);
+    }
+
+    #[test]
+    fn invalid_utf8_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("bad.rs");
+        std::fs::write(&p, b"fn a() {}\xff").unwrap();
+        let ev = scan(dir.path(), &[p], Backend::Postgres);
+        assert!(
+            ev.problems[0].message.contains("UTF-8"),
+            "{:?}",
+            ev.problems
+        );
+    }
+}

@@ -1,0 +1,25 @@
+//! What the service's code expects: FromRow models, SQL statements found in the source, the
+//! schema replayed from the migrations, and the live database's verdict on each statement.
+//!
+//! The types live in [`model`] (source evidence) and [`expected`] (the expected schema); the
+//! pure analyses that fill them are [`sql`] (tables and columns a statement touches),
+//! [`replay`] (migrations into a schema), [`mapping`] (model to table) and [`gapsmd`]
+//! (the "Expected Tables" list of a gaps.md registry).
+
+pub mod expected;
+pub mod gapsmd;
+pub mod mapping;
+pub mod model;
+pub mod naming;
+pub mod replay;
+pub mod sql;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use expected::ExpectedSchema;
+pub use model::CodeEvidence;
+
+/// The live database's parse/describe verdict on each statement found in the code.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct QueryChecks {}

@@ -1,0 +1,250 @@
+//! Source evidence: the FromRow models, sqlx::Type definitions, manual FromRow impls, SQL call
+//! sites and `migrate!` invocations found in the service's Rust source.
+//!
+//! Paths are relative to the scanned source root with `/` separators; lines are 1-based.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::sql::SqlAccess;
+
+/// Models and SQL statements found in the service's Rust source.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CodeEvidence {
+    /// The directory that was scanned, as given.
+    #[serde(default)]
+    pub root: String,
+    /// Number of `.rs` files parsed.
+    #[serde(default)]
+    pub files_scanned: u32,
+    /// Structs deriving `FromRow`, sorted by (file, line).
+    #[serde(default)]
+    pub models: Vec<Model>,
+    /// Types deriving `sqlx::Type` (enums and transparent newtypes).
+    #[serde(default)]
+    pub sql_types: Vec<SqlTypeDef>,
+    /// Hand-written `impl FromRow for T`, with the column names they read.
+    #[serde(default)]
+    pub manual_impls: Vec<ManualFromRow>,
+    /// Every SQL call site, sorted by (file, line).
+    #[serde(default)]
+    pub queries: Vec<QuerySite>,
+    /// `sqlx::migrate!("...")` invocations.
+    #[serde(default)]
+    pub migrate_macros: Vec<MigrateMacro>,
+    /// Explicit model-to-table overrides read from gaps.toml.
+    #[serde(default)]
+    pub overrides: Vec<ModelOverride>,
+    /// The gaps.toml that was read, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_file: Option<String>,
+    /// Files that could not be read or parsed (the rest of the scan carries on).
+    #[serde(default)]
+    pub problems: Vec<SourceProblem>,
+}
+
+impl CodeEvidence {
+    /// Finds a model by its Rust name (the last path segment).
+    pub fn model(&self, name: &str) -> Option<&Model> {
+        self.models.iter().find(|m| m.name == name)
+    }
+
+    /// Finds an sqlx::Type definition by its Rust name.
+    pub fn sql_type(&self, name: &str) -> Option<&SqlTypeDef> {
+        self.sql_types.iter().find(|t| t.name == name)
+    }
+}
+
+/// A struct deriving `FromRow`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Model {
+    /// Rust name of the struct.
+    pub name: String,
+    /// File the struct is defined in.
+    pub file: String,
+    /// Line of the `struct` keyword.
+    pub line: u32,
+    /// `#[sqlx(rename_all = "...")]` on the struct.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rename_all: Option<String>,
+    /// Named fields in declaration order (tuple structs have none).
+    #[serde(default)]
+    pub fields: Vec<ModelField>,
+    /// The table(s) the model is loaded from, and how that was decided.
+    #[serde(default)]
+    pub mapping: ModelMapping,
+}
+
+/// One field of a FromRow struct.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ModelField {
+    /// Rust field name.
+    pub name: String,
+    /// The column it decodes from, after `rename` / `rename_all`.
+    pub column: String,
+    /// The field's type as written, e.g. `Option<chrono::DateTime<Utc>>`.
+    pub rust_type: String,
+    /// Line of the field.
+    pub line: u32,
+    /// `#[sqlx(rename = "...")]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rename: Option<String>,
+    /// `#[sqlx(skip)]`: never read from the row.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub skip: bool,
+    /// `#[sqlx(default)]` (on the field or the struct): a missing column is not an error.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub default: bool,
+    /// `#[sqlx(flatten)]`: the field's own FromRow type reads columns of the same row.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub flatten: bool,
+    /// `#[sqlx(json)]`: decoded from a JSON column.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub json: bool,
+    /// `#[sqlx(try_from = "T")]`: decoded as T, then converted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub try_from: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// How a model was tied to its table(s).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ModelMapping {
+    /// Tables the model's columns come from (schema-less names as written in SQL).
+    #[serde(default)]
+    pub tables: Vec<String>,
+    /// Why.
+    pub source: MappingSource,
+    /// Locations of the queries that decided it, `file:line`.
+    #[serde(default)]
+    pub evidence: Vec<String>,
+}
+
+/// The reason a model maps (or does not map) to a table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MappingSource {
+    /// Not decided (no loading query, no table by that name).
+    #[default]
+    Unknown,
+    /// A `query_as` loads it from one table (FROM or RETURNING).
+    Query,
+    /// The struct name matches a known table (User -> users).
+    Convention,
+    /// gaps.toml says so.
+    Config,
+    /// Loaded only from joins or expressions: a projection, not a table.
+    Projection,
+}
+
+/// A type deriving `sqlx::Type`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SqlTypeDef {
+    /// Rust name.
+    pub name: String,
+    /// File of the definition.
+    pub file: String,
+    /// Line of the definition.
+    pub line: u32,
+    /// `#[sqlx(type_name = "...")]`: the SQL type it encodes as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    /// `#[sqlx(rename_all = "...")]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rename_all: Option<String>,
+    /// `#[repr(i32)]` and similar: the enum is stored as that integer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repr: Option<String>,
+    /// `#[sqlx(transparent)]` newtype: the inner type as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transparent: Option<String>,
+    /// Enum labels as sent to the database (after rename / rename_all), in order.
+    #[serde(default)]
+    pub labels: Vec<String>,
+}
+
+/// A hand-written `impl FromRow for T`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ManualFromRow {
+    /// The type implemented for.
+    pub name: String,
+    /// File of the impl.
+    pub file: String,
+    /// Line of the impl.
+    pub line: u32,
+    /// Column names read with `row.try_get("col")` / `row.get("col")`, in order.
+    #[serde(default)]
+    pub columns: Vec<String>,
+}
+
+/// One place where the code hands SQL to sqlx.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct QuerySite {
+    /// Source file.
+    pub file: String,
+    /// Line of the call.
+    pub line: u32,
+    /// The API used, e.g. `sqlx::query_as`, `query!`, `QueryBuilder::new`.
+    pub api: String,
+    /// True for the compile-time checked macros (`query!` ...), false for runtime functions.
+    #[serde(default)]
+    pub macro_checked: bool,
+    /// The SQL text, when it is statically known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sql: Option<String>,
+    /// Where the text came from: "literal", "concat", "const NAME", "include_str FILE",
+    /// "query_file FILE".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sql_origin: Option<String>,
+    /// The struct or tuple type the rows decode into, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// How the target was found: "turbofish", "macro", "let", "return".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_origin: Option<String>,
+    /// Why the SQL is not statically known (`format!`, a runtime string...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_checkable: Option<String>,
+    /// Tables and columns the statement reads and writes (when the SQL is known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<SqlAccess>,
+}
+
+/// A `sqlx::migrate!(...)` invocation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct MigrateMacro {
+    /// Source file.
+    pub file: String,
+    /// Line.
+    pub line: u32,
+    /// The directory argument as written; `./migrations` when omitted.
+    pub directory: String,
+}
+
+/// An explicit mapping from gaps.toml.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ModelOverride {
+    /// Rust name of the model.
+    pub model: String,
+    /// Its table, or None when it is declared a projection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// True when declared a projection (no table checks).
+    #[serde(default)]
+    pub projection: bool,
+}
+
+/// A source file that could not be read or parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SourceProblem {
+    /// The file.
+    pub file: String,
+    /// The line, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// What went wrong.
+    pub message: String,
+}
