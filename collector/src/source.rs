@@ -1,7 +1,8 @@
 //! The service's source: FromRow models and SQL statements (syn), the expected schema replayed
 //! from the migrations, and the live database's describe of each statement.
 
-use gaps_core::code::{CodeEvidence, ExpectedSchema, QueryChecks};
+use gaps_core::code::{CodeEvidence, ExpectedSchema};
+use gaps_core::querycheck::QueryChecks;
 use gaps_core::section::Section;
 use gaps_core::snapshot::Snapshot;
 
@@ -31,9 +32,9 @@ pub fn collect(args: &CollectArgs, _snapshot: &Snapshot) -> CodeSections {
 
 /// Asks the live database to describe each statically known statement (never executes them).
 pub async fn check_queries(
-    _session: &mut Session,
-    _snapshot: &Snapshot,
-    _args: &CollectArgs,
+    session: &mut Session,
+    snapshot: &Snapshot,
+    args: &CollectArgs,
 ) -> Section<QueryChecks> {
-    Section::skipped("query validation is not built yet")
+    crate::querycheck::section(session, snapshot, args).await
 }

@@ -14,7 +14,3 @@ pub struct CodeEvidence {}
 /// The schema the migrations (and gaps.md) say should exist.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExpectedSchema {}
-
-/// The live database's parse/describe verdict on each statement found in the code.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct QueryChecks {}
