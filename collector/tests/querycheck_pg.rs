@@ -354,3 +354,65 @@ fn struct_decoding_a_missing_column_is_a_result_mismatch() {
     assert_eq!(mismatches[0].line, Some(12));
     assert!(mismatches[0].message.contains("ColumnNotFound"));
 }
+
+#[test]
+fn stale_sqlx_offline_entries_are_reported_and_current_ones_are_not() {
+    let db = fresh_db("qc_offline");
+    let source = gaps_tests::fixtures::fixture("sqlx-offline");
+    let offline_dir = gaps_collector::querycheck::offline_dir(&source).expect(".sqlx found");
+    assert_eq!(offline_dir.1, ".sqlx");
+    let inputs = vec![
+        site(
+            "src/users.rs",
+            5,
+            "SELECT id, name FROM users WHERE id = $1",
+        ),
+        site("src/users.rs", 9, "SELECT id, email FROM users"),
+    ];
+    let (checks, left, _) = run(
+        &db,
+        &inputs,
+        CheckOptions {
+            timeout: Duration::from_secs(5),
+            offline_dir: Some(offline_dir),
+            source_scanned: true,
+        },
+    );
+    assert_eq!(left, 0);
+    let offline = checks.offline.clone().expect("offline section");
+    assert_eq!(offline.entries.len(), 3, "{offline:#?}");
+    assert_eq!(offline.problems.len(), 1, "{offline:#?}");
+    assert_eq!(offline.problems[0].file, "query-0000broken.json");
+
+    let mut snap = Snapshot::new("0", "2026-01-09T12:00:00Z".into(), Default::default());
+    snap.query_checks = Section::collected(checks);
+    let stale: Vec<_> = gaps_core::rules::analyse(&snap)
+        .into_iter()
+        .filter(|f| f.kind == FindingKind::SqlxOfflineStale)
+        .collect();
+    assert_eq!(stale.len(), 2, "{stale:#?}");
+    // email was cached as VARCHAR; the live column is TEXT.
+    assert!(
+        stale.iter().any(|f| f
+            .message
+            .contains("column email was Varchar and is now Text")),
+        "{stale:#?}"
+    );
+    // The notes query is cached but no longer in the source.
+    assert!(
+        stale
+            .iter()
+            .any(
+                |f| f.details.get("reason").and_then(|v| v.as_str()) == Some("not_in_source")
+                    && f.details["query"] == "SELECT id, body FROM notes"
+            ),
+        "{stale:#?}"
+    );
+    // The current entry (same types, nullability and parameters) is not reported.
+    assert!(
+        stale
+            .iter()
+            .all(|f| f.details["query"] != "SELECT id, name FROM users WHERE id = $1"),
+        "{stale:#?}"
+    );
+}
