@@ -14,4 +14,5 @@ pub mod migrations;
 pub mod output;
 pub mod progress;
 pub mod provider;
+pub mod querycheck;
 pub mod source;

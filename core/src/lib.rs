@@ -13,6 +13,7 @@ pub mod health;
 pub mod logs;
 pub mod migrations;
 pub mod provider;
+pub mod querycheck;
 pub mod redact;
 pub mod rules;
 pub mod schema;

@@ -7,11 +7,12 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::code::{CodeEvidence, ExpectedSchema, QueryChecks};
+use crate::code::{CodeEvidence, ExpectedSchema};
 use crate::health::HealthEvidence;
 use crate::logs::LogsEvidence;
 use crate::migrations::{AppliedMigrations, LocalMigrations};
 use crate::provider::ProviderEvidence;
+use crate::querycheck::QueryChecks;
 use crate::schema::{DatabaseInfo, Schema};
 use crate::section::Section;
 

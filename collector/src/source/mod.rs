@@ -14,7 +14,8 @@ use gaps_core::code::expected::ExpectationMode;
 use gaps_core::code::mapping::map_models;
 use gaps_core::code::model::SourceProblem;
 use gaps_core::code::replay::{MigrationSource, replay};
-use gaps_core::code::{CodeEvidence, ExpectedSchema, QueryChecks, gapsmd};
+use gaps_core::code::{CodeEvidence, ExpectedSchema, gapsmd};
+use gaps_core::querycheck::QueryChecks;
 use gaps_core::redact;
 use gaps_core::section::Section;
 use gaps_core::snapshot::{Backend, Snapshot};
@@ -179,9 +180,9 @@ async fn expected_schema(
 
 /// Asks the live database to describe each statically known statement (never executes them).
 pub async fn check_queries(
-    _session: &mut Session,
-    _snapshot: &Snapshot,
-    _args: &CollectArgs,
+    session: &mut Session,
+    snapshot: &Snapshot,
+    args: &CollectArgs,
 ) -> Section<QueryChecks> {
-    Section::skipped("query validation is not built yet")
+    crate::querycheck::section(session, snapshot, args).await
 }

@@ -20,6 +20,3 @@ use serde::{Deserialize, Serialize};
 pub use expected::ExpectedSchema;
 pub use model::CodeEvidence;
 
-/// The live database's parse/describe verdict on each statement found in the code.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct QueryChecks {}
