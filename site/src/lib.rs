@@ -1,2 +1,8 @@
 //! gaps-site: renders snapshots and a gaps.md registry into one self-contained, offline HTML
 //! report (inline CSS, scripts, charts and data; strict Content-Security-Policy).
+
+pub mod charts;
+pub mod markdown;
+pub mod mojibake;
+pub mod registry;
+pub mod status;
