@@ -149,7 +149,7 @@ pub fn action_status(
     let summary = match state {
         EvidenceState::NotCovered => "gaps gathers no evidence for this action".to_string(),
         EvidenceState::Missing => format!(
-            "no evidence collected: {}",
+            "{}",
             sections
                 .iter()
                 .map(|s| format!(
