@@ -148,19 +148,18 @@ pub fn action_status(
     let mine: Vec<&Finding> = findings.iter().filter(|f| f.action == action).collect();
     let summary = match state {
         EvidenceState::NotCovered => "gaps gathers no evidence for this action".to_string(),
-        EvidenceState::Missing => format!(
-            "{}",
-            sections
-                .iter()
-                .map(|s| format!(
+        EvidenceState::Missing => sections
+            .iter()
+            .map(|s| {
+                format!(
                     "{} {} ({})",
                     s.name,
                     s.status,
                     s.note.as_deref().unwrap_or("")
-                ))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
         _ => match action {
             actions::MIGRATIONS => migration_summary(
                 snapshot.applied_migrations.data(),
