@@ -545,7 +545,7 @@ mod tests {
         let st = action_status(actions::HEALTH, &s, &[], &Expectations::default());
         assert_eq!(st.state, EvidenceState::Missing);
         assert!(
-            st.summary.starts_with("no evidence collected"),
+            st.summary.starts_with("health skipped"),
             "{}",
             st.summary
         );
