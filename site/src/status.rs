@@ -544,11 +544,7 @@ mod tests {
         let s = Snapshot::new("0", "t".into(), Target::default());
         let st = action_status(actions::HEALTH, &s, &[], &Expectations::default());
         assert_eq!(st.state, EvidenceState::Missing);
-        assert!(
-            st.summary.starts_with("health skipped"),
-            "{}",
-            st.summary
-        );
+        assert!(st.summary.starts_with("health skipped"), "{}", st.summary);
         assert!(
             st.summary.contains("not collected by this version"),
             "{}",
