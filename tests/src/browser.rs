@@ -136,6 +136,7 @@ impl Browser {
             }
         }
         let _ = driver.kill();
+        let _ = driver.wait();
         panic!("could not open a Chromium session through chromedriver: {last}");
     }
 
