@@ -200,9 +200,9 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Collect(args) => crate::collect::run(&args),
         Command::Check(args) => crate::check::run(&args),
-        Command::Report(_) | Command::Demo(_) | Command::Diff(_) => {
-            Err(anyhow::anyhow!("this command is not built yet"))
-        }
+        Command::Report(args) => crate::report::run(&args),
+        Command::Demo(args) => crate::demo::run(&args),
+        Command::Diff(_) => Err(anyhow::anyhow!("this command is not built yet")),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,2 +1,107 @@
 //! gaps-site: renders snapshots and a gaps.md registry into one self-contained, offline HTML
 //! report (inline CSS, scripts, charts and data; strict Content-Security-Policy).
+//!
+//! The entry point is [`build`]. Reading files and writing the result are the caller's job
+//! (the `gaps report` command), so everything here is testable on strings.
+
+pub mod charts;
+pub mod markdown;
+pub mod mojibake;
+pub mod page;
+pub mod registry;
+pub mod sample;
+pub mod status;
+pub mod update;
+pub mod view;
+
+use gaps_core::finding::Finding;
+
+pub use page::{PageError, Templates};
+pub use view::{NamedSnapshot, RegistryDoc};
+
+/// What a report is built from.
+#[derive(Debug, Clone, Default)]
+pub struct ReportInput {
+    /// Snapshots in the order to show them.
+    pub snapshots: Vec<NamedSnapshot>,
+    /// The registry: (file name shown, text as read).
+    pub registry: Option<(String, String)>,
+    /// Templates (built-in unless overridden).
+    pub templates: Templates,
+    /// Extra inline scripts appended after the report's own (the diff viewer's glue and
+    /// bootstrap). Each is hashed into the CSP; `'wasm-unsafe-eval'` is allowed only when
+    /// there are some.
+    pub extra_scripts: Vec<String>,
+}
+
+/// A built report.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The whole page.
+    pub html: String,
+    /// The parsed registry, when one was given.
+    pub registry: Option<RegistryDoc>,
+    /// Snapshots with their findings (for `--write-gaps`).
+    pub analysed: Vec<(NamedSnapshot, Vec<Finding>)>,
+}
+
+/// Parses a registry, repairing double-encoded UTF-8 first.
+pub fn load_registry(file: &str, text: &str) -> RegistryDoc {
+    let repaired = mojibake::repair(text);
+    let was_repaired = matches!(repaired, std::borrow::Cow::Owned(_));
+    let text = repaired.into_owned();
+    RegistryDoc {
+        file: file.to_string(),
+        registry: registry::parse(&text),
+        text,
+        repaired: was_repaired,
+    }
+}
+
+/// The embedded data: `{"snapshots":[...]}` in compact JSON (not yet HTML-escaped).
+pub fn data_json<'a>(snapshots: impl IntoIterator<Item = &'a gaps_core::Snapshot>) -> String {
+    let mut out = String::from("{\"snapshots\":[");
+    for (i, s) in snapshots.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "null".into()));
+    }
+    out.push_str("]}");
+    out
+}
+
+/// Builds the report page.
+pub fn build(input: ReportInput) -> Result<Report, PageError> {
+    let registry = input
+        .registry
+        .as_ref()
+        .map(|(file, text)| load_registry(file, text));
+    let analysed: Vec<(NamedSnapshot, Vec<Finding>)> = input
+        .snapshots
+        .into_iter()
+        .map(|n| {
+            let f = gaps_core::rules::analyse(&n.snapshot);
+            (n, f)
+        })
+        .collect();
+    build_analysed(analysed, registry, &input.templates, &input.extra_scripts)
+}
+
+/// Builds the page from snapshots whose findings are already known (tests, benchmarks, and
+/// callers that analysed already).
+pub fn build_analysed(
+    analysed: Vec<(NamedSnapshot, Vec<Finding>)>,
+    registry: Option<RegistryDoc>,
+    templates: &Templates,
+    extra_scripts: &[String],
+) -> Result<Report, PageError> {
+    let view = view::report_view(&analysed, registry.as_ref());
+    let data = data_json(analysed.iter().map(|(n, _)| &n.snapshot));
+    let html = page::render(templates, &view, &data, extra_scripts)?;
+    Ok(Report {
+        html,
+        registry,
+        analysed,
+    })
+}

@@ -2,5 +2,6 @@
 //! PostgreSQL cluster per test process — and locates fixtures. Nothing here is mocked: a test
 //! that needs a server gets a real one, or fails loudly saying why it could not start.
 
+pub mod browser;
 pub mod fixtures;
 pub mod pg;

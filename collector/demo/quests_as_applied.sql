@@ -1,0 +1,4 @@
+CREATE TABLE quests (
+    id TEXT PRIMARY KEY NOT NULL,
+    title TEXT NOT NULL
+);

@@ -1,0 +1,142 @@
+//! `gaps report`: reads snapshots, the optional gaps.md and template overrides, builds the
+//! single-file report with gaps-site and writes DIR/index.html atomically; `--write-gaps`
+//! also writes an updated copy of the registry (never over the input).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use gaps_site::{NamedSnapshot, ReportInput, Templates};
+
+use crate::check::load_snapshot;
+use crate::cli::{EXIT_OK, ReportArgs};
+use crate::output::write_atomic;
+
+/// Reads `--templates DIR`: every file in it must be one of the template names.
+pub fn load_templates(dir: Option<&Path>) -> anyhow::Result<Templates> {
+    let mut t = Templates::builtin();
+    let Some(dir) = dir else { return Ok(t) };
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("reading templates from {}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
+        let path = entry.path();
+        if !path.is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading template {}", path.display()))?;
+        t.set(&name, text)?;
+    }
+    Ok(t)
+}
+
+fn read_text(path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// What `gaps report` wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// DIR/index.html.
+    pub index: PathBuf,
+    /// The updated registry, when asked for.
+    pub gaps: Option<PathBuf>,
+    /// Actions moved to Completed.
+    pub completed: Vec<String>,
+}
+
+/// Builds and writes the report. `extra_scripts` are inline scripts to add (the diff viewer).
+pub fn write_report(args: &ReportArgs, extra_scripts: Vec<String>) -> anyhow::Result<Written> {
+    if let (Some(w), Some(g)) = (&args.write_gaps, &args.gaps)
+        && same_file(w, g)
+    {
+        bail!(
+            "--write-gaps {} is the input registry; gaps never modifies it in place: choose another file",
+            w.display()
+        );
+    }
+    if args.write_gaps.is_some() && args.gaps.is_none() {
+        bail!("--write-gaps needs --gaps FILE (the registry to update)");
+    }
+    let snapshots = args
+        .snapshots
+        .iter()
+        .map(|p| {
+            Ok(NamedSnapshot {
+                file: p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| p.display().to_string()),
+                snapshot: load_snapshot(p)?,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let registry = match &args.gaps {
+        Some(p) => Some((
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.display().to_string()),
+            read_text(p)?,
+        )),
+        None => None,
+    };
+    let templates = load_templates(args.templates.as_deref())?;
+    let report = gaps_site::build(ReportInput {
+        snapshots,
+        registry,
+        templates,
+        extra_scripts,
+    })
+    .context("building the report")?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating the output directory {}", args.out.display()))?;
+    let index = args.out.join("index.html");
+    write_atomic(&index, report.html.as_bytes())?;
+    let mut written = Written {
+        index,
+        gaps: None,
+        completed: vec![],
+    };
+    if let (Some(out), Some(doc)) = (&args.write_gaps, &report.registry) {
+        let done = gaps_site::update::completions(doc, &report.analysed);
+        let text = gaps_site::update::updated_registry(doc, &done);
+        write_atomic(out, text.as_bytes())?;
+        written.completed = done.into_iter().map(|c| c.action).collect();
+        written.gaps = Some(out.clone());
+    }
+    Ok(written)
+}
+
+/// Runs `gaps report`.
+pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
+    let w = write_report(args, Vec::new())?;
+    println!("{}", w.index.display());
+    if let Some(g) = &w.gaps {
+        eprintln!(
+            "gaps: updated registry written to {} ({} action(s) completed: {})",
+            g.display(),
+            w.completed.len(),
+            if w.completed.is_empty() {
+                "none".to_string()
+            } else {
+                w.completed.join(", ")
+            }
+        );
+    }
+    Ok(EXIT_OK)
+}

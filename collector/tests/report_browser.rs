@@ -1,0 +1,208 @@
+//! The report in real headless Chromium: hostile snapshot and registry text runs no script and
+//! fetches nothing, the report's own hashed script does run under the CSP, and the demo report
+//! opens from file:// with every section and without a single request.
+
+use std::path::Path;
+use std::process::Command;
+
+use gaps_core::schema::Schema;
+use gaps_core::section::Section;
+use gaps_site::sample;
+use gaps_tests::browser::Browser;
+
+const GAPS: &str = env!("CARGO_BIN_EXE_gaps");
+
+const PAYLOADS: [&str; 5] = [
+    "<script>document.title='PWNED';window.__pwned=1</script>",
+    "</script><script>window.__pwned=2</script>",
+    "\"><img src=x onerror=\"window.__pwned=3\">",
+    "<img src=\"http://127.0.0.1:9/leak.png\">",
+    "<svg onload=\"window.__pwned=6\"></svg>",
+];
+
+fn hostile_snapshot() -> String {
+    let mut s = sample::sample_snapshot();
+    s.target.label = Some(format!("prod {}", PAYLOADS[0]));
+    let tables = PAYLOADS
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            sample::table(
+                &format!("t{i}{p}"),
+                vec![sample::column(1, &format!("c{p}"), p, true)],
+            )
+        })
+        .collect();
+    s.schema = Section::collected(Schema {
+        schemas: vec!["public".into()],
+        tables,
+        enums: vec![],
+        extensions: vec![],
+    });
+    s.logs = Section::failed(
+        format!("reading log line {}", PAYLOADS[1]),
+        format!("ERROR: relation \"{}\" does not exist", PAYLOADS[2]),
+    );
+    s.health = Section::skipped(PAYLOADS[4]);
+    s.to_json()
+}
+
+fn hostile_gaps_md() -> String {
+    format!(
+        "# Registry {p0}\n\n## Active Actions\n\n### ACTION-001: Logs {p1}\n\n| Attribute | Value |\n|---|---|\n| **Owner** | {p2} |\n| **Description** | [click me](javascript:window.__pwned=4) |\n| **Resolves** | UNKNOWN-001 |\n\n<a href=\"javascript:window.__pwned=5\">raw link</a>\n\n{p3}\n\n{p4}\n\n<div id=\"gaps-data\">clobber</div>\n",
+        p0 = PAYLOADS[0],
+        p1 = PAYLOADS[1],
+        p2 = PAYLOADS[2],
+        p3 = PAYLOADS[3],
+        p4 = PAYLOADS[4],
+    )
+}
+
+fn gaps(args: &[&str]) -> std::process::Output {
+    let out = Command::new(GAPS)
+        .args(args)
+        .output()
+        .expect("running gaps");
+    assert!(
+        out.status.success(),
+        "gaps {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn file_url(p: &Path) -> String {
+    format!("file://{}", p.canonicalize().unwrap().display())
+}
+
+fn assert_no_requests(urls: &[String], page: &str) {
+    let others: Vec<&String> = urls.iter().filter(|u| u.as_str() != page).collect();
+    assert!(others.is_empty(), "the page requested {others:?}");
+}
+
+#[test]
+fn hostile_snapshot_and_registry_run_no_script_and_fetch_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("hostile.json");
+    let md = dir.path().join("gaps.md");
+    std::fs::write(&snap, hostile_snapshot()).unwrap();
+    std::fs::write(&md, hostile_gaps_md()).unwrap();
+    let out = dir.path().join("report");
+    gaps(&[
+        "report",
+        snap.to_str().unwrap(),
+        "--gaps",
+        md.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let index = out.join("index.html");
+    let html = std::fs::read_to_string(&index).unwrap();
+    assert!(
+        !html.contains("<script>document.title"),
+        "raw payload in the page"
+    );
+    assert!(!html.contains("onerror=\""), "raw handler in the page");
+
+    let b = Browser::start();
+    let url = file_url(&index);
+    b.goto(&url);
+    let state = b.execute(
+        "return {pwned: window.__pwned === undefined ? null : window.__pwned, title: document.title,
+                 ready: document.documentElement.getAttribute('data-gaps-report'),
+                 jsLinks: document.querySelectorAll('a[href^=\"javascript:\" i]').length,
+                 handlers: document.querySelectorAll('[onerror],[onload],[onclick]').length,
+                 imgs: Array.from(document.images).map(i => i.getAttribute('src')),
+                 data: document.getElementById('gaps-data').tagName,
+                 text: document.body.innerText}",
+        vec![],
+    );
+    assert!(
+        state["pwned"].is_null(),
+        "a payload ran: {}",
+        state["pwned"]
+    );
+    assert!(
+        !state["title"].as_str().unwrap().starts_with("PWNED"),
+        "{}",
+        state["title"]
+    );
+    // The report's own script is allowed by its hash: proof the CSP is not simply blocking all.
+    assert_eq!(
+        state["ready"], "ready",
+        "the report's hashed script did not run"
+    );
+    assert_eq!(state["jsLinks"], 0);
+    assert_eq!(state["handlers"], 0);
+    assert!(
+        state["imgs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s.is_null()),
+        "{}",
+        state["imgs"]
+    );
+    assert_eq!(state["data"], "SCRIPT", "gaps-data was clobbered");
+    // The payloads are shown as text.
+    let text = state["text"].as_str().unwrap();
+    assert!(
+        text.contains("<script>document.title='PWNED'"),
+        "payload text not shown"
+    );
+    // The embedded JSON still parses to the snapshot, payloads intact.
+    let label = b.execute(
+        "return JSON.parse(document.getElementById('gaps-data').textContent).snapshots[0].target.label",
+        vec![],
+    );
+    assert_eq!(label.as_str().unwrap(), format!("prod {}", PAYLOADS[0]));
+    assert_no_requests(&b.requested_urls(), &url);
+    let console = b.log("browser");
+    assert!(
+        !console.iter().any(|e| e["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Content Security Policy")),
+        "CSP violations: {console:?}"
+    );
+}
+
+#[test]
+fn demo_report_opens_offline_with_every_section_and_no_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gaps(&["demo", "--out", dir.path().to_str().unwrap()]);
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let index = Path::new(printed.trim());
+    assert!(index.is_file(), "demo printed {printed:?}");
+    let b = Browser::start();
+    let url = file_url(index);
+    b.goto(&url);
+    let ids = b.execute(
+        "return ['summary','actions','snap-1','snap-1-migrations','snap-1-schema','snap-1-code',
+                 'snap-1-logs','snap-1-health','snap-1-provider','registry','unknowns',
+                 'gaps-diff-app','gaps-data','action-002','unknown-004']
+                .filter(id => !document.getElementById(id))",
+        vec![],
+    );
+    assert_eq!(ids, serde_json::json!([]), "missing sections");
+    let headings = b.execute(
+        "return Array.from(document.querySelectorAll('h2,h3')).map(h => h.textContent)",
+        vec![],
+    );
+    let headings = headings.to_string();
+    for h in [
+        "Summary",
+        "Actions",
+        "Migrations",
+        "Schema",
+        "Logs",
+        "Health",
+        "Provider",
+    ] {
+        assert!(headings.contains(h), "no {h} heading in {headings}");
+    }
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gaps-demo-report.png");
+    b.screenshot(&shot);
+    assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
+    assert_no_requests(&b.requested_urls(), &url);
+}
