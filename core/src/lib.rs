@@ -18,6 +18,7 @@ pub mod rules;
 pub mod schema;
 pub mod section;
 pub mod snapshot;
+pub mod view;
 
 pub use finding::{Finding, FindingKind, Severity};
 pub use section::Section;
