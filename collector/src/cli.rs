@@ -200,7 +200,8 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Collect(args) => crate::collect::run(&args),
         Command::Check(args) => crate::check::run(&args),
-        Command::Report(_) | Command::Demo(_) | Command::Diff(_) => {
+        Command::Diff(args) => crate::diff::run(&args),
+        Command::Report(_) | Command::Demo(_) => {
             Err(anyhow::anyhow!("this command is not built yet"))
         }
     };

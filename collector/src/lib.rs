@@ -6,6 +6,7 @@ pub mod check;
 pub mod cli;
 pub mod collect;
 pub mod db;
+pub mod diff;
 pub mod dotenv;
 pub mod health;
 pub mod inspect;
