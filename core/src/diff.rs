@@ -703,6 +703,17 @@ impl SnapshotDiff {
 
 /// Compares two snapshots: schema, migrations table and findings (via [`crate::rules::analyse`]).
 pub fn diff_snapshots(a: &Snapshot, b: &Snapshot) -> SnapshotDiff {
+    diff_snapshots_with_findings(a, b, &crate::rules::analyse(a), &crate::rules::analyse(b))
+}
+
+/// Like [`diff_snapshots`], with each snapshot's findings given rather than derived (the
+/// in-page viewer receives them precomputed, so it need not carry the rules).
+pub fn diff_snapshots_with_findings(
+    a: &Snapshot,
+    b: &Snapshot,
+    findings_a: &[Finding],
+    findings_b: &[Finding],
+) -> SnapshotDiff {
     SnapshotDiff {
         a: SnapshotRef::of(a),
         b: SnapshotRef::of(b),
@@ -713,7 +724,7 @@ pub fn diff_snapshots(a: &Snapshot, b: &Snapshot) -> SnapshotDiff {
             &b.applied_migrations,
             |x, y| diff_migrations(&x.rows, &y.rows),
         ),
-        findings: diff_findings(&crate::rules::analyse(a), &crate::rules::analyse(b)),
+        findings: diff_findings(findings_a, findings_b),
     }
 }
 
