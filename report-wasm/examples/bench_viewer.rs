@@ -43,15 +43,21 @@ fn main() {
     let cut = html.find("<script>").unwrap();
     let baseline = dir.path().join("baseline.html");
     std::fs::write(&baseline, format!("{}</body></html>", &html[..cut])).unwrap();
-    println!("page: {} bytes ({} bytes of embedded data)", html.len(), data.len());
+    println!(
+        "page: {} bytes ({} bytes of embedded data)",
+        html.len(),
+        data.len()
+    );
     let b = Browser::start();
     let (mut base, mut first, mut key) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..5 {
         b.open(&baseline, "");
         base.push(
-            b.eval("return performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd;")
-                .as_f64()
-                .unwrap(),
+            b.eval(
+                "return performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd;",
+            )
+            .as_f64()
+            .unwrap(),
         );
         b.open(&viewer, "");
         b.wait_for("#gaps-rows .gaps-row");
@@ -70,7 +76,10 @@ fn main() {
     b.quit();
     let (base, first, key) = (median(base), median(first), median(key));
     println!("baseline (same page without viewer) DOMContentLoaded: {base:.0} ms");
-    println!("page load -> first rendered diff: {first:.0} ms (target < 1000), {:.1}x baseline", first / base);
+    println!(
+        "page load -> first rendered diff: {first:.0} ms (target < 1000), {:.1}x baseline",
+        first / base
+    );
     println!("search keystroke (filter + render): {key:.1} ms median (target < 50)");
     println!("rows in the DOM after the last keystroke: {rendered}");
 }
