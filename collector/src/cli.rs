@@ -202,7 +202,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => crate::check::run(&args),
         Command::Report(args) => crate::report::run(&args),
         Command::Demo(args) => crate::demo::run(&args),
-        Command::Diff(_) => Err(anyhow::anyhow!("this command is not built yet")),
+        Command::Diff(args) => crate::diff::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

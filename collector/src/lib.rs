@@ -7,6 +7,7 @@ pub mod cli;
 pub mod collect;
 pub mod db;
 pub mod demo;
+pub mod diff;
 pub mod dotenv;
 pub mod health;
 pub mod inspect;

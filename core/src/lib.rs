@@ -20,6 +20,7 @@ pub mod schema;
 pub mod section;
 pub mod snapshot;
 pub mod typemap;
+pub mod view;
 
 pub use finding::{Finding, FindingKind, Severity};
 pub use section::Section;

@@ -13,6 +13,7 @@ pub mod sample;
 pub mod status;
 pub mod update;
 pub mod view;
+pub mod wasm;
 
 use gaps_core::finding::Finding;
 

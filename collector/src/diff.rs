@@ -1,0 +1,158 @@
+//! `gaps diff A B`: what changed between two snapshots (tables and columns added, dropped and
+//! altered, migrations applied, findings that appeared or cleared), as text or JSON, from the
+//! same pure comparison the report's viewer uses. Exit 0: no differences, 1: differences,
+//! 2: bad input.
+
+use std::path::Path;
+
+use gaps_core::diff::{Compared, SchemaDiff, SnapshotDiff, Status, TableStatus, diff_snapshots};
+use gaps_core::view::describe_column;
+
+use crate::check::load_snapshot;
+use crate::cli::{DiffArgs, EXIT_FINDINGS, EXIT_OK, Format};
+
+/// Runs `gaps diff`.
+pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
+    let a = load_snapshot(&args.a)?;
+    let b = load_snapshot(&args.b)?;
+    let diff = diff_snapshots(&a, &b);
+    let text = match args.format {
+        Format::Json => render_json(&diff),
+        Format::Text => render_text(&diff),
+    };
+    crate::output::write_output(Path::new("-"), &text)?;
+    Ok(if diff.has_differences() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+/// The comparison as pretty JSON with a `differences` verdict, ending in a newline.
+pub fn render_json(diff: &SnapshotDiff) -> String {
+    let mut value = serde_json::to_value(diff).expect("diff serialises");
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert(
+            "differences".into(),
+            serde_json::Value::Bool(diff.has_differences()),
+        );
+    }
+    let mut s = serde_json::to_string_pretty(&value).expect("diff serialises");
+    s.push('\n');
+    s
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn render_schema(out: &mut String, d: &SchemaDiff) {
+    let s = &d.summary;
+    out.push_str(&format!(
+        "Schema: {} added, {} dropped, {} altered, {} unchanged\n",
+        plural(s.tables_unexpected, "table", "tables"),
+        s.tables_missing,
+        s.tables_altered,
+        s.tables_ok
+    ));
+    for t in d.differing() {
+        let mark = match t.status {
+            TableStatus::Unexpected => '+',
+            TableStatus::Missing => '-',
+            _ => '~',
+        };
+        out.push_str(&format!("  {mark} {}\n", t.key()));
+        if t.status != TableStatus::Altered {
+            continue;
+        }
+        if t.left_kind != t.right_kind {
+            out.push_str(&format!(
+                "      kind: {:?} -> {:?}\n",
+                t.left_kind, t.right_kind
+            ));
+        }
+        for c in t.columns.iter().filter(|c| c.status != Status::Ok) {
+            let l = c.left.as_ref().map(describe_column);
+            let r = c.right.as_ref().map(describe_column);
+            let line = match (c.status, l, r) {
+                (Status::Unexpected, _, Some(r)) => format!("+ {} {r}", c.name),
+                (Status::Missing, Some(l), _) => format!("- {} {l}", c.name),
+                (_, Some(l), Some(r)) => {
+                    let what: Vec<&str> = c.changes.iter().map(|s| s.as_str()).collect();
+                    format!("~ {} ({}): {l} -> {r}", c.name, what.join(", "))
+                }
+                _ => format!("? {}", c.name),
+            };
+            out.push_str(&format!("      {line}\n"));
+        }
+    }
+}
+
+/// The comparison for people: one block per part, `+` added, `-` dropped, `~` changed.
+pub fn render_text(diff: &SnapshotDiff) -> String {
+    let mut out = format!(
+        "gaps diff: A {} (collected {}) -> B {} (collected {})\n\n",
+        diff.a.label, diff.a.collected_at, diff.b.label, diff.b.collected_at
+    );
+    match &diff.schema {
+        Compared::Compared { diff } => render_schema(&mut out, diff),
+        Compared::Unavailable { reason } => {
+            out.push_str(&format!("Schema: not compared: {reason}\n"))
+        }
+    }
+    match &diff.migrations {
+        Compared::Compared { diff: m } => {
+            out.push_str(&format!(
+                "Migrations: {} applied, {} removed, {} changed\n",
+                m.applied.len(),
+                m.removed.len(),
+                m.changed.len()
+            ));
+            for r in &m.applied {
+                let when = r
+                    .installed_on
+                    .as_deref()
+                    .map(|w| format!(" (installed {w})"))
+                    .unwrap_or_default();
+                out.push_str(&format!("  + {} {}{when}\n", r.version, r.description));
+            }
+            for r in &m.removed {
+                out.push_str(&format!("  - {} {}\n", r.version, r.description));
+            }
+            for c in &m.changed {
+                out.push_str(&format!(
+                    "  ~ {} {}: {}\n",
+                    c.version,
+                    c.description,
+                    c.changes.join("; ")
+                ));
+            }
+        }
+        Compared::Unavailable { reason } => {
+            out.push_str(&format!("Migrations: not compared: {reason}\n"))
+        }
+    }
+    let f = &diff.findings;
+    out.push_str(&format!(
+        "Findings: {} appeared, {} cleared, {} unchanged\n",
+        f.appeared.len(),
+        f.cleared.len(),
+        f.unchanged
+    ));
+    for (mark, list) in [('+', &f.appeared), ('-', &f.cleared)] {
+        for x in list {
+            out.push_str(&format!(
+                "  {mark} {} {}: {}\n",
+                x.severity.as_str(),
+                x.kind.as_str(),
+                x.message
+            ));
+        }
+    }
+    out.push_str(if diff.has_differences() {
+        "\nDifferences found.\n"
+    } else {
+        "\nNo differences.\n"
+    });
+    out
+}

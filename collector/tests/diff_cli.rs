@@ -1,0 +1,356 @@
+//! `gaps diff A B` through the real binary: exit codes 0/1/2, text and JSON output, and clear
+//! messages for bad input. Snapshot files are written with the core types.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use gaps_core::Section;
+use gaps_core::migrations::{AppliedMigration, AppliedMigrations};
+use gaps_core::schema::{Column, Schema, Table, TableKind};
+use gaps_core::snapshot::{Snapshot, Target};
+
+fn col(ordinal: i32, name: &str, ty: &str, nullable: bool) -> Column {
+    Column {
+        ordinal,
+        name: name.into(),
+        data_type: ty.into(),
+        nullable,
+        default: None,
+        identity: None,
+        generated: None,
+    }
+}
+
+fn table(name: &str, columns: Vec<Column>) -> Table {
+    Table {
+        schema: "public".into(),
+        name: name.into(),
+        kind: TableKind::Table,
+        columns,
+        primary_key: None,
+        unique_constraints: vec![],
+        check_constraints: vec![],
+        foreign_keys: vec![],
+        indexes: vec![],
+    }
+}
+
+fn migration(version: i64, description: &str) -> AppliedMigration {
+    AppliedMigration {
+        version,
+        description: description.into(),
+        installed_on: Some("2026-01-09T11:00:00Z".into()),
+        success: true,
+        checksum: "ab".repeat(48),
+        execution_time: 1_000_000,
+    }
+}
+
+fn snapshot(label: &str, tables: Vec<Table>, migrations: Vec<AppliedMigration>) -> Snapshot {
+    let mut s = Snapshot::new(
+        "0.1.0",
+        "2026-01-09T12:00:00Z".into(),
+        Target {
+            label: Some(label.into()),
+            ..Target::default()
+        },
+    );
+    let mut schema = Schema {
+        schemas: vec!["public".into()],
+        tables,
+        ..Schema::default()
+    };
+    schema.canonicalize();
+    s.schema = Section::collected(schema);
+    s.applied_migrations = Section::collected(AppliedMigrations {
+        table: "public._sqlx_migrations".into(),
+        present: true,
+        rows: migrations,
+    });
+    s
+}
+
+fn before() -> Snapshot {
+    snapshot(
+        "before",
+        vec![
+            table(
+                "users",
+                vec![
+                    col(1, "id", "bigint", false),
+                    col(2, "email", "text", false),
+                ],
+            ),
+            table("legacy", vec![col(1, "id", "bigint", false)]),
+        ],
+        vec![migration(1, "create users")],
+    )
+}
+
+fn after() -> Snapshot {
+    snapshot(
+        "after",
+        vec![
+            table(
+                "users",
+                vec![
+                    col(1, "id", "integer", false),
+                    col(2, "email", "text", false),
+                    col(3, "nick", "text", true),
+                ],
+            ),
+            table("todos", vec![col(1, "id", "bigint", false)]),
+        ],
+        vec![migration(1, "create users"), migration(2, "add todos")],
+    )
+}
+
+fn write(dir: &Path, name: &str, s: &Snapshot) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, s.to_json()).unwrap();
+    p
+}
+
+fn gaps(args: &[&Path], extra: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gaps"))
+        .arg("diff")
+        .args(args)
+        .args(extra)
+        .output()
+        .expect("run gaps");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn identical_snapshots_exit_0_with_no_differences() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.json", &before());
+    let b = write(dir.path(), "b.json", &before());
+    let (code, out, err) = gaps(&[&a, &b], &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("No differences."), "{out}");
+    assert!(
+        out.contains("Schema: 0 tables added, 0 dropped, 0 altered, 2 unchanged"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Migrations: 0 applied, 0 removed, 0 changed"),
+        "{out}"
+    );
+    assert!(!out.contains("Differences found"), "{out}");
+}
+
+#[test]
+fn differences_exit_1_and_name_every_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.json", &before());
+    let b = write(dir.path(), "b.json", &after());
+    let (code, out, err) = gaps(&[&a, &b], &[]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.starts_with("gaps diff: A before (collected 2026-01-09T12:00:00Z) -> B after"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Schema: 1 table added, 1 dropped, 1 altered, 0 unchanged"),
+        "{out}"
+    );
+    assert!(out.contains("  + public.todos\n"), "{out}");
+    assert!(out.contains("  - public.legacy\n"), "{out}");
+    assert!(out.contains("  ~ public.users\n"), "{out}");
+    assert!(
+        out.contains("      ~ id (type): bigint NOT NULL -> integer NOT NULL\n"),
+        "{out}"
+    );
+    assert!(out.contains("      + nick text\n"), "{out}");
+    assert!(!out.contains("email"), "unchanged column listed: {out}");
+    assert!(
+        out.contains("Migrations: 1 applied, 0 removed, 0 changed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  + 2 add todos (installed 2026-01-09T11:00:00Z)"),
+        "{out}"
+    );
+    assert!(out.ends_with("\nDifferences found.\n"), "{out}");
+}
+
+/// Deserialisation types written independently of gaps-core, so that a silent change of the
+/// JSON contract fails here.
+mod contract {
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    pub struct Diff {
+        pub differences: bool,
+        pub a: Side,
+        pub b: Side,
+        pub schema: Part<Schema>,
+        pub migrations: Part<Migrations>,
+        pub findings: Findings,
+    }
+    #[derive(Deserialize)]
+    pub struct Side {
+        pub label: String,
+    }
+    #[derive(Deserialize)]
+    pub struct Part<T> {
+        pub status: String,
+        pub diff: Option<T>,
+        pub reason: Option<String>,
+    }
+    #[derive(Deserialize)]
+    pub struct Schema {
+        pub summary: Summary,
+        pub tables: Vec<Table>,
+    }
+    #[derive(Deserialize)]
+    pub struct Summary {
+        pub tables_missing: usize,
+        pub tables_unexpected: usize,
+        pub tables_altered: usize,
+        pub columns_type: usize,
+    }
+    #[derive(Deserialize)]
+    pub struct Table {
+        pub schema: String,
+        pub name: String,
+        pub status: String,
+        pub columns: Vec<Column>,
+    }
+    #[derive(Deserialize)]
+    pub struct Column {
+        pub name: String,
+        pub status: String,
+    }
+    #[derive(Deserialize)]
+    pub struct Migrations {
+        pub applied: Vec<Migration>,
+    }
+    #[derive(Deserialize)]
+    pub struct Migration {
+        pub version: i64,
+    }
+    #[derive(Deserialize)]
+    pub struct Findings {
+        pub appeared: Vec<serde_json::Value>,
+        pub cleared: Vec<serde_json::Value>,
+    }
+}
+
+#[test]
+fn json_format_is_the_documented_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.json", &before());
+    let b = write(dir.path(), "b.json", &after());
+    let (code, out, err) = gaps(&[&a, &b], &["--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let d: contract::Diff = serde_json::from_str(&out).expect("JSON contract");
+    assert!(d.differences);
+    assert_eq!(
+        (d.a.label.as_str(), d.b.label.as_str()),
+        ("before", "after")
+    );
+    assert_eq!(d.schema.status, "compared");
+    let s = d.schema.diff.unwrap();
+    assert_eq!(
+        (
+            s.summary.tables_missing,
+            s.summary.tables_unexpected,
+            s.summary.tables_altered,
+            s.summary.columns_type
+        ),
+        (1, 1, 1, 1)
+    );
+    let t: Vec<(String, String)> = s
+        .tables
+        .iter()
+        .map(|t| (format!("{}.{}", t.schema, t.name), t.status.clone()))
+        .collect();
+    assert_eq!(
+        t,
+        vec![
+            ("public.legacy".to_string(), "missing".to_string()),
+            ("public.todos".to_string(), "unexpected".to_string()),
+            ("public.users".to_string(), "altered".to_string()),
+        ]
+    );
+    let users: Vec<(&str, &str)> = s.tables[2]
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.status.as_str()))
+        .collect();
+    assert_eq!(
+        users,
+        vec![("id", "type"), ("email", "ok"), ("nick", "unexpected")]
+    );
+    assert_eq!(d.migrations.diff.unwrap().applied[0].version, 2);
+    assert!(d.findings.appeared.is_empty() && d.findings.cleared.is_empty());
+    // Same input, same bytes.
+    let (_, again, _) = gaps(&[&a, &b], &["--format", "json"]);
+    assert_eq!(out, again);
+}
+
+#[test]
+fn a_failed_section_is_not_compared_and_the_failure_appears() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut broken = before();
+    broken.schema = Section::failed(
+        "reading columns from pg_attribute",
+        "permission denied for table pg_attribute",
+    );
+    let a = write(dir.path(), "a.json", &before());
+    let b = write(dir.path(), "b.json", &broken);
+    let (code, out, _) = gaps(&[&a, &b], &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "Schema: not compared: B: the schema could not be collected (reading columns from pg_attribute: permission denied"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("  + warning evidence_unavailable: schema evidence could not be collected"),
+        "{out}"
+    );
+    let (_, json, _) = gaps(&[&a, &b], &["--format", "json"]);
+    let d: contract::Diff = serde_json::from_str(&json).unwrap();
+    assert_eq!(d.schema.status, "unavailable");
+    assert!(d.schema.reason.unwrap().contains("permission denied"));
+}
+
+#[test]
+fn malformed_snapshot_exits_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.json", &before());
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\n  \"format_version\": 1,\n  nope\n}\n").unwrap();
+    let (code, out, err) = gaps(&[&a, &bad], &[]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("bad.json") && err.contains("line 3"), "{err}");
+}
+
+#[test]
+fn missing_file_and_invalid_utf8_exit_2_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.json", &before());
+    let gone = dir.path().join("gone.json");
+    let (code, _, err) = gaps(&[&a, &gone], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("gone.json"), "{err}");
+    let latin = dir.path().join("latin1.json");
+    std::fs::write(&latin, b"{\"format_version\": 1, \"x\": \"\xe9\"}").unwrap();
+    let (code, _, err) = gaps(&[&latin, &a], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("latin1.json") && err.contains("UTF-8"),
+        "{err}"
+    );
+    let (code, _, err) = gaps(&[&a], &[]);
+    assert_eq!(code, 2, "one snapshot is a usage error: {err}");
+}

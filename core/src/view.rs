@@ -1,0 +1,536 @@
+//! Pure view logic of the report's interactive diff viewer: what to compare, status / severity /
+//! action filters, search over schema, table and column names, the flattened list of rows with
+//! only the visible window rendered, URL-fragment (de)serialisation of selection and filters,
+//! and the keyboard model. The wasm crate only turns this into DOM nodes.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use crate::diff::{ColumnDiff, SchemaDiff, Status, TableDiff, TableStatus, status_severity};
+use crate::finding::{Finding, Severity};
+use crate::schema::{Column, TableKind};
+
+/// What the viewer compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// One snapshot's expected schema against its live schema.
+    Expected {
+        /// Index of the snapshot.
+        snapshot: usize,
+    },
+    /// Snapshot `a` (left, older) against snapshot `b` (right, newer).
+    Compare {
+        /// Index of the left snapshot.
+        a: usize,
+        /// Index of the right snapshot.
+        b: usize,
+    },
+}
+
+impl Selection {
+    /// The default: the first two snapshots when there are two or more, else expected vs live.
+    pub fn default_for(snapshots: usize) -> Selection {
+        if snapshots >= 2 {
+            Selection::Compare { a: 0, b: 1 }
+        } else {
+            Selection::Expected { snapshot: 0 }
+        }
+    }
+
+    /// True when comparing two snapshots.
+    pub fn is_compare(self) -> bool {
+        matches!(self, Selection::Compare { .. })
+    }
+}
+
+/// How a row shows its two sides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Left and right in two cells.
+    SideBySide,
+    /// One cell: `- left` / `+ right`.
+    Unified,
+}
+
+/// Which rows to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filters {
+    /// Statuses to show (a column shows when its status or one of its changes is listed).
+    pub statuses: BTreeSet<Status>,
+    /// Severities to show; empty = any (rows without a severity, i.e. ok, show only then).
+    pub severities: BTreeSet<Severity>,
+    /// Action ids to show; empty = any.
+    pub actions: BTreeSet<String>,
+    /// Case-insensitive search over `schema.table` and column names (also `schema.table.column`).
+    pub query: String,
+}
+
+impl Filters {
+    /// The statuses shown by default: every difference, not the ok rows.
+    pub fn default_statuses() -> BTreeSet<Status> {
+        Status::ALL
+            .into_iter()
+            .filter(|s| *s != Status::Ok)
+            .collect()
+    }
+}
+
+impl Default for Filters {
+    fn default() -> Self {
+        Filters {
+            statuses: Filters::default_statuses(),
+            severities: BTreeSet::new(),
+            actions: BTreeSet::new(),
+            query: String::new(),
+        }
+    }
+}
+
+/// Everything the viewer shows, as kept in the URL fragment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewState {
+    /// What is compared.
+    pub selection: Selection,
+    /// Row filters.
+    pub filters: Filters,
+    /// Side by side or unified.
+    pub layout: Layout,
+    /// Tables (by `schema.name`) whose columns are shown.
+    pub expanded: BTreeSet<String>,
+    /// The table under the cursor, by `schema.name` (a deep link selects it).
+    pub focus: Option<String>,
+    /// Index of the cursor in the visible rows (not part of the fragment).
+    pub cursor: usize,
+}
+
+impl ViewState {
+    /// The initial state for a page holding `snapshots` snapshots.
+    pub fn new(snapshots: usize) -> ViewState {
+        ViewState {
+            selection: Selection::default_for(snapshots),
+            filters: Filters::default(),
+            layout: Layout::SideBySide,
+            expanded: BTreeSet::new(),
+            focus: None,
+            cursor: 0,
+        }
+    }
+}
+
+/// One line of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    /// A table; `table` indexes [`SchemaDiff::tables`].
+    Table {
+        /// Table index.
+        table: usize,
+    },
+    /// A column of a table.
+    Column {
+        /// Table index.
+        table: usize,
+        /// Column index in [`TableDiff::columns`].
+        column: usize,
+    },
+}
+
+impl Row {
+    /// The table this row belongs to.
+    pub fn table(self) -> usize {
+        match self {
+            Row::Table { table } | Row::Column { table, .. } => table,
+        }
+    }
+}
+
+/// Lowercased names for searching, built once per diff.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    tables: Vec<(String, Vec<String>)>,
+}
+
+impl SearchIndex {
+    /// Indexes a diff's table keys and column names.
+    pub fn new(diff: &SchemaDiff) -> SearchIndex {
+        SearchIndex {
+            tables: diff
+                .tables
+                .iter()
+                .map(|t| {
+                    (
+                        t.key().to_lowercase(),
+                        t.columns.iter().map(|c| c.name.to_lowercase()).collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The rows that pass the filters, and how many tables and columns matched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filtered {
+    /// Rows to show, in order (a table, then its shown columns).
+    pub rows: Vec<Row>,
+    /// Tables shown.
+    pub tables: usize,
+    /// Columns that match (whether or not their table is expanded).
+    pub columns: usize,
+}
+
+fn passes(
+    filters: &Filters,
+    statuses: &[Status],
+    sev: Option<Severity>,
+    action: Option<&str>,
+) -> bool {
+    statuses.iter().any(|s| filters.statuses.contains(s))
+        && (filters.severities.is_empty() || sev.is_some_and(|s| filters.severities.contains(&s)))
+        && (filters.actions.is_empty() || action.is_some_and(|a| filters.actions.contains(a)))
+}
+
+fn table_passes(filters: &Filters, t: &TableDiff) -> bool {
+    match t.status.as_status() {
+        Some(s) => passes(filters, &[s], status_severity_of_table(t), t.action()),
+        None => false,
+    }
+}
+
+fn status_severity_of_table(t: &TableDiff) -> Option<Severity> {
+    match t.status {
+        TableStatus::Altered => None,
+        _ => t.severity(),
+    }
+}
+
+fn column_passes(filters: &Filters, c: &ColumnDiff) -> bool {
+    if c.changes.len() > 1 {
+        // Each change carries its own severity: the column passes when one change passes.
+        c.changes
+            .iter()
+            .any(|s| passes(filters, &[*s], status_severity(*s), c.action()))
+    } else {
+        passes(filters, &[c.status], c.severity(), c.action())
+    }
+}
+
+/// Applies the filters and search to a diff, producing the rows to show.
+pub fn filter(diff: &SchemaDiff, index: &SearchIndex, state: &ViewState) -> Filtered {
+    let q = state.filters.query.trim().to_lowercase();
+    let dotted = q.contains('.');
+    let mut out = Filtered::default();
+    let mut cols: Vec<usize> = Vec::new();
+    for (ti, t) in diff.tables.iter().enumerate() {
+        let (key, names) = match index.tables.get(ti) {
+            Some(x) => (x.0.as_str(), &x.1),
+            None => continue,
+        };
+        let name_match = q.is_empty() || key.contains(&q);
+        cols.clear();
+        for (ci, c) in t.columns.iter().enumerate() {
+            let col_match = name_match
+                || names.get(ci).is_some_and(|n| {
+                    n.contains(&q) || (dotted && format!("{key}.{n}").contains(&q))
+                });
+            if col_match && column_passes(&state.filters, c) {
+                cols.push(ci);
+            }
+        }
+        let own = name_match && table_passes(&state.filters, t);
+        if !own && cols.is_empty() {
+            continue;
+        }
+        out.tables += 1;
+        out.columns += cols.len();
+        out.rows.push(Row::Table { table: ti });
+        let show_columns = state.expanded.contains(&t.key()) || (!q.is_empty() && !name_match);
+        if show_columns {
+            out.rows.extend(cols.iter().map(|&ci| Row::Column {
+                table: ti,
+                column: ci,
+            }));
+        }
+    }
+    out
+}
+
+/// Findings that pass the severity and action filters and whose subject (schema, table or
+/// column name) matches the search. Findings without a subject match only an empty search.
+pub fn filter_findings<'a>(findings: &'a [Finding], filters: &Filters) -> Vec<&'a Finding> {
+    let q = filters.query.trim().to_lowercase();
+    findings
+        .iter()
+        .filter(|f| filters.severities.is_empty() || filters.severities.contains(&f.severity))
+        .filter(|f| filters.actions.is_empty() || filters.actions.contains(&f.action))
+        .filter(|f| {
+            q.is_empty()
+                || [&f.schema, &f.table, &f.column]
+                    .into_iter()
+                    .flatten()
+                    .any(|s| s.to_lowercase().contains(&q))
+        })
+        .collect()
+}
+
+/// The range of rows to render for a scroll position: only what is visible, plus `overscan`
+/// rows on either side.
+pub fn window(
+    total: usize,
+    scroll_top: f64,
+    viewport: f64,
+    row_height: f64,
+    overscan: usize,
+) -> Range<usize> {
+    if total == 0 || row_height <= 0.0 {
+        return 0..0;
+    }
+    let first = (scroll_top.max(0.0) / row_height).floor() as usize;
+    let count = (viewport.max(0.0) / row_height).ceil() as usize + 1;
+    let start = first.saturating_sub(overscan).min(total);
+    let end = first
+        .saturating_add(count)
+        .saturating_add(overscan)
+        .min(total);
+    start..end.max(start)
+}
+
+/// The words for statuses, which depend on what is compared.
+pub fn status_label(s: Status, compare: bool) -> &'static str {
+    match (s, compare) {
+        (Status::Missing, false) => "missing",
+        (Status::Missing, true) => "dropped",
+        (Status::Unexpected, false) => "unexpected",
+        (Status::Unexpected, true) => "added",
+        (Status::Type, _) => "type",
+        (Status::Nullability, _) => "nullability",
+        (Status::Default, _) => "default",
+        (Status::Ok, _) => "ok",
+    }
+}
+
+/// The words for a table's status.
+pub fn table_status_label(s: TableStatus, compare: bool) -> &'static str {
+    match s {
+        TableStatus::Missing => status_label(Status::Missing, compare),
+        TableStatus::Unexpected => status_label(Status::Unexpected, compare),
+        TableStatus::Altered => "altered",
+        TableStatus::Ok => "ok",
+    }
+}
+
+fn kind_name(k: TableKind) -> &'static str {
+    match k {
+        TableKind::Table => "table",
+        TableKind::PartitionedTable => "partitioned table",
+        TableKind::View => "view",
+        TableKind::MaterializedView => "materialized view",
+        TableKind::ForeignTable => "foreign table",
+    }
+}
+
+/// `bigint NOT NULL DEFAULT 0`.
+pub fn describe_column(c: &Column) -> String {
+    let mut s = c.data_type.clone();
+    if !c.nullable {
+        s.push_str(" NOT NULL");
+    }
+    if let Some(d) = &c.default {
+        s.push_str(" DEFAULT ");
+        s.push_str(d);
+    }
+    s
+}
+
+/// What one row shows, ready for any renderer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowView {
+    /// `schema.table` or `schema.table.column`.
+    pub key: String,
+    /// 0 for tables, 1 for columns.
+    pub depth: u8,
+    /// Status word (css class `gaps-st-<status>` and badge text).
+    pub status: &'static str,
+    /// Table key or column name.
+    pub name: String,
+    /// Side-by-side: the left cell; unified: the single cell.
+    pub left: String,
+    /// Side-by-side: the right cell; unified: empty.
+    pub right: String,
+    /// Tables: whether expanded (columns shown).
+    pub expanded: Option<bool>,
+}
+
+const ABSENT: &str = "\u{2014}";
+
+/// Builds the text of one row.
+pub fn row_view(diff: &SchemaDiff, row: Row, state: &ViewState) -> Option<RowView> {
+    let compare = state.selection.is_compare();
+    let t = diff.tables.get(row.table())?;
+    let (key, depth, status, name, l, r, expanded) = match row {
+        Row::Table { .. } => {
+            let l = t.left_kind.map(|k| {
+                let n = t.columns.iter().filter(|c| c.left.is_some()).count();
+                format!("{} ({n} columns)", kind_name(k))
+            });
+            let r = t.right_kind.map(|k| {
+                let n = t.columns.iter().filter(|c| c.right.is_some()).count();
+                format!("{} ({n} columns)", kind_name(k))
+            });
+            let key = t.key();
+            let expanded = state.expanded.contains(&key);
+            (
+                key.clone(),
+                0,
+                table_status_label(t.status, compare),
+                key,
+                l,
+                r,
+                Some(expanded),
+            )
+        }
+        Row::Column { column, .. } => {
+            let c = t.columns.get(column)?;
+            let l = c.left.as_ref().map(describe_column);
+            let r = c.right.as_ref().map(describe_column);
+            // Several changes: the badge names the first; the text shows both sides in full.
+            let label = status_label(c.status, compare);
+            (
+                format!("{}.{}", t.key(), c.name),
+                1,
+                label,
+                c.name.clone(),
+                l,
+                r,
+                None,
+            )
+        }
+    };
+    let (left, right) = match state.layout {
+        Layout::SideBySide => (
+            l.unwrap_or_else(|| ABSENT.into()),
+            r.unwrap_or_else(|| ABSENT.into()),
+        ),
+        Layout::Unified => {
+            let text = match (l, r) {
+                (Some(l), Some(r)) if l == r => format!("  {l}"),
+                (Some(l), Some(r)) => format!("- {l}  + {r}"),
+                (Some(l), None) => format!("- {l}"),
+                (None, Some(r)) => format!("+ {r}"),
+                (None, None) => String::new(),
+            };
+            (text, String::new())
+        }
+    };
+    Some(RowView {
+        key,
+        depth,
+        status,
+        name,
+        left,
+        right,
+        expanded,
+    })
+}
+
+/// What a key press asks the page to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyEffect {
+    /// Put the focus in the search box.
+    FocusSearch,
+    /// Leave the search box.
+    BlurSearch,
+    /// The cursor moved: re-render and scroll it into view.
+    Moved,
+    /// A table was expanded or collapsed: re-filter and re-render.
+    Toggled,
+    /// Not a key the viewer handles.
+    Ignored,
+}
+
+impl ViewState {
+    /// Handles a key press (`KeyboardEvent.key`). `in_search` is true while typing in the search
+    /// box, where only Escape is taken. `/` focuses search, `j`/`k` (or the arrows) move, Enter
+    /// expands or collapses the table under the cursor.
+    pub fn on_key(
+        &mut self,
+        key: &str,
+        in_search: bool,
+        rows: &[Row],
+        diff: &SchemaDiff,
+    ) -> KeyEffect {
+        if in_search {
+            return if key == "Escape" {
+                KeyEffect::BlurSearch
+            } else {
+                KeyEffect::Ignored
+            };
+        }
+        match key {
+            "/" => KeyEffect::FocusSearch,
+            "j" | "ArrowDown" if !rows.is_empty() => {
+                self.cursor = (self.cursor + 1).min(rows.len() - 1);
+                self.focus_cursor(rows, diff);
+                KeyEffect::Moved
+            }
+            "k" | "ArrowUp" if !rows.is_empty() => {
+                self.cursor = self.cursor.saturating_sub(1).min(rows.len() - 1);
+                self.focus_cursor(rows, diff);
+                KeyEffect::Moved
+            }
+            "Enter" => {
+                let Some(row) = rows.get(self.cursor) else {
+                    return KeyEffect::Ignored;
+                };
+                let Some(t) = diff.tables.get(row.table()) else {
+                    return KeyEffect::Ignored;
+                };
+                let key = t.key();
+                if !self.expanded.remove(&key) {
+                    self.expanded.insert(key.clone());
+                }
+                self.focus = Some(key);
+                KeyEffect::Toggled
+            }
+            _ => KeyEffect::Ignored,
+        }
+    }
+
+    fn focus_cursor(&mut self, rows: &[Row], diff: &SchemaDiff) {
+        if let Some(t) = rows
+            .get(self.cursor)
+            .and_then(|r| diff.tables.get(r.table()))
+        {
+            self.focus = Some(t.key());
+        }
+    }
+
+    /// After the rows changed (filters, toggles, a new selection): puts the cursor on the
+    /// focused table's row when it is shown, else keeps it in range.
+    pub fn sync_cursor(&mut self, rows: &[Row], diff: &SchemaDiff) {
+        if let Some(focus) = &self.focus {
+            let on_focus = rows
+                .get(self.cursor)
+                .and_then(|r| diff.tables.get(r.table()))
+                .is_some_and(|t| &t.key() == focus);
+            if !on_focus
+                && let Some(i) = rows.iter().position(|r| {
+                    matches!(r, Row::Table { .. })
+                        && diff
+                            .tables
+                            .get(r.table())
+                            .is_some_and(|t| &t.key() == focus)
+                })
+            {
+                self.cursor = i;
+                return;
+            }
+        }
+        self.cursor = self.cursor.min(rows.len().saturating_sub(1));
+    }
+}
+
+mod fragment;
+pub use fragment::{from_fragment, to_fragment};
+
+#[cfg(test)]
+mod tests;

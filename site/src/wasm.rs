@@ -1,0 +1,127 @@
+//! The interactive diff viewer's built artifacts (committed in `site/assets/`, rebuilt by
+//! `scripts/build-wasm`, checked by `scripts/check-wasm`) and the scripts that start it inside
+//! the single offline report page.
+//!
+//! The page inlines two scripts: [`ViewerAssets::glue_js`] (wasm-bindgen's `no-modules` glue,
+//! defining `wasm_bindgen`) and then [`ViewerAssets::bootstrap_js`], which carries the module as
+//! base64, instantiates it with `wasm_bindgen({module_or_path: bytes})` (browsers refuse to fetch
+//! a .wasm file from `file://`) and mounts the viewer into `<div id="gaps-diff-app">`, reading
+//! `<script type="application/json" id="gaps-data">`. Both run under
+//! `script-src 'sha256-…' 'sha256-…' 'wasm-unsafe-eval'`; [`ViewerAssets::csp_script_sources`]
+//! gives the two hash sources.
+
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+/// wasm-bindgen's glue for the viewer (`--target no-modules`).
+const GLUE_JS: &str = include_str!("../assets/gaps_report_wasm.js");
+/// The viewer's WebAssembly module.
+const WASM: &[u8] = include_bytes!("../assets/gaps_report_wasm_bg.wasm");
+
+/// What a page needs to run the viewer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewerAssets {
+    /// The wasm-bindgen glue; inline it first, in its own `<script>`.
+    pub glue_js: &'static str,
+    /// The module, base64 (standard alphabet, padded). Already contained in `bootstrap_js`.
+    pub wasm_base64: String,
+    /// Starts the viewer; inline it after the glue. Shows a readable error in the mount point
+    /// if the module or the data cannot be loaded.
+    pub bootstrap_js: String,
+}
+
+impl ViewerAssets {
+    /// The CSP `script-src` sources allowing exactly the two scripts, e.g.
+    /// `'sha256-…' 'sha256-…' 'wasm-unsafe-eval'`.
+    pub fn csp_script_sources(&self) -> String {
+        format!(
+            "{} {} 'wasm-unsafe-eval'",
+            csp_hash(self.glue_js),
+            csp_hash(&self.bootstrap_js)
+        )
+    }
+}
+
+/// The CSP hash source (`'sha256-…'`) of an inline script's exact text.
+pub fn csp_hash(script: &str) -> String {
+    let digest = Sha256::digest(script.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+const BOOTSTRAP: &str = r#"(function () {
+  "use strict";
+  function fail(e) {
+    var app = document.getElementById("gaps-diff-app");
+    if (!app) { return; }
+    while (app.firstChild) { app.removeChild(app.firstChild); }
+    var d = document.createElement("div");
+    d.className = "gaps-error";
+    d.setAttribute("role", "alert");
+    d.textContent = "The diff viewer could not start: " + (e && e.message ? e.message : String(e));
+    app.appendChild(d);
+  }
+  function start() {
+    try {
+      var bin = atob("@WASM@");
+      var bytes = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+      wasm_bindgen({ module_or_path: bytes }).then(function () {
+        wasm_bindgen.mount();
+      }).catch(fail);
+    } catch (e) { fail(e); }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
+"#;
+
+/// The viewer's assets, or `None` when the committed module is not a WebAssembly file (the
+/// page then keeps its static tables).
+pub fn viewer_assets() -> Option<ViewerAssets> {
+    if !WASM.starts_with(b"\0asm") || !GLUE_JS.contains("wasm_bindgen") {
+        return None;
+    }
+    let wasm_base64 = base64::engine::general_purpose::STANDARD.encode(WASM);
+    let bootstrap_js = BOOTSTRAP.replace("@WASM@", &wasm_base64);
+    Some(ViewerAssets {
+        glue_js: GLUE_JS,
+        wasm_base64,
+        bootstrap_js,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_artifacts_are_a_wasm_module_and_its_glue() {
+        let a = viewer_assets().expect("committed artifacts");
+        assert!(a.glue_js.contains("wasm_bindgen"));
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&a.wasm_base64)
+            .unwrap();
+        assert_eq!(bytes, WASM);
+        assert!(a.bootstrap_js.contains(&a.wasm_base64));
+        assert!(a.bootstrap_js.contains("wasm_bindgen.mount()"));
+    }
+
+    #[test]
+    fn csp_sources_hash_both_scripts() {
+        let a = viewer_assets().unwrap();
+        let src = a.csp_script_sources();
+        assert!(src.ends_with(" 'wasm-unsafe-eval'"));
+        assert_eq!(src.matches("'sha256-").count(), 2);
+        // sha256 of "" in base64, a known value.
+        assert_eq!(
+            csp_hash(""),
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+        );
+    }
+}
