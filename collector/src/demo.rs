@@ -250,7 +250,7 @@ pub fn run_demo(out: &Path) -> anyhow::Result<DemoOutput> {
             templates: None,
             write_gaps: Some(out.join("gaps.updated.md")),
         },
-        Vec::new(),
+        crate::report::viewer_scripts(),
     )?;
     Ok(DemoOutput {
         snapshot: snapshot_path,

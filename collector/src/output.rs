@@ -16,6 +16,15 @@ pub fn write_output(path: &Path, text: &str) -> anyhow::Result<()> {
             other => other.context("writing to standard output"),
         };
     }
+    // A device or pipe (`--out /dev/null`, a FIFO) is written in place: renaming a temporary
+    // file over it would replace the device node with a regular file.
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
+        return std::fs::write(path, text.as_bytes())
+            .with_context(|| format!("writing {}", path.display()));
+    }
     write_atomic(path, text.as_bytes())
 }
 
@@ -48,6 +57,14 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn writing_to_a_device_keeps_the_device() {
+        let dev = Path::new("/dev/null");
+        write_output(dev, "discarded").unwrap();
+        let meta = std::fs::metadata(dev).unwrap();
+        assert!(!meta.is_file(), "/dev/null was replaced by a regular file");
     }
 
     #[test]

@@ -666,14 +666,96 @@ pub fn offline_dir(source: &Path) -> Option<(PathBuf, String)> {
     (found.len() == 1).then(|| found.remove(0))
 }
 
-/// The statement sites of the code section.
-pub fn inputs_from_code(_code: &CodeEvidence) -> Vec<StatementInput> {
-    Vec::new()
+/// The statement sites of the code section, each with the type its rows decode into: a
+/// `FromRow` model found in the scan (fields by column name), or a tuple/scalar (by position).
+pub fn inputs_from_code(code: &CodeEvidence) -> Vec<StatementInput> {
+    code.queries
+        .iter()
+        .map(|q| StatementInput {
+            file: q.file.clone(),
+            line: q.line,
+            api: Some(q.api.clone()),
+            sql: q.sql.clone(),
+            not_checkable: q.not_checkable.clone(),
+            target: q.target.as_deref().and_then(|t| target_of(code, t)),
+        })
+        .collect()
+}
+
+fn target_of(code: &CodeEvidence, written: &str) -> Option<gaps_core::querycheck::TargetType> {
+    use gaps_core::querycheck::{TargetField, TargetShape, TargetType};
+    let name = written.trim();
+    let last = name.rsplit("::").next().unwrap_or(name);
+    if let Some(model) = code.models.iter().find(|m| m.name == last) {
+        return Some(TargetType {
+            name: name.to_string(),
+            shape: TargetShape::Struct,
+            fields: model
+                .fields
+                .iter()
+                .map(|f| TargetField {
+                    name: f.name.clone(),
+                    column: f.column.clone(),
+                    rust_type: f.rust_type.clone(),
+                    default: f.default,
+                    not_a_column: f.skip || f.flatten,
+                })
+                .collect(),
+            defined_at: Some(format!("{}:{}", model.file, model.line)),
+        });
+    }
+    let inner = name.strip_prefix('(').and_then(|n| n.strip_suffix(')'))?;
+    let fields = split_top_level(inner)
+        .into_iter()
+        .enumerate()
+        .map(|(i, ty)| TargetField {
+            name: i.to_string(),
+            column: String::new(),
+            rust_type: ty,
+            default: false,
+            not_a_column: false,
+        })
+        .collect();
+    Some(TargetType {
+        name: name.to_string(),
+        shape: TargetShape::Tuple,
+        fields,
+        defined_at: None,
+    })
+}
+
+/// Splits `a, Option<(b, c)>, d` at the commas that are not nested.
+fn split_top_level(text: &str) -> Vec<String> {
+    let (mut out, mut depth, mut cur) = (Vec::new(), 0i32, String::new());
+    for ch in text.chars() {
+        match ch {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(std::mem::take(&mut cur).trim().to_string());
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(ch);
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tuple_targets_split_at_top_level_commas_only() {
+        assert_eq!(
+            split_top_level("i64, Option<(i32, String)>, Vec<u8>"),
+            vec!["i64", "Option<(i32, String)>", "Vec<u8>"]
+        );
+    }
 
     #[test]
     fn offline_files_parse_in_sqlx_spelling() {

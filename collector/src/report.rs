@@ -122,9 +122,17 @@ pub fn write_report(args: &ReportArgs, extra_scripts: Vec<String>) -> anyhow::Re
     Ok(written)
 }
 
+/// The interactive diff viewer's inline scripts (glue, then bootstrap with the inlined wasm),
+/// or none when the committed artifacts are absent: the page then keeps its static tables.
+pub fn viewer_scripts() -> Vec<String> {
+    gaps_site::wasm::viewer_assets()
+        .map(|a| vec![a.glue_js.to_string(), a.bootstrap_js])
+        .unwrap_or_default()
+}
+
 /// Runs `gaps report`.
 pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
-    let w = write_report(args, Vec::new())?;
+    let w = write_report(args, viewer_scripts())?;
     println!("{}", w.index.display());
     if let Some(g) = &w.gaps {
         eprintln!(

@@ -288,6 +288,7 @@ fn drifted_schema_findings_by_kind_and_subject_and_none_on_a_clean_one() {
         .collect();
     let applied = |n: i64| {
         Section::collected(AppliedMigrations {
+            table_source: None,
             table: "public._sqlx_migrations".into(),
             present: true,
             rows: (1..=n)

@@ -63,6 +63,7 @@ fn snapshot(label: &str, tables: Vec<Table>, migrations: Vec<AppliedMigration>) 
     schema.canonicalize();
     s.schema = Section::collected(schema);
     s.applied_migrations = Section::collected(AppliedMigrations {
+        table_source: None,
         table: "public._sqlx_migrations".into(),
         present: true,
         rows: migrations,

@@ -61,11 +61,15 @@ fn snapshot_with(h: HealthEvidence) -> Snapshot {
     let mut s = Snapshot::new("0", "2026-01-09T13:00:00Z".into(), Default::default());
     s.health = Section::collected(h);
     s.local_migrations = Section::collected(LocalMigrations {
+        source_file: None,
+        source_line: None,
+        ignored_chars: Vec::new(),
         directory: "migrations".into(),
         directory_source: "flag".into(),
         files: [1, 14]
             .iter()
             .map(|v| LocalMigration {
+                checksum_variants: Default::default(),
                 version: *v,
                 description: "m".into(),
                 kind: MigrationKind::Simple,
@@ -81,6 +85,7 @@ fn snapshot_with(h: HealthEvidence) -> Snapshot {
         ignored: vec![],
     });
     s.applied_migrations = Section::collected(AppliedMigrations {
+        table_source: None,
         table: "public._sqlx_migrations".into(),
         present: true,
         rows: [1, 14]

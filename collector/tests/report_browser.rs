@@ -34,6 +34,7 @@ fn hostile_snapshot() -> String {
         })
         .collect();
     s.schema = Section::collected(Schema {
+        incomplete: Vec::new(),
         schemas: vec!["public".into()],
         tables,
         enums: vec![],

@@ -41,6 +41,7 @@ pub fn table(name: &str, columns: Vec<Column>) -> Table {
 
 fn local(v: i64, name: &str, checksum: &str) -> LocalMigration {
     LocalMigration {
+        checksum_variants: Default::default(),
         version: v,
         description: name.replace('_', " "),
         kind: MigrationKind::Simple,
@@ -84,6 +85,9 @@ pub fn sample_snapshot() -> Snapshot {
         },
     );
     s.local_migrations = Section::collected(LocalMigrations {
+        source_file: None,
+        source_line: None,
+        ignored_chars: Vec::new(),
         directory: "migrations".into(),
         directory_source: "default".into(),
         files: NAMES
@@ -92,6 +96,8 @@ pub fn sample_snapshot() -> Snapshot {
             .map(|(i, n)| local(i as i64 + 1, n, &format!("{:02x}", i + 1)))
             .collect(),
         ignored: vec![gaps_core::migrations::IgnoredFile {
+            cause: gaps_core::migrations::IgnoreCause::NotSql,
+            fatal: false,
             file: "V15__feedback.sql".into(),
             reason: "version 'V15' is not an integer".into(),
         }],
@@ -111,11 +117,13 @@ pub fn sample_snapshot() -> Snapshot {
         })
         .collect();
     s.applied_migrations = Section::collected(AppliedMigrations {
+        table_source: None,
         table: "public._sqlx_migrations".into(),
         present: true,
         rows,
     });
     s.schema = Section::collected(Schema {
+        incomplete: Vec::new(),
         schemas: vec!["public".into()],
         tables: vec![
             table(
@@ -227,6 +235,7 @@ pub fn large_snapshot(tables: usize, columns: usize) -> (Snapshot, Vec<Finding>)
         })
         .collect();
     s.schema = Section::collected(Schema {
+        incomplete: Vec::new(),
         schemas: vec!["public".into()],
         tables: list,
         enums: vec![],

@@ -456,6 +456,7 @@ mod tests {
 
     fn local(v: i64, checksum: &str) -> LocalMigration {
         LocalMigration {
+            checksum_variants: Default::default(),
             version: v,
             description: format!("m{v}"),
             kind: MigrationKind::Simple,
@@ -483,6 +484,9 @@ mod tests {
     fn snapshot_14() -> Snapshot {
         let mut s = Snapshot::new("0", "2026-01-09T12:00:00Z".into(), Target::default());
         s.local_migrations = Section::collected(LocalMigrations {
+            source_file: None,
+            source_line: None,
+            ignored_chars: Vec::new(),
             directory: "migrations".into(),
             directory_source: "flag".into(),
             files: (1..=14).map(|v| local(v, "aa")).collect(),
@@ -491,6 +495,7 @@ mod tests {
         let mut rows: Vec<AppliedMigration> = (1..=12).map(|v| row(v, true, "aa")).collect();
         rows.push(row(13, false, "aa"));
         s.applied_migrations = Section::collected(AppliedMigrations {
+            table_source: None,
             table: "_sqlx_migrations".into(),
             present: true,
             rows,
@@ -529,6 +534,7 @@ mod tests {
     fn absent_migrations_table_says_nothing_ran() {
         let text = migration_summary(
             Some(&AppliedMigrations {
+                table_source: None,
                 table: "public._sqlx_migrations".into(),
                 present: false,
                 rows: vec![],

@@ -14,9 +14,5 @@ pub mod naming;
 pub mod replay;
 pub mod sql;
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-
 pub use expected::ExpectedSchema;
 pub use model::CodeEvidence;
-

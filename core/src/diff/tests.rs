@@ -237,6 +237,7 @@ fn snapshot(label: &str, s: Schema, rows: Vec<AppliedMigration>) -> Snapshot {
     );
     snap.schema = Section::collected(s);
     snap.applied_migrations = Section::collected(AppliedMigrations {
+        table_source: None,
         table: "public._sqlx_migrations".into(),
         present: true,
         rows,

@@ -173,11 +173,15 @@ mod tests {
 
     fn with_migrations(mut s: Snapshot, local: &[i64], applied: &[i64]) -> Snapshot {
         s.local_migrations = Section::collected(LocalMigrations {
+            source_file: None,
+            source_line: None,
+            ignored_chars: Vec::new(),
             directory: "m".into(),
             directory_source: "flag".into(),
             files: local
                 .iter()
                 .map(|v| LocalMigration {
+                    checksum_variants: Default::default(),
                     version: *v,
                     description: "d".into(),
                     kind: MigrationKind::Simple,
@@ -193,6 +197,7 @@ mod tests {
             ignored: vec![],
         });
         s.applied_migrations = Section::collected(AppliedMigrations {
+            table_source: None,
             table: "_sqlx_migrations".into(),
             present: true,
             rows: applied

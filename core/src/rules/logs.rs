@@ -399,6 +399,7 @@ mod tests {
 
     fn local(version: i64, desc: &str) -> LocalMigration {
         LocalMigration {
+            checksum_variants: Default::default(),
             version,
             description: desc.into(),
             kind: MigrationKind::Simple,
@@ -425,6 +426,9 @@ mod tests {
             ..Schema::default()
         });
         s.local_migrations = Section::collected(LocalMigrations {
+            source_file: None,
+            source_line: None,
+            ignored_chars: Vec::new(),
             directory: "migrations".into(),
             directory_source: "flag".into(),
             files: vec![
@@ -434,6 +438,7 @@ mod tests {
             ignored: vec![],
         });
         s.applied_migrations = Section::collected(AppliedMigrations {
+            table_source: None,
             table: "public._sqlx_migrations".into(),
             present: true,
             rows: vec![AppliedMigration {

@@ -67,6 +67,7 @@ pub fn snapshot(label: &str, tables: Vec<Table>, rows: Vec<AppliedMigration>) ->
     schema.canonicalize();
     s.schema = Section::collected(schema);
     s.applied_migrations = Section::collected(AppliedMigrations {
+        table_source: None,
         table: "public._sqlx_migrations".into(),
         present: true,
         rows,

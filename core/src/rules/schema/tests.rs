@@ -86,6 +86,7 @@ fn snapshot(live: Option<Schema>, applied: &[i64], code: CodeEvidence) -> Snapsh
         s.schema = Section::collected(l);
     }
     s.applied_migrations = Section::collected(AppliedMigrations {
+        table_source: None,
         table: "public._sqlx_migrations".into(),
         present: true,
         rows: applied
