@@ -97,18 +97,22 @@ impl Session {
         let clean = |e: &dyn std::fmt::Display| redact::scrub(&e.to_string(), &secrets);
         let backend =
             backend_of(url).ok_or_else(|| DbError::UnsupportedScheme { url: shown.clone() })?;
+        // No named prepared statement may outlive the session: through a transaction-mode
+        // pooler (PgBouncer, Neon's -pooler hosts) a leftover one collides with the
+        // application's ("prepared statement sqlx_s_1 already exists"). Catalog reads are
+        // therefore unnamed (`persistent(false)`), and the query checker closes the named
+        // statements `describe` needs before its savepoint ends (they must stay in sqlx's cache,
+        // so the cache is left on).
         let connect = async {
             match backend {
                 Backend::Postgres => {
-                    let mut options = sqlx::postgres::PgConnectOptions::from_str(url)
-                        .map_err(|e| DbError::InvalidUrl {
-                            url: shown.clone(),
-                            message: clean(&e),
-                        })?
-                        // No named prepared statements: through a transaction-mode pooler
-                        // (PgBouncer, Neon's -pooler hosts) they collide with the
-                        // application's ("prepared statement sqlx_s_1 already exists").
-                        .statement_cache_capacity(0);
+                    let mut options =
+                        sqlx::postgres::PgConnectOptions::from_str(url).map_err(|e| {
+                            DbError::InvalidUrl {
+                                url: shown.clone(),
+                                message: clean(&e),
+                            }
+                        })?;
                     if options.get_application_name().is_none() {
                         // So a DBA watching pg_stat_activity sees who is reading the catalogs.
                         options = options.application_name("gaps");

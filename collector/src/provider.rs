@@ -50,6 +50,7 @@ async fn server_facts(session: &mut Session) -> ServerFacts {
     match session
         .isolated("reading version() and current_database()", async |s| {
             let row = sqlx::query("SELECT version(), current_database()::text")
+                .persistent(false)
                 .fetch_one(&mut *pg!(s))
                 .await?;
             Ok((row.try_get::<String, _>(0)?, row.try_get::<String, _>(1)?))
@@ -65,6 +66,7 @@ async fn server_facts(session: &mut Session) -> ServerFacts {
     match session
         .isolated("reading pg_stat_ssl for this connection", async |s| {
             sqlx::query("SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+                .persistent(false)
                 .fetch_optional(&mut *pg!(s))
                 .await?
                 .map(|r| -> Result<TlsFacts, sqlx::Error> {
@@ -89,6 +91,7 @@ async fn server_facts(session: &mut Session) -> ServerFacts {
                  + coalesce(current_setting('reserved_connections', true)::bigint, 0), \
                  (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')",
             )
+            .persistent(false)
             .fetch_one(&mut *pg!(s))
             .await?;
             Ok((
@@ -124,6 +127,7 @@ async fn server_facts(session: &mut Session) -> ServerFacts {
                        AND l.objsubid = 1 \
                      ORDER BY l.granted DESC, l.pid",
                 )
+.persistent(false)
                 .bind(i64::from(classid))
                 .bind(i64::from(objid))
                 .fetch_all(&mut *pg!(s))

@@ -63,6 +63,7 @@ fn clean_database_with_every_migration_applied_has_no_migration_findings() {
     let (src, dir) = source_with(&base_files());
     let rows = rows_as_sqlx_writes(&dir);
     assert_eq!(rows.len(), 3, "sqlx resolves three up migrations");
+    c.psql(&db.name, &base_schema_sql()).unwrap();
     c.psql(&db.name, &postgres_replay_sql(&rows)).unwrap();
     let before = c.logged_statements(&db.name).len();
 
@@ -74,9 +75,12 @@ fn clean_database_with_every_migration_applied_has_no_migration_findings() {
         "the migrations lookup was not logged: {sent:#?}"
     );
     for s in &sent {
+        // The first keyword after any leading `--` comment lines of the catalog queries.
         let head = s
-            .split_whitespace()
-            .next()
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty() && !l.starts_with("--"))
+            .and_then(|l| l.split_whitespace().next())
             .unwrap_or("")
             .to_ascii_uppercase();
         assert!(
@@ -219,7 +223,13 @@ fn drifted_database_reports_each_problem_by_kind_and_migration() {
         text.contains("ACTION-002 Production migration state"),
         "{text}"
     );
-    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("  ")).collect();
+    // The finding lines of the ACTION-002 group (other actions' groups follow their own heading).
+    let lines: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("ACTION-002"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
     assert_eq!(lines.len(), 9, "{text}");
     assert!(lines[0].trim_start().starts_with("error"), "{text}");
     assert!(
@@ -266,8 +276,11 @@ fn table_name_comes_from_sqlx_toml_or_the_flag() {
     let (src, dir) = source_with(&base_files());
     let rows = rows_as_sqlx_writes(&dir);
     let sql = postgres_replay_sql(&rows).replace("_sqlx_migrations", "app.schema_history");
-    c.psql(&db.name, &format!("CREATE SCHEMA app; {sql}"))
-        .unwrap();
+    c.psql(
+        &db.name,
+        &format!("CREATE SCHEMA app; {}{sql}", base_schema_sql()),
+    )
+    .unwrap();
 
     // Default name: absent (the history lives elsewhere).
     let (snap, _, _) = collect_and_check(&db.url, src.path(), &[]);

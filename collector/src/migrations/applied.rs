@@ -39,6 +39,7 @@ async fn read_postgres(
          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
          WHERE c.oid = pg_catalog.to_regclass($1)",
     )
+    .persistent(false)
     .bind(table)
     .fetch_optional(&mut *conn)
     .await?;
@@ -53,6 +54,7 @@ async fn read_postgres(
          FROM {quoted} ORDER BY version"
     );
     let rows = sqlx::query(AssertSqlSafe(sql))
+        .persistent(false)
         .fetch_all(&mut *conn)
         .await?;
     let mut out = Vec::with_capacity(rows.len());
@@ -93,6 +95,7 @@ async fn read_sqlite(
         "SELECT name FROM {}.sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
         q(&schema)
     )))
+    .persistent(false)
     .bind(&name)
     .fetch_optional(&mut *conn)
     .await?;
@@ -108,6 +111,7 @@ async fn read_sqlite(
         q(&real_name)
     );
     let rows = sqlx::query(AssertSqlSafe(sql))
+        .persistent(false)
         .fetch_all(&mut *conn)
         .await?;
     let mut out = Vec::with_capacity(rows.len());

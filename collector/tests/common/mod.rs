@@ -105,6 +105,15 @@ pub fn rows_as_sqlx_writes(dir: &Path) -> Vec<Row> {
         .collect()
 }
 
+/// The schema the base migrations create, as sqlx would leave it after applying them (so that
+/// a "clean" database really has every table and index its migrations create).
+pub fn base_schema_sql() -> String {
+    BASE.iter()
+        .filter(|(name, _)| !name.ends_with(".down.sql"))
+        .map(|(_, body)| body.replace("-- no-transaction\n", ""))
+        .collect()
+}
+
 /// sqlx 0.9's Postgres DDL (ANCHORS.md) and INSERTs for `rows`, as one psql script.
 pub fn postgres_replay_sql(rows: &[Row]) -> String {
     let mut sql = String::from(
