@@ -36,6 +36,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    // tempfile creates 0600; a report or snapshot is meant to be shared, so give it the mode
+    // a plain `create` would (0644 before the umask).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let umask = current_umask();
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644 & !umask))
+            .with_context(|| format!("setting permissions of {}", path.display()))?;
+    }
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("writing {}", path.display()))?;
@@ -43,6 +53,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .map_err(|e| e.error)
         .with_context(|| format!("moving the new file into place at {}", path.display()))?;
     Ok(())
+}
+
+/// The process umask (read by setting and restoring it; there is no read-only call).
+#[cfg(unix)]
+fn current_umask() -> u32 {
+    // SAFETY: umask only swaps the process's file-mode mask; restored immediately.
+    unsafe {
+        let old = libc::umask(0o022);
+        libc::umask(old);
+        old as u32
+    }
 }
 
 #[cfg(test)]
@@ -57,6 +78,17 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_are_readable_by_others_like_a_plain_create() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("index.html");
+        write_atomic(&p, b"<html>").unwrap();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644 & !current_umask(), "mode {mode:o}");
     }
 
     #[test]
