@@ -52,6 +52,22 @@ pub enum DbError {
     },
 }
 
+impl DbError {
+    /// The error as a snapshot records it: a failed statement keeps its own `during`, any other
+    /// error is attributed to `during`.
+    pub fn into_section_error(self, during: &str) -> gaps_core::section::SectionError {
+        match self {
+            DbError::Statement { during, message } => {
+                gaps_core::section::SectionError { during, message }
+            }
+            other => gaps_core::section::SectionError {
+                during: during.to_string(),
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
 /// Which engine a URL names, from its scheme.
 pub fn backend_of(url: &str) -> Option<Backend> {
     let scheme = url.split(':').next()?.to_ascii_lowercase();

@@ -20,15 +20,7 @@ fn opts() -> SessionOptions {
 }
 
 fn col(ordinal: i32, name: &str, data_type: &str, nullable: bool) -> Column {
-    Column {
-        ordinal,
-        name: name.into(),
-        data_type: data_type.into(),
-        nullable,
-        default: None,
-        identity: None,
-        generated: None,
-    }
+    Column::new(ordinal, name, data_type, nullable)
 }
 
 fn key(name: &str, columns: &[&str]) -> KeyConstraint {
@@ -49,17 +41,7 @@ fn index(name: &str, columns: &[&str], unique: bool, primary: bool, def: &str) -
 }
 
 fn table(schema: &str, name: &str, kind: TableKind, columns: Vec<Column>) -> Table {
-    Table {
-        schema: schema.into(),
-        name: name.into(),
-        kind,
-        columns,
-        primary_key: None,
-        unique_constraints: vec![],
-        check_constraints: vec![],
-        foreign_keys: vec![],
-        indexes: vec![],
-    }
+    Table::new(schema, name, kind, columns)
 }
 
 async fn read(url: &str) -> (Section<gaps_core::schema::DatabaseInfo>, Schema) {

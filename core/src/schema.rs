@@ -128,6 +128,21 @@ pub struct Table {
 }
 
 impl Table {
+    /// A relation with columns and no constraints or indexes yet.
+    pub fn new(schema: &str, name: &str, kind: TableKind, columns: Vec<Column>) -> Table {
+        Table {
+            schema: schema.to_string(),
+            name: name.to_string(),
+            kind,
+            columns,
+            primary_key: None,
+            unique_constraints: Vec::new(),
+            check_constraints: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+        }
+    }
+
     /// Finds a column by name.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
@@ -163,6 +178,21 @@ pub struct Column {
     /// The generation expression of a generated column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<String>,
+}
+
+impl Column {
+    /// A plain column: no default, identity or generation expression.
+    pub fn new(ordinal: i32, name: &str, data_type: &str, nullable: bool) -> Column {
+        Column {
+            ordinal,
+            name: name.to_string(),
+            data_type: data_type.to_string(),
+            nullable,
+            default: None,
+            identity: None,
+            generated: None,
+        }
+    }
 }
 
 /// A primary key or UNIQUE constraint.

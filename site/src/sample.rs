@@ -13,30 +13,12 @@ use gaps_core::snapshot::{Backend, Snapshot, Target};
 
 /// A column.
 pub fn column(ordinal: i32, name: &str, data_type: &str, nullable: bool) -> Column {
-    Column {
-        ordinal,
-        name: name.into(),
-        data_type: data_type.into(),
-        nullable,
-        default: None,
-        identity: None,
-        generated: None,
-    }
+    Column::new(ordinal, name, data_type, nullable)
 }
 
 /// A table in schema `public`.
 pub fn table(name: &str, columns: Vec<Column>) -> Table {
-    Table {
-        schema: "public".into(),
-        name: name.into(),
-        kind: TableKind::Table,
-        columns,
-        primary_key: None,
-        unique_constraints: vec![],
-        check_constraints: vec![],
-        foreign_keys: vec![],
-        indexes: vec![],
-    }
+    Table::new("public", name, TableKind::Table, columns)
 }
 
 fn local(v: i64, name: &str, checksum: &str) -> LocalMigration {

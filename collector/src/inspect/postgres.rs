@@ -9,7 +9,7 @@ use gaps_core::schema::{
     CheckConstraint, Column, DatabaseInfo, EnumType, Extension, ForeignKey, Index, KeyConstraint,
     Schema, Table, TableKind,
 };
-use gaps_core::section::{Section, SectionError};
+use gaps_core::section::Section;
 use gaps_core::snapshot::Backend;
 use sqlx::PgConnection;
 
@@ -50,16 +50,6 @@ async fn read<T>(
         .await
 }
 
-fn section_error(e: DbError, during: &str) -> SectionError {
-    match e {
-        DbError::Statement { during, message } => SectionError { during, message },
-        other => SectionError {
-            during: during.to_string(),
-            message: other.to_string(),
-        },
-    }
-}
-
 /// Server identity.
 pub(super) async fn database_info(session: &mut Session) -> Section<DatabaseInfo> {
     let during = "reading server identity (server_version, current_database, search_path)";
@@ -79,7 +69,7 @@ pub(super) async fn database_info(session: &mut Session) -> Section<DatabaseInfo
             search_path: Some(search_path),
         }),
         Err(e) => {
-            let e = section_error(e, during);
+            let e = e.into_section_error(during);
             Section::failed(e.during, e.message)
         }
     }
@@ -104,7 +94,7 @@ pub(super) async fn schema(session: &mut Session) -> Section<Schema> {
         Ok(names) => schema.schemas = names,
         Err(e) => schema
             .incomplete
-            .push(section_error(e, "reading schemas (pg_namespace)")),
+            .push(e.into_section_error("reading schemas (pg_namespace)")),
     }
 
     let during = "reading relations (pg_class)";
@@ -141,7 +131,7 @@ pub(super) async fn schema(session: &mut Session) -> Section<Schema> {
     match tables {
         Ok(t) => schema.tables = t,
         Err(e) => {
-            let e = section_error(e, during);
+            let e = e.into_section_error(during);
             return Section::failed(e.during, e.message);
         }
     }
@@ -210,7 +200,7 @@ pub(super) async fn schema(session: &mut Session) -> Section<Schema> {
             .map(|e| schema.extensions = e),
         };
         if let Err(e) = result {
-            schema.incomplete.push(section_error(e, during));
+            schema.incomplete.push(e.into_section_error(during));
         }
     }
 

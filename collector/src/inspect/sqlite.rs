@@ -7,7 +7,7 @@ use futures_util::TryStreamExt;
 use gaps_core::schema::{
     Column, DatabaseInfo, ForeignKey, Index, KeyConstraint, Schema, Table, TableKind,
 };
-use gaps_core::section::{Section, SectionError};
+use gaps_core::section::Section;
 use gaps_core::snapshot::Backend;
 use sqlx::SqliteConnection;
 
@@ -34,16 +34,6 @@ async fn read<T>(
         .await
 }
 
-fn section_error(e: DbError, during: &str) -> SectionError {
-    match e {
-        DbError::Statement { during, message } => SectionError { during, message },
-        other => SectionError {
-            during: during.to_string(),
-            message: other.to_string(),
-        },
-    }
-}
-
 /// Library version and database file name.
 pub(super) async fn database_info(session: &mut Session) -> Section<DatabaseInfo> {
     let during = "reading sqlite_version() and pragma_database_list";
@@ -67,7 +57,7 @@ pub(super) async fn database_info(session: &mut Session) -> Section<DatabaseInfo
             search_path: None,
         }),
         Err(e) => {
-            let e = section_error(e, during);
+            let e = e.into_section_error(during);
             Section::failed(e.during, e.message)
         }
     }
@@ -156,7 +146,7 @@ pub(super) async fn schema(session: &mut Session) -> Section<Schema> {
     match result {
         Ok(tables) => schema.tables = tables,
         Err(e) => {
-            let e = section_error(e, during);
+            let e = e.into_section_error(during);
             return Section::failed(e.during, e.message);
         }
     }
@@ -220,7 +210,7 @@ pub(super) async fn schema(session: &mut Session) -> Section<Schema> {
     })
     .await;
     if let Err(e) = result {
-        schema.incomplete.push(section_error(e, during));
+        schema.incomplete.push(e.into_section_error(during));
     }
 
     let during = "reading foreign keys (pragma_foreign_key_list)";
@@ -281,7 +271,7 @@ pub(super) async fn schema(session: &mut Session) -> Section<Schema> {
     })
     .await;
     if let Err(e) = result {
-        schema.incomplete.push(section_error(e, during));
+        schema.incomplete.push(e.into_section_error(during));
     }
 
     schema.canonicalize();

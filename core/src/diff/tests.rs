@@ -6,29 +6,11 @@ use crate::schema::{Column, Schema, Table, TableKind};
 use crate::snapshot::{Snapshot, Target};
 
 fn col(ordinal: i32, name: &str, ty: &str, nullable: bool) -> Column {
-    Column {
-        ordinal,
-        name: name.into(),
-        data_type: ty.into(),
-        nullable,
-        default: None,
-        identity: None,
-        generated: None,
-    }
+    Column::new(ordinal, name, ty, nullable)
 }
 
 fn table(schema: &str, name: &str, columns: Vec<Column>) -> Table {
-    Table {
-        schema: schema.into(),
-        name: name.into(),
-        kind: TableKind::Table,
-        columns,
-        primary_key: None,
-        unique_constraints: vec![],
-        check_constraints: vec![],
-        foreign_keys: vec![],
-        indexes: vec![],
-    }
+    Table::new(schema, name, TableKind::Table, columns)
 }
 
 fn schema(tables: Vec<Table>) -> Schema {

@@ -372,29 +372,12 @@ mod tests {
     }
 
     fn table(name: &str, cols: &[&str]) -> Table {
-        Table {
-            schema: "public".into(),
-            name: name.into(),
-            kind: TableKind::Table,
-            columns: cols
-                .iter()
-                .enumerate()
-                .map(|(i, c)| Column {
-                    ordinal: i as i32 + 1,
-                    name: c.to_string(),
-                    data_type: "bigint".into(),
-                    nullable: false,
-                    default: None,
-                    identity: None,
-                    generated: None,
-                })
-                .collect(),
-            primary_key: None,
-            unique_constraints: vec![],
-            check_constraints: vec![],
-            foreign_keys: vec![],
-            indexes: vec![],
-        }
+        let columns = cols
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Column::new(i as i32 + 1, c, "bigint", false))
+            .collect();
+        Table::new("public", name, TableKind::Table, columns)
     }
 
     fn local(version: i64, desc: &str) -> LocalMigration {

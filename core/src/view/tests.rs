@@ -6,29 +6,11 @@ use crate::finding::FindingKind;
 use crate::schema::{Schema, Table};
 
 fn col(ordinal: i32, name: &str, ty: &str, nullable: bool) -> Column {
-    Column {
-        ordinal,
-        name: name.into(),
-        data_type: ty.into(),
-        nullable,
-        default: None,
-        identity: None,
-        generated: None,
-    }
+    Column::new(ordinal, name, ty, nullable)
 }
 
 fn table(name: &str, columns: Vec<Column>) -> Table {
-    Table {
-        schema: "public".into(),
-        name: name.into(),
-        kind: TableKind::Table,
-        columns,
-        primary_key: None,
-        unique_constraints: vec![],
-        check_constraints: vec![],
-        foreign_keys: vec![],
-        indexes: vec![],
-    }
+    Table::new("public", name, TableKind::Table, columns)
 }
 
 /// expected: users(id, email, name), orders(id), same(id)
