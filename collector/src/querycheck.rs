@@ -20,10 +20,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use gaps_core::code::CodeEvidence;
+use gaps_core::code::model::QuerySite;
 use gaps_core::querycheck::{
     DescribedColumn, LiveDescribe, OfflineCheck, OfflineColumn, OfflineDescribe, OfflineEntry,
     OfflineProblem, Outcome, QueryChecks, QueryCounts, Rejection, StatementCheck, StatementKind,
-    TargetType, classify, error_subject, not_checkable_reason, position_line,
+    TargetField, TargetShape, TargetType, classify, error_subject, not_checkable_reason,
+    position_line,
 };
 use gaps_core::section::Section;
 use gaps_core::snapshot::Snapshot;
@@ -667,7 +669,8 @@ pub fn offline_dir(source: &Path) -> Option<(PathBuf, String)> {
 }
 
 /// The statement sites of the code section, each with the type its rows decode into: a
-/// `FromRow` model found in the scan (fields by column name), or a tuple/scalar (by position).
+/// `FromRow` model found in the scan (fields by column name), a tuple (by position), or the
+/// scalar of a `query_scalar` (the first column).
 pub fn inputs_from_code(code: &CodeEvidence) -> Vec<StatementInput> {
     code.queries
         .iter()
@@ -677,28 +680,49 @@ pub fn inputs_from_code(code: &CodeEvidence) -> Vec<StatementInput> {
             api: Some(q.api.clone()),
             sql: q.sql.clone(),
             not_checkable: q.not_checkable.clone(),
-            target: q.target.as_deref().and_then(|t| target_of(code, t)),
+            target: target_of(code, q),
         })
         .collect()
 }
 
-fn target_of(code: &CodeEvidence, written: &str) -> Option<gaps_core::querycheck::TargetType> {
-    use gaps_core::querycheck::{TargetField, TargetShape, TargetType};
-    let name = written.trim();
+/// Whether a call is one of the `query_scalar` functions.
+fn is_scalar_api(api: &str) -> bool {
+    let name = api.rsplit("::").next().unwrap_or(api).trim_end_matches('!');
+    name.starts_with("query_scalar") || name.starts_with("query_file_scalar")
+}
+
+fn target_of(code: &CodeEvidence, q: &QuerySite) -> Option<TargetType> {
+    let name = q.target.as_deref()?.trim();
+    if is_scalar_api(&q.api) {
+        // `query_scalar::<_, T>` names T exactly. A type read off a `let` or the function's
+        // return type has had its Option/Vec/Result removed, so it may not be the scalar
+        // (`Vec<String>` from `fetch_one` of an array): not checked.
+        if q.target_origin.as_deref() != Some("turbofish") {
+            return None;
+        }
+        return Some(TargetType {
+            name: name.to_string(),
+            shape: TargetShape::Scalar,
+            fields: vec![tuple_field(0, name.to_string())],
+            defined_at: None,
+        });
+    }
     let last = name.rsplit("::").next().unwrap_or(name);
-    if let Some(model) = code.models.iter().find(|m| m.name == last) {
+    if let Some(model) = code.model(last) {
         return Some(TargetType {
             name: name.to_string(),
             shape: TargetShape::Struct,
-            fields: model
-                .fields
-                .iter()
+            fields: code
+                .expanded_fields(model)
+                .into_iter()
                 .map(|f| TargetField {
-                    name: f.name.clone(),
-                    column: f.column.clone(),
-                    rust_type: f.rust_type.clone(),
+                    name: f.name,
+                    column: f.column,
+                    rust_type: f.rust_type,
                     default: f.default,
-                    not_a_column: f.skip || f.flatten,
+                    not_a_column: f.skip,
+                    json: f.json,
+                    try_from: f.try_from,
                 })
                 .collect(),
             defined_at: Some(format!("{}:{}", model.file, model.line)),
@@ -708,13 +732,7 @@ fn target_of(code: &CodeEvidence, written: &str) -> Option<gaps_core::querycheck
     let fields = split_top_level(inner)
         .into_iter()
         .enumerate()
-        .map(|(i, ty)| TargetField {
-            name: i.to_string(),
-            column: String::new(),
-            rust_type: ty,
-            default: false,
-            not_a_column: false,
-        })
+        .map(|(i, ty)| tuple_field(i, ty))
         .collect();
     Some(TargetType {
         name: name.to_string(),
@@ -722,6 +740,18 @@ fn target_of(code: &CodeEvidence, written: &str) -> Option<gaps_core::querycheck
         fields,
         defined_at: None,
     })
+}
+
+fn tuple_field(i: usize, rust_type: String) -> TargetField {
+    TargetField {
+        name: i.to_string(),
+        column: String::new(),
+        rust_type,
+        default: false,
+        not_a_column: false,
+        json: false,
+        try_from: None,
+    }
 }
 
 /// Splits `a, Option<(b, c)>, d` at the commas that are not nested.
@@ -754,6 +784,87 @@ mod tests {
         assert_eq!(
             split_top_level("i64, Option<(i32, String)>, Vec<u8>"),
             vec!["i64", "Option<(i32, String)>", "Vec<u8>"]
+        );
+    }
+
+    fn site(api: &str, target: &str, origin: &str) -> QuerySite {
+        QuerySite {
+            file: "src/r.rs".into(),
+            line: 3,
+            api: api.into(),
+            macro_checked: false,
+            sql: Some("SELECT 1".into()),
+            sql_origin: Some("literal".into()),
+            target: Some(target.into()),
+            target_origin: Some(origin.into()),
+            not_checkable: None,
+            access: None,
+        }
+    }
+
+    #[test]
+    fn targets_are_structs_with_flatten_expanded_tuples_and_explicit_scalars() {
+        use gaps_core::code::model::{Model, ModelField, ModelMapping};
+        let f = |name: &str, ty: &str| ModelField {
+            name: name.into(),
+            column: name.into(),
+            rust_type: ty.into(),
+            line: 1,
+            rename: None,
+            skip: false,
+            default: false,
+            flatten: false,
+            json: false,
+            try_from: None,
+        };
+        let model = |name: &str, fields: Vec<ModelField>| Model {
+            name: name.into(),
+            file: "src/m.rs".into(),
+            line: 1,
+            rename_all: None,
+            fields,
+            mapping: ModelMapping::default(),
+        };
+        let mut audit = f("audit", "Audit");
+        audit.flatten = true;
+        let mut prefs = f("prefs", "Prefs");
+        prefs.json = true;
+        let mut n = f("n", "u64");
+        n.try_from = Some("i64".into());
+        let mut cache = f("cache", "String");
+        cache.skip = true;
+        let code = CodeEvidence {
+            models: vec![
+                model("User", vec![f("id", "i64"), audit, prefs, n, cache]),
+                model("Audit", vec![f("created_by", "String")]),
+            ],
+            ..CodeEvidence::default()
+        };
+        let t = target_of(&code, &site("sqlx::query_as", "crate::User", "turbofish")).unwrap();
+        assert_eq!(t.shape, TargetShape::Struct);
+        let names: Vec<&str> = t.fields.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["id", "created_by", "prefs", "n", "cache"]);
+        assert!(t.fields[2].json);
+        assert_eq!(t.fields[3].try_from.as_deref(), Some("i64"));
+        assert!(t.fields[4].not_a_column);
+
+        let t = target_of(&code, &site("query_as", "(i64, Option<String>)", "let")).unwrap();
+        assert_eq!((t.shape, t.fields.len()), (TargetShape::Tuple, 2));
+
+        let t = target_of(&code, &site("sqlx::query_scalar", "i64", "turbofish")).unwrap();
+        assert_eq!(
+            (t.shape, t.fields[0].rust_type.as_str()),
+            (TargetShape::Scalar, "i64")
+        );
+        // A scalar type read off `let x: Vec<String> = query_scalar(..)` is not trusted.
+        assert_eq!(
+            target_of(&code, &site("query_scalar", "String", "let")),
+            None
+        );
+        // A struct that is not a model found in the scan: unknown, not checked.
+        assert_eq!(
+            target_of(&code, &site("query_as", "Elsewhere", "turbofish")),
+            None
         );
     }
 

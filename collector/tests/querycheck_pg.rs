@@ -326,6 +326,8 @@ fn struct_decoding_a_missing_column_is_a_result_mismatch() {
         rust_type: ty.into(),
         default: false,
         not_a_column: false,
+        json: false,
+        try_from: None,
     };
     let target = TargetType {
         name: "User".into(),

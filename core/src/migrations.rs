@@ -27,6 +27,43 @@ pub struct AppliedMigrations {
     pub rows: Vec<AppliedMigration>,
 }
 
+/// Where one migration version stands in the database's migrations table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MigrationStatus {
+    /// A row with `success = true`.
+    Applied,
+    /// No row (or no migrations table at all): `sqlx migrate run` would apply it.
+    Pending,
+    /// A row with `success = false`: it stopped part-way, sqlx refuses with `Dirty`.
+    Failed,
+}
+
+impl MigrationStatus {
+    /// "applied", "pending" or "failed".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MigrationStatus::Applied => "applied",
+            MigrationStatus::Pending => "pending",
+            MigrationStatus::Failed => "failed",
+        }
+    }
+}
+
+impl AppliedMigrations {
+    /// The status of `version` by the rows of the table, the way sqlx's migrator sees it: a
+    /// missing table means every migration is pending.
+    pub fn status(&self, version: i64) -> MigrationStatus {
+        if !self.present {
+            return MigrationStatus::Pending;
+        }
+        match self.rows.iter().find(|r| r.version == version) {
+            None => MigrationStatus::Pending,
+            Some(r) if !r.success => MigrationStatus::Failed,
+            Some(_) => MigrationStatus::Applied,
+        }
+    }
+}
+
 /// One row of `_sqlx_migrations`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AppliedMigration {

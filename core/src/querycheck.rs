@@ -178,8 +178,10 @@ pub struct TargetType {
 pub enum TargetShape {
     /// A `FromRow` struct: each field looks up the column of its (renamed) name.
     Struct,
-    /// A tuple, or `query_scalar`: fields take columns by position.
+    /// A tuple: fields take columns by position.
     Tuple,
+    /// `query_scalar`: the one field takes the first column.
+    Scalar,
 }
 
 /// One field of a target type.
@@ -195,9 +197,16 @@ pub struct TargetField {
     /// `#[sqlx(default)]`: a missing column is not an error.
     #[serde(default)]
     pub default: bool,
-    /// `#[sqlx(skip)]` or `#[sqlx(flatten)]`: not checked column by column.
+    /// `#[sqlx(skip)]`: never read from the row. (A `#[sqlx(flatten)]` field is replaced by
+    /// the flattened model's own fields, or left out when that model was not found.)
     #[serde(default)]
     pub not_a_column: bool,
+    /// `#[sqlx(json)]`: decoded as `Json<T>` from a JSON column.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub json: bool,
+    /// `#[sqlx(try_from = "T")]`: decoded as T, then converted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub try_from: Option<String>,
 }
 
 /// The `.sqlx/` offline data compared with the live database.

@@ -7,6 +7,9 @@
 //! finding, so a type it does not know (a custom `impl Type`, a range, a composite) is never
 //! reported.
 
+use crate::code::expected::ExpectedSchema;
+use crate::code::model::CodeEvidence;
+use crate::schema::Schema;
 use crate::snapshot::Backend;
 
 /// The verdict on one (Rust type, SQL type) pair.
@@ -172,8 +175,15 @@ impl TypeParser<'_> {
 /// `character varying(20)`, `public.mood` -> `mood`). SQLite declared types are lowercased
 /// and otherwise kept.
 pub fn normalize_sql_type(text: &str, backend: Backend) -> String {
-    if text.trim() == "\"char\"" {
-        return "\"char\"".into();
+    // The single-byte "char" (sqlx spells it `"CHAR"`), not character(1).
+    let trimmed = text.trim();
+    if let Some(rest) = trimmed
+        .get(..6)
+        .filter(|p| p.eq_ignore_ascii_case("\"char\""))
+        .map(|_| &trimmed[6..])
+        && (rest.is_empty() || rest.trim() == "[]")
+    {
+        return format!("\"char\"{}", rest.trim());
     }
     let t = text.trim().to_lowercase().replace('"', "");
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -438,6 +448,52 @@ pub struct TypeContext {
     pub enums: Vec<String>,
 }
 
+impl TypeContext {
+    /// The context the model check and the query checks share: the `sqlx::Type` definitions
+    /// found in the code (transparent newtypes and `repr` enums stored as their inner type,
+    /// enums with a text `type_name` stored as `String`, other enums as the named SQL type),
+    /// the expected schema's domains and enums, and the live enums.
+    pub fn from_evidence(
+        code: Option<&CodeEvidence>,
+        expected: Option<&ExpectedSchema>,
+        live: Option<&Schema>,
+        backend: Backend,
+    ) -> TypeContext {
+        let mut ctx = TypeContext::default();
+        if let Some(code) = code {
+            for t in &code.sql_types {
+                let stored = if let Some(inner) = &t.transparent {
+                    RustSqlType::As(inner.clone())
+                } else if let Some(r) = &t.repr {
+                    RustSqlType::As(r.clone())
+                } else {
+                    let name = t.type_name.clone().unwrap_or_else(|| t.name.to_lowercase());
+                    match normalize_sql_type(&name, backend).as_str() {
+                        "text" | "character varying" | "varchar" => {
+                            RustSqlType::As("String".into())
+                        }
+                        _ => RustSqlType::Named(name),
+                    }
+                };
+                ctx.rust_types.push((t.name.clone(), stored));
+            }
+        }
+        if let Some(e) = expected {
+            ctx.domains = e
+                .domains
+                .iter()
+                .map(|d| (d.name.clone(), d.base_type.clone()))
+                .collect();
+            ctx.enums
+                .extend(e.schema.enums.iter().map(|x| x.name.clone()));
+        }
+        if let Some(l) = live {
+            ctx.enums.extend(l.enums.iter().map(|x| x.name.clone()));
+        }
+        ctx
+    }
+}
+
 /// How a Rust `sqlx::Type` is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RustSqlType {
@@ -507,6 +563,139 @@ pub fn check(rust: &RustType, sql: &str, backend: Backend, ctx: &TypeContext) ->
         Backend::Sqlite => check_sqlite(rust, &sql_norm),
         Backend::Mysql => Compat::Unknown,
     }
+}
+
+/// The SQL type sqlx says a Rust type *is* (`<T as Type<DB>>::type_info().name()`), in sqlx's
+/// own spelling: `i32` -> `INT4`, `String` -> `TEXT`, `Vec<i64>` -> `INT8[]`, a derived enum
+/// -> its `type_name`. This is the middle part of sqlx's runtime error "mismatched types; Rust
+/// type `i32` (as SQL type `INT4`) is not compatible with SQL type `INT8`". None when the type
+/// is not in the mapping.
+pub fn sqlx_type_name(rust: &RustType, backend: Backend, ctx: &TypeContext) -> Option<String> {
+    let (rust, _) = rust.strip_option();
+    if matches!(rust.name.as_str(), "Box" | "Arc" | "Rc")
+        && rust.args.len() == 1
+        && !matches!(rust.args[0].name.as_str(), "str" | "RawValue")
+    {
+        return sqlx_type_name(&rust.args[0], backend, ctx);
+    }
+    if let Some((_, stored)) = ctx.rust_types.iter().find(|(n, _)| *n == rust.name) {
+        return match stored {
+            RustSqlType::As(t) => sqlx_type_name(&RustType::parse(t), backend, ctx),
+            RustSqlType::Named(name) if backend == Backend::Postgres => Some(name.clone()),
+            RustSqlType::Named(_) => Some("TEXT".into()),
+        };
+    }
+    let is_bytes = |t: &RustType| {
+        (t.name == "Vec" || t.name == "[]") && t.args.first().is_some_and(|a| a.name == "u8")
+    };
+    match backend {
+        Backend::Postgres => {
+            if (rust.name == "Vec" || rust.name == "[]") && !is_bytes(rust) {
+                let elem = sqlx_type_name(rust.args.first()?, backend, ctx)?;
+                return Some(format!("{elem}[]"));
+            }
+            let name = PG_SQLX_NAMES
+                .iter()
+                .find(|(names, _)| row_matches(names, rust))?
+                .1;
+            Some(name.to_string())
+        }
+        Backend::Sqlite => {
+            let name = SQLITE_SQLX_NAMES
+                .iter()
+                .find(|(names, _)| row_matches(names, rust))?
+                .1;
+            Some(name.to_string())
+        }
+        Backend::Mysql => None,
+    }
+}
+
+/// `Type::type_info().name()` of the Postgres rows, from sqlx-postgres 0.9.
+const PG_SQLX_NAMES: &[(&[&str], &str)] = &[
+    (&["bool"], "BOOL"),
+    (&["i8"], "\"CHAR\""),
+    (&["i16"], "INT2"),
+    (&["i32"], "INT4"),
+    (&["i64"], "INT8"),
+    (&["f32"], "FLOAT4"),
+    (&["f64"], "FLOAT8"),
+    (&["Oid", "u32"], "OID"),
+    (
+        &["String", "str", "Cow", "Box<str>", "Arc<str>", "Rc<str>"],
+        "TEXT",
+    ),
+    (&["Vec<u8>", "[u8]"], "BYTEA"),
+    (&["Uuid"], "UUID"),
+    (&["DateTime", "OffsetDateTime"], "TIMESTAMPTZ"),
+    (&["NaiveDateTime", "PrimitiveDateTime"], "TIMESTAMP"),
+    (&["NaiveDate", "Date"], "DATE"),
+    (&["NaiveTime", "Time"], "TIME"),
+    (&["PgTimeTz"], "TIMETZ"),
+    (&["Decimal", "BigDecimal"], "NUMERIC"),
+    (
+        &["Value", "JsonValue", "Json", "RawValue", "Box<RawValue>"],
+        "JSONB",
+    ),
+    (&["IpNetwork", "IpNet", "IpAddr"], "INET"),
+    (&["MacAddress"], "MACADDR"),
+    (&["BitVec"], "VARBIT"),
+    (&["PgInterval"], "INTERVAL"),
+    (&["PgMoney"], "MONEY"),
+    (&["PgLTree"], "ltree"),
+    (&["PgLQuery"], "lquery"),
+    (&["PgCiText"], "citext"),
+    (&["()"], "VOID"),
+];
+
+/// `Type::type_info().name()` of the SQLite rows, from sqlx-sqlite 0.9.
+const SQLITE_SQLX_NAMES: &[(&[&str], &str)] = &[
+    (&["bool"], "BOOLEAN"),
+    (
+        &["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64"],
+        "INTEGER",
+    ),
+    (&["f32", "f64"], "REAL"),
+    (
+        &["String", "str", "Cow", "Box<str>", "Arc<str>", "Rc<str>"],
+        "TEXT",
+    ),
+    (&["Vec<u8>", "[u8]", "Uuid"], "BLOB"),
+    (&["Hyphenated"], "TEXT"),
+    (
+        &[
+            "DateTime",
+            "NaiveDateTime",
+            "OffsetDateTime",
+            "PrimitiveDateTime",
+        ],
+        "DATETIME",
+    ),
+    (&["NaiveDate", "Date"], "DATE"),
+    (&["NaiveTime", "Time"], "TIME"),
+    (&["Value", "JsonValue", "Json", "RawValue"], "TEXT"),
+];
+
+/// The Rust types (last path segment, as in the mapping) that decode a Postgres SQL type,
+/// for a next step such as "use i64"; arrays as `Vec<T>`. Empty when the table has no row for
+/// it.
+pub fn rust_types_for(sql: &str, backend: Backend) -> Vec<String> {
+    if backend != Backend::Postgres {
+        return Vec::new();
+    }
+    let norm = normalize_sql_type(sql, backend);
+    if let Some(elem) = norm.strip_suffix("[]") {
+        return rust_types_for(elem, backend)
+            .into_iter()
+            .map(|t| format!("Vec<{t}>"))
+            .collect();
+    }
+    let base = base_name(&norm);
+    POSTGRES
+        .iter()
+        .find(|(_, sqls)| sqls.contains(&base.as_str()))
+        .map(|(names, _)| names.iter().map(|n| n.to_string()).collect())
+        .unwrap_or_default()
 }
 
 fn check_pg(rust: &RustType, sql: &str, ctx: &TypeContext) -> Compat {
@@ -775,5 +964,71 @@ mod tests {
             Compat::Incompatible { .. }
         ));
         assert_eq!(s("i64", "DECIMAL"), Compat::Unknown);
+    }
+
+    #[test]
+    fn sqlx_spells_the_rust_side_of_a_mismatch_its_own_way() {
+        let n = |r: &str, b| sqlx_type_name(&RustType::parse(r), b, &TypeContext::default());
+        let pg = Backend::Postgres;
+        assert_eq!(n("i32", pg).as_deref(), Some("INT4"));
+        assert_eq!(n("Option<i64>", pg).as_deref(), Some("INT8"));
+        assert_eq!(n("String", pg).as_deref(), Some("TEXT"));
+        assert_eq!(n("i8", pg).as_deref(), Some("\"CHAR\""));
+        assert_eq!(n("Vec<i64>", pg).as_deref(), Some("INT8[]"));
+        assert_eq!(n("Vec<u8>", pg).as_deref(), Some("BYTEA"));
+        assert_eq!(n("Json<Foo>", pg).as_deref(), Some("JSONB"));
+        assert_eq!(
+            n("chrono::DateTime<Utc>", pg).as_deref(),
+            Some("TIMESTAMPTZ")
+        );
+        assert_eq!(n("Arc<f64>", pg).as_deref(), Some("FLOAT8"));
+        assert_eq!(n("MyType", pg), None);
+        let lite = Backend::Sqlite;
+        assert_eq!(n("i64", lite).as_deref(), Some("INTEGER"));
+        assert_eq!(n("uuid::Uuid", lite).as_deref(), Some("BLOB"));
+        assert_eq!(n("NaiveDate", lite).as_deref(), Some("DATE"));
+        let ctx = TypeContext {
+            rust_types: vec![
+                ("Status".into(), RustSqlType::Named("task_status".into())),
+                ("UserId".into(), RustSqlType::As("uuid::Uuid".into())),
+            ],
+            ..TypeContext::default()
+        };
+        let c = |r: &str, b| sqlx_type_name(&RustType::parse(r), b, &ctx);
+        assert_eq!(c("Status", pg).as_deref(), Some("task_status"));
+        assert_eq!(c("Status", lite).as_deref(), Some("TEXT"));
+        assert_eq!(c("UserId", pg).as_deref(), Some("UUID"));
+    }
+
+    #[test]
+    fn described_type_names_in_sqlx_spelling_normalise_like_the_catalog() {
+        let n = |s| normalize_sql_type(s, Backend::Postgres);
+        for (sqlx, catalog) in [
+            ("INT8", "bigint"),
+            ("INT4[]", "integer[]"),
+            ("FLOAT8", "double precision"),
+            ("BOOL", "boolean"),
+            ("VARCHAR", "character varying"),
+            ("CHAR", "character(1)"),
+            ("\"CHAR\"", "\"char\""),
+            ("\"CHAR\"[]", "\"char\"[]"),
+            ("TIMESTAMPTZ", "timestamp with time zone"),
+            ("TIMETZ", "time with time zone"),
+            ("VARBIT", "bit varying"),
+        ] {
+            assert_eq!(n(sqlx), catalog, "{sqlx}");
+        }
+        assert_eq!(pg("i8", "\"CHAR\""), Compat::Compatible);
+        assert_eq!(pg("Vec<i8>", "\"CHAR\"[]"), Compat::Compatible);
+    }
+
+    #[test]
+    fn rust_types_for_a_sql_type_come_from_the_same_rows() {
+        let r = |s| rust_types_for(s, Backend::Postgres);
+        assert_eq!(r("INT8").first().map(String::as_str), Some("i64"));
+        assert_eq!(r("text").first().map(String::as_str), Some("String"));
+        assert_eq!(r("INT4[]").first().map(String::as_str), Some("Vec<i32>"));
+        assert!(r("int4range").is_empty());
+        assert!(rust_types_for("INTEGER", Backend::Sqlite).is_empty());
     }
 }

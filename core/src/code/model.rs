@@ -53,6 +53,32 @@ impl CodeEvidence {
     pub fn sql_type(&self, name: &str) -> Option<&SqlTypeDef> {
         self.sql_types.iter().find(|t| t.name == name)
     }
+
+    /// The fields `m` reads from a row, the way sqlx's derived `FromRow` reads them: every
+    /// `#[sqlx(flatten)]` field replaced by the fields of the flattened model (which reads the
+    /// same row under its own names), nested up to four levels. A flattened type that is not a
+    /// model found in the scan contributes nothing, since its columns are unknown.
+    pub fn expanded_fields(&self, m: &Model) -> Vec<ModelField> {
+        self.expand(m, 0)
+    }
+
+    fn expand(&self, m: &Model, depth: u32) -> Vec<ModelField> {
+        let mut out = Vec::new();
+        for f in &m.fields {
+            if f.flatten && !f.skip {
+                let ty = crate::typemap::RustType::parse(&f.rust_type);
+                let inner = ty.strip_option().0;
+                if depth < 4
+                    && let Some(sub) = self.model(&inner.name)
+                {
+                    out.extend(self.expand(sub, depth + 1));
+                }
+                continue;
+            }
+            out.push(f.clone());
+        }
+        out
+    }
 }
 
 /// A struct deriving `FromRow`.

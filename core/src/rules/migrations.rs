@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 
 use crate::actions;
 use crate::finding::{Finding, FindingKind, Severity};
-use crate::migrations::{AppliedMigration, AppliedMigrations, LocalMigration, LocalMigrations};
+use crate::migrations::{
+    AppliedMigration, AppliedMigrations, LocalMigration, LocalMigrations, MigrationStatus,
+};
 use crate::snapshot::Snapshot;
 
 /// Findings derived from the migrations evidence.
@@ -59,7 +61,7 @@ pub fn check_sections(
         }
     }
     for file in local.files.iter().filter(|f| f.kind.is_applied()) {
-        if applied_versions.contains(&file.version) {
+        if applied.status(file.version) != MigrationStatus::Pending {
             continue;
         }
         out.push(pending(file, local));

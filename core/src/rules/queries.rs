@@ -1,27 +1,50 @@
 //! Finding rules for the query checks: statements the database rejects (`query_invalid`),
-//! results that do not decode into their target type (`query_result_mismatch`), and `.sqlx/`
-//! offline data that no longer matches the database or the source (`sqlx_offline_stale`).
+//! results that do not decode into their target type (`query_result_mismatch`: a field with
+//! no result column, a Rust type sqlx refuses for the column's type, a non-Option field over a
+//! nullable column), and `.sqlx/` offline data that no longer matches the database or the
+//! source (`sqlx_offline_stale`).
+//!
+//! Types are judged with the same table as the model check ([`crate::typemap::check`]), and
+//! only an incompatible pair is reported: an unknown type (a custom `impl Type`, a range) never
+//! is. A missing table or column is tied to the migration that would create it when exactly
+//! one pending or failed local migration does.
 
 use crate::actions;
+use crate::code::expected::{ExpectedSchema, ObjectKind, Origin};
+use crate::code::sql::StatementAccess;
 use crate::finding::{Finding, FindingKind, Severity};
+use crate::migrations::MigrationStatus;
 use crate::querycheck::{
-    DescribedColumn, LiveDescribe, OfflineCheck, Outcome, QueryChecks, Rejection, StatementCheck,
+    DescribedColumn, LiveDescribe, OfflineCheck, Outcome, Rejection, StatementCheck, TargetField,
     TargetShape, TargetType, offline_differences,
 };
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Backend, Snapshot};
+use crate::typemap::{
+    Compat, RustType, TypeContext, check as type_check, rust_types_for, sqlx_type_name,
+};
 
 /// Findings derived from the query checks.
 pub(super) fn check(snapshot: &Snapshot) -> Vec<Finding> {
     let Some(checks) = snapshot.query_checks.data() else {
         return Vec::new();
     };
+    let ctx = Ctx {
+        snapshot,
+        backend: checks.backend,
+        types: TypeContext::from_evidence(
+            snapshot.code.data(),
+            snapshot.expected_schema.data(),
+            snapshot.schema.data(),
+            checks.backend,
+        ),
+    };
     let mut out = Vec::new();
     for st in &checks.statements {
         match &st.outcome {
-            Outcome::Rejected(r) => out.push(invalid(snapshot, st, r)),
+            Outcome::Rejected(r) => out.push(ctx.invalid(st, r)),
             Outcome::Ok => {
                 if let Some(target) = &st.target {
-                    out.extend(result_mismatches(checks, st, target));
+                    out.extend(ctx.result_mismatches(st, target));
                 }
             }
             Outcome::NotCheckable { .. } => {}
@@ -46,53 +69,205 @@ fn short_sql(sql: Option<&str>) -> String {
     }
 }
 
-fn invalid(snapshot: &Snapshot, st: &StatementCheck, r: &Rejection) -> Finding {
-    let action = if r.column.is_some() || r.sqlstate == "42703" {
-        actions::COLUMNS
-    } else {
-        actions::TABLES
-    };
-    let line = r.line.unwrap_or(st.line);
-    let mut f = Finding::new(
-        FindingKind::QueryInvalid,
-        Severity::Error,
-        action,
+/// What the rules read besides the statement itself.
+struct Ctx<'a> {
+    snapshot: &'a Snapshot,
+    backend: Backend,
+    types: TypeContext,
+}
+
+/// A local migration that is not applied (pending or failed) and would create a missing
+/// table or column.
+struct Fix<'a> {
+    origin: &'a Origin,
+    status: MigrationStatus,
+}
+
+impl Fix<'_> {
+    /// "created by 0013_x.sql, which is pending".
+    fn phrase(&self) -> String {
+        let verb = if self.origin.action == "rename" {
+            "given this name by"
+        } else {
+            "created by"
+        };
         format!(
-            "{}:{line}: the database rejects this statement: {} (SQLSTATE {})",
-            st.file, r.message, r.sqlstate
-        ),
-    )
-    .location(st.file.clone(), Some(line))
-    .live(r.message.clone())
-    .detail("sqlstate", r.sqlstate.clone())
-    .detail("sql", short_sql(st.sql.as_deref()))
-    .detail("call_line", st.line);
-    if let Some(api) = &st.api {
-        f = f.detail("api", api.clone());
+            "{verb} {}, which is {}",
+            self.origin.file,
+            self.status.as_str()
+        )
     }
-    if let Some(t) = &r.table {
-        f = f.table(t.clone());
+
+    fn next_step(&self) -> String {
+        let (v, file) = (self.origin.version, &self.origin.file);
+        match self.status {
+            MigrationStatus::Failed => format!(
+                "migration {file} failed part-way and sqlx refuses every migration with \
+                 Dirty({v}): finish or undo its objects by hand, delete its row from the \
+                 migrations table, then run `sqlx migrate run`"
+            ),
+            _ => format!(
+                "apply the pending migration {file}, which creates it: `sqlx migrate run` \
+                 against the direct (non-pooled) host"
+            ),
+        }
     }
-    if let Some(c) = &r.column {
-        f = f.column(c.clone());
+}
+
+/// Attaches what the pending migrations say about a missing object: one candidate is linked
+/// (migration, next step); several are listed and none is linked. Returns whether a next step
+/// was set.
+fn attach_fixes(f: Finding, fixes: &[Fix]) -> (Finding, bool) {
+    match fixes {
+        [] => (f, false),
+        [one] => {
+            let mut f = f
+                .migration(one.origin.version)
+                .detail("fixed_by", one.origin.file.clone())
+                .detail("fixed_by_line", one.origin.line)
+                .detail("fixed_by_status", one.status.as_str())
+                .next_step(one.next_step());
+            f.message = format!("{}; it is {}", f.message, one.phrase());
+            (f, true)
+        }
+        several => {
+            let list: Vec<String> = several
+                .iter()
+                .map(|x| format!("{} ({})", x.origin.file, x.status.as_str()))
+                .collect();
+            let mut f = f
+                .detail("fixed_by_candidates", list.clone())
+                .next_step(format!(
+                    "read {} before applying them: each creates or renames it",
+                    list.join(" and ")
+                ));
+            f.message = format!(
+                "{}; more than one unapplied migration creates or renames it ({}), so none is \
+                 named as the fix",
+                f.message,
+                list.join(", ")
+            );
+            (f, true)
+        }
     }
-    if let Some(h) = &r.hint {
-        f = f.detail("hint", h.clone());
+}
+
+/// The real tables a statement site uses, from the source scan (empty when unknown).
+fn site_access<'s>(snapshot: &'s Snapshot, st: &StatementCheck) -> Option<&'s StatementAccess> {
+    let code = snapshot.code.data()?;
+    let q = code
+        .queries
+        .iter()
+        .find(|q| q.file == st.file && q.line == st.line && q.sql == st.sql)?;
+    let access = q.access.as_ref()?;
+    match access.statements.as_slice() {
+        [one] => Some(one),
+        _ => None,
     }
-    if let Some(d) = &r.detail {
-        f = f.detail("server_detail", d.clone());
+}
+
+fn unqualified(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+impl Ctx<'_> {
+    /// The unapplied (pending or failed) local migrations that create `kind` `name` on one of
+    /// `tables` (any table when empty), one per migration, where the replayed end state still
+    /// has the object (a migration whose object a later one drops again is no fix).
+    fn fixes(&self, kind: ObjectKind, tables: &[&str], name: Option<&str>) -> Vec<Fix<'_>> {
+        let (Some(e), Some(applied)) = (
+            self.snapshot.expected_schema.data(),
+            self.snapshot.applied_migrations.data(),
+        ) else {
+            return Vec::new();
+        };
+        let mut out: Vec<Fix> = Vec::new();
+        for o in &e.origins {
+            if o.kind != kind
+                || o.name.as_deref() != name
+                || !(tables.is_empty() || tables.contains(&o.table.as_str()))
+                || !matches!(o.action.as_str(), "create" | "rename" | "create view")
+                || !exists_at_end(e, kind, &o.table, name)
+            {
+                continue;
+            }
+            let status = applied.status(o.version);
+            if status == MigrationStatus::Applied
+                || out.iter().any(|x| x.origin.version == o.version)
+            {
+                continue;
+            }
+            out.push(Fix { origin: o, status });
+        }
+        out
     }
-    if let Some(p) = r.position {
-        f = f.detail("position", p);
-    }
-    match pending_fix(snapshot, r.table.as_deref(), r.column.as_deref()) {
-        Some((version, file)) => f
-            .migration(version)
-            .detail("fixed_by", file.clone())
-            .next_step(format!(
-                "apply the pending migration {version} ({file}), which creates it: sqlx migrate run"
-            )),
-        None => match (r.sqlstate.as_str(), &r.table, &r.column) {
+
+    fn invalid(&self, st: &StatementCheck, r: &Rejection) -> Finding {
+        let action = if r.column.is_some() || r.sqlstate == "42703" {
+            actions::COLUMNS
+        } else {
+            actions::TABLES
+        };
+        let line = r.line.unwrap_or(st.line);
+        let mut f = Finding::new(
+            FindingKind::QueryInvalid,
+            Severity::Error,
+            action,
+            format!(
+                "{}:{line}: the database rejects this statement: {} (SQLSTATE {})",
+                st.file, r.message, r.sqlstate
+            ),
+        )
+        .location(st.file.clone(), Some(line))
+        .live(r.message.clone())
+        .detail("sqlstate", r.sqlstate.clone())
+        .detail("sql", short_sql(st.sql.as_deref()))
+        .detail("call_line", st.line);
+        if let Some(api) = &st.api {
+            f = f.detail("api", api.clone());
+        }
+        if let Some(t) = &r.table {
+            f = f.table(t.clone());
+        }
+        if let Some(c) = &r.column {
+            f = f.column(c.clone());
+        }
+        if let Some(h) = &r.hint {
+            f = f.detail("hint", h.clone());
+        }
+        if let Some(d) = &r.detail {
+            f = f.detail("server_detail", d.clone());
+        }
+        if let Some(p) = r.position {
+            f = f.detail("position", p);
+        }
+        // Postgres' undefined table / column, SQLite's messages for the same.
+        let missing_table = r.sqlstate == "42P01" || r.message.starts_with("no such table");
+        let missing_column = r.sqlstate == "42703"
+            || r.message.starts_with("no such column")
+            || r.message.contains(" has no column named ");
+        let fixes = match (&r.table, &r.column) {
+            (Some(t), _) if missing_table => self.fixes(ObjectKind::Table, &[unqualified(t)], None),
+            (table, Some(c)) if missing_column => {
+                let tables: Vec<&str> = match table {
+                    Some(t) => vec![unqualified(t)],
+                    None => site_access(self.snapshot, st)
+                        .map(|a| a.tables.iter().map(|t| t.name.as_str()).collect())
+                        .unwrap_or_default(),
+                };
+                if tables.is_empty() {
+                    Vec::new() // the column's table is unknown: no guess
+                } else {
+                    self.fixes(ObjectKind::Column, &tables, Some(c))
+                }
+            }
+            _ => Vec::new(),
+        };
+        let (f, linked) = attach_fixes(f, &fixes);
+        if linked {
+            return f;
+        }
+        match (r.sqlstate.as_str(), &r.table, &r.column) {
             ("42P01", Some(t), _) => f.next_step(format!(
                 "create table {t} with a migration, or check that the migrations ran against \
                  this database"
@@ -101,122 +276,245 @@ fn invalid(snapshot: &Snapshot, st: &StatementCheck, r: &Rejection) -> Finding {
                 "add column {c} with a migration, or fix the name in the statement"
             )),
             _ => f.next_step("fix the statement; the server's message says where"),
-        },
+        }
     }
-}
 
-/// The pending local migration (not applied in the database) that creates `table` (or its
-/// `column`), with its file, when exactly one does. Needs the expected schema's record of
-/// which migration created what.
-fn pending_fix(
-    _snapshot: &Snapshot,
-    _table: Option<&str>,
-    _column: Option<&str>,
-) -> Option<(i64, String)> {
-    None
-}
-
-fn result_mismatches(
-    _checks: &QueryChecks,
-    st: &StatementCheck,
-    target: &TargetType,
-) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let base = |message: String, column: &str, line: u32| {
-        Finding::new(
-            FindingKind::QueryResultMismatch,
-            Severity::Error,
-            actions::COLUMNS,
-            message,
-        )
-        .location(st.file.clone(), Some(line))
-        .column(column.to_string())
-        .detail("target", target.name.clone())
-        .detail("sql", short_sql(st.sql.as_deref()))
-    };
-    let returned = st
-        .columns
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    match target.shape {
-        TargetShape::Struct => {
-            for field in target.fields.iter().filter(|f| !f.not_a_column) {
-                let column = if field.column.is_empty() {
-                    &field.name
-                } else {
-                    &field.column
-                };
-                match st.columns.iter().find(|c| &c.name == column) {
-                    None if field.default => {}
-                    None => out.push(
-                        base(
-                            format!(
-                                "{}:{}: field {}.{} reads column \"{column}\", which this \
-                                 statement does not return: sqlx fails with ColumnNotFound",
-                                st.file, st.line, target.name, field.name
-                            ),
-                            column,
-                            st.line,
-                        )
-                        .expected(column.clone())
-                        .live(returned.clone())
-                        .detail("field", field.name.clone())
-                        .next_step(format!(
-                            "select {column} in the statement, or mark the field #[sqlx(default)]"
-                        )),
-                    ),
-                    Some(col) => {
-                        out.extend(nullability(st, target, &field.name, &field.rust_type, col))
+    fn result_mismatches(&self, st: &StatementCheck, target: &TargetType) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let returned = st
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        match target.shape {
+            TargetShape::Struct => {
+                for field in target.fields.iter().filter(|f| !f.not_a_column) {
+                    let column = if field.column.is_empty() {
+                        &field.name
+                    } else {
+                        &field.column
+                    };
+                    match st.columns.iter().find(|c| &c.name == column) {
+                        None if field.default => {}
+                        None => {
+                            out.push(self.column_not_found(st, target, field, column, &returned))
+                        }
+                        Some(col) => {
+                            out.extend(self.type_mismatch(st, target, field, col));
+                            out.extend(nullability(st, target, field, col));
+                        }
                     }
                 }
             }
+            TargetShape::Tuple | TargetShape::Scalar => {
+                let wanted = if target.shape == TargetShape::Scalar {
+                    target.fields.len().min(1)
+                } else {
+                    target.fields.len()
+                };
+                if wanted > st.columns.len() {
+                    out.push(
+                        base(
+                            st,
+                            target,
+                            format!(
+                                "{}:{}: {} reads {wanted} column{} but the statement returns {}: \
+                                 sqlx fails with ColumnIndexOutOfBounds",
+                                st.file,
+                                st.line,
+                                target.name,
+                                if wanted == 1 { "" } else { "s" },
+                                st.columns.len()
+                            ),
+                        )
+                        .expected(wanted.to_string())
+                        .live(st.columns.len().to_string()),
+                    );
+                }
+                for (field, col) in target.fields.iter().take(wanted).zip(&st.columns) {
+                    out.extend(self.type_mismatch(st, target, field, col));
+                    out.extend(nullability(st, target, field, col));
+                }
+            }
         }
-        TargetShape::Tuple => {
-            if target.fields.len() > st.columns.len() {
-                out.push(
-                    base(
-                        format!(
-                            "{}:{}: {} reads {} columns but the statement returns {}: sqlx fails \
-                             with ColumnIndexOutOfBounds",
-                            st.file,
-                            st.line,
-                            target.name,
-                            target.fields.len(),
-                            st.columns.len()
-                        ),
-                        "",
-                        st.line,
-                    )
-                    .expected(target.fields.len().to_string())
-                    .live(st.columns.len().to_string()),
-                );
-            }
-            for (field, col) in target.fields.iter().zip(&st.columns) {
-                out.extend(nullability(st, target, &field.name, &field.rust_type, col));
-            }
+        out
+    }
+
+    fn column_not_found(
+        &self,
+        st: &StatementCheck,
+        target: &TargetType,
+        field: &TargetField,
+        column: &str,
+        returned: &str,
+    ) -> Finding {
+        let f = base(
+            st,
+            target,
+            format!(
+                "{}:{}: field {}.{} reads column \"{column}\", which this statement does not \
+                 return: sqlx fails with ColumnNotFound(\"{column}\")",
+                st.file, st.line, target.name, field.name
+            ),
+        )
+        .column(column.to_string())
+        .expected(column.to_string())
+        .live(returned.to_string())
+        .detail("field", field.name.clone());
+        // Only a `*` picks up a column a migration adds; a column list needs editing anyway.
+        let star_tables: Vec<&str> = site_access(self.snapshot, st)
+            .map(|a| {
+                a.output
+                    .iter()
+                    .filter(|o| o.star)
+                    .filter_map(|o| o.table.as_deref())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let fixes = if star_tables.is_empty() {
+            Vec::new()
+        } else {
+            self.fixes(ObjectKind::Column, &star_tables, Some(column))
+        };
+        let (f, linked) = attach_fixes(f, &fixes);
+        if linked {
+            f
+        } else {
+            f.next_step(format!(
+                "select {column} in the statement, or mark the field #[sqlx(default)]"
+            ))
         }
     }
-    for f in &mut out {
-        if f.column.as_deref() == Some("") {
-            f.column = None;
-        }
+
+    /// A field whose Rust type sqlx refuses for the column's type: "mismatched types" on the
+    /// first non-NULL value.
+    fn type_mismatch(
+        &self,
+        st: &StatementCheck,
+        target: &TargetType,
+        field: &TargetField,
+        col: &DescribedColumn,
+    ) -> Option<Finding> {
+        let written = field.try_from.as_deref().unwrap_or(&field.rust_type);
+        let parsed = RustType::parse(written);
+        let (inner, _) = parsed.strip_option();
+        let (decode_as, shown) = if field.json {
+            (
+                RustType {
+                    name: "Json".into(),
+                    args: vec![inner.clone()],
+                },
+                format!("Json<{}>", inner_text(written)),
+            )
+        } else {
+            (inner.clone(), written.to_string())
+        };
+        let Compat::Incompatible { accepts } =
+            type_check(&decode_as, &col.type_name, self.backend, &self.types)
+        else {
+            return None;
+        };
+        let sqlx_error = match sqlx_type_name(&decode_as, self.backend, &self.types) {
+            Some(as_sql) => format!(
+                "mismatched types; Rust type `{shown}` (as SQL type `{as_sql}`) is not \
+                 compatible with SQL type `{}`",
+                col.type_name
+            ),
+            None => format!(
+                "mismatched types; Rust type `{shown}` is not compatible with SQL type `{}`",
+                col.type_name
+            ),
+        };
+        let described = match &field.try_from {
+            Some(t) if !field.json => {
+                format!("{} (decoded as {t} by try_from)", field.rust_type)
+            }
+            _ => shown.clone(),
+        };
+        let subject = match target.shape {
+            TargetShape::Struct => format!("field {}.{}", target.name, field.name),
+            TargetShape::Tuple => format!("element {} of {}", field.name, target.name),
+            TargetShape::Scalar => "the scalar".to_string(),
+        };
+        let suggestion = rust_types_for(&col.type_name, self.backend)
+            .into_iter()
+            .next()
+            .map(|t| format!("use a type that decodes {} (e.g. {t}), or ", col.type_name))
+            .unwrap_or_else(|| format!("use a type that decodes {}, or ", col.type_name));
+        Some(
+            base(
+                st,
+                target,
+                format!(
+                    "{}:{}: {subject} is {described} but column \"{}\" is {}: sqlx fails \
+                     with \"{sqlx_error}\"",
+                    st.file, st.line, col.name, col.type_name
+                ),
+            )
+            .column(col.name.clone())
+            .expected(shown.clone())
+            .live(col.type_name.clone())
+            .detail("field", field.name.clone())
+            .detail("accepts", accepts)
+            .detail(
+                "sqlx_error",
+                format!(
+                    "error occurred while decoding column \"{}\": {sqlx_error}",
+                    col.name
+                ),
+            )
+            .next_step(format!(
+                "{suggestion}cast the column in the statement to what {shown} decodes"
+            )),
+        )
     }
-    out
 }
 
-fn is_option(rust_type: &str) -> bool {
-    let t = rust_type.trim();
-    let last = t
-        .split('<')
-        .next()
-        .unwrap_or(t)
-        .rsplit("::")
-        .next()
-        .unwrap_or(t)
-        .trim();
-    last == "Option"
+/// Whether the replayed end state still has the object.
+fn exists_at_end(e: &ExpectedSchema, kind: ObjectKind, table: &str, name: Option<&str>) -> bool {
+    let Some(t) = e.schema.tables.iter().find(|t| t.name == table) else {
+        return false;
+    };
+    match (kind, name) {
+        (ObjectKind::Table, _) => true,
+        (ObjectKind::Column, Some(c)) => t.column(c).is_some(),
+        _ => false,
+    }
+}
+
+/// `Option<Foo>` -> `Foo` as written (the text inside the outer Option), for `Json<Foo>`.
+fn inner_text(written: &str) -> &str {
+    let t = written.trim();
+    match t.find('<') {
+        Some(i) if t.ends_with('>') && t[..i].trim().rsplit("::").next() == Some("Option") => {
+            t[i + 1..t.len() - 1].trim()
+        }
+        _ => t,
+    }
+}
+
+/// The common part of a `query_result_mismatch`: where the statement is and what it decodes
+/// into.
+fn base(st: &StatementCheck, target: &TargetType, message: String) -> Finding {
+    let mut f = Finding::new(
+        FindingKind::QueryResultMismatch,
+        Severity::Error,
+        actions::COLUMNS,
+        message,
+    )
+    .location(st.file.clone(), Some(st.line))
+    .detail("target", target.name.clone())
+    .detail("sql", short_sql(st.sql.as_deref()));
+    if let Some(d) = &target.defined_at {
+        f = f.detail("defined_at", d.clone());
+    }
+    f
+}
+
+fn is_option(field: &TargetField) -> bool {
+    let opt = |t: &str| RustType::parse(t).strip_option().1;
+    opt(&field.rust_type) || field.try_from.as_deref().is_some_and(opt)
 }
 
 /// A non-Option field over a column the database says can be NULL: sqlx fails with
@@ -224,22 +522,22 @@ fn is_option(rust_type: &str) -> bool {
 fn nullability(
     st: &StatementCheck,
     target: &TargetType,
-    field: &str,
-    rust_type: &str,
+    field: &TargetField,
     col: &DescribedColumn,
 ) -> Option<Finding> {
-    if col.nullable != Some(true) || is_option(rust_type) {
+    if col.nullable != Some(true) || is_option(field) {
         return None;
     }
+    let rust_type = &field.rust_type;
     Some(
         Finding::new(
             FindingKind::QueryResultMismatch,
             Severity::Warning,
             actions::COLUMNS,
             format!(
-                "{}:{}: field {}.{field} is {rust_type}, but column \"{}\" can be NULL here: \
+                "{}:{}: field {}.{} is {rust_type}, but column \"{}\" can be NULL here: \
                  sqlx fails with an unexpected-null error on such a row",
-                st.file, st.line, target.name, col.name
+                st.file, st.line, target.name, field.name, col.name
             ),
         )
         .location(st.file.clone(), Some(st.line))
@@ -247,7 +545,7 @@ fn nullability(
         .expected(rust_type.to_string())
         .live(format!("{} (nullable)", col.type_name))
         .detail("target", target.name.clone())
-        .detail("field", field.to_string())
+        .detail("field", field.name.clone())
         .next_step(format!(
             "make the field Option<{rust_type}>, or COALESCE the column in the statement"
         )),
@@ -308,10 +606,10 @@ fn offline_stale(offline: &OfflineCheck) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::querycheck::{
-        OfflineColumn, OfflineDescribe, OfflineEntry, QueryCounts, StatementKind, TargetField,
+        OfflineColumn, OfflineDescribe, OfflineEntry, QueryChecks, QueryCounts, StatementKind,
     };
     use crate::section::Section;
-    use crate::snapshot::{Backend, Target};
+    use crate::snapshot::Target;
 
     fn snapshot(statements: Vec<StatementCheck>, offline: Option<OfflineCheck>) -> Snapshot {
         let mut s = Snapshot::new("0", "2026-01-09T12:00:00Z".into(), Target::default());
@@ -353,6 +651,8 @@ mod tests {
             rust_type: ty.into(),
             default: false,
             not_a_column: false,
+            json: false,
+            try_from: None,
         }
     }
 
@@ -404,7 +704,7 @@ mod tests {
     #[test]
     fn struct_field_without_a_result_column_is_a_mismatch() {
         let mut s = stmt("SELECT id, name FROM users", Outcome::Ok);
-        s.columns = vec![col("id", Some(false)), col("name", Some(false))];
+        s.columns = vec![typed("id", "INT8", Some(false)), col("name", Some(false))];
         let mut email = field("email", "Option<String>");
         let mut nick = field("nick", "String");
         nick.default = true;
@@ -449,7 +749,7 @@ mod tests {
     #[test]
     fn tuple_wider_than_the_result_is_a_mismatch() {
         let mut s = stmt("SELECT id FROM users", Outcome::Ok);
-        s.columns = vec![col("id", Some(false))];
+        s.columns = vec![typed("id", "INT8", Some(false))];
         s.target = Some(TargetType {
             name: "(i64, String)".into(),
             shape: TargetShape::Tuple,
@@ -502,6 +802,705 @@ mod tests {
             f.iter()
                 .any(|f| f.file.as_deref() == Some(".sqlx/query-c.json")
                     && f.details["reason"] == "not_in_source")
+        );
+    }
+
+    // ---- mismatched types -------------------------------------------------------------------
+
+    fn typed(name: &str, ty: &str, nullable: Option<bool>) -> DescribedColumn {
+        DescribedColumn {
+            name: name.into(),
+            type_name: ty.into(),
+            nullable,
+        }
+    }
+
+    fn decoded(
+        columns: Vec<DescribedColumn>,
+        shape: TargetShape,
+        name: &str,
+        fields: Vec<TargetField>,
+    ) -> StatementCheck {
+        let mut s = stmt("SELECT ... FROM t", Outcome::Ok);
+        s.line = 42;
+        s.columns = columns;
+        s.target = Some(TargetType {
+            name: name.into(),
+            shape,
+            fields,
+            defined_at: Some("src/models.rs:3".into()),
+        });
+        s
+    }
+
+    fn mismatches(f: &[Finding]) -> Vec<&Finding> {
+        f.iter()
+            .filter(|f| {
+                f.kind == FindingKind::QueryResultMismatch && f.details.contains_key("sqlx_error")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn i32_field_over_bigint_column_is_a_mismatch_in_sqlx_words() {
+        let s = decoded(
+            vec![
+                typed("id", "INT8", Some(false)),
+                typed("title", "TEXT", Some(false)),
+            ],
+            TargetShape::Struct,
+            "Report",
+            vec![field("id", "i32"), field("title", "String")],
+        );
+        let f = check(&snapshot(vec![s], None));
+        assert_eq!(f.len(), 1, "{f:#?}");
+        let m = &f[0];
+        assert_eq!(m.kind, FindingKind::QueryResultMismatch);
+        assert_eq!(m.severity, Severity::Error);
+        assert_eq!(
+            (m.file.as_deref(), m.line),
+            (Some("src/users.rs"), Some(42))
+        );
+        assert_eq!(m.column.as_deref(), Some("id"));
+        assert_eq!(m.details["field"], "id");
+        assert_eq!(
+            (m.expected.as_deref(), m.live.as_deref()),
+            (Some("i32"), Some("INT8"))
+        );
+        let sqlx = "mismatched types; Rust type `i32` (as SQL type `INT4`) is not compatible \
+                    with SQL type `INT8`";
+        assert!(m.message.contains(sqlx), "{}", m.message);
+        assert!(m.message.contains("Report.id"), "{}", m.message);
+        assert_eq!(
+            m.details["sqlx_error"],
+            format!("error occurred while decoding column \"id\": {sqlx}")
+        );
+        assert!(
+            m.next_step.as_deref().unwrap().contains("i64"),
+            "{:?}",
+            m.next_step
+        );
+    }
+
+    #[test]
+    fn compatible_pairs_and_option_over_nullable_are_not_mismatches() {
+        let pairs = [
+            ("i64", "INT8"),
+            ("i32", "INT4"),
+            ("i16", "INT2"),
+            ("i8", "\"CHAR\""),
+            ("f64", "FLOAT8"),
+            ("String", "TEXT"),
+            ("String", "VARCHAR"),
+            ("String", "CHAR"),
+            ("String", "NAME"),
+            ("&'a str", "TEXT"),
+            ("bool", "BOOL"),
+            ("uuid::Uuid", "UUID"),
+            ("chrono::DateTime<chrono::Utc>", "TIMESTAMPTZ"),
+            ("NaiveDateTime", "TIMESTAMP"),
+            ("NaiveDate", "DATE"),
+            ("rust_decimal::Decimal", "NUMERIC"),
+            ("serde_json::Value", "JSONB"),
+            ("sqlx::types::Json<Settings>", "JSON"),
+            ("Vec<String>", "TEXT[]"),
+            ("Vec<i64>", "INT8[]"),
+            ("Vec<u8>", "BYTEA"),
+            ("Box<str>", "TEXT"),
+        ];
+        let columns: Vec<DescribedColumn> = pairs
+            .iter()
+            .enumerate()
+            .map(|(i, (_, sql))| typed(&format!("c{i}"), sql, Some(false)))
+            .collect();
+        let fields: Vec<TargetField> = pairs
+            .iter()
+            .enumerate()
+            .map(|(i, (rust, _))| field(&format!("c{i}"), rust))
+            .collect();
+        let mut all = vec![decoded(columns, TargetShape::Struct, "Wide", fields)];
+        // Option<T> over a nullable column of T's type: neither a type nor a null finding.
+        all.push(decoded(
+            vec![
+                typed("n", "INT8", Some(true)),
+                typed("t", "TIMESTAMPTZ", None),
+            ],
+            TargetShape::Struct,
+            "Opt",
+            vec![
+                field("n", "Option<i64>"),
+                field("t", "Option<DateTime<Utc>>"),
+            ],
+        ));
+        let f = check(&snapshot(all, None));
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    #[test]
+    fn unknown_custom_types_are_never_reported() {
+        let s = decoded(
+            vec![
+                typed("r", "INT4RANGE", Some(false)),
+                typed("p", "POINT", Some(false)),
+                typed("m", "mood", Some(false)),
+                typed("x", "TEXT", Some(false)),
+                typed("rec", "RECORD", Some(false)),
+            ],
+            TargetShape::Struct,
+            "Odd",
+            vec![
+                field("r", "PgRange<i32>"),
+                field("p", "geo::Point"),
+                field("m", "Mood"),
+                field("x", "MyWrapper"),
+                field("rec", "i64"),
+            ],
+        );
+        let f = check(&snapshot(vec![s], None));
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    /// A snapshot whose code section defines sqlx::Type enums and whose expected schema has a
+    /// domain and an enum, as the model check reads them.
+    fn with_types(statements: Vec<StatementCheck>) -> Snapshot {
+        use crate::code::expected::Domain;
+        use crate::code::model::{CodeEvidence, SqlTypeDef};
+        use crate::schema::EnumType;
+        let mut s = snapshot(statements, None);
+        let ty = |name: &str, type_name: Option<&str>, transparent: Option<&str>| SqlTypeDef {
+            name: name.into(),
+            file: "src/types.rs".into(),
+            line: 1,
+            type_name: type_name.map(str::to_string),
+            rename_all: None,
+            repr: None,
+            transparent: transparent.map(str::to_string),
+            labels: vec![],
+        };
+        s.code = Section::collected(CodeEvidence {
+            sql_types: vec![
+                ty("TaskStatus", Some("task_status"), None),
+                ty("Kind", Some("text"), None),
+                ty("UserId", None, Some("uuid::Uuid")),
+            ],
+            ..CodeEvidence::default()
+        });
+        let mut e = ExpectedSchema::default();
+        e.domains.push(Domain {
+            schema: "public".into(),
+            name: "email".into(),
+            base_type: "citext".into(),
+            not_null: false,
+        });
+        e.schema.enums.push(EnumType {
+            schema: "public".into(),
+            name: "task_status".into(),
+            labels: vec!["open".into(), "done".into()],
+        });
+        s.expected_schema = Section::collected(e);
+        s
+    }
+
+    #[test]
+    fn enums_newtypes_and_domains_follow_their_sqlx_type_definitions() {
+        let ok = decoded(
+            vec![
+                typed("status", "task_status", Some(false)),
+                typed("kind", "TEXT", Some(false)),
+                typed("user_id", "UUID", Some(false)),
+                typed("email", "email", Some(false)),
+                typed("statuses", "task_status[]", Some(false)),
+            ],
+            TargetShape::Struct,
+            "Task",
+            vec![
+                field("status", "TaskStatus"),
+                field("kind", "Kind"),
+                field("user_id", "UserId"),
+                field("email", "String"),
+                field("statuses", "Vec<TaskStatus>"),
+            ],
+        );
+        let f = check(&with_types(vec![ok]));
+        assert!(f.is_empty(), "{f:#?}");
+
+        let bad = decoded(
+            vec![
+                typed("status", "TEXT", Some(false)),
+                typed("kind", "task_status", Some(false)),
+                typed("user_id", "TEXT", Some(false)),
+                typed("email", "email", Some(false)),
+            ],
+            TargetShape::Struct,
+            "Task",
+            vec![
+                field("status", "TaskStatus"),
+                field("kind", "Kind"),
+                field("user_id", "UserId"),
+                field("email", "i32"),
+            ],
+        );
+        let f = check(&with_types(vec![bad]));
+        let cols: Vec<&str> = mismatches(&f)
+            .iter()
+            .map(|f| f.column.as_deref().unwrap())
+            .collect();
+        assert_eq!(cols, ["status", "kind", "user_id", "email"], "{f:#?}");
+        let status = &mismatches(&f)[0].message;
+        assert!(
+            status.contains("Rust type `TaskStatus` (as SQL type `task_status`)"),
+            "{status}"
+        );
+        let user_id = &mismatches(&f)[2].message;
+        assert!(user_id.contains("(as SQL type `UUID`)"), "{user_id}");
+    }
+
+    #[test]
+    fn renamed_skipped_default_json_and_try_from_fields_decode_as_sqlx_does() {
+        let mut renamed = field("email", "i64");
+        renamed.column = "email_address".into();
+        let mut skipped = field("cache", "i64");
+        skipped.not_a_column = true;
+        let mut defaulted = field("nick", "i64");
+        defaulted.default = true;
+        let mut json = field("settings", "Option<Settings>");
+        json.json = true;
+        let mut converted = field("count", "u64");
+        converted.try_from = Some("i64".into());
+        let ok = decoded(
+            vec![
+                // The renamed field reads email_address; `email` is a different column.
+                typed("email", "TEXT", Some(false)),
+                typed("email_address", "INT8", Some(false)),
+                typed("cache", "TEXT", Some(false)),
+                typed("settings", "JSONB", Some(true)),
+                typed("count", "INT8", Some(false)),
+            ],
+            TargetShape::Struct,
+            "Account",
+            vec![
+                renamed.clone(),
+                skipped.clone(),
+                defaulted.clone(),
+                json.clone(),
+                converted.clone(),
+            ],
+        );
+        let f = check(&snapshot(vec![ok], None));
+        assert!(f.is_empty(), "{f:#?}");
+
+        // The same fields over the wrong types: the renamed column, the json column and the
+        // try_from type are what is checked.
+        let bad = decoded(
+            vec![
+                typed("email", "INT8", Some(false)),
+                typed("email_address", "TEXT", Some(false)),
+                typed("settings", "TEXT", Some(true)),
+                typed("count", "TEXT", Some(false)),
+                typed("nick", "TEXT", Some(false)),
+            ],
+            TargetShape::Struct,
+            "Account",
+            vec![renamed, skipped, defaulted, json, converted],
+        );
+        let f = check(&snapshot(vec![bad], None));
+        let count = mismatches(&f)[3];
+        assert!(
+            count
+                .message
+                .contains("field Account.count is u64 (decoded as i64 by try_from)"),
+            "{}",
+            count.message
+        );
+        let got: Vec<(&str, &str)> = mismatches(&f)
+            .iter()
+            .map(|f| (f.column.as_deref().unwrap(), f.expected.as_deref().unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("email_address", "i64"),
+                ("nick", "i64"),
+                ("settings", "Json<Settings>"),
+                ("count", "i64"),
+            ],
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn tuples_are_checked_by_position_and_scalars_by_their_one_column() {
+        let tuple = decoded(
+            vec![
+                typed("id", "INT8", Some(false)),
+                typed("n", "INT8", Some(false)),
+            ],
+            TargetShape::Tuple,
+            "(i64, i32)",
+            vec![field("0", "i64"), field("1", "i32")],
+        );
+        let scalar = decoded(
+            vec![
+                typed("count", "INT8", Some(false)),
+                typed("extra", "TEXT", Some(false)),
+            ],
+            TargetShape::Scalar,
+            "i32",
+            vec![field("0", "i32")],
+        );
+        let fine_scalar = decoded(
+            vec![
+                typed("count", "INT8", Some(false)),
+                typed("extra", "TEXT", Some(false)),
+            ],
+            TargetShape::Scalar,
+            "i64",
+            vec![field("0", "i64")],
+        );
+        let f = check(&snapshot(vec![tuple, scalar, fine_scalar], None));
+        let got: Vec<(&str, &str)> = mismatches(&f)
+            .iter()
+            .map(|f| {
+                (
+                    f.details["target"].as_str().unwrap(),
+                    f.column.as_deref().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(got, [("(i64, i32)", "n"), ("i32", "count")], "{f:#?}");
+        assert_eq!(f.len(), 2, "{f:#?}");
+        assert!(
+            mismatches(&f)[0]
+                .message
+                .contains("element 1 of (i64, i32)")
+        );
+        assert!(mismatches(&f)[1].message.contains("the scalar is i32"));
+
+        let empty = decoded(vec![], TargetShape::Scalar, "i64", vec![field("0", "i64")]);
+        let f = check(&snapshot(vec![empty], None));
+        assert!(f[0].message.contains("ColumnIndexOutOfBounds"), "{f:#?}");
+    }
+
+    #[test]
+    fn sqlite_results_use_sqlites_names_and_affinities() {
+        let s = decoded(
+            vec![
+                typed("id", "INTEGER", Some(false)),
+                typed("name", "TEXT", Some(false)),
+                typed("n", "BIGINT", Some(false)),
+                typed("expr", "NULL", None),
+            ],
+            TargetShape::Struct,
+            "Row",
+            vec![
+                field("id", "String"),
+                field("name", "String"),
+                field("n", "i32"),
+                field("expr", "Option<i64>"),
+            ],
+        );
+        let mut snap = snapshot(vec![], None);
+        snap.query_checks = Section::collected(QueryChecks {
+            backend: Backend::Sqlite,
+            counts: QueryCounts::of(std::slice::from_ref(&s)),
+            statements: vec![s],
+            offline: None,
+        });
+        let f = check(&snap);
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(
+            f[0].message.contains(
+                "Rust type `String` (as SQL type `TEXT`) is not compatible with SQL type `INTEGER`"
+            ),
+            "{}",
+            f[0].message
+        );
+    }
+
+    // ---- the pending migration that would fix it ---------------------------------------------
+
+    use crate::code::replay::{MigrationSource, replay};
+    use crate::migrations::{AppliedMigration, AppliedMigrations};
+
+    const MIGRATIONS: &[(&str, &str)] = &[
+        (
+            "0001_users.sql",
+            "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);",
+        ),
+        (
+            "0002_habits.sql",
+            "CREATE TABLE habits (id bigint PRIMARY KEY, user_id bigint NOT NULL);",
+        ),
+        (
+            "0003_ideas.sql",
+            "CREATE TABLE ideas (id bigint PRIMARY KEY, body text NOT NULL);\n\
+             ALTER TABLE habits ADD COLUMN reminder_time time;",
+        ),
+    ];
+
+    /// A snapshot with `MIGRATIONS` (plus `extra`) replayed and versions `applied` recorded
+    /// (`failed`: recorded with success = false).
+    fn with_migrations(
+        statements: Vec<StatementCheck>,
+        extra: &[(&str, &str)],
+        applied: &[i64],
+        failed: &[i64],
+    ) -> Snapshot {
+        let mut s = snapshot(statements, None);
+        let sources: Vec<MigrationSource> = MIGRATIONS
+            .iter()
+            .chain(extra)
+            .map(|(file, sql)| MigrationSource {
+                version: file[..4].parse().unwrap(),
+                file: file.to_string(),
+                sql: sql.to_string(),
+            })
+            .collect();
+        s.expected_schema = Section::collected(replay(&sources, Backend::Postgres));
+        let row = |v: i64, success: bool| AppliedMigration {
+            version: v,
+            description: "m".into(),
+            installed_on: None,
+            success,
+            checksum: String::new(),
+            execution_time: 1,
+        };
+        s.applied_migrations = Section::collected(AppliedMigrations {
+            table: "public._sqlx_migrations".into(),
+            table_source: None,
+            present: true,
+            rows: applied
+                .iter()
+                .map(|v| row(*v, true))
+                .chain(failed.iter().map(|v| row(*v, false)))
+                .collect(),
+        });
+        s
+    }
+
+    /// Adds the source scan's record of the statement (its tables and output) to `s`.
+    fn with_site(mut s: Snapshot) -> Snapshot {
+        use crate::code::model::{CodeEvidence, QuerySite};
+        let Some(checks) = s.query_checks.data() else {
+            return s;
+        };
+        let queries = checks
+            .statements
+            .iter()
+            .map(|st| QuerySite {
+                file: st.file.clone(),
+                line: st.line,
+                api: "sqlx::query_as".into(),
+                macro_checked: false,
+                sql: st.sql.clone(),
+                sql_origin: Some("literal".into()),
+                target: None,
+                target_origin: None,
+                not_checkable: None,
+                access: st
+                    .sql
+                    .as_deref()
+                    .map(|sql| crate::code::sql::analyse(sql, Backend::Postgres)),
+            })
+            .collect();
+        s.code = Section::collected(CodeEvidence {
+            queries,
+            ..CodeEvidence::default()
+        });
+        s
+    }
+
+    fn rejected(sql: &str, sqlstate: &str, message: &str) -> StatementCheck {
+        let (table, column) = crate::querycheck::error_subject(message);
+        stmt(
+            sql,
+            Outcome::Rejected(Rejection {
+                sqlstate: sqlstate.into(),
+                message: message.into(),
+                detail: None,
+                hint: None,
+                position: None,
+                line: Some(10),
+                table,
+                column,
+            }),
+        )
+    }
+
+    fn missing_ideas() -> StatementCheck {
+        rejected(
+            "SELECT id, body FROM ideas",
+            "42P01",
+            "relation \"ideas\" does not exist",
+        )
+    }
+
+    #[test]
+    fn a_missing_table_created_by_one_pending_migration_links_it() {
+        let f = check(&with_migrations(vec![missing_ideas()], &[], &[1, 2], &[]));
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].migration, Some(3));
+        assert!(
+            f[0].message
+                .contains("created by 0003_ideas.sql, which is pending"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].details["fixed_by"], "0003_ideas.sql");
+        let step = f[0].next_step.as_deref().unwrap();
+        assert!(
+            step.contains("apply the pending migration 0003_ideas.sql"),
+            "{step}"
+        );
+    }
+
+    #[test]
+    fn a_failed_migration_is_named_with_what_sqlx_needs_before_it_runs_again() {
+        let f = check(&with_migrations(vec![missing_ideas()], &[], &[1, 2], &[3]));
+        assert_eq!(f[0].migration, Some(3));
+        assert!(f[0].message.contains("which is failed"), "{}", f[0].message);
+        assert!(f[0].next_step.as_deref().unwrap().contains("Dirty(3)"));
+    }
+
+    #[test]
+    fn no_link_when_the_migration_is_applied_unknown_or_undone_later() {
+        // Applied: the table vanished some other way.
+        let f = check(&with_migrations(
+            vec![missing_ideas()],
+            &[],
+            &[1, 2, 3],
+            &[],
+        ));
+        assert_eq!(f[0].migration, None, "{f:#?}");
+        assert!(!f[0].message.contains("pending"));
+        assert!(
+            f[0].next_step
+                .as_deref()
+                .unwrap()
+                .starts_with("create table ideas")
+        );
+        // No migrations table read: pending cannot be told.
+        let mut s = with_migrations(vec![missing_ideas()], &[], &[1, 2], &[]);
+        s.applied_migrations = Section::skipped("not asked");
+        assert_eq!(check(&s)[0].migration, None);
+        // A later pending migration drops it again: applying both leaves no table.
+        let f = check(&with_migrations(
+            vec![missing_ideas()],
+            &[("0004_drop.sql", "DROP TABLE ideas;")],
+            &[1, 2],
+            &[],
+        ));
+        assert_eq!(f[0].migration, None, "{f:#?}");
+    }
+
+    #[test]
+    fn two_pending_migrations_creating_it_are_listed_and_neither_is_linked() {
+        let missing = rejected(
+            "SELECT id FROM notes",
+            "42P01",
+            "relation \"notes\" does not exist",
+        );
+        let f = check(&with_migrations(
+            vec![missing],
+            &[
+                (
+                    "0004_drafts.sql",
+                    "CREATE TABLE drafts (id bigint PRIMARY KEY);",
+                ),
+                ("0005_rename.sql", "ALTER TABLE drafts RENAME TO notes;"),
+            ],
+            &[1, 2, 3],
+            &[],
+        ));
+        assert_eq!(f[0].migration, None, "{f:#?}");
+        assert_eq!(
+            f[0].details["fixed_by_candidates"],
+            serde_json::json!(["0004_drafts.sql (pending)", "0005_rename.sql (pending)"])
+        );
+        assert!(f[0].message.contains("more than one unapplied migration"));
+    }
+
+    #[test]
+    fn a_missing_column_is_linked_only_on_the_tables_the_statement_reads() {
+        let col = || {
+            rejected(
+                "SELECT h.id, h.reminder_time FROM habits h",
+                "42703",
+                "column h.reminder_time does not exist",
+            )
+        };
+        let f = check(&with_site(with_migrations(vec![col()], &[], &[1, 2], &[])));
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].migration, Some(3), "{f:#?}");
+        assert!(
+            f[0].message
+                .contains("created by 0003_ideas.sql, which is pending")
+        );
+        // Without the source scan the column's table is unknown: no guess.
+        let f = check(&with_migrations(vec![col()], &[], &[1, 2], &[]));
+        assert_eq!(f[0].migration, None, "{f:#?}");
+        // The same column name on a table the statement does not read.
+        let other = rejected(
+            "SELECT reminder_time FROM users",
+            "42703",
+            "column \"reminder_time\" does not exist",
+        );
+        let f = check(&with_site(with_migrations(vec![other], &[], &[1, 2], &[])));
+        assert_eq!(f[0].migration, None, "{f:#?}");
+        assert!(
+            f[0].next_step
+                .as_deref()
+                .unwrap()
+                .starts_with("add column reminder_time")
+        );
+    }
+
+    #[test]
+    fn a_struct_field_a_select_star_lacks_is_linked_to_the_migration_adding_it() {
+        let star = |sql: &str| {
+            let mut s = stmt(sql, Outcome::Ok);
+            s.columns = vec![
+                typed("id", "INT8", Some(false)),
+                typed("user_id", "INT8", Some(false)),
+            ];
+            s.target = Some(TargetType {
+                name: "Habit".into(),
+                shape: TargetShape::Struct,
+                fields: vec![
+                    field("id", "i64"),
+                    field("user_id", "i64"),
+                    field("reminder_time", "Option<NaiveTime>"),
+                ],
+                defined_at: None,
+            });
+            s
+        };
+        let f = check(&with_site(with_migrations(
+            vec![star("SELECT * FROM habits")],
+            &[],
+            &[1, 2],
+            &[],
+        )));
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert!(f[0].message.contains("ColumnNotFound(\"reminder_time\")"));
+        assert_eq!(f[0].migration, Some(3), "{f:#?}");
+        assert!(
+            f[0].message
+                .contains("created by 0003_ideas.sql, which is pending")
+        );
+        // A column list does not pick the column up once it exists: the SQL needs the fix.
+        let f = check(&with_site(with_migrations(
+            vec![star("SELECT id, user_id FROM habits")],
+            &[],
+            &[1, 2],
+            &[],
+        )));
+        assert_eq!(f[0].migration, None, "{f:#?}");
+        assert!(
+            f[0].next_step
+                .as_deref()
+                .unwrap()
+                .starts_with("select reminder_time")
         );
     }
 }

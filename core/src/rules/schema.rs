@@ -16,9 +16,7 @@ use crate::finding::{Finding, FindingKind, Severity};
 use crate::migrations::AppliedMigrations;
 use crate::schema::{Schema, Table, TableKind};
 use crate::snapshot::{Backend, Snapshot};
-use crate::typemap::{
-    Compat, RustSqlType, RustType, TypeContext, check as type_check, normalize_sql_type,
-};
+use crate::typemap::{Compat, RustType, TypeContext, check as type_check, normalize_sql_type};
 
 /// Findings derived from the schema evidence.
 pub(super) fn check(s: &Snapshot) -> Vec<Finding> {
@@ -114,15 +112,7 @@ fn not_null(t: &Table, column: &str) -> bool {
 impl Ctx<'_> {
     /// "pending", "failed" or "applied" for a migration version, when the applied rows are known.
     fn status(&self, version: i64) -> Option<&'static str> {
-        let applied = self.applied?;
-        if !applied.present {
-            return Some("pending");
-        }
-        Some(match applied.rows.iter().find(|r| r.version == version) {
-            None => "pending",
-            Some(r) if !r.success => "failed",
-            Some(_) => "applied",
-        })
+        Some(self.applied?.status(version).as_str())
     }
 
     fn origin_phrase(&self, o: &Origin, verb: &str) -> String {
@@ -349,7 +339,8 @@ impl Ctx<'_> {
         };
         let in_models = code.models.iter().any(|m| {
             m.mapping.tables.iter().any(|t| t == table)
-                && expand_fields(code, m, 0)
+                && code
+                    .expanded_fields(m)
                     .iter()
                     .any(|f| f.column == column && !f.skip)
         });
@@ -567,38 +558,7 @@ impl Ctx<'_> {
     }
 
     fn type_context(&self) -> TypeContext {
-        let mut ctx = TypeContext::default();
-        if let Some(code) = self.code {
-            for t in &code.sql_types {
-                let stored = if let Some(inner) = &t.transparent {
-                    RustSqlType::As(inner.clone())
-                } else if let Some(r) = &t.repr {
-                    RustSqlType::As(r.clone())
-                } else {
-                    let name = t.type_name.clone().unwrap_or_else(|| t.name.to_lowercase());
-                    match normalize_sql_type(&name, self.backend).as_str() {
-                        "text" | "character varying" | "varchar" => {
-                            RustSqlType::As("String".into())
-                        }
-                        _ => RustSqlType::Named(name),
-                    }
-                };
-                ctx.rust_types.push((t.name.clone(), stored));
-            }
-        }
-        if let Some(e) = self.expected {
-            ctx.domains = e
-                .domains
-                .iter()
-                .map(|d| (d.name.clone(), d.base_type.clone()))
-                .collect();
-            ctx.enums
-                .extend(e.schema.enums.iter().map(|x| x.name.clone()));
-        }
-        if let Some(l) = self.live {
-            ctx.enums.extend(l.enums.iter().map(|x| x.name.clone()));
-        }
-        ctx
+        TypeContext::from_evidence(self.code, self.expected, self.live, self.backend)
     }
 
     fn models(&self, out: &mut Out) {
@@ -617,7 +577,7 @@ impl Ctx<'_> {
                 let Some(table) = find_table(schema, tname) else {
                     continue; // reported as table_missing
                 };
-                for f in expand_fields(code, m, 0) {
+                for f in code.expanded_fields(m) {
                     if f.skip || f.flatten {
                         continue;
                     }
@@ -803,25 +763,6 @@ impl Ctx<'_> {
             }
         }
     }
-}
-
-/// A model's fields with `#[sqlx(flatten)]` fields replaced by the flattened model's fields.
-fn expand_fields(code: &CodeEvidence, m: &Model, depth: u32) -> Vec<ModelField> {
-    let mut out = Vec::new();
-    for f in &m.fields {
-        if f.flatten && !f.skip {
-            let ty = RustType::parse(&f.rust_type);
-            let inner = ty.strip_option().0;
-            if depth < 4
-                && let Some(sub) = code.model(&inner.name)
-            {
-                out.extend(expand_fields(code, sub, depth + 1));
-            }
-            continue;
-        }
-        out.push(f.clone());
-    }
-    out
 }
 
 #[cfg(test)]
