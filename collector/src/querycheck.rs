@@ -40,8 +40,11 @@ use crate::db::{DbError, Session};
 pub struct StatementInput {
     /// Source file.
     pub file: String,
-    /// Line of the call (the SQL text is assumed to start there).
+    /// Line of the call.
     pub line: u32,
+    /// Line where the SQL text starts, when it is a literal in `file` (else the call's line
+    /// is used to place an error position).
+    pub sql_line: Option<u32>,
     /// The sqlx API used.
     pub api: Option<String>,
     /// The SQL text, when statically known.
@@ -166,7 +169,9 @@ fn site_check(input: &StatementInput, kind: StatementKind, live: &Live) -> State
         Outcome::Rejected(r) => {
             let mut r = r.clone();
             r.line = match (r.position, &input.sql) {
-                (Some(p), Some(sql)) => Some(position_line(sql, input.line, p)),
+                (Some(p), Some(sql)) => {
+                    Some(position_line(sql, input.sql_line.unwrap_or(input.line), p))
+                }
                 _ => Some(input.line),
             };
             Outcome::Rejected(r)
@@ -677,6 +682,7 @@ pub fn inputs_from_code(code: &CodeEvidence) -> Vec<StatementInput> {
         .map(|q| StatementInput {
             file: q.file.clone(),
             line: q.line,
+            sql_line: q.sql_line,
             api: Some(q.api.clone()),
             sql: q.sql.clone(),
             not_checkable: q.not_checkable.clone(),
@@ -795,6 +801,7 @@ mod tests {
             macro_checked: false,
             sql: Some("SELECT 1".into()),
             sql_origin: Some("literal".into()),
+            sql_line: None,
             target: Some(target.into()),
             target_origin: Some(origin.into()),
             not_checkable: None,

@@ -122,6 +122,7 @@ fn inputs() -> Vec<StatementInput> {
         StatementInput {
             file: "src/search.rs".into(),
             line: 100,
+            sql_line: None,
             api: Some("sqlx::query".into()),
             sql: None,
             not_checkable: Some("SQL built with format!".into()),

@@ -35,6 +35,8 @@ struct Parsed {
 struct KnownSql {
     text: String,
     origin: String,
+    /// (file, line) where the text starts, when it is one string literal in a Rust file.
+    at: Option<(String, u32)>,
 }
 
 /// Scans `files` (absolute paths under `root`) into code evidence. Unreadable or unparsable
@@ -316,6 +318,7 @@ impl<'ast> Visit<'ast> for ConstCollector<'_> {
                 KnownSql {
                     text: k.text,
                     origin: format!("const {}", c.ident),
+                    at: k.at,
                 },
             );
         }
@@ -327,6 +330,7 @@ impl<'ast> Visit<'ast> for ConstCollector<'_> {
                 KnownSql {
                     text: k.text,
                     origin: format!("static {}", s.ident),
+                    at: k.at,
                 },
             );
         }
@@ -362,6 +366,7 @@ fn eval_sql(
             Lit::Str(s) => Ok(KnownSql {
                 text: s.value(),
                 origin: "literal".into(),
+                at: Some((file.rel.clone(), line_of(s))),
             }),
             _ => Err("not a string literal".into()),
         },
@@ -433,6 +438,7 @@ fn eval_macro(
             Ok(KnownSql {
                 text,
                 origin: "concat".into(),
+                at: None,
             })
         }
         "include_str" => {
@@ -444,6 +450,7 @@ fn eval_macro(
             Ok(KnownSql {
                 text: read_sql_file(&target)?,
                 origin: format!("include_str {}", lit.value()),
+                at: None,
             })
         }
         "format" => Err("built at runtime with format!".into()),
@@ -514,11 +521,19 @@ impl Walker<'_> {
             macro_checked: false,
             sql: None,
             sql_origin: None,
+            sql_line: None,
             target: None,
             target_origin: None,
             not_checkable: None,
             access: None,
         }
+    }
+
+    /// The line the SQL text starts on, when it is a literal written in the file being walked.
+    fn line_in_this_file(&self, k: &KnownSql) -> Option<u32> {
+        k.at.as_ref()
+            .filter(|(file, _)| *file == self.file.rel)
+            .map(|(_, line)| *line)
     }
 
     fn inferred_target(&self) -> Option<(String, &'static str)> {
@@ -557,6 +572,7 @@ impl Walker<'_> {
             .map(|a| eval_sql(a, self.file, self.consts, &self.locals))
         {
             Some(Ok(k)) => {
+                q.sql_line = self.line_in_this_file(&k);
                 q.sql = Some(k.text);
                 q.sql_origin = Some(k.origin);
             }
@@ -650,10 +666,12 @@ impl Walker<'_> {
                     } else {
                         q.sql = Some(s.value());
                         q.sql_origin = Some("literal".into());
+                        q.sql_line = Some(line_of(s));
                     }
                 }
                 Some(other) => match eval_sql(other, self.file, self.consts, &self.locals) {
                     Ok(k) => {
+                        q.sql_line = self.line_in_this_file(&k);
                         q.sql = Some(k.text);
                         q.sql_origin = Some(k.origin);
                     }
@@ -1089,6 +1107,48 @@ fn m() { let m = sqlx::migrate!("./db/migrations"); }
         assert_eq!(ev.migrate_macros[0].line, 19);
         let habits = ev.queries[1].access.as_ref().unwrap();
         assert_eq!(habits.statements[0].single_source_table(), Some("habits"));
+    }
+
+    #[test]
+    fn the_line_where_the_sql_text_starts_is_recorded_when_it_is_in_this_file() {
+        let ev = scan_text(&[
+            ("sql/q.sql", "SELECT 1"),
+            (
+                "src/consts.rs",
+                "pub const ELSEWHERE: &str = \"SELECT 2\";\n",
+            ),
+            (
+                "src/repos.rs",
+                r##"
+const HERE: &str =
+    "SELECT 3";
+async fn f(pool: &PgPool) {
+    let a = sqlx::query_as::<_, (i64,)>(
+        "SELECT id
+           FROM t",
+    );
+    let b = sqlx::query(HERE);
+    let c = sqlx::query(ELSEWHERE);
+    let d = sqlx::query(include_str!("../sql/q.sql"));
+    let e = sqlx::query!(
+        r#"SELECT 4"#
+    );
+}
+"##,
+            ),
+        ]);
+        let lines: Vec<(u32, Option<u32>)> =
+            ev.queries.iter().map(|q| (q.line, q.sql_line)).collect();
+        assert_eq!(
+            lines,
+            [
+                (5, Some(6)),
+                (9, Some(3)),
+                (10, None),
+                (11, None),
+                (12, Some(13))
+            ]
+        );
     }
 
     #[test]

@@ -112,6 +112,7 @@ mod tests {
             macro_checked: false,
             sql: Some(sql.into()),
             sql_origin: Some("literal".into()),
+            sql_line: None,
             target: Some(target.into()),
             target_origin: Some("turbofish".into()),
             not_checkable: None,

@@ -225,6 +225,11 @@ pub struct QuerySite {
     /// "query_file FILE".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sql_origin: Option<String>,
+    /// The line of `file` where the SQL text starts, when it is a string literal written in
+    /// this file (inline, or a `const` of this file): the database's error position is
+    /// counted from there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sql_line: Option<u32>,
     /// The struct or tuple type the rows decode into, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,

@@ -1294,6 +1294,7 @@ mod tests {
                 macro_checked: false,
                 sql: st.sql.clone(),
                 sql_origin: Some("literal".into()),
+                sql_line: None,
                 target: None,
                 target_origin: None,
                 not_checkable: None,

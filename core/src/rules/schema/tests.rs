@@ -392,6 +392,7 @@ fn query_columns_and_tables_are_checked() {
         macro_checked: false,
         sql: Some(sql.into()),
         sql_origin: Some("literal".into()),
+        sql_line: None,
         target: None,
         target_origin: None,
         not_checkable: None,
