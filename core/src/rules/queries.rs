@@ -152,7 +152,8 @@ fn attach_fixes(f: Finding, fixes: &[Fix]) -> (Finding, bool) {
     }
 }
 
-/// The real tables a statement site uses, from the source scan (empty when unknown).
+/// What the source scan recorded about a statement site (the real tables of its one
+/// statement and its result columns), when known.
 fn site_access<'s>(snapshot: &'s Snapshot, st: &StatementCheck) -> Option<&'s StatementAccess> {
     let code = snapshot.code.data()?;
     let q = code
