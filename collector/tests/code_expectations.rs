@@ -172,6 +172,29 @@ fn the_example_service_models_queries_and_traps_are_read() {
 }
 
 #[test]
+fn expected_schema_says_why_when_the_local_migrations_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-migrations");
+    let snap = collect(&["--migrations", missing.to_str().unwrap()], dir.path());
+    let local = snap
+        .local_migrations
+        .error()
+        .expect("local migrations failed");
+    assert!(local.during.contains("no-such-migrations"), "{local:?}");
+    // No second reading of some other folder: the expected schema fails and says why.
+    let e = snap
+        .expected_schema
+        .error()
+        .expect("the expected schema is failed, not replayed from elsewhere");
+    assert_eq!(e.during, "reading the migration files to replay");
+    assert!(
+        e.message.contains("local migrations could not be read")
+            && e.message.contains("no-such-migrations"),
+        "{e:?}"
+    );
+}
+
+#[test]
 fn scratch_mode_refuses_the_target_database() {
     let c = pg::cluster();
     let db = c.create_database("scratch_refuse");
