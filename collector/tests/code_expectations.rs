@@ -1,6 +1,7 @@
 //! End to end through the real `gaps` binary on the ignition-api example service: what the
 //! code and the migrations expect (models, queries, traps), and scratch mode against a real
-//! throwaway PostgreSQL.
+//! throwaway PostgreSQL. The same service against live clean and drifted databases is in
+//! `ignition_live.rs`.
 
 use std::path::Path;
 use std::process::Command;
@@ -172,6 +173,29 @@ fn the_example_service_models_queries_and_traps_are_read() {
 }
 
 #[test]
+fn expected_schema_says_why_when_the_local_migrations_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-migrations");
+    let snap = collect(&["--migrations", missing.to_str().unwrap()], dir.path());
+    let local = snap
+        .local_migrations
+        .error()
+        .expect("local migrations failed");
+    assert!(local.during.contains("no-such-migrations"), "{local:?}");
+    // No second reading of some other folder: the expected schema fails and says why.
+    let e = snap
+        .expected_schema
+        .error()
+        .expect("the expected schema is failed, not replayed from elsewhere");
+    assert_eq!(e.during, "reading the migration files to replay");
+    assert!(
+        e.message.contains("local migrations could not be read")
+            && e.message.contains("no-such-migrations"),
+        "{e:?}"
+    );
+}
+
+#[test]
 fn scratch_mode_refuses_the_target_database() {
     let c = pg::cluster();
     let db = c.create_database("scratch_refuse");
@@ -225,15 +249,10 @@ fn scratch_mode_applies_the_migrations_on_a_temporary_database_and_drops_it() {
     );
     let e = snap.expected_schema.data().unwrap();
     assert!(e.scratch_server.is_some());
-    // Every migration ran for real on the scratch database (a failing one would be named here);
-    // until the live-schema inspector is built the inspection step is what reports.
-    match e.mode {
-        ExpectationMode::Scratch => assert_eq!(e.schema.tables.len(), 41),
-        ExpectationMode::Replay => {
-            let err = e.scratch_error.as_deref().unwrap_or("");
-            assert!(err.starts_with("inspecting the scratch database"), "{err}");
-        }
-    }
+    // Every migration ran for real on the scratch database and it was inspected (a failing
+    // step would be named here). Agreement with the replay: tests/replay_scratch_parity.rs.
+    assert_eq!(e.mode, ExpectationMode::Scratch, "{:?}", e.scratch_error);
+    assert_eq!(e.schema.tables.len(), 41);
     let left = c
         .psql(
             "postgres",
@@ -257,120 +276,5 @@ fn scratch_mode_applies_the_migrations_on_a_temporary_database_and_drops_it() {
     assert!(
         !scratch_stmts.is_empty(),
         "migration 0013 did not run on the scratch database"
-    );
-}
-
-/// The fixture's code and migrations against a drifted and a clean schema. The live schemas
-/// here are built by replaying the fixture migrations (the live-schema inspector is not on this
-/// branch yet); the same assertions are meant to run against real databases once it lands.
-#[test]
-fn drifted_schema_findings_by_kind_and_subject_and_none_on_a_clean_one() {
-    use gaps_core::code::replay::{MigrationSource, replay};
-    use gaps_core::migrations::{AppliedMigration, AppliedMigrations};
-    use gaps_core::section::Section;
-    use gaps_core::snapshot::Backend;
-
-    let dir = tempfile::tempdir().unwrap();
-    let base = collect(&[], dir.path());
-    let mut files: Vec<_> = std::fs::read_dir(fixture("ignition-api/migrations"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    let sources: Vec<MigrationSource> = files
-        .iter()
-        .enumerate()
-        .map(|(i, p)| MigrationSource {
-            version: i as i64 + 1,
-            file: p.file_name().unwrap().to_string_lossy().into_owned(),
-            sql: std::fs::read_to_string(p).unwrap(),
-        })
-        .collect();
-    let applied = |n: i64| {
-        Section::collected(AppliedMigrations {
-            table_source: None,
-            table: "public._sqlx_migrations".into(),
-            present: true,
-            rows: (1..=n)
-                .map(|v| AppliedMigration {
-                    version: v,
-                    description: "m".into(),
-                    installed_on: None,
-                    success: true,
-                    checksum: String::new(),
-                    execution_time: 1,
-                })
-                .collect(),
-        })
-    };
-    let schema_kinds = [
-        "table_missing",
-        "table_unexpected",
-        "column_missing",
-        "column_unexpected",
-        "column_type_mismatch",
-        "column_nullability_mismatch",
-        "index_missing",
-        "constraint_mismatch",
-    ];
-    let subjects = |s: &Snapshot| -> Vec<(String, String, String, Option<i64>)> {
-        gaps_core::rules::analyse(s)
-            .into_iter()
-            .filter(|f| schema_kinds.contains(&f.kind.as_str().as_str()))
-            .map(|f| {
-                (
-                    f.kind.as_str(),
-                    f.table.unwrap_or_default(),
-                    f.column.unwrap_or_default(),
-                    f.migration,
-                )
-            })
-            .collect()
-    };
-
-    let mut clean = base.clone();
-    clean.schema = Section::collected(replay(&sources, Backend::Postgres).schema);
-    clean.applied_migrations = applied(14);
-    assert!(subjects(&clean).is_empty(), "{:#?}", subjects(&clean));
-
-    let mut drift_sources = sources[..12].to_vec();
-    drift_sources.push(MigrationSource {
-        version: 99,
-        file: "manual.sql".into(),
-        sql: "ALTER TABLE habits DROP COLUMN archived; DROP INDEX focus_sessions_user_id_idx;"
-            .into(),
-    });
-    let mut drifted = base.clone();
-    drifted.schema = Section::collected(replay(&drift_sources, Backend::Postgres).schema);
-    drifted.applied_migrations = applied(12);
-    let got = subjects(&drifted);
-    let has = |k: &str, t: &str, c: &str, m: Option<i64>| {
-        assert!(
-            got.iter()
-                .any(|g| g.0 == k && g.1 == t && g.2 == c && (m.is_none() || g.3 == m)),
-            "missing {k} {t}.{c} {m:?} in {got:#?}"
-        )
-    };
-    for t in ["ideas", "infobase_entries", "feedback"] {
-        has("table_missing", t, "", Some(13));
-    }
-    for t in ["prompt_templates", "platform_settings"] {
-        has("table_missing", t, "", Some(14));
-    }
-    has("column_missing", "habits", "reminder_time", Some(14));
-    has("column_missing", "users", "name", Some(14));
-    has("column_missing", "habits", "archived", None);
-    has("index_missing", "focus_sessions", "", None);
-    // The renamed column's old name is live and nobody else uses it.
-    has("column_unexpected", "users", "display_name", None);
-    assert_eq!(got.len(), 10, "{got:#?}");
-    let msg = gaps_core::rules::analyse(&drifted)
-        .into_iter()
-        .find(|f| f.table.as_deref() == Some("ideas"))
-        .unwrap()
-        .message;
-    assert!(
-        msg.contains("migration 0013") && msg.contains("pending"),
-        "{msg}"
     );
 }

@@ -249,6 +249,65 @@ pub struct Index {
     pub definition: Option<String>,
 }
 
+impl Index {
+    /// Whether both indexes have the same keys in the same order (see [`same_index_key`]).
+    pub fn same_keys(&self, other: &Index) -> bool {
+        self.columns.len() == other.columns.len()
+            && self
+                .columns
+                .iter()
+                .zip(&other.columns)
+                .all(|(a, b)| same_index_key(a, b))
+    }
+}
+
+/// Whether two index keys are the same: equal column names, or expressions that differ only
+/// in how they are printed. The server prints an expression its own way
+/// (`((data ->> 'kind'::text))` for a key written `(data ->> 'kind')`, `lower((c)::text)` for
+/// `lower(c::TEXT)`), so expressions are compared without case, whitespace, parentheses and
+/// `::type` casts. Plain column names are compared exactly (quoted names are case-sensitive).
+pub fn same_index_key(a: &str, b: &str) -> bool {
+    let is_name = |s: &str| s.chars().all(|c| c.is_alphanumeric() || c == '_');
+    a == b || (!(is_name(a) && is_name(b)) && loose_expression(a) == loose_expression(b))
+}
+
+/// An expression without case, whitespace, parentheses and `::type` casts.
+fn loose_expression(text: &str) -> String {
+    const TYPE_WORDS: [&str; 6] = ["varying", "precision", "with", "without", "time", "zone"];
+    let lower = text.to_lowercase();
+    let mut out = String::new();
+    let mut rest = lower.as_str();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("::") {
+            // Skip the type name, including the words of multi-word names.
+            let mut r = after.trim_start();
+            loop {
+                let end = r
+                    .find(|c: char| !(c.is_alphanumeric() || "_.\"[]".contains(c)))
+                    .unwrap_or(r.len());
+                r = &r[end..];
+                let next = r.trim_start();
+                match TYPE_WORDS.iter().find(|w| {
+                    next.starts_with(**w)
+                        && !next[w.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                }) {
+                    Some(w) if next.len() < r.len() => r = &next[w.len()..],
+                    _ => break,
+                }
+            }
+            rest = r;
+            continue;
+        }
+        let mut chars = rest.chars();
+        let c = chars.next().unwrap_or(' ');
+        if !(c.is_whitespace() || c == '(' || c == ')') {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
 /// A Postgres enum type (or MySQL inline enum, later).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct EnumType {
@@ -267,4 +326,37 @@ pub struct Extension {
     pub name: String,
     /// Installed version.
     pub version: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expression_keys_match_however_the_server_prints_them() {
+        // Written in a migration, then as Postgres 15 prints it (pg_get_indexdef).
+        for (written, printed) in [
+            ("(a + b)", "((a + b))"),
+            ("(data ->> 'kind')", "((data ->> 'kind'::text))"),
+            ("lower(c::TEXT)", "lower((c)::text)"),
+            ("LOWER( email )", "lower(email)"),
+            ("(x::character varying)", "((x)::character varying)"),
+            (
+                "(at::timestamp with time zone)",
+                "((at)::timestamp with time zone)",
+            ),
+        ] {
+            assert!(same_index_key(written, printed), "{written} vs {printed}");
+        }
+    }
+
+    #[test]
+    fn different_keys_do_not_match() {
+        assert!(!same_index_key("lower(email)", "upper(email)"));
+        assert!(!same_index_key("(a + b)", "(a - b)"));
+        assert!(!same_index_key("(data ->> 'kind')", "(data ->> 'type')"));
+        // Quoted column names are case-sensitive.
+        assert!(!same_index_key("Email", "email"));
+        assert!(!same_index_key("a", "b"));
+    }
 }

@@ -264,7 +264,10 @@ pub fn normalize_sql_type(text: &str, backend: Backend) -> String {
             Some(x) => format!("timestamp({x}) without time zone"),
             None => "timestamp without time zone".into(),
         },
-        "timetz" | "time with time zone" => "time with time zone".into(),
+        "timetz" | "time with time zone" => match &params {
+            Some(x) => format!("time({x}) with time zone"),
+            None => "time with time zone".into(),
+        },
         "time" | "time without time zone" => match &params {
             Some(x) => format!("time({x}) without time zone"),
             None => "time without time zone".into(),
@@ -285,8 +288,9 @@ pub fn normalize_sql_type(text: &str, backend: Backend) -> String {
             }
         }
     };
+    // Postgres does not record an array's dimensions: `integer[][]` is `integer[]`.
     let mut out = mapped;
-    for _ in 0..dims {
+    if dims > 0 {
         out.push_str("[]");
     }
     out
@@ -823,6 +827,21 @@ mod tests {
         assert_eq!(
             n("TIMESTAMP(3) WITH TIME ZONE"),
             "timestamp(3) with time zone"
+        );
+        // As format_type prints them (checked against a real server by the collector's
+        // scratch parity test): the precision of timetz is kept, array dimensions are not.
+        assert_eq!(n("TIME(0) WITH TIME ZONE"), "time(0) with time zone");
+        assert_eq!(n("timetz(3)"), "time(3) with time zone");
+        assert_eq!(n("INTEGER[][]"), "integer[]");
+        assert_eq!(n("integer[3][3]"), "integer[]");
+    }
+
+    #[test]
+    fn a_multidimensional_array_is_not_a_type_mismatch() {
+        // The migration says integer[][], the server says integer[]: the same column.
+        assert_eq!(
+            normalize_sql_type("integer[][]", Backend::Postgres),
+            normalize_sql_type("integer[]", Backend::Postgres)
         );
     }
 

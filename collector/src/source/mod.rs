@@ -8,7 +8,7 @@ pub mod scan;
 pub mod scratch;
 pub mod walk;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use gaps_core::code::expected::ExpectationMode;
 use gaps_core::code::mapping::map_models;
@@ -48,7 +48,7 @@ pub async fn collect(
         ),
         Some(root) => Section::collected(scan_source(root, args, backend)),
     };
-    let mut expected = expected_schema(args, snapshot, &code, backend, target_url).await;
+    let mut expected = expected_schema(args, snapshot, backend, target_url).await;
     if let (Section::Collected { data: ev }, expected) = (&mut code, &expected) {
         let mut known: Vec<String> = Vec::new();
         if let Section::Collected { data: e } = expected {
@@ -95,46 +95,30 @@ fn scan_source(root: &Path, args: &CollectArgs, backend: Backend) -> CodeEvidenc
     ev
 }
 
-/// The migrations directory when the local-migrations section is not available: --migrations,
-/// else the first `sqlx::migrate!("dir")` (relative to its crate), else DIR/migrations.
-fn fallback_migrations_dir(args: &CollectArgs, code: &Section<CodeEvidence>) -> Option<PathBuf> {
-    if let Some(m) = &args.migrations {
-        return Some(m.clone());
-    }
-    let root = args.source.as_ref()?;
-    if let Some(ev) = code.data()
-        && let Some(mm) = ev.migrate_macros.first()
-    {
-        let file = root.join(&mm.file);
-        let mut dir = file.parent();
-        while let Some(d) = dir {
-            if d.join("Cargo.toml").is_file() {
-                return Some(d.join(&mm.directory));
-            }
-            dir = d.parent();
-        }
-    }
-    Some(root.join("migrations"))
-}
-
 async fn expected_schema(
     args: &CollectArgs,
     snapshot: &Snapshot,
-    code: &Section<CodeEvidence>,
     backend: Backend,
     target_url: Option<&str>,
 ) -> Section<ExpectedSchema> {
-    let migrations: Result<Option<Vec<MigrationSource>>, String> = match &snapshot.local_migrations
-    {
-        Section::Collected { data } => migrations_input::from_section(data).map(Some),
-        _ => match fallback_migrations_dir(args, code) {
-            Some(dir) if dir.is_dir() => migrations_input::read_dir(&dir).map(Some),
-            _ => Ok(None),
+    let migrations: Option<Vec<MigrationSource>> = match &snapshot.local_migrations {
+        Section::Collected { data } => match migrations_input::from_section(data) {
+            Ok(m) => Some(m),
+            Err(e) => return Section::failed("reading the migration files to replay", e),
         },
-    };
-    let migrations = match migrations {
-        Ok(m) => m,
-        Err(e) => return Section::failed("reading the migration files to replay", e),
+        // The replay reads exactly the files that section lists: without it there is nothing
+        // sound to replay, and guessing the folder again here would hide why.
+        Section::Failed { error } => {
+            return Section::failed(
+                "reading the migration files to replay",
+                format!(
+                    "the local migrations could not be read ({}: {}), so the expected schema \
+                     cannot be replayed",
+                    error.during, error.message
+                ),
+            );
+        }
+        Section::Skipped { .. } => None,
     };
     let gaps_tables = match &args.gaps {
         Some(path) => match std::fs::read(path) {
@@ -152,7 +136,7 @@ async fn expected_schema(
         None => None,
     };
     if migrations.is_none() && gaps_tables.is_none() {
-        return Section::skipped("no migrations directory and no --gaps file");
+        return Section::skipped("no migrations (no --source or --migrations) and no --gaps file");
     }
     let migrations = migrations.unwrap_or_default();
     let mut expected = replay(&migrations, backend);

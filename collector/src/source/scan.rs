@@ -720,7 +720,8 @@ impl Walker<'_> {
                     name: raw,
                     column,
                     rust_type: type_text(&f.ty),
-                    line: line_of(f),
+                    // The field's own line, not that of the doc comment or attribute above it.
+                    line: line_of(ident),
                     rename: a.rename,
                     skip: a.skip,
                     default: a.default || container.default,
@@ -986,6 +987,18 @@ pub struct D { x: i32 }
         assert_eq!(f("score").rust_type, "Option<i32>");
         assert_eq!(f("email").line, 9);
         assert_eq!(ev.model("C").unwrap().fields[0].column, "NAME");
+    }
+
+    #[test]
+    fn a_field_line_is_its_name_not_the_doc_comment_or_attribute_above() {
+        let ev = scan_text(&[(
+            "src/m.rs",
+            "#[derive(sqlx::FromRow)]\npub struct U {\n    /// Renamed by 0014.\n    /// Second doc line.\n    \
+             pub name: Option<String>,\n    #[sqlx(rename = \"email_address\")]\n    pub email: String,\n}\n",
+        )]);
+        let u = ev.model("U").unwrap();
+        let lines: Vec<(&str, u32)> = u.fields.iter().map(|f| (f.name.as_str(), f.line)).collect();
+        assert_eq!(lines, [("name", 5), ("email", 7)]);
     }
 
     #[test]

@@ -2,13 +2,20 @@
 //! (add, drop, rename column; alter type; set/drop not null; set/drop default; rename table;
 //! add/drop constraint), CREATE/DROP INDEX, CREATE/ALTER/DROP TYPE ... AS ENUM, CREATE DOMAIN,
 //! CREATE SCHEMA and CREATE EXTENSION. Every other statement is listed as not modelled with
-//! its file and line — never silently dropped. Unnamed constraints get Postgres' default names
-//! (`users_pkey`, `users_email_key`, `posts_user_id_fkey`).
+//! its file and line — never silently dropped. Unnamed indexes and constraints get the names
+//! Postgres would give them ([`pgnames`]: `users_pkey`, `users_email_key`,
+//! `posts_user_id_fkey`, shortened to 63 bytes, numbered when taken). Renames and drops carry
+//! through to the keys, indexes and foreign keys that name the object, as in Postgres; column
+//! ordinals keep the gaps dropped columns leave on Postgres.
+
+mod pgnames;
+
+use std::collections::BTreeMap;
 
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTableOperation, AlterTypeAddValuePosition, AlterTypeOperation,
-    ColumnDef, ColumnOption, ObjectName, ObjectType, RenameTableNameKind, SchemaName, Statement,
-    TableConstraint, UserDefinedTypeRepresentation,
+    AlterColumnOperation, AlterIndexOperation, AlterTableOperation, AlterTypeAddValuePosition,
+    AlterTypeOperation, ColumnDef, ColumnOption, ObjectName, ObjectType, RenameTableNameKind,
+    SchemaName, Statement, TableConstraint, UserDefinedTypeRepresentation,
 };
 use sqlparser::parser::Parser;
 
@@ -41,6 +48,9 @@ struct Replay {
     version: i64,
     file: String,
     line: u32,
+    /// The last column number used per (schema, table): Postgres never reuses the number of
+    /// a dropped column.
+    last_attnum: BTreeMap<(String, String), i32>,
 }
 
 /// Replays `migrations` (already in the order sqlx applies them) into an expected schema.
@@ -66,6 +76,7 @@ pub fn replay(migrations: &[MigrationSource], backend: Backend) -> ExpectedSchem
         version: 0,
         file: String::new(),
         line: 0,
+        last_attnum: BTreeMap::new(),
     };
     let dialect = dialect(backend);
     for m in migrations {
@@ -139,13 +150,6 @@ fn unmodelled_reason(text: &str) -> Option<&'static str> {
     })
 }
 
-fn pg_name(parts: &[&str], suffix: &str) -> String {
-    let mut s = parts.join("_");
-    s.push('_');
-    s.push_str(suffix);
-    s.chars().take(63).collect()
-}
-
 impl Replay {
     fn not_modelled(&mut self, text: &str, reason: impl Into<String>) {
         self.out.not_modelled.push(NotModelled {
@@ -192,6 +196,109 @@ impl Replay {
 
     fn ty(&self, text: &str) -> String {
         normalize_sql_type(text, self.backend)
+    }
+
+    /// Whether `name` is taken in `schema` by a relation (table or index) or, when
+    /// `constraints`, by a constraint. `current` is the table being built or altered, which is
+    /// not in the list meanwhile.
+    fn name_taken(&self, schema: &str, current: &Table, name: &str, relations: bool) -> bool {
+        let in_table = |t: &Table| {
+            (relations && (t.name == name || t.indexes.iter().any(|i| i.name == name)))
+                || t.primary_key.as_ref().is_some_and(|k| k.name == name)
+                || t.unique_constraints.iter().any(|k| k.name == name)
+                || t.check_constraints.iter().any(|k| k.name == name)
+                || t.foreign_keys.iter().any(|k| k.name == name)
+        };
+        in_table(current)
+            || self
+                .out
+                .schema
+                .tables
+                .iter()
+                .filter(|t| t.schema == schema)
+                .any(in_table)
+    }
+
+    /// The name Postgres gives an unnamed index or key (a relation name: unique among the
+    /// schema's relations and constraints).
+    fn relation_name(&self, table: &Table, columns: Option<&[String]>, label: &str) -> String {
+        let addition = columns.map(pgnames::name_addition);
+        pgnames::choose(&table.name, addition.as_deref(), label, |n| {
+            self.name_taken(&table.schema, table, n, true)
+        })
+    }
+
+    /// The name Postgres gives an unnamed foreign key or CHECK (unique among the schema's
+    /// constraints).
+    fn constraint_name(&self, table: &Table, columns: Option<&[String]>, label: &str) -> String {
+        let addition = columns.map(pgnames::name_addition);
+        pgnames::choose(&table.name, addition.as_deref(), label, |n| {
+            self.name_taken(&table.schema, table, n, false)
+        })
+    }
+
+    /// The name Postgres gives an unnamed CHECK: `t_col_check` when the expression uses
+    /// exactly one column, else `t_check`. `adding` is a column being defined, not yet in
+    /// `table`.
+    fn check_name(&self, table: &Table, adding: &str, expr: &str) -> String {
+        let used: Vec<String> = pgnames::words(expr)
+            .into_iter()
+            .filter(|w| {
+                table.columns.iter().any(|c| c.name.to_lowercase() == *w)
+                    || adding.to_lowercase() == *w
+            })
+            .collect();
+        match used.as_slice() {
+            [one] => self.constraint_name(table, Some(std::slice::from_ref(one)), "check"),
+            _ => self.constraint_name(table, None, "check"),
+        }
+    }
+
+    /// The ordinal of a column added to `table` now.
+    fn next_ordinal(&mut self, table: &Table) -> i32 {
+        if self.backend != Backend::Postgres {
+            return table.columns.len() as i32 + 1;
+        }
+        let last = self
+            .last_attnum
+            .entry((table.schema.clone(), table.name.clone()))
+            .or_insert_with(|| table.columns.iter().map(|c| c.ordinal).max().unwrap_or(0));
+        *last += 1;
+        *last
+    }
+
+    /// The primary key columns of a referenced table (`REFERENCES t` without a column list).
+    fn referenced_key(&self, current: &Table, schema: &str, table: &str) -> Vec<String> {
+        let t = if current.schema == schema && current.name == table {
+            Some(current)
+        } else {
+            self.out
+                .schema
+                .tables
+                .iter()
+                .find(|t| t.schema == schema && t.name == table)
+        };
+        t.and_then(|t| t.primary_key.as_ref())
+            .map(|k| k.columns.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every foreign key, in `current` and in the other tables, that references
+    /// (schema, table).
+    fn for_each_reference(
+        &mut self,
+        current: &mut Table,
+        schema: &str,
+        table: &str,
+        mut f: impl FnMut(&mut ForeignKey),
+    ) {
+        for t in std::iter::once(current).chain(self.out.schema.tables.iter_mut()) {
+            for fk in &mut t.foreign_keys {
+                if fk.referenced_schema == schema && fk.referenced_table == table {
+                    f(fk);
+                }
+            }
+        }
     }
 
     fn statement(&mut self, stmt: &Statement, text: &str) {
@@ -261,17 +368,25 @@ impl Replay {
                     })
                     .collect();
                 let name = match &ci.name {
-                    Some(n) => object_name(n).1,
+                    Some(n) => {
+                        let n = object_name(n).1;
+                        let t = &self.out.schema.tables[idx];
+                        if self.name_taken(&schema, t, &n, true) {
+                            // IF NOT EXISTS, or an error that stops the migration.
+                            return;
+                        }
+                        n
+                    }
                     None => {
-                        let mut parts: Vec<&str> = vec![&table];
-                        parts.extend(columns.iter().map(String::as_str));
-                        pg_name(&parts, "idx")
+                        let keys: Vec<String> = ci
+                            .columns
+                            .iter()
+                            .map(|c| pgnames::index_column_name(&c.column.expr))
+                            .collect();
+                        self.relation_name(&self.out.schema.tables[idx], Some(&keys), "idx")
                     }
                 };
                 let t = &mut self.out.schema.tables[idx];
-                if t.indexes.iter().any(|i| i.name == name) {
-                    return;
-                }
                 t.indexes.push(Index {
                     name: name.clone(),
                     columns,
@@ -292,6 +407,13 @@ impl Replay {
                                 .schema
                                 .tables
                                 .retain(|t| !(t.schema == schema && t.name == name));
+                            // Foreign keys into it go too (CASCADE; without it the drop fails).
+                            for t in &mut self.out.schema.tables {
+                                t.foreign_keys.retain(|f| {
+                                    !(f.referenced_schema == schema && f.referenced_table == name)
+                                });
+                            }
+                            self.last_attnum.remove(&(schema.clone(), name.clone()));
                             self.out.origins.retain(|o| {
                                 !(o.table == name
                                     && o.schema == schema
@@ -310,6 +432,34 @@ impl Replay {
                             text,
                             "only tables, views, indexes and types are modelled",
                         ),
+                    }
+                }
+            }
+            Statement::AlterIndex {
+                name,
+                operation: AlterIndexOperation::RenameIndex { index_name },
+            } => {
+                let (schema, old) = self.qualify(name);
+                let new = object_name(index_name).1;
+                let Some(t) = self
+                    .out
+                    .schema
+                    .tables
+                    .iter_mut()
+                    .find(|t| t.schema == schema && t.indexes.iter().any(|i| i.name == old))
+                else {
+                    self.not_modelled(text, format!("index {old} is not known at this point"));
+                    return;
+                };
+                let table = t.name.clone();
+                rename_key(t, &old, &new);
+                for o in &mut self.out.origins {
+                    if o.schema == schema
+                        && o.table == table
+                        && matches!(o.kind, ObjectKind::Index | ObjectKind::Constraint)
+                        && o.name.as_deref() == Some(old.as_str())
+                    {
+                        o.name = Some(new.clone());
                     }
                 }
             }
@@ -437,7 +587,7 @@ impl Replay {
         let raw_type = c.data_type.to_string();
         let name = ident_name(&c.name);
         let mut col = Column {
-            ordinal: table.columns.len() as i32 + 1,
+            ordinal: self.next_ordinal(table),
             name: name.clone(),
             data_type: self.ty(&raw_type),
             nullable: true,
@@ -457,29 +607,38 @@ impl Replay {
                 ColumnOption::Default(e) => col.default = Some(e.to_string()),
                 ColumnOption::PrimaryKey(_) => {
                     col.nullable = false;
-                    let n = cname.unwrap_or_else(|| format!("{}_pkey", table.name));
+                    let n = cname.unwrap_or_else(|| self.relation_name(table, None, "pkey"));
                     self.set_primary_key(table, n, vec![name.clone()]);
                 }
                 ColumnOption::Unique(_) => {
-                    let n = cname.unwrap_or_else(|| pg_name(&[&table.name, &name], "key"));
-                    self.add_unique(table, n, vec![name.clone()]);
+                    let cols = vec![name.clone()];
+                    let n = cname.unwrap_or_else(|| self.relation_name(table, Some(&cols), "key"));
+                    self.add_unique(table, n, cols);
                 }
                 ColumnOption::ForeignKey(fk) => {
                     let (rs, rt) = self.qualify(&fk.foreign_table);
-                    let n = cname.unwrap_or_else(|| pg_name(&[&table.name, &name], "fkey"));
+                    let cols = vec![name.clone()];
+                    let n =
+                        cname.unwrap_or_else(|| self.constraint_name(table, Some(&cols), "fkey"));
+                    let mut referred: Vec<String> =
+                        fk.referred_columns.iter().map(ident_name).collect();
+                    if referred.is_empty() {
+                        referred = self.referenced_key(table, &rs, &rt);
+                    }
                     self.add_fk(
                         table,
                         n,
-                        vec![name.clone()],
+                        cols,
                         rs,
                         rt,
-                        fk.referred_columns.iter().map(ident_name).collect(),
+                        referred,
                         fk.on_delete.map(|a| a.to_string()),
                         fk.on_update.map(|a| a.to_string()),
                     );
                 }
                 ColumnOption::Check(ck) => {
-                    let n = cname.unwrap_or_else(|| pg_name(&[&table.name, &name], "check"));
+                    let expr = ck.expr.to_string();
+                    let n = cname.unwrap_or_else(|| self.check_name(table, &name, &expr));
                     self.add_check(table, n, ck.expr.to_string());
                 }
                 other => {
@@ -608,7 +767,7 @@ impl Replay {
                     .name
                     .as_ref()
                     .map(ident_name)
-                    .unwrap_or_else(|| format!("{}_pkey", table.name));
+                    .unwrap_or_else(|| self.relation_name(table, None, "pkey"));
                 self.set_primary_key(table, n, cols);
             }
             TableConstraint::Unique(u) => {
@@ -617,28 +776,33 @@ impl Replay {
                     .iter()
                     .map(|c| c.column.expr.to_string().to_lowercase())
                     .collect();
-                let n = u.name.as_ref().map(ident_name).unwrap_or_else(|| {
-                    let mut parts: Vec<&str> = vec![&table.name];
-                    parts.extend(cols.iter().map(String::as_str));
-                    pg_name(&parts, "key")
-                });
+                let n = u
+                    .name
+                    .as_ref()
+                    .map(ident_name)
+                    .unwrap_or_else(|| self.relation_name(table, Some(&cols), "key"));
                 self.add_unique(table, n, cols);
             }
             TableConstraint::ForeignKey(fk) => {
                 let cols: Vec<String> = fk.columns.iter().map(ident_name).collect();
                 let (rs, rt) = self.qualify(&fk.foreign_table);
-                let n = fk.name.as_ref().map(ident_name).unwrap_or_else(|| {
-                    let mut parts: Vec<&str> = vec![&table.name];
-                    parts.extend(cols.iter().map(String::as_str));
-                    pg_name(&parts, "fkey")
-                });
+                let n = fk
+                    .name
+                    .as_ref()
+                    .map(ident_name)
+                    .unwrap_or_else(|| self.constraint_name(table, Some(&cols), "fkey"));
+                let mut referred: Vec<String> =
+                    fk.referred_columns.iter().map(ident_name).collect();
+                if referred.is_empty() {
+                    referred = self.referenced_key(table, &rs, &rt);
+                }
                 self.add_fk(
                     table,
                     n,
                     cols,
                     rs,
                     rt,
-                    fk.referred_columns.iter().map(ident_name).collect(),
+                    referred,
                     fk.on_delete.map(|a| a.to_string()),
                     fk.on_update.map(|a| a.to_string()),
                 );
@@ -648,7 +812,7 @@ impl Replay {
                     .name
                     .as_ref()
                     .map(ident_name)
-                    .unwrap_or_else(|| format!("{}_check", table.name));
+                    .unwrap_or_else(|| self.check_name(table, "", &ck.expr.to_string()));
                 self.add_check(table, n, ck.expr.to_string());
             }
             _ => {}
@@ -675,13 +839,39 @@ impl Replay {
             AlterTableOperation::DropColumn { column_names, .. } => {
                 for c in column_names {
                     let n = ident_name(c);
+                    // Postgres drops every index and constraint that involves the column, and
+                    // (with CASCADE) the foreign keys that reference it.
                     table.columns.retain(|col| col.name != n);
-                    table.indexes.retain(|i| !i.columns.contains(&n));
+                    let mentions = |e: &str| pgnames::words(e).contains(&n.to_lowercase());
+                    table
+                        .indexes
+                        .retain(|i| !i.columns.iter().any(|c| *c == n || mentions(c)));
                     table.unique_constraints.retain(|u| !u.columns.contains(&n));
                     table.foreign_keys.retain(|f| !f.columns.contains(&n));
+                    table.check_constraints.retain(|k| !mentions(&k.expression));
+                    if table
+                        .primary_key
+                        .as_ref()
+                        .is_some_and(|k| k.columns.contains(&n))
+                    {
+                        table.primary_key = None;
+                    }
+                    let (s, t) = (schema.clone(), tname.clone());
+                    let dangling = |ts: &mut Table| {
+                        ts.foreign_keys.retain(|f| {
+                            !(f.referenced_schema == s
+                                && f.referenced_table == t
+                                && f.referenced_columns.contains(&n))
+                        })
+                    };
+                    dangling(&mut table);
+                    self.out.schema.tables.iter_mut().for_each(dangling);
                 }
-                for (i, c) in table.columns.iter_mut().enumerate() {
-                    c.ordinal = i as i32 + 1;
+                if self.backend != Backend::Postgres {
+                    // SQLite rebuilds the table: the remaining columns are renumbered.
+                    for (i, c) in table.columns.iter_mut().enumerate() {
+                        c.ordinal = i as i32 + 1;
+                    }
                 }
             }
             AlterTableOperation::RenameColumn {
@@ -694,13 +884,36 @@ impl Replay {
                         c.name = new.clone();
                     }
                 }
-                for i in &mut table.indexes {
-                    for c in &mut i.columns {
+                // Keys, indexes (expressions too) and CHECKs follow the column, as do the
+                // foreign keys that reference it.
+                let follow = |cols: &mut Vec<String>| {
+                    for c in cols.iter_mut() {
                         if *c == old {
                             *c = new.clone();
                         }
                     }
+                };
+                for i in &mut table.indexes {
+                    follow(&mut i.columns);
+                    for c in &mut i.columns {
+                        *c = pgnames::rename_word(c, &old, &new);
+                    }
                 }
+                if let Some(k) = &mut table.primary_key {
+                    follow(&mut k.columns);
+                }
+                for k in &mut table.unique_constraints {
+                    follow(&mut k.columns);
+                }
+                for k in &mut table.foreign_keys {
+                    follow(&mut k.columns);
+                }
+                for k in &mut table.check_constraints {
+                    k.expression = pgnames::rename_word(&k.expression, &old, &new);
+                }
+                self.for_each_reference(&mut table, &schema, &tname, |fk| {
+                    follow(&mut fk.referenced_columns)
+                });
                 self.origin(ObjectKind::Column, &schema, &tname, Some(&new), "rename");
             }
             AlterTableOperation::RenameTable { table_name } => {
@@ -711,6 +924,12 @@ impl Replay {
                     if o.table == tname && o.schema == schema && o.kind != ObjectKind::Enum {
                         o.table = n.clone();
                     }
+                }
+                self.for_each_reference(&mut table, &schema, &tname, |fk| {
+                    fk.referenced_table = n.clone()
+                });
+                if let Some(last) = self.last_attnum.remove(&(schema.clone(), tname.clone())) {
+                    self.last_attnum.insert((schema.clone(), n.clone()), last);
                 }
                 table.name = n.clone();
                 self.origin(ObjectKind::Table, &schema, &n, None, "rename");
@@ -765,6 +984,19 @@ impl Replay {
                 table.foreign_keys.retain(|c| c.name != n);
                 table.indexes.retain(|i| i.name != n);
             }
+            AlterTableOperation::RenameConstraint { old_name, new_name } => {
+                let (old, new) = (ident_name(old_name), ident_name(new_name));
+                rename_key(&mut table, &old, &new);
+                for o in &mut self.out.origins {
+                    if o.schema == schema
+                        && o.table == tname
+                        && matches!(o.kind, ObjectKind::Index | ObjectKind::Constraint)
+                        && o.name.as_deref() == Some(old.as_str())
+                    {
+                        o.name = Some(new.clone());
+                    }
+                }
+            }
             AlterTableOperation::EnableRowLevelSecurity
             | AlterTableOperation::DisableRowLevelSecurity
             | AlterTableOperation::ForceRowLevelSecurity
@@ -782,6 +1014,29 @@ impl Replay {
         self.out.schema.tables.push(table);
         self.out.schema.tables.len() - 1
     }
+}
+
+/// Renames an index or constraint of `table`: a key constraint and the index behind it share
+/// the name, so renaming either renames both (as Postgres does).
+fn rename_key(table: &mut Table, old: &str, new: &str) {
+    let set = |n: &mut String| {
+        if n == old {
+            *n = new.to_string();
+        }
+    };
+    table.indexes.iter_mut().for_each(|i| set(&mut i.name));
+    if let Some(k) = &mut table.primary_key {
+        set(&mut k.name);
+    }
+    table
+        .unique_constraints
+        .iter_mut()
+        .for_each(|k| set(&mut k.name));
+    table
+        .check_constraints
+        .iter_mut()
+        .for_each(|k| set(&mut k.name));
+    table.foreign_keys.iter_mut().for_each(|k| set(&mut k.name));
 }
 
 #[cfg(test)]
@@ -910,6 +1165,180 @@ mod tests {
         ]);
         assert!(e.schema.tables.is_empty());
         assert!(e.origins.iter().all(|o| o.table != "t"));
+    }
+
+    fn table<'e>(e: &'e ExpectedSchema, name: &str) -> &'e Table {
+        e.schema
+            .tables
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("no table {name}"))
+    }
+
+    fn index_names(t: &Table) -> Vec<&str> {
+        t.indexes.iter().map(|i| i.name.as_str()).collect()
+    }
+
+    #[test]
+    fn a_renamed_column_is_renamed_in_every_key_index_check_and_reference() {
+        let e = pg(&[
+            m(
+                1,
+                "CREATE TABLE lines (invoice_id INT, position INT NOT NULL CHECK (position > 0), \
+                 PRIMARY KEY (invoice_id, position), UNIQUE (position));\n\
+                 CREATE INDEX ON lines (abs(position));\n\
+                 CREATE TABLE notes (id INT, line_invoice INT, line_pos INT, \
+                 FOREIGN KEY (line_invoice, line_pos) REFERENCES lines (invoice_id, position));",
+            ),
+            m(2, "ALTER TABLE lines RENAME COLUMN position TO line_no;"),
+        ]);
+        let t = table(&e, "lines");
+        let pk = t.primary_key.as_ref().unwrap();
+        assert_eq!(pk.columns, ["invoice_id", "line_no"]);
+        assert_eq!(t.unique_constraints[0].columns, ["line_no"]);
+        assert_eq!(t.check_constraints[0].expression, "line_no > 0");
+        let abs = t
+            .indexes
+            .iter()
+            .find(|i| i.name == "lines_abs_idx")
+            .unwrap();
+        assert_eq!(abs.columns, ["abs(line_no)"]);
+        let fk = &table(&e, "notes").foreign_keys[0];
+        assert_eq!(fk.referenced_columns, ["invoice_id", "line_no"]);
+        assert!(e.not_modelled.is_empty() && e.partial_tables.is_empty());
+    }
+
+    #[test]
+    fn a_renamed_table_is_followed_by_the_foreign_keys_into_it() {
+        let e = pg(&[
+            m(
+                1,
+                "CREATE TABLE owners (id INT PRIMARY KEY, boss INT REFERENCES owners (id));\n\
+                 CREATE TABLE pets (id INT, owner_id INT REFERENCES owners);",
+            ),
+            m(2, "ALTER TABLE owners RENAME TO people;"),
+        ]);
+        let pets = table(&e, "pets");
+        assert_eq!(pets.foreign_keys[0].referenced_table, "people");
+        // Without a column list the reference is the primary key.
+        assert_eq!(pets.foreign_keys[0].referenced_columns, ["id"]);
+        let people = table(&e, "people");
+        assert_eq!(people.foreign_keys[0].referenced_table, "people");
+        // Postgres keeps the names the constraints got under the old table name.
+        assert_eq!(people.primary_key.as_ref().unwrap().name, "owners_pkey");
+    }
+
+    #[test]
+    fn dropping_a_table_or_column_drops_what_depends_on_it() {
+        let e = pg(&[
+            m(
+                1,
+                "CREATE TABLE owners (id INT PRIMARY KEY, code TEXT UNIQUE);\n\
+                 CREATE TABLE pets (id INT PRIMARY KEY, owner_id INT REFERENCES owners (id), \
+                 owner_code TEXT REFERENCES owners (code), name TEXT, legs INT CHECK (legs >= 0));\n\
+                 CREATE INDEX ON pets (lower(name));",
+            ),
+            m(
+                2,
+                "DROP TABLE owners CASCADE;\n\
+                 ALTER TABLE pets DROP COLUMN id, DROP COLUMN name, DROP COLUMN legs;",
+            ),
+        ]);
+        let pets = table(&e, "pets");
+        assert!(pets.foreign_keys.is_empty(), "{:?}", pets.foreign_keys);
+        assert!(pets.primary_key.is_none());
+        assert!(pets.indexes.is_empty(), "{:?}", pets.indexes);
+        assert!(pets.check_constraints.is_empty());
+    }
+
+    #[test]
+    fn postgres_keeps_the_numbers_of_dropped_columns_sqlite_does_not() {
+        let sql = [
+            m(1, "CREATE TABLE t (a INT, b INT, c INT);"),
+            m(2, "ALTER TABLE t DROP COLUMN b;"),
+            m(3, "ALTER TABLE t DROP COLUMN c;"),
+            m(4, "ALTER TABLE t ADD COLUMN d INT;"),
+        ];
+        let ordinals = |e: &ExpectedSchema| -> Vec<(String, i32)> {
+            table(e, "t")
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), c.ordinal))
+                .collect()
+        };
+        assert_eq!(
+            ordinals(&pg(&sql)),
+            [("a".to_string(), 1), ("d".to_string(), 4)]
+        );
+        assert_eq!(
+            ordinals(&replay(&sql, Backend::Sqlite)),
+            [("a".to_string(), 1), ("d".to_string(), 2)]
+        );
+    }
+
+    #[test]
+    fn unnamed_indexes_and_keys_get_the_names_postgres_gives_them() {
+        let long = "a_table_with_a_really_quite_long_name_for_testing_identifiers";
+        let e = pg(&[m(
+            1,
+            &format!(
+                "CREATE TABLE {long} (a_column_with_a_really_quite_long_name_too BIGINT PRIMARY KEY, \
+                 other_long_column_name_that_is_also_unique TEXT UNIQUE);\n\
+                 CREATE INDEX ON {long} (other_long_column_name_that_is_also_unique);\n\
+                 CREATE TABLE t (a INT, b INT CHECK (b > a), c INT, CHECK (c > 0));\n\
+                 CREATE INDEX ON t (a);\n\
+                 CREATE INDEX ON t (a);\n\
+                 CREATE INDEX ON t ((a + b));\n\
+                 CREATE INDEX ON t (lower(c::text));"
+            ),
+        )]);
+        let lt = table(&e, long);
+        assert_eq!(
+            index_names(lt),
+            [
+                "a_table_with_a_really_quite_l_other_long_column_name_that_i_idx",
+                "a_table_with_a_really_quite_l_other_long_column_name_that_i_key",
+                "a_table_with_a_really_quite_long_name_for_testing_identifi_pkey",
+            ]
+        );
+        let t = table(&e, "t");
+        assert_eq!(
+            index_names(t),
+            ["t_a_idx", "t_a_idx1", "t_expr_idx", "t_lower_idx"]
+        );
+        let checks: Vec<&str> = t
+            .check_constraints
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(checks, ["t_c_check", "t_check"]);
+    }
+
+    #[test]
+    fn renaming_an_index_or_a_constraint_renames_the_pair() {
+        let e = pg(&[
+            m(
+                1,
+                "CREATE TABLE a (id INT PRIMARY KEY, n INT, CONSTRAINT a_n_uq UNIQUE (n));\n\
+                 CREATE INDEX a_live ON a (n) WHERE n > 0;",
+            ),
+            m(
+                2,
+                "ALTER INDEX a_live RENAME TO a_n_live;\n\
+                 ALTER INDEX a_pkey RENAME TO a_pk;\n\
+                 ALTER TABLE a RENAME CONSTRAINT a_n_uq TO a_n_key;",
+            ),
+        ]);
+        let t = table(&e, "a");
+        assert_eq!(index_names(t), ["a_n_key", "a_n_live", "a_pk"]);
+        assert_eq!(t.primary_key.as_ref().unwrap().name, "a_pk");
+        assert_eq!(t.unique_constraints[0].name, "a_n_key");
+        assert!(e.not_modelled.is_empty(), "{:?}", e.not_modelled);
+        assert!(e.partial_tables.is_empty());
+        let o = e
+            .created_by(ObjectKind::Index, "a", Some("a_n_live"))
+            .unwrap();
+        assert_eq!(o.version, 1);
     }
 
     #[test]

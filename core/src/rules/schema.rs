@@ -465,7 +465,7 @@ impl Ctx<'_> {
                 let present = lt
                     .indexes
                     .iter()
-                    .any(|li| li.columns == ei.columns && (li.unique || !ei.unique));
+                    .any(|li| li.same_keys(ei) && (li.unique || !ei.unique));
                 if !present {
                     let o = e
                         .created_by(ObjectKind::Index, &et.name, Some(&ei.name))
