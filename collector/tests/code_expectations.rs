@@ -196,6 +196,37 @@ fn expected_schema_says_why_when_the_local_migrations_cannot_be_read() {
 }
 
 #[test]
+fn gaps_md_tables_stand_when_the_local_migrations_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-migrations");
+    let gaps = dir.path().join("gaps.md");
+    std::fs::write(
+        &gaps,
+        "### ACTION-004: Tables\n\n**Expected Tables**:\n- `habits`\n- `quests`\n",
+    )
+    .unwrap();
+    let snap = collect(
+        &[
+            "--migrations",
+            missing.to_str().unwrap(),
+            "--gaps",
+            gaps.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    let e = snap
+        .expected_schema
+        .data()
+        .expect("gaps.md alone still gives an expectation");
+    assert_eq!(e.gaps_md_tables, ["habits", "quests"]);
+    assert!(e.schema.tables.is_empty(), "nothing was replayed");
+    let why = &e.schema.incomplete;
+    assert_eq!(why.len(), 1, "{why:?}");
+    assert_eq!(why[0].during, "reading the migration files to replay");
+    assert!(why[0].message.contains("no-such-migrations"), "{why:?}");
+}
+
+#[test]
 fn scratch_mode_refuses_the_target_database() {
     let c = pg::cluster();
     let db = c.create_database("scratch_refuse");

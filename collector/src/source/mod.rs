@@ -17,7 +17,7 @@ use gaps_core::code::replay::{MigrationSource, replay};
 use gaps_core::code::{CodeEvidence, ExpectedSchema, gapsmd};
 use gaps_core::querycheck::QueryChecks;
 use gaps_core::redact;
-use gaps_core::section::Section;
+use gaps_core::section::{Section, SectionError};
 use gaps_core::snapshot::{Backend, Snapshot};
 
 use crate::cli::CollectArgs;
@@ -101,25 +101,6 @@ async fn expected_schema(
     backend: Backend,
     target_url: Option<&str>,
 ) -> Section<ExpectedSchema> {
-    let migrations: Option<Vec<MigrationSource>> = match &snapshot.local_migrations {
-        Section::Collected { data } => match migrations_input::from_section(data) {
-            Ok(m) => Some(m),
-            Err(e) => return Section::failed("reading the migration files to replay", e),
-        },
-        // The replay reads exactly the files that section lists: without it there is nothing
-        // sound to replay, and guessing the folder again here would hide why.
-        Section::Failed { error } => {
-            return Section::failed(
-                "reading the migration files to replay",
-                format!(
-                    "the local migrations could not be read ({}: {}), so the expected schema \
-                     cannot be replayed",
-                    error.during, error.message
-                ),
-            );
-        }
-        Section::Skipped { .. } => None,
-    };
     let gaps_tables = match &args.gaps {
         Some(path) => match std::fs::read(path) {
             Ok(bytes) => Some((
@@ -135,16 +116,48 @@ async fn expected_schema(
         },
         None => None,
     };
+    // The replay reads exactly the files the local-migrations section lists: without it there
+    // is nothing sound to replay, and guessing the folder again here would hide why. gaps.md's
+    // expected tables still stand on their own; the failure is recorded with them.
+    let mut unreadable_migrations = None;
+    let migrations: Option<Vec<MigrationSource>> = match &snapshot.local_migrations {
+        Section::Collected { data } => match migrations_input::from_section(data) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                unreadable_migrations = Some(e);
+                None
+            }
+        },
+        Section::Failed { error } => {
+            unreadable_migrations = Some(format!(
+                "the local migrations could not be read ({}: {}), so the expected schema \
+                 cannot be replayed",
+                error.during, error.message
+            ));
+            None
+        }
+        Section::Skipped { .. } => None,
+    };
+    if let (Some(message), None) = (&unreadable_migrations, &gaps_tables) {
+        return Section::failed("reading the migration files to replay", message.clone());
+    }
     if migrations.is_none() && gaps_tables.is_none() {
         return Section::skipped("no migrations (no --source or --migrations) and no --gaps file");
     }
+    let replayable = migrations.is_some();
     let migrations = migrations.unwrap_or_default();
     let mut expected = replay(&migrations, backend);
+    if let Some(message) = unreadable_migrations {
+        expected.schema.incomplete.push(SectionError {
+            during: "reading the migration files to replay".into(),
+            message,
+        });
+    }
     if let Some((file, tables)) = gaps_tables {
         expected.gaps_md_file = Some(file);
         expected.gaps_md_tables = tables;
     }
-    if let Some(scratch_url) = &args.scratch_database_url {
+    if let Some(scratch_url) = args.scratch_database_url.as_ref().filter(|_| replayable) {
         expected.scratch_server = Some(redact::redact_url(scratch_url));
         match scratch::expected_schema(scratch_url, target_url, &migrations, args.connect_timeout())
             .await
