@@ -15,6 +15,7 @@ use sqlparser::parser::Parser;
 use super::expected::{
     Domain, ExpectationMode, ExpectedSchema, NotModelled, ObjectKind, Origin, ReplayedMigration,
 };
+use super::expr;
 use super::sql::{dialect, ident_name, object_name, split_statements};
 use crate::schema::{
     CheckConstraint, Column, EnumType, Extension, ForeignKey, Index, KeyConstraint, Schema, Table,
@@ -479,8 +480,9 @@ impl Replay {
                     );
                 }
                 ColumnOption::Check(ck) => {
-                    let n = cname.unwrap_or_else(|| pg_name(&[&table.name, &name], "check"));
-                    self.add_check(table, n, ck.expr.to_string());
+                    let text = ck.expr.to_string();
+                    let n = cname.unwrap_or_else(|| self.check_name(table, Some(&name), &text));
+                    self.add_check(table, n, text);
                 }
                 other => {
                     let text = other.to_string().to_uppercase();
@@ -583,6 +585,34 @@ impl Replay {
         });
     }
 
+    /// The name Postgres gives an unnamed CHECK: `{table}_{column}_check` when the expression
+    /// references exactly one column, else `{table}_check`; a taken name gets `1`, `2`, ...
+    /// `adding` is the column being defined, not yet in `table`.
+    fn check_name(&self, table: &Table, adding: Option<&str>, expression: &str) -> String {
+        let cols = expr::referenced_columns(expression, self.backend);
+        let cols: Vec<&String> = cols
+            .iter()
+            .filter(|c| table.column(c).is_some() || adding == Some(c.as_str()))
+            .collect();
+        let base = match cols.as_slice() {
+            [only] => pg_name(&[&table.name, only], "check"),
+            _ => pg_name(&[&table.name], "check"),
+        };
+        let taken = |n: &str| {
+            table.check_constraints.iter().any(|c| c.name == n)
+                || table.unique_constraints.iter().any(|c| c.name == n)
+                || table.foreign_keys.iter().any(|c| c.name == n)
+                || table.primary_key.as_ref().is_some_and(|c| c.name == n)
+        };
+        if !taken(&base) {
+            return base;
+        }
+        (1..)
+            .map(|i| format!("{base}{i}"))
+            .find(|n| !taken(n))
+            .unwrap_or(base)
+    }
+
     fn add_check(&mut self, table: &mut Table, name: String, expression: String) {
         self.origin(
             ObjectKind::Constraint,
@@ -644,12 +674,13 @@ impl Replay {
                 );
             }
             TableConstraint::Check(ck) => {
+                let text = ck.expr.to_string();
                 let n = ck
                     .name
                     .as_ref()
                     .map(ident_name)
-                    .unwrap_or_else(|| format!("{}_check", table.name));
-                self.add_check(table, n, ck.expr.to_string());
+                    .unwrap_or_else(|| self.check_name(table, None, &text));
+                self.add_check(table, n, text);
             }
             _ => {}
         }
@@ -679,6 +710,18 @@ impl Replay {
                     table.indexes.retain(|i| !i.columns.contains(&n));
                     table.unique_constraints.retain(|u| !u.columns.contains(&n));
                     table.foreign_keys.retain(|f| !f.columns.contains(&n));
+                    // Postgres drops the constraints that involve the column with it.
+                    if table
+                        .primary_key
+                        .as_ref()
+                        .is_some_and(|p| p.columns.contains(&n))
+                    {
+                        table.primary_key = None;
+                    }
+                    let backend = self.backend;
+                    table
+                        .check_constraints
+                        .retain(|k| !expr::referenced_columns(&k.expression, backend).contains(&n));
                 }
                 for (i, c) in table.columns.iter_mut().enumerate() {
                     c.ordinal = i as i32 + 1;
@@ -694,11 +737,39 @@ impl Replay {
                         c.name = new.clone();
                     }
                 }
-                for i in &mut table.indexes {
-                    for c in &mut i.columns {
+                let rename = |cols: &mut Vec<String>| {
+                    for c in cols.iter_mut() {
                         if *c == old {
                             *c = new.clone();
                         }
+                    }
+                };
+                for i in &mut table.indexes {
+                    rename(&mut i.columns);
+                }
+                if let Some(pk) = &mut table.primary_key {
+                    rename(&mut pk.columns);
+                }
+                for u in &mut table.unique_constraints {
+                    rename(&mut u.columns);
+                }
+                for f in &mut table.foreign_keys {
+                    rename(&mut f.columns);
+                    if f.referenced_table == tname && f.referenced_schema == schema {
+                        rename(&mut f.referenced_columns);
+                    }
+                }
+                for other in &mut self.out.schema.tables {
+                    for f in &mut other.foreign_keys {
+                        if f.referenced_table == tname && f.referenced_schema == schema {
+                            rename(&mut f.referenced_columns);
+                        }
+                    }
+                }
+                // Postgres keeps constraints by column number: their text follows the rename.
+                for k in &mut table.check_constraints {
+                    if let Some(t) = expr::rename_column(&k.expression, &old, &new, self.backend) {
+                        k.expression = t;
                     }
                 }
                 self.origin(ObjectKind::Column, &schema, &tname, Some(&new), "rename");
@@ -710,6 +781,19 @@ impl Replay {
                 for o in &mut self.out.origins {
                     if o.table == tname && o.schema == schema && o.kind != ObjectKind::Enum {
                         o.table = n.clone();
+                    }
+                }
+                // Foreign keys follow the referenced table (by oid) to its new name.
+                for f in self
+                    .out
+                    .schema
+                    .tables
+                    .iter_mut()
+                    .flat_map(|t| t.foreign_keys.iter_mut())
+                    .chain(table.foreign_keys.iter_mut())
+                {
+                    if f.referenced_table == tname && f.referenced_schema == schema {
+                        f.referenced_table = n.clone();
                     }
                 }
                 table.name = n.clone();
@@ -764,6 +848,30 @@ impl Replay {
                 table.check_constraints.retain(|c| c.name != n);
                 table.foreign_keys.retain(|c| c.name != n);
                 table.indexes.retain(|i| i.name != n);
+            }
+            AlterTableOperation::RenameConstraint { old_name, new_name } => {
+                let (old, new) = (ident_name(old_name), ident_name(new_name));
+                let names = table
+                    .primary_key
+                    .iter_mut()
+                    .map(|k| &mut k.name)
+                    .chain(table.unique_constraints.iter_mut().map(|k| &mut k.name))
+                    .chain(table.check_constraints.iter_mut().map(|k| &mut k.name))
+                    .chain(table.foreign_keys.iter_mut().map(|k| &mut k.name))
+                    .chain(table.indexes.iter_mut().map(|k| &mut k.name));
+                for n in names {
+                    if *n == old {
+                        *n = new.clone();
+                    }
+                }
+                for o in &mut self.out.origins {
+                    if o.kind == ObjectKind::Constraint
+                        && o.table == tname
+                        && o.name.as_deref() == Some(old.as_str())
+                    {
+                        o.name = Some(new.clone());
+                    }
+                }
             }
             AlterTableOperation::EnableRowLevelSecurity
             | AlterTableOperation::DisableRowLevelSecurity
@@ -928,5 +1036,62 @@ mod tests {
         assert_eq!(t.column("id").unwrap().data_type, "integer");
         assert_eq!(e.not_modelled.len(), 1);
         assert_eq!(e.not_modelled[0].line, 3);
+    }
+
+    #[test]
+    fn unnamed_checks_get_the_names_postgres_gives_them() {
+        // Names as PostgreSQL 15 chose them for this statement.
+        let e = pg(&[m(
+            1,
+            "CREATE TABLE t (amount numeric CHECK (amount > 0), n int, y int CHECK (n < y), \
+             CHECK (amount > 1), CONSTRAINT named CHECK (n > 0));",
+        )]);
+        let t = e.schema.table("public", "t").unwrap();
+        let names: Vec<&str> = t
+            .check_constraints
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["named", "t_amount_check", "t_amount_check1", "t_check"]
+        );
+        assert!(
+            e.created_by(ObjectKind::Constraint, "t", Some("t_amount_check1"))
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn column_renames_and_drops_carry_over_to_constraints() {
+        let e = pg(&[
+            m(
+                1,
+                "CREATE TABLE users (id BIGINT PRIMARY KEY, score INT CHECK (score >= 0), \
+                 cap INT, CHECK (score < cap));\n\
+                 CREATE TABLE posts (id BIGINT PRIMARY KEY, user_id BIGINT REFERENCES users (id));",
+            ),
+            m(
+                2,
+                "ALTER TABLE users RENAME COLUMN score TO points;\n\
+                 ALTER TABLE users DROP COLUMN cap;\n\
+                 ALTER TABLE users RENAME COLUMN id TO user_id;\n\
+                 ALTER TABLE users RENAME TO members;\n\
+                 ALTER TABLE members RENAME CONSTRAINT users_score_check TO points_positive;",
+            ),
+        ]);
+        let t = e.schema.table("public", "members").unwrap();
+        assert_eq!(t.check_constraints.len(), 1, "{:?}", t.check_constraints);
+        assert_eq!(t.check_constraints[0].name, "points_positive");
+        assert_eq!(t.check_constraints[0].expression, "points >= 0");
+        assert_eq!(t.primary_key.as_ref().unwrap().columns, ["user_id"]);
+        let fk = &e.schema.table("public", "posts").unwrap().foreign_keys[0];
+        assert_eq!(fk.referenced_table, "members");
+        assert_eq!(fk.referenced_columns, ["user_id"]);
+        assert!(
+            e.created_by(ObjectKind::Constraint, "members", Some("points_positive"))
+                .is_some()
+        );
+        assert!(e.not_modelled.is_empty(), "{:?}", e.not_modelled);
     }
 }

@@ -6,6 +6,8 @@
 //! Never reported: a renamed field (its column is the renamed one), a skipped field, a
 //! `default` field whose column is absent, a projection struct, an unknown or compatible type
 //! pair, live columns of tables the replay could not fully model.
+//!
+//! Keys, CHECK constraints and column defaults are compared in [`constraints`].
 
 use std::collections::BTreeMap;
 
@@ -449,6 +451,7 @@ impl Ctx<'_> {
                     .expected("NOT NULL")
                     .live("nullable")));
                 }
+                self.column_default(out, e, live, (et, ec), (lt, lc));
             }
             if !e.partial_tables.contains(&et.name) {
                 for lc in &lt.columns {
@@ -470,7 +473,13 @@ impl Ctx<'_> {
                     }
                 }
             }
-            for ei in et.indexes.iter().filter(|i| !i.primary) {
+            // Indexes behind a UNIQUE constraint are compared as constraints.
+            let indexes_read = constraints::catalog_read(live, "indexes");
+            for ei in et.indexes.iter().filter(|i| {
+                indexes_read
+                    && !i.primary
+                    && !et.unique_constraints.iter().any(|u| u.name == i.name)
+            }) {
                 let present = lt
                     .indexes
                     .iter()
@@ -505,55 +514,7 @@ impl Ctx<'_> {
                     out.push(f);
                 }
             }
-            let mut constraint = |name: &str, what: String, present: bool| {
-                if present {
-                    return;
-                }
-                let o = e.created_by(ObjectKind::Constraint, &et.name, Some(name));
-                let mut f = Finding::new(
-                    FindingKind::ConstraintMismatch,
-                    Severity::Warning,
-                    actions::TABLES,
-                    format!(
-                        "{what} {name} on {} is missing in the database{}",
-                        et.name,
-                        o.map(|o| format!("; it is {}", self.origin_phrase(o, "created")))
-                            .unwrap_or_default()
-                    ),
-                )
-                .table(et.name.clone())
-                .column(name.to_string())
-                .expected(what)
-                .live("absent");
-                if let Some(o) = o {
-                    f = f
-                        .location(o.file.clone(), Some(o.line))
-                        .migration(o.version);
-                }
-                out.push(f);
-            };
-            if let Some(pk) = &et.primary_key {
-                constraint(
-                    &pk.name,
-                    "primary key".into(),
-                    lt.primary_key
-                        .as_ref()
-                        .is_some_and(|l| l.columns == pk.columns),
-                );
-            }
-            for fk in &et.foreign_keys {
-                constraint(
-                    &fk.name,
-                    format!(
-                        "foreign key ({}) -> {}",
-                        fk.columns.join(", "),
-                        fk.referenced_table
-                    ),
-                    lt.foreign_keys.iter().any(|l| {
-                        l.columns == fk.columns && l.referenced_table == fk.referenced_table
-                    }),
-                );
-            }
+            self.table_constraints(out, e, live, et, lt);
         }
     }
 
@@ -823,6 +784,8 @@ fn expand_fields(code: &CodeEvidence, m: &Model, depth: u32) -> Vec<ModelField> 
     }
     out
 }
+
+mod constraints;
 
 #[cfg(test)]
 mod tests;
