@@ -146,7 +146,8 @@ impl Ctx<'_> {
         lt: &Table,
     ) {
         let tc = self.table_check(e, live, et, lt);
-        let constraints_read = catalog_read(live, "constraints");
+        // Key columns are resolved through the columns catalog: without it they are unknown.
+        let constraints_read = catalog_read(live, "constraints") && catalog_read(live, "columns");
         if constraints_read {
             self.primary_key(out, &tc);
             if catalog_read(live, "foreign keys") {
@@ -386,8 +387,10 @@ impl Ctx<'_> {
         (lt, lc): (&Table, &Column),
     ) {
         // Identity and generated columns have no default to compare; a serial's default is
-        // its sequence, whose name Postgres may have chosen differently.
-        if ec.identity.is_some()
+        // its sequence, whose name Postgres may have chosen differently. Only Postgres and
+        // SQLite spellings are known.
+        if !matches!(self.backend, Backend::Postgres | Backend::Sqlite)
+            || ec.identity.is_some()
             || lc.identity.is_some()
             || ec.generated.is_some()
             || lc.generated.is_some()
@@ -438,9 +441,11 @@ impl Ctx<'_> {
                 )
             }
             (None, Some(h)) => {
-                // A table the replay could not follow, or a sequence someone attached: the
-                // migrations' silence is no evidence.
-                if e.partial_tables.contains(&et.name) || is_nextval(h) {
+                // A table the replay could not follow, a statement it could not model (a DO
+                // block may set defaults), or a sequence someone attached: the migrations'
+                // silence is no evidence.
+                let replay_uncertain = !tc.exact && !e.not_modelled.is_empty();
+                if e.partial_tables.contains(&et.name) || replay_uncertain || is_nextval(h) {
                     return;
                 }
                 (
