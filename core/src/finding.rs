@@ -74,8 +74,11 @@ pub enum FindingKind {
     ColumnNullabilityMismatch,
     /// An index the migrations create is missing.
     IndexMissing,
-    /// A constraint differs from what the migrations create.
+    /// A primary key, UNIQUE, foreign key or CHECK constraint the migrations create is
+    /// missing or defined differently.
     ConstraintMismatch,
+    /// A column's default differs from the one the migrations set (or one side has none).
+    DefaultMismatch,
     // --- queries (ACTION-004/005) ---
     /// The database rejects a statement found in the code.
     QueryInvalid,

@@ -336,8 +336,10 @@ fn columns_summary(s: &Snapshot, mine: &[&Finding], exp: &Expectations) -> Strin
     let types = count(FindingKind::ColumnTypeMismatch);
     let nulls = count(FindingKind::ColumnNullabilityMismatch);
     let extra = count(FindingKind::ColumnUnexpected);
+    let constraints = count(FindingKind::ConstraintMismatch);
+    let defaults = count(FindingKind::DefaultMismatch);
     let tables: BTreeSet<&str> = mine.iter().filter_map(|f| f.table.as_deref()).collect();
-    if missing + types + nulls + extra == 0 {
+    if missing + types + nulls + extra + constraints + defaults == 0 {
         let live = s.schema.data().map(|d| d.tables.len()).unwrap_or(0);
         let critical = if exp.critical_tables.is_empty() {
             String::new()
@@ -348,7 +350,7 @@ fn columns_summary(s: &Snapshot, mine: &[&Finding], exp: &Expectations) -> Strin
     }
     let mut parts = Vec::new();
     if missing > 0 {
-        parts.push(format!("{missing} missing"));
+        parts.push(format!("{missing} missing column(s)"));
     }
     if types > 0 {
         parts.push(format!("{types} type mismatch(es)"));
@@ -357,13 +359,15 @@ fn columns_summary(s: &Snapshot, mine: &[&Finding], exp: &Expectations) -> Strin
         parts.push(format!("{nulls} nullability mismatch(es)"));
     }
     if extra > 0 {
-        parts.push(format!("{extra} unexpected"));
+        parts.push(format!("{extra} unexpected column(s)"));
     }
-    format!(
-        "{} column(s) in {} table(s)",
-        parts.join(", "),
-        tables.len()
-    )
+    if constraints > 0 {
+        parts.push(format!("{constraints} constraint mismatch(es)"));
+    }
+    if defaults > 0 {
+        parts.push(format!("{defaults} default mismatch(es)"));
+    }
+    format!("{} in {} table(s)", parts.join(", "), tables.len())
 }
 
 /// The first value under `key` anywhere in `v` (depth-first, objects before arrays).
@@ -575,6 +579,32 @@ mod tests {
                 .as_deref()
                 .unwrap()
                 .contains("permission denied")
+        );
+    }
+
+    #[test]
+    fn action_005_counts_constraint_and_default_mismatches() {
+        use gaps_core::finding::Severity;
+        let s = snapshot_14();
+        let f = |kind, table: &str, column: &str| {
+            Finding::new(kind, Severity::Warning, actions::COLUMNS, "m")
+                .table(table)
+                .column(column)
+        };
+        let findings = [
+            f(
+                FindingKind::ConstraintMismatch,
+                "orders",
+                "orders_qty_check",
+            ),
+            f(FindingKind::DefaultMismatch, "orders", "status"),
+            f(FindingKind::ColumnMissing, "users", "email"),
+        ];
+        let mine: Vec<&Finding> = findings.iter().collect();
+        let text = columns_summary(&s, &mine, &Expectations::default());
+        assert_eq!(
+            text,
+            "1 missing column(s), 1 constraint mismatch(es), 1 default mismatch(es) in 2 table(s)"
         );
     }
 

@@ -740,6 +740,7 @@ fn column_kind(k: FindingKind) -> Option<(&'static str, &'static str)> {
         FindingKind::ColumnUnexpected => Some(("unexpected", "＋")),
         FindingKind::ColumnTypeMismatch => Some(("type", "≠")),
         FindingKind::ColumnNullabilityMismatch => Some(("nullability", "≠")),
+        FindingKind::DefaultMismatch => Some(("default", "≠")),
         _ => None,
     }
 }
@@ -800,9 +801,15 @@ fn schema_view(s: &Snapshot, findings: &[Finding], exp: &Expectations) -> Schema
                     c.data_type,
                     if c.nullable { "" } else { " NOT NULL" }
                 );
-                let problem = fs.iter().find(|f| {
+                // A default mismatch is shown only when nothing worse is wrong with the column.
+                let about = |f: &&&Finding| {
                     f.column.as_deref() == Some(c.name.as_str()) && column_kind(f.kind).is_some()
-                });
+                };
+                let problem = fs
+                    .iter()
+                    .filter(about)
+                    .find(|f| f.kind != FindingKind::DefaultMismatch)
+                    .or_else(|| fs.iter().find(about));
                 columns.push(
                     match problem.and_then(|f| column_kind(f.kind).map(|k| (f, k))) {
                         Some((f, (st, icon))) => ColumnRow {
@@ -918,6 +925,11 @@ fn column_text(status: &str, f: &Finding) -> String {
         "unexpected" => "not expected by the code or migrations".into(),
         "type" => format!(
             "type mismatch: expected {}, live {}",
+            f.expected.as_deref().unwrap_or("?"),
+            f.live.as_deref().unwrap_or("?")
+        ),
+        "default" => format!(
+            "default mismatch: expected {}, live {}",
             f.expected.as_deref().unwrap_or("?"),
             f.live.as_deref().unwrap_or("?")
         ),

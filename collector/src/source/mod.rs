@@ -3,6 +3,7 @@
 //! describe of each statement.
 
 pub mod config;
+pub mod manual;
 pub mod migrations_input;
 pub mod scan;
 pub mod scratch;

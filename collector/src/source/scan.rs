@@ -792,25 +792,6 @@ impl Walker<'_> {
     }
 }
 
-/// Collects `row.try_get("col")` / `row.get("col")` names inside a manual FromRow impl.
-struct TryGetCollector(Vec<String>);
-
-impl<'ast> Visit<'ast> for TryGetCollector {
-    fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
-        let m = mc.method.to_string();
-        if matches!(
-            m.as_str(),
-            "try_get" | "get" | "try_get_unchecked" | "get_unchecked"
-        ) && let Some(Expr::Lit(l)) = mc.args.first()
-            && let Lit::Str(s) = &l.lit
-            && !self.0.contains(&s.value())
-        {
-            self.0.push(s.value());
-        }
-        syn::visit::visit_expr_method_call(self, mc);
-    }
-}
-
 impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
         let metas = effective_metas(&s.attrs);
@@ -852,13 +833,20 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                     .unwrap_or_default(),
                 other => type_text(other),
             };
-            let mut c = TryGetCollector(Vec::new());
-            c.visit_item_impl(i);
+            let reads = super::manual::reads(i);
+            let mut columns: Vec<String> = Vec::new();
+            for r in &reads {
+                if !columns.contains(&r.column) {
+                    columns.push(r.column.clone());
+                }
+            }
             self.ev.manual_impls.push(ManualFromRow {
                 name,
                 file: self.file.rel.clone(),
                 line: line_of(&i.impl_token),
-                columns: c.0,
+                columns,
+                reads,
+                mapping: ModelMapping::default(),
             });
         }
         syn::visit::visit_item_impl(self, i);
@@ -1032,6 +1020,12 @@ impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for Legacy {
         );
         assert_eq!(ev.manual_impls[0].name, "Legacy");
         assert_eq!(ev.manual_impls[0].columns, ["legacy_id", "n"]);
+        let lines: Vec<(&str, u32)> = ev.manual_impls[0]
+            .reads
+            .iter()
+            .map(|r| (r.column.as_str(), r.line))
+            .collect();
+        assert_eq!(lines, [("legacy_id", 13), ("n", 13)]);
     }
 
     #[test]

@@ -1,10 +1,10 @@
-//! Ties each FromRow model to the table it is loaded from: first gaps.toml overrides, then the
+//! Ties each FromRow model (derived, or a hand-written impl) to the table it is loaded from: first gaps.toml overrides, then the
 //! queries that load it (a `query_as` target whose every result column comes from one table,
 //! via FROM or RETURNING), then the naming convention against tables known to exist or to be
 //! expected. A struct loaded only from joins or expressions is a projection: its fields are
 //! not table columns and are never checked as such.
 
-use super::model::{CodeEvidence, MappingSource, ModelMapping};
+use super::model::{CodeEvidence, MappingSource, ModelMapping, ModelOverride, QuerySite};
 use super::naming::conventional_tables;
 
 /// The last path segment of a target type, without generics: `crate::models::User` -> `User`.
@@ -13,83 +13,107 @@ pub fn target_name(target: &str) -> &str {
     t.rsplit("::").next().unwrap_or(t).trim()
 }
 
-/// Fills `mapping` of every model. `known_tables` are table names the expected or live schema
-/// (or gaps.md) has; the naming convention only maps to one of those.
+/// Fills `mapping` of every model and manual FromRow impl. `known_tables` are table names the
+/// expected or live schema (or gaps.md) has; the naming convention only maps to one of those.
 pub fn map_models(code: &mut CodeEvidence, known_tables: &[String]) {
     let queries = code.queries.clone();
     let overrides = code.overrides.clone();
     for model in &mut code.models {
-        if let Some(o) = overrides.iter().find(|o| o.model == model.name) {
-            model.mapping = ModelMapping {
-                tables: o.table.iter().cloned().collect(),
-                source: if o.projection || o.table.is_none() {
-                    MappingSource::Projection
-                } else {
-                    MappingSource::Config
-                },
-                evidence: vec!["gaps.toml".into()],
-            };
-            continue;
-        }
-        let mut tables: Vec<String> = Vec::new();
-        let mut table_evidence = Vec::new();
-        let mut projection_evidence = Vec::new();
-        for q in &queries {
-            let Some(target) = q.target.as_deref() else {
-                continue;
-            };
-            if target_name(target) != model.name {
-                continue;
-            }
-            let Some(access) = &q.access else {
-                continue;
-            };
-            for st in &access.statements {
-                let at = format!("{}:{}", q.file, q.line);
-                match st.single_source_table() {
-                    Some(t) => {
-                        if !tables.iter().any(|x| x == t) {
-                            tables.push(t.to_string());
-                        }
-                        table_evidence.push(at);
-                    }
-                    None if !st.output.is_empty() => projection_evidence.push(at),
-                    None => {}
-                }
-            }
-        }
-        model.mapping = if !tables.is_empty() {
-            tables.sort();
-            ModelMapping {
-                tables,
-                source: MappingSource::Query,
-                evidence: table_evidence,
-            }
-        } else if !projection_evidence.is_empty() {
-            ModelMapping {
-                tables: Vec::new(),
-                source: MappingSource::Projection,
-                evidence: projection_evidence,
-            }
-        } else if let Some(t) = conventional_tables(&model.name)
-            .into_iter()
-            .find(|t| known_tables.contains(t))
-        {
-            ModelMapping {
-                tables: vec![t],
-                source: MappingSource::Convention,
-                evidence: Vec::new(),
-            }
-        } else {
-            ModelMapping::default()
+        model.mapping = mapping_of(&model.name, &queries, &overrides, known_tables);
+    }
+    for m in &mut code.manual_impls {
+        m.mapping = mapping_of(&m.name, &queries, &overrides, known_tables);
+    }
+}
+
+/// The table(s) the type named `name` is loaded from, and why.
+fn mapping_of(
+    name: &str,
+    queries: &[QuerySite],
+    overrides: &[ModelOverride],
+    known_tables: &[String],
+) -> ModelMapping {
+    if let Some(o) = overrides.iter().find(|o| o.model == name) {
+        return ModelMapping {
+            tables: o.table.iter().cloned().collect(),
+            source: if o.projection || o.table.is_none() {
+                MappingSource::Projection
+            } else {
+                MappingSource::Config
+            },
+            evidence: vec!["gaps.toml".into()],
         };
     }
+    let mut tables: Vec<String> = Vec::new();
+    let mut table_evidence = Vec::new();
+    let mut projection_evidence = Vec::new();
+    for q in queries {
+        let Some(target) = q.target.as_deref() else {
+            continue;
+        };
+        if target_name(target) != name {
+            continue;
+        }
+        let Some(access) = &q.access else {
+            continue;
+        };
+        for st in &access.statements {
+            let at = format!("{}:{}", q.file, q.line);
+            match st.single_source_table() {
+                Some(t) => {
+                    if !tables.iter().any(|x| x == t) {
+                        tables.push(t.to_string());
+                    }
+                    table_evidence.push(at);
+                }
+                None if !st.output.is_empty() => projection_evidence.push(at),
+                None => {}
+            }
+        }
+    }
+    if !tables.is_empty() {
+        tables.sort();
+        ModelMapping {
+            tables,
+            source: MappingSource::Query,
+            evidence: table_evidence,
+        }
+    } else if !projection_evidence.is_empty() {
+        ModelMapping {
+            tables: Vec::new(),
+            source: MappingSource::Projection,
+            evidence: projection_evidence,
+        }
+    } else if let Some(t) = conventional_tables(name)
+        .into_iter()
+        .find(|t| known_tables.contains(t))
+    {
+        ModelMapping {
+            tables: vec![t],
+            source: MappingSource::Convention,
+            evidence: Vec::new(),
+        }
+    } else {
+        ModelMapping::default()
+    }
+}
+
+/// True when a query that loads the type named `name` returns a result column called
+/// `column` under an alias (`SELECT id AS legacy_id FROM users`): the row has that column even
+/// though the table does not.
+pub fn aliased_output(code: &CodeEvidence, name: &str, column: &str) -> bool {
+    code.queries
+        .iter()
+        .filter(|q| q.target.as_deref().is_some_and(|t| target_name(t) == name))
+        .flat_map(|q| q.access.iter().flat_map(|a| &a.statements))
+        .flat_map(|st| &st.output)
+        .any(|o| o.name.as_deref() == Some(column) && o.column.as_deref() != Some(column))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::code::model::{Model, ModelOverride, QuerySite};
+    use crate::code::model::{ManualFromRow, Model};
     use crate::code::sql::analyse;
     use crate::snapshot::Backend;
 
@@ -208,5 +232,45 @@ mod tests {
             c.model("Habit").unwrap().mapping.source,
             MappingSource::Projection
         );
+    }
+
+    #[test]
+    fn manual_impls_are_mapped_like_models_and_aliases_are_seen() {
+        let mut c = code();
+        let manual = |name: &str| ManualFromRow {
+            name: name.into(),
+            file: "src/m.rs".into(),
+            line: 1,
+            columns: Vec::new(),
+            reads: Vec::new(),
+            mapping: ModelMapping::default(),
+        };
+        c.manual_impls = vec![manual("LegacyUser"), manual("Habit"), manual("Summary")];
+        c.queries.push(query(
+            "LegacyUser",
+            "SELECT id, email AS email_address FROM users",
+            50,
+        ));
+        c.queries.push(query(
+            "Summary",
+            "SELECT u.id, count(h.id) AS n FROM users u JOIN habits h ON h.user_id = u.id GROUP BY u.id",
+            60,
+        ));
+        map_models(&mut c, &["habits".into()]);
+        let m = |n: &str| {
+            c.manual_impls
+                .iter()
+                .find(|m| m.name == n)
+                .unwrap()
+                .mapping
+                .clone()
+        };
+        assert_eq!(m("LegacyUser").tables, ["users"]);
+        assert_eq!(m("LegacyUser").source, MappingSource::Query);
+        assert_eq!(m("Habit").source, MappingSource::Convention);
+        assert_eq!(m("Summary").source, MappingSource::Projection);
+        assert!(aliased_output(&c, "LegacyUser", "email_address"));
+        assert!(!aliased_output(&c, "LegacyUser", "id"));
+        assert!(!aliased_output(&c, "User", "email_address"));
     }
 }

@@ -3,10 +3,12 @@
 //!
 //! The types live in [`model`] (source evidence) and [`expected`] (the expected schema); the
 //! pure analyses that fill them are [`sql`] (tables and columns a statement touches),
+//! [`expr`] (CHECK and DEFAULT expressions in one canonical form),
 //! [`replay`] (migrations into a schema), [`mapping`] (model to table) and [`gapsmd`]
 //! (the "Expected Tables" list of a gaps.md registry).
 
 pub mod expected;
+pub mod expr;
 pub mod gapsmd;
 pub mod mapping;
 pub mod model;

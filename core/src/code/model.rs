@@ -201,9 +201,32 @@ pub struct ManualFromRow {
     pub file: String,
     /// Line of the impl.
     pub line: u32,
-    /// Column names read with `row.try_get("col")` / `row.get("col")`, in order.
+    /// Column names read with `row.try_get("col")` / `row.get("col")`, in order, each once.
     #[serde(default)]
     pub columns: Vec<String>,
+    /// Every such read, with its line (reads by index or by a computed name are not listed).
+    #[serde(default)]
+    pub reads: Vec<RowRead>,
+    /// The table(s) the type is loaded from, decided like a derived model's.
+    #[serde(default)]
+    pub mapping: ModelMapping,
+}
+
+/// One `row.try_get("col")` (or `get`, `try_get_unchecked`, `get_unchecked`) in a manual
+/// FromRow impl.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RowRead {
+    /// The column name passed.
+    pub column: String,
+    /// Line of the call.
+    pub line: u32,
+    /// The method called: `try_get` returns ColumnNotFound, `get` panics.
+    pub method: String,
+    /// True when the call's error is handled on the spot (`.ok()`, `.unwrap_or(..)`,
+    /// `.unwrap_or_default()`, `if let Ok(..) =`, `match`): a missing column is then not a
+    /// failure.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub handled: bool,
 }
 
 /// One place where the code hands SQL to sqlx.

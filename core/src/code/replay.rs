@@ -808,12 +808,13 @@ impl Replay {
                 );
             }
             TableConstraint::Check(ck) => {
+                let text = ck.expr.to_string();
                 let n = ck
                     .name
                     .as_ref()
                     .map(ident_name)
-                    .unwrap_or_else(|| self.check_name(table, "", &ck.expr.to_string()));
-                self.add_check(table, n, ck.expr.to_string());
+                    .unwrap_or_else(|| self.check_name(table, "", &text));
+                self.add_check(table, n, text);
             }
             _ => {}
         }
@@ -1357,5 +1358,62 @@ mod tests {
         assert_eq!(t.column("id").unwrap().data_type, "integer");
         assert_eq!(e.not_modelled.len(), 1);
         assert_eq!(e.not_modelled[0].line, 3);
+    }
+
+    #[test]
+    fn unnamed_checks_get_the_names_postgres_gives_them() {
+        // Names as PostgreSQL 15 chose them for this statement.
+        let e = pg(&[m(
+            1,
+            "CREATE TABLE t (amount numeric CHECK (amount > 0), n int, y int CHECK (n < y), \
+             CHECK (amount > 1), CONSTRAINT named CHECK (n > 0));",
+        )]);
+        let t = e.schema.table("public", "t").unwrap();
+        let names: Vec<&str> = t
+            .check_constraints
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["named", "t_amount_check", "t_amount_check1", "t_check"]
+        );
+        assert!(
+            e.created_by(ObjectKind::Constraint, "t", Some("t_amount_check1"))
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn column_renames_and_drops_carry_over_to_constraints() {
+        let e = pg(&[
+            m(
+                1,
+                "CREATE TABLE users (id BIGINT PRIMARY KEY, score INT CHECK (score >= 0), \
+                 cap INT, CHECK (score < cap));\n\
+                 CREATE TABLE posts (id BIGINT PRIMARY KEY, user_id BIGINT REFERENCES users (id));",
+            ),
+            m(
+                2,
+                "ALTER TABLE users RENAME COLUMN score TO points;\n\
+                 ALTER TABLE users DROP COLUMN cap;\n\
+                 ALTER TABLE users RENAME COLUMN id TO user_id;\n\
+                 ALTER TABLE users RENAME TO members;\n\
+                 ALTER TABLE members RENAME CONSTRAINT users_score_check TO points_positive;",
+            ),
+        ]);
+        let t = e.schema.table("public", "members").unwrap();
+        assert_eq!(t.check_constraints.len(), 1, "{:?}", t.check_constraints);
+        assert_eq!(t.check_constraints[0].name, "points_positive");
+        assert_eq!(t.check_constraints[0].expression, "points >= 0");
+        assert_eq!(t.primary_key.as_ref().unwrap().columns, ["user_id"]);
+        let fk = &e.schema.table("public", "posts").unwrap().foreign_keys[0];
+        assert_eq!(fk.referenced_table, "members");
+        assert_eq!(fk.referenced_columns, ["user_id"]);
+        assert!(
+            e.created_by(ObjectKind::Constraint, "members", Some("points_positive"))
+                .is_some()
+        );
+        assert!(e.not_modelled.is_empty(), "{:?}", e.not_modelled);
     }
 }

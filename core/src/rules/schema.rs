@@ -5,13 +5,18 @@
 //!
 //! Never reported: a renamed field (its column is the renamed one), a skipped field, a
 //! `default` field whose column is absent, a projection struct, an unknown or compatible type
-//! pair, live columns of tables the replay could not fully model.
+//! pair, live columns of tables the replay could not fully model, a column a loading query
+//! returns under an alias, a manual FromRow read whose error is handled on the spot (`.ok()`,
+//! `unwrap_or`, `match`) or that reads by index.
+//!
+//! Keys, CHECK constraints and column defaults are compared in [`constraints`].
 
 use std::collections::BTreeMap;
 
 use crate::actions;
 use crate::code::expected::{ExpectedSchema, ObjectKind, Origin};
-use crate::code::model::{CodeEvidence, MappingSource, Model, ModelField};
+use crate::code::mapping::aliased_output;
+use crate::code::model::{CodeEvidence, ManualFromRow, MappingSource, Model, ModelField, RowRead};
 use crate::finding::{Finding, FindingKind, Severity};
 use crate::migrations::AppliedMigrations;
 use crate::schema::{Schema, Table, TableKind};
@@ -36,6 +41,7 @@ pub(super) fn check(s: &Snapshot) -> Vec<Finding> {
     ctx.tables(&mut out);
     ctx.expected_columns(&mut out);
     ctx.models(&mut out);
+    ctx.manual_impls(&mut out);
     ctx.query_columns(&mut out);
     out.findings.into_values().collect()
 }
@@ -161,6 +167,20 @@ impl Ctx<'_> {
                         t.clone(),
                         Expectation {
                             what: format!("model {}", m.name),
+                            file: m.file.clone(),
+                            line: m.line,
+                        },
+                    ));
+                }
+            }
+        }
+        for m in &code.manual_impls {
+            if checked_mapping(m.mapping.source) {
+                for t in &m.mapping.tables {
+                    out.push((
+                        t.clone(),
+                        Expectation {
+                            what: format!("manual FromRow for {}", m.name),
                             file: m.file.clone(),
                             line: m.line,
                         },
@@ -344,7 +364,12 @@ impl Ctx<'_> {
                     .iter()
                     .any(|f| f.column == column && !f.skip)
         });
+        let in_manual = code.manual_impls.iter().any(|m| {
+            m.mapping.tables.iter().any(|t| t == table)
+                && m.reads.iter().any(|r| r.column == column)
+        });
         in_models
+            || in_manual
             || code.queries.iter().any(|q| {
                 q.access.iter().flat_map(|a| &a.statements).any(|st| {
                     st.columns
@@ -440,6 +465,7 @@ impl Ctx<'_> {
                     .expected("NOT NULL")
                     .live("nullable")));
                 }
+                self.column_default(out, e, live, (et, ec), (lt, lc));
             }
             if !e.partial_tables.contains(&et.name) {
                 for lc in &lt.columns {
@@ -461,7 +487,13 @@ impl Ctx<'_> {
                     }
                 }
             }
-            for ei in et.indexes.iter().filter(|i| !i.primary) {
+            // Indexes behind a UNIQUE constraint are compared as constraints.
+            let indexes_read = constraints::catalog_read(live, "indexes");
+            for ei in et.indexes.iter().filter(|i| {
+                indexes_read
+                    && !i.primary
+                    && !et.unique_constraints.iter().any(|u| u.name == i.name)
+            }) {
                 let present = lt
                     .indexes
                     .iter()
@@ -496,55 +528,7 @@ impl Ctx<'_> {
                     out.push(f);
                 }
             }
-            let mut constraint = |name: &str, what: String, present: bool| {
-                if present {
-                    return;
-                }
-                let o = e.created_by(ObjectKind::Constraint, &et.name, Some(name));
-                let mut f = Finding::new(
-                    FindingKind::ConstraintMismatch,
-                    Severity::Warning,
-                    actions::TABLES,
-                    format!(
-                        "{what} {name} on {} is missing in the database{}",
-                        et.name,
-                        o.map(|o| format!("; it is {}", self.origin_phrase(o, "created")))
-                            .unwrap_or_default()
-                    ),
-                )
-                .table(et.name.clone())
-                .column(name.to_string())
-                .expected(what)
-                .live("absent");
-                if let Some(o) = o {
-                    f = f
-                        .location(o.file.clone(), Some(o.line))
-                        .migration(o.version);
-                }
-                out.push(f);
-            };
-            if let Some(pk) = &et.primary_key {
-                constraint(
-                    &pk.name,
-                    "primary key".into(),
-                    lt.primary_key
-                        .as_ref()
-                        .is_some_and(|l| l.columns == pk.columns),
-                );
-            }
-            for fk in &et.foreign_keys {
-                constraint(
-                    &fk.name,
-                    format!(
-                        "foreign key ({}) -> {}",
-                        fk.columns.join(", "),
-                        fk.referenced_table
-                    ),
-                    lt.foreign_keys.iter().any(|l| {
-                        l.columns == fk.columns && l.referenced_table == fk.referenced_table
-                    }),
-                );
-            }
+            self.table_constraints(out, e, live, et, lt);
         }
     }
 
@@ -600,6 +584,12 @@ impl Ctx<'_> {
         let Some(col) = table.column(&f.column) else {
             if f.default {
                 return; // #[sqlx(default)]: a missing column decodes as Default
+            }
+            if self
+                .code
+                .is_some_and(|c| aliased_output(c, &m.name, &f.column))
+            {
+                return; // the loading query returns it under an alias
             }
             let pending = self.expected.and_then(|e| {
                 e.last_change(ObjectKind::Column, &table.name, Some(&f.column))
@@ -722,6 +712,96 @@ impl Ctx<'_> {
         }
     }
 
+    /// The by-name reads of hand-written FromRow impls, checked like derived fields.
+    fn manual_impls(&self, out: &mut Out) {
+        let (Some(code), Some((schema, against))) = (self.code, self.target()) else {
+            return;
+        };
+        for m in &code.manual_impls {
+            if !checked_mapping(m.mapping.source) {
+                continue;
+            }
+            for tname in &m.mapping.tables {
+                let Some(table) = find_table(schema, tname) else {
+                    continue; // reported as table_missing
+                };
+                if against == "expected"
+                    && self
+                        .expected
+                        .is_some_and(|e| e.partial_tables.contains(&table.name))
+                {
+                    continue;
+                }
+                for r in &m.reads {
+                    if r.handled
+                        || table.column(&r.column).is_some()
+                        || aliased_output(code, &m.name, &r.column)
+                    {
+                        continue;
+                    }
+                    self.manual_read_missing(out, m, r, table, against);
+                }
+            }
+        }
+    }
+
+    fn manual_read_missing(
+        &self,
+        out: &mut Out,
+        m: &ManualFromRow,
+        r: &RowRead,
+        table: &Table,
+        against: &str,
+    ) {
+        let pending = self.expected.and_then(|e| {
+            e.last_change(ObjectKind::Column, &table.name, Some(&r.column))
+                .filter(|_| against == "live")
+        });
+        let how = match pending {
+            Some(o) => format!(
+                "; it is {}",
+                self.origin_phrase(
+                    o,
+                    if o.action == "rename" {
+                        "renamed"
+                    } else {
+                        "added"
+                    }
+                )
+            ),
+            None if against == "expected" => "; no local migration creates it".into(),
+            None => String::new(),
+        };
+        let fails = if r.method.starts_with("try_get") {
+            format!("sqlx returns ColumnNotFound(\"{}\")", r.column)
+        } else {
+            format!(
+                "row.{}() panics on ColumnNotFound(\"{}\")",
+                r.method, r.column
+            )
+        };
+        let mut f = Finding::new(
+            FindingKind::ColumnMissing,
+            Severity::Error,
+            actions::COLUMNS,
+            format!(
+                "the manual FromRow for {} ({}:{}) reads column {}.{} with row.{}(\"{}\"), which \
+                 does not exist{how}; {fails}",
+                m.name, m.file, r.line, table.name, r.column, r.method, r.column
+            ),
+        )
+        .table(table.name.clone())
+        .column(r.column.clone())
+        .location(m.file.clone(), Some(r.line))
+        .expected(format!("column read by {}", r.method))
+        .live("absent")
+        .detail("against", against);
+        if let Some(o) = pending {
+            f = f.migration(o.version).next_step(self.next_step_for(o));
+        }
+        out.push(f);
+    }
+
     fn query_columns(&self, out: &mut Out) {
         let (Some(code), Some((schema, against))) = (self.code, self.target()) else {
             return;
@@ -764,6 +844,16 @@ impl Ctx<'_> {
         }
     }
 }
+
+/// Mappings whose table is the one the rows come from (not a projection, not undecided).
+fn checked_mapping(source: MappingSource) -> bool {
+    matches!(
+        source,
+        MappingSource::Query | MappingSource::Config | MappingSource::Convention
+    )
+}
+
+mod constraints;
 
 #[cfg(test)]
 mod tests;

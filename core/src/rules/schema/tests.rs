@@ -1,7 +1,7 @@
 //! Tests of the schema rules: what each rule reports, and what it must never report.
 
 use super::*;
-use crate::code::model::{ModelMapping, QuerySite};
+use crate::code::model::{ManualFromRow, ModelMapping, QuerySite, RowRead};
 use crate::code::replay::{MigrationSource, replay};
 use crate::code::sql::analyse;
 use crate::migrations::AppliedMigration;
@@ -373,6 +373,13 @@ fn live_drift_from_the_migrations_is_reported_as_warnings() {
         "habits".into(),
         "habits_user_id_fkey".into()
     )));
+    // The live columns lack the migrations' DEFAULT 0 and DEFAULT ''.
+    for c in ["score", "display_name"] {
+        assert!(
+            k.contains(&(FindingKind::DefaultMismatch, "users".into(), c.into())),
+            "{c}: {k:#?}"
+        );
+    }
     for x in &f {
         let expect = match x.kind {
             FindingKind::TableUnexpected | FindingKind::ColumnUnexpected => Severity::Info,
@@ -380,7 +387,7 @@ fn live_drift_from_the_migrations_is_reported_as_warnings() {
         };
         assert_eq!(x.severity, expect, "{x:?}");
     }
-    assert_eq!(f.len(), 6, "{f:#?}");
+    assert_eq!(f.len(), 8, "{f:#?}");
 }
 
 #[test]
@@ -526,4 +533,194 @@ fn keys_and_indexes_that_followed_renames_or_print_differently_are_not_reported(
     s.expected_schema = Section::collected(replay(&history, Backend::Postgres));
     let f = check(&s);
     assert!(f.is_empty(), "{:#?}", f);
+}
+
+fn manual(name: &str, table: Option<&str>, reads: &[(&str, u32, &str, bool)]) -> ManualFromRow {
+    ManualFromRow {
+        name: name.into(),
+        file: "src/legacy.rs".into(),
+        line: 20,
+        columns: reads.iter().map(|r| r.0.to_string()).collect(),
+        reads: reads
+            .iter()
+            .map(|(c, l, m, h)| RowRead {
+                column: c.to_string(),
+                line: *l,
+                method: m.to_string(),
+                handled: *h,
+            })
+            .collect(),
+        mapping: ModelMapping {
+            tables: table.into_iter().map(String::from).collect(),
+            source: if table.is_some() {
+                MappingSource::Query
+            } else {
+                MappingSource::Projection
+            },
+            evidence: Vec::new(),
+        },
+    }
+}
+
+#[test]
+fn manual_from_row_reads_of_absent_columns_are_reported_at_the_try_get_line() {
+    let code = CodeEvidence {
+        manual_impls: vec![manual(
+            "LegacyUser",
+            Some("users"),
+            &[
+                ("id", 23, "try_get", false),
+                ("email_address", 24, "try_get", false),
+                ("nick", 25, "get", false),
+            ],
+        )],
+        ..CodeEvidence::default()
+    };
+    let f = check(&snapshot(Some(clean_db()), &[1, 2, 3], code));
+    assert_eq!(f.len(), 2, "{f:#?}");
+    let ea = f
+        .iter()
+        .find(|x| x.column.as_deref() == Some("email_address"))
+        .unwrap();
+    assert_eq!(ea.kind, FindingKind::ColumnMissing);
+    assert_eq!(ea.severity, Severity::Error);
+    assert_eq!(ea.action, "ACTION-005");
+    assert_eq!(ea.table.as_deref(), Some("users"));
+    assert_eq!(
+        (ea.file.as_deref(), ea.line),
+        (Some("src/legacy.rs"), Some(24))
+    );
+    assert!(
+        ea.message.contains("ColumnNotFound(\"email_address\")"),
+        "{}",
+        ea.message
+    );
+    let nick = f
+        .iter()
+        .find(|x| x.column.as_deref() == Some("nick"))
+        .unwrap();
+    assert!(nick.message.contains("panics"), "{}", nick.message);
+}
+
+#[test]
+fn a_manual_read_of_a_column_added_by_a_pending_migration_says_so() {
+    let code = CodeEvidence {
+        manual_impls: vec![manual(
+            "LegacyUser",
+            Some("users"),
+            &[("display_name", 30, "try_get", false)],
+        )],
+        ..CodeEvidence::default()
+    };
+    let live = schema_of(&[mig(1, M1), mig(2, M2)]);
+    let f = check(&snapshot(Some(live), &[1, 2], code));
+    let x = f
+        .iter()
+        .find(|x| {
+            x.kind == FindingKind::ColumnMissing && x.column.as_deref() == Some("display_name")
+        })
+        .unwrap();
+    // One finding per subject: the migration's expectation comes first, the read is attached.
+    assert_eq!(x.migration, Some(3));
+    assert_eq!(x.severity, Severity::Error);
+    assert!(x.message.contains("pending"), "{}", x.message);
+    assert_eq!(x.details["also"], serde_json::json!(["src/legacy.rs:30"]));
+
+    // Without the migration's own expectation the read itself is the finding, at its line.
+    let mut s = snapshot(
+        Some(schema_of(&[mig(1, M1), mig(2, M2)])),
+        &[1, 2],
+        CodeEvidence {
+            manual_impls: vec![manual(
+                "LegacyUser",
+                Some("users"),
+                &[("display_name", 30, "try_get", false)],
+            )],
+            ..CodeEvidence::default()
+        },
+    );
+    if let Section::Collected { data } = &mut s.expected_schema {
+        data.schema = schema_of(&[mig(1, M1), mig(2, M2)]);
+    }
+    let f = check(&s);
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        (f[0].file.as_deref(), f[0].line),
+        (Some("src/legacy.rs"), Some(30))
+    );
+    assert_eq!(f[0].migration, Some(3));
+    assert!(f[0].message.contains("pending"), "{}", f[0].message);
+}
+
+#[test]
+fn manual_reads_that_exist_are_handled_aliased_or_of_a_projection_are_not_reported() {
+    let alias_query = QuerySite {
+        file: "src/legacy_repos.rs".into(),
+        line: 5,
+        api: "sqlx::query_as".into(),
+        macro_checked: false,
+        sql: Some("SELECT id, email AS contact FROM users".into()),
+        sql_origin: Some("literal".into()),
+        sql_line: None,
+        target: Some("LegacyUser".into()),
+        target_origin: Some("turbofish".into()),
+        not_checkable: None,
+        access: Some(analyse(
+            "SELECT id, email AS contact FROM users",
+            Backend::Postgres,
+        )),
+    };
+    let code = CodeEvidence {
+        manual_impls: vec![
+            manual(
+                "LegacyUser",
+                Some("users"),
+                &[
+                    ("id", 23, "try_get", false),
+                    ("contact", 24, "try_get", false),
+                    ("nickname", 25, "try_get", true),
+                ],
+            ),
+            // A projection (joins, expressions): its names are not table columns.
+            manual("UserStats", None, &[("habit_count", 40, "try_get", false)]),
+            // Undecided mapping: nothing to check against.
+            ManualFromRow {
+                mapping: ModelMapping::default(),
+                ..manual("Orphan", None, &[("whatever", 50, "try_get", false)])
+            },
+        ],
+        queries: vec![alias_query],
+        ..CodeEvidence::default()
+    };
+    let f = check(&snapshot(Some(clean_db()), &[1, 2, 3], code));
+    assert!(f.is_empty(), "{f:#?}");
+}
+
+#[test]
+fn a_derived_field_the_loading_query_returns_under_an_alias_is_not_reported() {
+    let sql = "SELECT id, email AS contact FROM users WHERE id = $1";
+    let q = QuerySite {
+        file: "src/user_repos.rs".into(),
+        line: 9,
+        api: "sqlx::query_as".into(),
+        macro_checked: false,
+        sql: Some(sql.into()),
+        sql_origin: Some("literal".into()),
+        sql_line: None,
+        target: Some("Contact".into()),
+        target_origin: Some("turbofish".into()),
+        not_checkable: None,
+        access: Some(analyse(sql, Backend::Postgres)),
+    };
+    let code = CodeEvidence {
+        models: vec![model(
+            "Contact",
+            Some("users"),
+            vec![field("id", "i64"), field("contact", "String")],
+        )],
+        queries: vec![q],
+        ..CodeEvidence::default()
+    };
+    let f = check(&snapshot(Some(clean_db()), &[1, 2, 3], code));
+    assert!(f.is_empty(), "{f:#?}");
 }
