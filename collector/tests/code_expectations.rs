@@ -173,16 +173,48 @@ fn the_example_service_models_queries_and_traps_are_read() {
 }
 
 #[test]
-fn expected_schema_says_why_when_the_local_migrations_cannot_be_read() {
+fn gaps_md_tables_stand_when_the_local_migrations_cannot_be_read() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-migrations");
+    // `collect` passes the seed gaps.md.
     let snap = collect(&["--migrations", missing.to_str().unwrap()], dir.path());
     let local = snap
         .local_migrations
         .error()
         .expect("local migrations failed");
     assert!(local.during.contains("no-such-migrations"), "{local:?}");
-    // No second reading of some other folder: the expected schema fails and says why.
+    let e = snap
+        .expected_schema
+        .data()
+        .expect("gaps.md alone still gives an expectation");
+    assert!(e.gaps_md_tables.iter().any(|t| t == "habits"), "{e:?}");
+    // No second reading of some other folder: nothing is replayed, and the reason is kept.
+    assert!(e.schema.tables.is_empty(), "nothing was replayed");
+    let why = &e.schema.incomplete;
+    assert_eq!(why.len(), 1, "{why:?}");
+    assert_eq!(why[0].during, "reading the migration files to replay");
+    assert!(
+        why[0].message.contains("local migrations could not be read")
+            && why[0].message.contains("no-such-migrations"),
+        "{why:?}"
+    );
+}
+
+#[test]
+fn without_gaps_md_unreadable_migrations_fail_the_expected_schema_and_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-migrations");
+    let out = dir.path().join("snap.json");
+    let (code, _, err) = gaps(&[
+        "collect",
+        "--quiet",
+        "--migrations",
+        missing.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(code == 0 || code == 1, "exit {code}: {err}");
+    let snap = Snapshot::from_json(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let e = snap
         .expected_schema
         .error()
@@ -193,37 +225,6 @@ fn expected_schema_says_why_when_the_local_migrations_cannot_be_read() {
             && e.message.contains("no-such-migrations"),
         "{e:?}"
     );
-}
-
-#[test]
-fn gaps_md_tables_stand_when_the_local_migrations_cannot_be_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("no-such-migrations");
-    let gaps = dir.path().join("gaps.md");
-    std::fs::write(
-        &gaps,
-        "### ACTION-004: Tables\n\n**Expected Tables**:\n- `habits`\n- `quests`\n",
-    )
-    .unwrap();
-    let snap = collect(
-        &[
-            "--migrations",
-            missing.to_str().unwrap(),
-            "--gaps",
-            gaps.to_str().unwrap(),
-        ],
-        dir.path(),
-    );
-    let e = snap
-        .expected_schema
-        .data()
-        .expect("gaps.md alone still gives an expectation");
-    assert_eq!(e.gaps_md_tables, ["habits", "quests"]);
-    assert!(e.schema.tables.is_empty(), "nothing was replayed");
-    let why = &e.schema.incomplete;
-    assert_eq!(why.len(), 1, "{why:?}");
-    assert_eq!(why[0].during, "reading the migration files to replay");
-    assert!(why[0].message.contains("no-such-migrations"), "{why:?}");
 }
 
 #[test]
