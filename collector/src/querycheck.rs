@@ -238,6 +238,10 @@ impl<'s> Describer<'s> {
                 .execute(&mut *conn)
                 .await
                 .map(|_| ()),
+            Session::Mysql(conn) => sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(&mut *conn)
+                .await
+                .map(|_| ()),
         };
         result.map_err(|e| DbError::Statement {
             during,
@@ -293,6 +297,19 @@ impl<'s> Describer<'s> {
                         Ok(statement_parts::<sqlx::Sqlite, _>(&st))
                     }
                 }
+                // COM_STMT_PREPARE only: the server parses and resolves the statement and
+                // reports its parameters and columns; nothing is executed. A failed prepare
+                // does not abort the transaction on MySQL, so no savepoint is needed.
+                Session::Mysql(conn) => {
+                    if full {
+                        conn.describe(text).await.map(|d| {
+                            from_parts::<sqlx::MySql>(&d.columns, d.parameters, &d.nullable)
+                        })
+                    } else {
+                        let st = conn.prepare(text).await?;
+                        Ok(statement_parts::<sqlx::MySql, _>(&st))
+                    }
+                }
             }
         };
         match tokio::time::timeout(limit, work).await {
@@ -339,6 +356,7 @@ impl<'s> Describer<'s> {
         let closed = match &mut *session {
             Session::Postgres(conn) => conn.clear_cached_statements().await,
             Session::Sqlite(conn) => conn.clear_cached_statements().await,
+            Session::Mysql(conn) => conn.clear_cached_statements().await,
         };
         closed.map_err(|e| DbError::Statement {
             during: "closing the statements prepared for query validation".into(),
