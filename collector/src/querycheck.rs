@@ -400,6 +400,13 @@ fn failure(e: &sqlx::Error, timeout: Duration) -> Live {
             db.message()
         )),
         "57014" => Some(format!("did not finish within {secs:.1}s")),
+        // MariaDB refuses to even prepare a write inside a READ ONLY transaction (error
+        // 1792), and the collector never leaves one. (Postgres raises this only on execute.)
+        "25006" => Some(
+            "a write cannot be prepared inside the read-only transaction on MariaDB/MySQL, \
+             so it was not checked"
+                .to_string(),
+        ),
         "55P03" => Some(format!(
             "waited more than {secs:.1}s for a lock on a table it reads (a migration or ALTER \
              holding it?)"
