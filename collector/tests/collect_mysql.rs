@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 
 use gaps_core::schema::{Schema, Table};
 use gaps_core::snapshot::{Backend, Snapshot};
+use gaps_core::{Finding, FindingKind};
 use gaps_tests::{fixtures, mysql};
 
 const GAPS: &str = env!("CARGO_BIN_EXE_gaps");
@@ -497,4 +498,87 @@ fn a_wrong_password_is_refused_and_never_shown() {
     let good = url.replace("hunter2wrong", "readerpw");
     let snap = collect_with_status(&good, dir.path(), "good.json", 1);
     assert_eq!(snap.database.data().unwrap().backend, Backend::Mysql);
+}
+
+/// The schema findings of a collect with `--migrations dir`.
+fn schema_findings(url: &str, migrations: &Path, dir: &Path, name: &str) -> Vec<Finding> {
+    let out = dir.join(name);
+    let o = Command::new(GAPS)
+        .args(["collect", "-q", "--database-url", url, "--migrations"])
+        .arg(migrations)
+        .arg("--out")
+        .arg(&out)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("gaps runs");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let snap = Snapshot::from_json(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let expected = snap
+        .expected_schema
+        .data()
+        .expect("expected schema replayed");
+    assert!(
+        expected
+            .schema
+            .tables
+            .iter()
+            .all(|t| t.schema == snap.database.data().unwrap().database.clone().unwrap()),
+        "replayed tables are placed in the URL's database: {:?}",
+        expected.schema.tables
+    );
+    gaps_core::rules::analyse(&snap)
+        .into_iter()
+        .filter(|f| {
+            matches!(
+                f.kind,
+                FindingKind::TableMissing
+                    | FindingKind::TableUnexpected
+                    | FindingKind::ColumnMissing
+                    | FindingKind::ColumnUnexpected
+                    | FindingKind::ColumnTypeMismatch
+                    | FindingKind::ColumnNullabilityMismatch
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn migrations_replayed_in_the_mysql_dialect_match_the_live_schema_until_it_drifts() {
+    let s = mysql::server();
+    let db = s.create_database("replay");
+    let src = tempfile::tempdir().unwrap();
+    let migrations = src.path().join("migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    let ddl = "CREATE TABLE accounts (\n  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  \
+               email VARCHAR(255) NOT NULL,\n  active BOOLEAN NOT NULL DEFAULT TRUE,\n  \
+               balance NUMERIC(12,2) NULL,\n  created_at DATETIME NOT NULL\n) ENGINE=InnoDB;\n";
+    std::fs::write(migrations.join("0001_accounts.sql"), ddl).unwrap();
+    s.sql(&db.name, ddl).expect("apply the migration");
+    let dir = tempfile::tempdir().unwrap();
+
+    let clean = schema_findings(&db.url, &migrations, dir.path(), "clean.json");
+    assert!(
+        clean.is_empty(),
+        "a schema made by its migrations: {clean:#?}"
+    );
+
+    s.sql(
+        &db.name,
+        "ALTER TABLE accounts DROP COLUMN balance, MODIFY email TEXT NULL, \
+         ADD COLUMN note TEXT NULL",
+    )
+    .expect("drift");
+    let drifted = schema_findings(&db.url, &migrations, dir.path(), "drifted.json");
+    let kinds: Vec<(FindingKind, Option<&str>)> = drifted
+        .iter()
+        .map(|f| (f.kind, f.column.as_deref()))
+        .collect();
+    for want in [
+        (FindingKind::ColumnMissing, Some("balance")),
+        (FindingKind::ColumnUnexpected, Some("note")),
+        (FindingKind::ColumnTypeMismatch, Some("email")),
+        (FindingKind::ColumnNullabilityMismatch, Some("email")),
+    ] {
+        assert!(kinds.contains(&want), "{want:?} in {drifted:#?}");
+    }
 }
