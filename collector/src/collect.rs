@@ -18,13 +18,11 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<u8> {
     // A URL gaps cannot read is a usage error (exit 2), not a partial snapshot.
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     if let Some((url, _)) = dotenv::resolve_database_url(args.database_url.as_deref(), &cwd)
-        && !matches!(
-            db::backend_of(&url),
-            Some(gaps_core::snapshot::Backend::Postgres | gaps_core::snapshot::Backend::Sqlite)
-        )
+        && db::backend_of(&url).is_none()
     {
         anyhow::bail!(
-            "unsupported database URL {}: gaps reads postgres://, postgresql:// and sqlite: URLs",
+            "unsupported database URL {}: gaps reads postgres://, postgresql://, mysql://, \
+             mariadb:// and sqlite: URLs",
             redact::redact_url(&url)
         );
     }

@@ -7,13 +7,15 @@ use std::time::Duration;
 
 use gaps_core::redact;
 use gaps_core::snapshot::Backend;
-use sqlx::{Connection, PgConnection, SqliteConnection};
+use sqlx::{Connection, MySqlConnection, PgConnection, SqliteConnection};
 
 /// Why a session could not be opened or a statement failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     /// The URL's scheme is not one gaps reads.
-    #[error("unsupported database URL scheme in {url} (use postgres://, postgresql:// or sqlite:)")]
+    #[error(
+        "unsupported database URL scheme in {url} (use postgres://, postgresql://, mysql://, mariadb:// or sqlite:)"
+    )]
     UnsupportedScheme {
         /// The redacted URL.
         url: String,
@@ -93,6 +95,9 @@ pub enum Session {
     Postgres(PgConnection),
     /// A SQLite connection opened read-only with `PRAGMA query_only`, inside `BEGIN`.
     Sqlite(SqliteConnection),
+    /// A MySQL/MariaDB connection inside `START TRANSACTION READ ONLY` (REPEATABLE READ with a
+    /// consistent snapshot).
+    Mysql(MySqlConnection),
 }
 
 /// Connection settings for [`Session::open`].
@@ -119,47 +124,68 @@ impl Session {
         // therefore unnamed (`persistent(false)`), and the query checker closes the named
         // statements `describe` needs before its savepoint ends (they must stay in sqlx's cache,
         // so the cache is left on).
-        let connect = async {
-            match backend {
-                Backend::Postgres => {
-                    let mut options =
-                        sqlx::postgres::PgConnectOptions::from_str(url).map_err(|e| {
-                            DbError::InvalidUrl {
+        let connect =
+            async {
+                match backend {
+                    Backend::Postgres => {
+                        let mut options =
+                            sqlx::postgres::PgConnectOptions::from_str(url).map_err(|e| {
+                                DbError::InvalidUrl {
+                                    url: shown.clone(),
+                                    message: clean(&e),
+                                }
+                            })?;
+                        if options.get_application_name().is_none() {
+                            // So a DBA watching pg_stat_activity sees who is reading the catalogs.
+                            options = options.application_name("gaps");
+                        }
+                        let conn = PgConnection::connect_with(&options).await.map_err(|e| {
+                            DbError::Connect {
                                 url: shown.clone(),
                                 message: clean(&e),
                             }
                         })?;
-                    if options.get_application_name().is_none() {
-                        // So a DBA watching pg_stat_activity sees who is reading the catalogs.
-                        options = options.application_name("gaps");
+                        Ok(Session::Postgres(conn))
                     }
-                    let conn = PgConnection::connect_with(&options).await.map_err(|e| {
-                        DbError::Connect {
-                            url: shown.clone(),
-                            message: clean(&e),
-                        }
-                    })?;
-                    Ok(Session::Postgres(conn))
-                }
-                Backend::Sqlite => {
-                    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
-                        .map_err(|e| DbError::InvalidUrl {
-                            url: shown.clone(),
-                            message: clean(&e),
-                        })?
-                        .read_only(true)
-                        .create_if_missing(false);
-                    let conn = SqliteConnection::connect_with(&options)
-                        .await
-                        .map_err(|e| DbError::Connect {
-                            url: shown.clone(),
-                            message: clean(&e),
+                    Backend::Sqlite => {
+                        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+                            .map_err(|e| DbError::InvalidUrl {
+                                url: shown.clone(),
+                                message: clean(&e),
+                            })?
+                            .read_only(true)
+                            .create_if_missing(false);
+                        let conn = SqliteConnection::connect_with(&options)
+                            .await
+                            .map_err(|e| DbError::Connect {
+                                url: shown.clone(),
+                                message: clean(&e),
+                            })?;
+                        Ok(Session::Sqlite(conn))
+                    }
+                    Backend::Mysql => {
+                        // sqlx only knows the mysql:// scheme; mariadb:// names the same protocol.
+                        let normalized = match url.split_once(':') {
+                            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("mariadb") => {
+                                format!("mysql:{rest}")
+                            }
+                            _ => url.to_string(),
+                        };
+                        let options = sqlx::mysql::MySqlConnectOptions::from_str(&normalized)
+                            .map_err(|e| DbError::InvalidUrl {
+                                url: shown.clone(),
+                                message: clean(&e),
+                            })?;
+                        let conn = MySqlConnection::connect_with(&options).await.map_err(|e| {
+                            DbError::Connect {
+                                url: shown.clone(),
+                                message: clean(&e),
+                            }
                         })?;
-                    Ok(Session::Sqlite(conn))
+                        Ok(Session::Mysql(conn))
+                    }
                 }
-                Backend::Mysql => Err(DbError::UnsupportedScheme { url: shown.clone() }),
-            }
-        };
+            };
         let mut session = tokio::time::timeout(opts.connect_timeout, connect)
             .await
             .map_err(|_| DbError::ConnectTimeout {
@@ -207,6 +233,34 @@ impl Session {
                     })?;
                 }
             }
+            Session::Mysql(conn) => {
+                // The isolation level applies to the next transaction only, and READ ONLY makes
+                // the server refuse any write inside it. max_statement_time (MariaDB, seconds)
+                // and max_execution_time (MySQL, milliseconds, SELECT only) bound each
+                // statement; whichever the server does not know is skipped.
+                let secs = ms as f64 / 1000.0;
+                let timeouts = [
+                    format!("SET SESSION max_statement_time = {secs:.3}"),
+                    format!("SET SESSION max_execution_time = {ms}"),
+                ];
+                for sql in &timeouts {
+                    // Failing only means this server lacks that variable.
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+                        .execute(&mut *conn)
+                        .await;
+                }
+                for sql in [
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+                    "START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT",
+                ] {
+                    sqlx::raw_sql(sql).execute(&mut *conn).await.map_err(|e| {
+                        DbError::Statement {
+                            during: format!("starting the read-only transaction ({sql})"),
+                            message: e.to_string(),
+                        }
+                    })?;
+                }
+            }
         }
         Ok(())
     }
@@ -241,6 +295,7 @@ impl Session {
         let result = match self {
             Session::Postgres(conn) => sqlx::raw_sql(sql).execute(&mut *conn).await.map(|_| ()),
             Session::Sqlite(conn) => sqlx::raw_sql(sql).execute(&mut *conn).await.map(|_| ()),
+            Session::Mysql(conn) => sqlx::raw_sql(sql).execute(&mut *conn).await.map(|_| ()),
         };
         result.map_err(|e| DbError::Statement {
             during: format!("{during} ({sql})"),
@@ -253,6 +308,7 @@ impl Session {
         match self {
             Session::Postgres(_) => Backend::Postgres,
             Session::Sqlite(_) => Backend::Sqlite,
+            Session::Mysql(_) => Backend::Mysql,
         }
     }
 
@@ -265,6 +321,10 @@ impl Session {
                 let _ = conn.close().await;
             }
             Session::Sqlite(mut conn) => {
+                let _ = sqlx::raw_sql("ROLLBACK").execute(&mut conn).await;
+                let _ = conn.close().await;
+            }
+            Session::Mysql(mut conn) => {
                 let _ = sqlx::raw_sql("ROLLBACK").execute(&mut conn).await;
                 let _ = conn.close().await;
             }
@@ -282,6 +342,7 @@ mod tests {
         assert_eq!(backend_of("postgresql://x/y"), Some(Backend::Postgres));
         assert_eq!(backend_of("sqlite:demo.db"), Some(Backend::Sqlite));
         assert_eq!(backend_of("mysql://x/y"), Some(Backend::Mysql));
+        assert_eq!(backend_of("mariadb://x/y"), Some(Backend::Mysql));
         assert_eq!(backend_of("oracle://x"), None);
     }
 }

@@ -38,7 +38,7 @@ macro_rules! pg {
     ($s:expr) => {
         match $s {
             Session::Postgres(c) => c,
-            Session::Sqlite(_) => {
+            Session::Sqlite(_) | Session::Mysql(_) => {
                 return Err(sqlx::Error::Protocol("not a Postgres session".into()))
             }
         }

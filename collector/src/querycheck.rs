@@ -238,6 +238,10 @@ impl<'s> Describer<'s> {
                 .execute(&mut *conn)
                 .await
                 .map(|_| ()),
+            Session::Mysql(conn) => sqlx::raw_sql(AssertSqlSafe(sql))
+                .execute(&mut *conn)
+                .await
+                .map(|_| ()),
         };
         result.map_err(|e| DbError::Statement {
             during,
@@ -293,6 +297,19 @@ impl<'s> Describer<'s> {
                         Ok(statement_parts::<sqlx::Sqlite, _>(&st))
                     }
                 }
+                // COM_STMT_PREPARE only: the server parses and resolves the statement and
+                // reports its parameters and columns; nothing is executed. A failed prepare
+                // does not abort the transaction on MySQL, so no savepoint is needed.
+                Session::Mysql(conn) => {
+                    if full {
+                        conn.describe(text).await.map(|d| {
+                            from_parts::<sqlx::MySql>(&d.columns, d.parameters, &d.nullable)
+                        })
+                    } else {
+                        let st = conn.prepare(text).await?;
+                        Ok(statement_parts::<sqlx::MySql, _>(&st))
+                    }
+                }
             }
         };
         match tokio::time::timeout(limit, work).await {
@@ -339,6 +356,7 @@ impl<'s> Describer<'s> {
         let closed = match &mut *session {
             Session::Postgres(conn) => conn.clear_cached_statements().await,
             Session::Sqlite(conn) => conn.clear_cached_statements().await,
+            Session::Mysql(conn) => conn.clear_cached_statements().await,
         };
         closed.map_err(|e| DbError::Statement {
             during: "closing the statements prepared for query validation".into(),
@@ -382,6 +400,13 @@ fn failure(e: &sqlx::Error, timeout: Duration) -> Live {
             db.message()
         )),
         "57014" => Some(format!("did not finish within {secs:.1}s")),
+        // MariaDB refuses to even prepare a write inside a READ ONLY transaction (error
+        // 1792), and the collector never leaves one. (Postgres raises this only on execute.)
+        "25006" => Some(
+            "a write cannot be prepared inside the read-only transaction on MariaDB/MySQL, \
+             so it was not checked"
+                .to_string(),
+        ),
         "55P03" => Some(format!(
             "waited more than {secs:.1}s for a lock on a table it reads (a migration or ALTER \
              holding it?)"

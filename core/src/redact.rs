@@ -251,6 +251,24 @@ mod tests {
     }
 
     #[test]
+    fn password_is_removed_from_mysql_and_mariadb_urls() {
+        for scheme in ["mysql", "mariadb"] {
+            let url = format!("{scheme}://app:p%40ss%3Aw0rd@127.0.0.1:3306/app?ssl-mode=required");
+            let r = redact_url(&url);
+            assert_eq!(
+                r,
+                format!("{scheme}://app:REDACTED@127.0.0.1:3306/app?ssl-mode=required")
+            );
+            let secrets = secrets_in_url(&url);
+            assert!(secrets.contains(&"p@ss:w0rd".to_string()), "{secrets:?}");
+            assert_eq!(
+                scrub("Access denied (p@ss:w0rd)", &secrets),
+                "Access denied (REDACTED)"
+            );
+        }
+    }
+
+    #[test]
     fn secret_query_parameters_are_removed() {
         let r = redact_url("postgres://db/app?user=a&password=hunter22&sslmode=disable");
         assert!(!r.contains("hunter22"), "{r}");

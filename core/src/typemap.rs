@@ -1,11 +1,16 @@
 //! Which Rust types sqlx can decode from which SQL column types, written from sqlx's documented
-//! type mappings (`sqlx::postgres::types`, `sqlx::sqlite::types`), plus the spelling of SQL
+//! type mappings (`sqlx::postgres::types`, `sqlx::sqlite::types`, `sqlx::mysql::types` in
+//! `typemap/mysql.rs`), plus the spelling of SQL
 //! types: every type name is normalised to what Postgres' `format_type` prints, so replayed
 //! migrations and the live catalogs compare equal.
 //!
 //! The checker answers Compatible, Incompatible or Unknown; only Incompatible becomes a
 //! finding, so a type it does not know (a custom `impl Type`, a range, a composite) is never
 //! reported.
+
+mod mysql;
+
+pub use mysql::enum_labels as mysql_enum_labels;
 
 use crate::code::expected::ExpectedSchema;
 use crate::code::model::CodeEvidence;
@@ -173,7 +178,8 @@ impl TypeParser<'_> {
 /// Normalises a SQL type name to the spelling of Postgres' `format_type` (`int4` ->
 /// `integer`, `timestamptz` -> `timestamp with time zone`, `varchar(20)` ->
 /// `character varying(20)`, `public.mood` -> `mood`). SQLite declared types are lowercased
-/// and otherwise kept.
+/// and otherwise kept; MySQL types are normalised to what `COLUMN_TYPE` prints (`int(11)` ->
+/// `int`, `BOOLEAN` -> `tinyint(1)`).
 pub fn normalize_sql_type(text: &str, backend: Backend) -> String {
     // The single-byte "char" (sqlx spells it `"CHAR"`), not character(1).
     let trimmed = text.trim();
@@ -184,6 +190,9 @@ pub fn normalize_sql_type(text: &str, backend: Backend) -> String {
         && (rest.is_empty() || rest.trim() == "[]")
     {
         return format!("\"char\"{}", rest.trim());
+    }
+    if backend == Backend::Mysql {
+        return mysql::normalize(text);
     }
     let t = text.trim().to_lowercase().replace('"', "");
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -565,7 +574,7 @@ pub fn check(rust: &RustType, sql: &str, backend: Backend, ctx: &TypeContext) ->
     match backend {
         Backend::Postgres => check_pg(rust, &sql_norm, ctx),
         Backend::Sqlite => check_sqlite(rust, &sql_norm),
-        Backend::Mysql => Compat::Unknown,
+        Backend::Mysql => mysql::check(rust, &sql_norm),
     }
 }
 
@@ -611,7 +620,7 @@ pub fn sqlx_type_name(rust: &RustType, backend: Backend, ctx: &TypeContext) -> O
                 .1;
             Some(name.to_string())
         }
-        Backend::Mysql => None,
+        Backend::Mysql => mysql::sqlx_type_name(rust),
     }
 }
 
@@ -684,6 +693,9 @@ const SQLITE_SQLX_NAMES: &[(&[&str], &str)] = &[
 /// for a next step such as "use i64"; arrays as `Vec<T>`. Empty when the table has no row for
 /// it.
 pub fn rust_types_for(sql: &str, backend: Backend) -> Vec<String> {
+    if backend == Backend::Mysql {
+        return mysql::rust_types_for(&normalize_sql_type(sql, backend));
+    }
     if backend != Backend::Postgres {
         return Vec::new();
     }

@@ -5,6 +5,7 @@ use gaps_core::section::Section;
 
 use crate::db::Session;
 
+mod mysql;
 pub mod postgres;
 mod sqlite;
 
@@ -13,6 +14,7 @@ pub async fn database_info(session: &mut Session) -> Section<DatabaseInfo> {
     match session {
         Session::Postgres(_) => postgres::database_info(session).await,
         Session::Sqlite(_) => sqlite::database_info(session).await,
+        Session::Mysql(_) => mysql::database_info(session).await,
     }
 }
 
@@ -21,5 +23,6 @@ pub async fn schema(session: &mut Session) -> Section<Schema> {
     match session {
         Session::Postgres(_) => postgres::schema(session).await,
         Session::Sqlite(_) => sqlite::schema(session).await,
+        Session::Mysql(_) => mysql::schema(session).await,
     }
 }

@@ -1,11 +1,11 @@
 //! The rows of sqlx's migrations table, read inside the read-only session. Absence is detected
-//! with catalog lookups (`to_regclass` on Postgres, `sqlite_master` on SQLite), never by trying
-//! to create anything.
+//! with catalog lookups (`to_regclass` on Postgres, `sqlite_master` on SQLite,
+//! `information_schema.TABLES` on MySQL/MariaDB), never by trying to create anything.
 
 use gaps_core::migrations::{
     AppliedMigration, AppliedMigrations, split_table_name, sqlite_timestamp_to_rfc3339,
 };
-use sqlx::{AssertSqlSafe, PgConnection, Row, SqliteConnection};
+use sqlx::{AssertSqlSafe, MySqlConnection, PgConnection, Row, SqliteConnection};
 
 use crate::db::{DbError, Session};
 
@@ -22,6 +22,7 @@ pub async fn read(
         .isolated(&during, async |s: &mut Session| match s {
             Session::Postgres(conn) => read_postgres(conn, &table_owned).await,
             Session::Sqlite(conn) => read_sqlite(conn, &table_owned).await,
+            Session::Mysql(conn) => read_mysql(conn, &table_owned).await,
         })
         .await?;
     result.table_source = Some(source.to_string());
@@ -135,11 +136,143 @@ async fn read_sqlite(
     })
 }
 
+/// Splits `db.name` / `name`, each part optionally in backticks (MySQL's identifier quotes).
+fn split_mysql_table_name(table: &str) -> Option<(Option<String>, String)> {
+    let mut parts = Vec::new();
+    let mut chars = table.trim().chars().peekable();
+    loop {
+        let mut part = String::new();
+        if chars.peek() == Some(&'`') {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '`' if chars.peek() == Some(&'`') => {
+                        chars.next();
+                        part.push('`');
+                    }
+                    '`' => break,
+                    c => part.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' {
+                    break;
+                }
+                part.push(c);
+                chars.next();
+            }
+        }
+        if part.is_empty() {
+            return None;
+        }
+        parts.push(part);
+        match chars.next() {
+            None => break,
+            Some('.') => continue,
+            Some(_) => return None,
+        }
+    }
+    match parts.len() {
+        1 => parts.pop().map(|n| (None, n)),
+        2 => {
+            let name = parts.pop()?;
+            Some((parts.pop(), name))
+        }
+        _ => None,
+    }
+}
+
+async fn read_mysql(
+    conn: &mut MySqlConnection,
+    table: &str,
+) -> Result<AppliedMigrations, sqlx::Error> {
+    let Some((schema, name)) = split_mysql_table_name(table) else {
+        return Err(sqlx::Error::Protocol(format!(
+            "`{table}` is not a valid table name (expected NAME or DATABASE.NAME)"
+        )));
+    };
+    // An unqualified name is in the connection's database, as sqlx's interpolation resolves it.
+    let found: Option<(String, String)> = sqlx::query_as(
+        "SELECT CONVERT(TABLE_SCHEMA USING utf8mb4), CONVERT(TABLE_NAME USING utf8mb4) \
+         FROM information_schema.TABLES \
+         WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?",
+    )
+    .persistent(false)
+    .bind(schema.as_deref())
+    .bind(&name)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((db, real_name)) = found else {
+        let shown = match schema {
+            Some(s) => format!("{s}.{name}"),
+            None => name,
+        };
+        return Ok(absent(&shown));
+    };
+    let q = |s: &str| format!("`{}`", s.replace('`', "``"));
+    // UNIX_TIMESTAMP reads a TIMESTAMP in the session's time zone and gives UTC epoch seconds
+    // (with the column's fraction), so no time zone tables are needed.
+    let sql = format!(
+        "SELECT CAST(version AS SIGNED), CONVERT(description USING utf8mb4), \
+         CAST(ROUND(UNIX_TIMESTAMP(installed_on) * 1000000) AS SIGNED), \
+         CAST(success AS SIGNED), CONVERT(LOWER(HEX(checksum)) USING utf8mb4), \
+         CAST(execution_time AS SIGNED) FROM {}.{} ORDER BY version",
+        q(&db),
+        q(&real_name)
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .persistent(false)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(AppliedMigration {
+            version: r.try_get(0)?,
+            description: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
+            installed_on: r
+                .try_get::<Option<i64>, _>(2)?
+                .and_then(chrono::DateTime::from_timestamp_micros)
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
+            success: r.try_get::<Option<i64>, _>(3)?.unwrap_or(0) != 0,
+            checksum: r.try_get::<Option<String>, _>(4)?.unwrap_or_default(),
+            execution_time: r.try_get::<Option<i64>, _>(5)?.unwrap_or(-1),
+        });
+    }
+    Ok(AppliedMigrations {
+        table: format!("{db}.{real_name}"),
+        table_source: None,
+        present: true,
+        rows: out,
+    })
+}
+
 fn absent(table: &str) -> AppliedMigrations {
     AppliedMigrations {
         table: table.to_string(),
         table_source: None,
         present: false,
         rows: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_mysql_table_name;
+
+    #[test]
+    fn mysql_table_names_split_on_dots_outside_backticks() {
+        assert_eq!(
+            split_mysql_table_name("_sqlx_migrations"),
+            Some((None, "_sqlx_migrations".into()))
+        );
+        assert_eq!(
+            split_mysql_table_name("app.`my.migrations`"),
+            Some((Some("app".into()), "my.migrations".into()))
+        );
+        assert_eq!(split_mysql_table_name("`a``b`"), Some((None, "a`b".into())));
+        assert_eq!(split_mysql_table_name("a.b.c"), None);
+        assert_eq!(split_mysql_table_name(""), None);
+        assert_eq!(split_mysql_table_name("`open"), None);
     }
 }

@@ -154,6 +154,11 @@ async fn expected_schema(
             message,
         });
     }
+    if backend == Backend::Mysql
+        && let Some(db) = target_url.and_then(mysql_database_of)
+    {
+        place_in_database(&mut expected, &db);
+    }
     if let Some((file, tables)) = gaps_tables {
         expected.gaps_md_file = Some(file);
         expected.gaps_md_tables = tables;
@@ -174,6 +179,43 @@ async fn expected_schema(
         }
     }
     Section::collected(expected)
+}
+
+/// The database a mysql:// or mariadb:// URL names (its path), if any.
+fn mysql_database_of(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let path = parsed.path().trim_start_matches('/');
+    let decoded = url::form_urlencoded::parse(format!("x={path}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())?;
+    (!decoded.is_empty()).then_some(decoded)
+}
+
+/// On MySQL a migration's unqualified table lives in the connection's database, which the
+/// replay cannot know: its tables (schema "") are placed in `db`, the schema the live
+/// inspector gives them.
+fn place_in_database(expected: &mut ExpectedSchema, db: &str) {
+    let fix = |s: &mut String| {
+        if s.is_empty() {
+            *s = db.to_string();
+        }
+    };
+    for s in &mut expected.schema.schemas {
+        fix(s);
+    }
+    for t in &mut expected.schema.tables {
+        fix(&mut t.schema);
+        for fk in &mut t.foreign_keys {
+            fix(&mut fk.referenced_schema);
+        }
+    }
+    for e in &mut expected.schema.enums {
+        fix(&mut e.schema);
+    }
+    for o in &mut expected.origins {
+        fix(&mut o.schema);
+    }
+    expected.schema.canonicalize();
 }
 
 /// Asks the live database to describe each statically known statement (never executes them).

@@ -1,0 +1,7 @@
+-- Indexes with their columns in index order (a functional key part has no column name).
+SELECT CONVERT(TABLE_NAME USING utf8mb4), CONVERT(INDEX_NAME USING utf8mb4),
+       CAST(NON_UNIQUE AS SIGNED), CONVERT(COLUMN_NAME USING utf8mb4),
+       CAST(SUB_PART AS SIGNED), CONVERT(INDEX_TYPE USING utf8mb4)
+FROM information_schema.STATISTICS
+WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX

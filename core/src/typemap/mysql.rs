@@ -1,0 +1,493 @@
+//! The MySQL/MariaDB rows of the type mapping, from sqlx-mysql 0.9's `Type::compatible`
+//! implementations, and the normalisation of MySQL column type spellings (`int(11)` -> `int`,
+//! `BOOLEAN` -> `tinyint(1)`, `numeric` -> `decimal(10,0)`).
+//!
+//! sqlx decides compatibility by the column's wire type, not its declared width: every signed
+//! integer column decodes into every signed Rust integer (a value that does not fit fails per
+//! row, not as "mismatched types"), and the `UNSIGNED` flag alone separates `i*` from `u*`.
+
+use super::{Compat, RustType, row_matches};
+
+/// What a MySQL column is on the wire, which is what sqlx's compatibility checks look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wire {
+    /// TINYINT..BIGINT, with the UNSIGNED flag.
+    Int {
+        unsigned: bool,
+    },
+    Bit,
+    Year,
+    Float,
+    Double,
+    Decimal,
+    Date,
+    Time,
+    Datetime,
+    Timestamp,
+    /// CHAR, VARCHAR, the TEXT types, ENUM, SET.
+    Text,
+    /// BINARY, VARBINARY, the BLOB types.
+    Binary,
+    /// MySQL 8's native JSON (MariaDB's JSON is LONGTEXT).
+    Json,
+}
+
+/// Normalises a MySQL type spelling: lowercase keywords, integer display widths dropped
+/// (`int(11)`, as MySQL 5.7 and MariaDB print them, and `int`, as MySQL 8.0.19+ does, are the
+/// same type) except `tinyint(1)`, the boolean convention; aliases mapped to the name
+/// `information_schema.COLUMNS.COLUMN_TYPE` prints; `zerofill` implies `unsigned`. ENUM and
+/// SET labels keep their case.
+pub fn normalize(text: &str) -> String {
+    let t = text.trim();
+    let (head, params, tail) = match (t.find('('), t.rfind(')')) {
+        (Some(open), Some(close)) if close > open => {
+            (&t[..open], Some(&t[open + 1..close]), &t[close + 1..])
+        }
+        _ => (t, None, ""),
+    };
+    let mut words: Vec<String> = head
+        .split_whitespace()
+        .chain(tail.split_whitespace())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let mut unsigned = false;
+    words.retain(|w| match w.as_str() {
+        "unsigned" | "zerofill" => {
+            unsigned = true;
+            false
+        }
+        "signed" => false,
+        _ => true,
+    });
+    let name = words.join(" ");
+    let keep_case = matches!(name.as_str(), "enum" | "set");
+    let params = params.map(|p| {
+        if keep_case {
+            p.trim().to_string()
+        } else {
+            p.split(',').map(str::trim).collect::<Vec<_>>().join(",")
+        }
+    });
+    let with = |n: &str| match &params {
+        Some(p) => format!("{n}({p})"),
+        None => n.to_string(),
+    };
+    let base = match name.as_str() {
+        "bool" | "boolean" => "tinyint(1)".to_string(),
+        "tinyint" if params.as_deref() == Some("1") && !unsigned => "tinyint(1)".to_string(),
+        "tinyint" | "smallint" | "mediumint" | "bigint" => name.clone(),
+        "int" | "integer" | "int4" => "int".to_string(),
+        "int1" => "tinyint".to_string(),
+        "int2" => "smallint".to_string(),
+        "int3" | "middleint" => "mediumint".to_string(),
+        "int8" => "bigint".to_string(),
+        "serial" => {
+            unsigned = true;
+            "bigint".to_string()
+        }
+        "real" | "double precision" | "float8" => with("double"),
+        "float4" => "float".to_string(),
+        "float" => match params.as_deref().and_then(|p| p.parse::<u32>().ok()) {
+            Some(n) if n > 24 => "double".to_string(),
+            Some(_) => "float".to_string(),
+            None => with("float"),
+        },
+        "decimal" | "dec" | "numeric" | "fixed" => match params.as_deref() {
+            None => "decimal(10,0)".to_string(),
+            Some(p) if !p.contains(',') => format!("decimal({p},0)"),
+            Some(_) => with("decimal"),
+        },
+        "character varying" | "char varying" | "varchar" => with("varchar"),
+        "character" | "char" => match params {
+            Some(_) => with("char"),
+            None => "char(1)".to_string(),
+        },
+        "binary" => match params {
+            Some(_) => with("binary"),
+            None => "binary(1)".to_string(),
+        },
+        "bit" => match params {
+            Some(_) => with("bit"),
+            None => "bit(1)".to_string(),
+        },
+        "long varchar" | "long" => "mediumtext".to_string(),
+        "long varbinary" => "mediumblob".to_string(),
+        _ => with(&name),
+    };
+    if unsigned && int_like(&base) {
+        format!("{base} unsigned")
+    } else {
+        base
+    }
+}
+
+fn int_like(base: &str) -> bool {
+    matches!(
+        base,
+        "tinyint" | "smallint" | "mediumint" | "int" | "bigint" | "tinyint(1)"
+    ) || base.starts_with("decimal")
+        || base.starts_with("float")
+        || base.starts_with("double")
+}
+
+/// The labels of an inline `enum('a','b')` type as `COLUMN_TYPE` prints it (quotes doubled
+/// inside a label); None for any other type.
+pub fn enum_labels(column_type: &str) -> Option<Vec<String>> {
+    let t = column_type.trim();
+    let open = t.find('(')?;
+    if !t[..open].trim().eq_ignore_ascii_case("enum") || !t.ends_with(')') {
+        return None;
+    }
+    let inner = &t[open + 1..t.len() - 1];
+    let mut labels = Vec::new();
+    let mut chars = inner.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ',') {
+            chars.next();
+        }
+        match chars.next() {
+            None => break,
+            Some('\'') => {}
+            Some(_) => return None,
+        }
+        let mut label = String::new();
+        loop {
+            match chars.next()? {
+                '\'' if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                    label.push('\'');
+                }
+                '\'' => break,
+                '\\' => label.push(chars.next()?),
+                c => label.push(c),
+            }
+        }
+        labels.push(label);
+    }
+    Some(labels)
+}
+
+fn wire(norm: &str) -> Option<Wire> {
+    let unsigned = norm.ends_with(" unsigned");
+    let base = norm.trim_end_matches(" unsigned");
+    let name = base.split('(').next().unwrap_or(base).trim();
+    Some(match name {
+        "tinyint" | "smallint" | "mediumint" | "int" | "bigint" => Wire::Int { unsigned },
+        "bit" => Wire::Bit,
+        "year" => Wire::Year,
+        "float" => Wire::Float,
+        "double" => Wire::Double,
+        "decimal" => Wire::Decimal,
+        "date" => Wire::Date,
+        "time" => Wire::Time,
+        "datetime" => Wire::Datetime,
+        "timestamp" => Wire::Timestamp,
+        "char" | "varchar" | "tinytext" | "text" | "mediumtext" | "longtext" | "enum" | "set" => {
+            Wire::Text
+        }
+        "binary" | "varbinary" | "tinyblob" | "blob" | "mediumblob" | "longblob" => Wire::Binary,
+        "json" => Wire::Json,
+        _ => return None,
+    })
+}
+
+const STRINGS: &[&str] = &["String", "str", "Cow", "Box<str>", "Arc<str>", "Rc<str>"];
+const TEXT_OR_BYTES: &[Wire] = &[Wire::Text, Wire::Binary];
+
+/// One row: Rust type names -> the wire types sqlx-mysql's `compatible` accepts, and the
+/// spelling of those for a message.
+fn rows() -> Vec<(&'static [&'static str], Vec<Wire>, &'static str)> {
+    let any_int = vec![Wire::Int { unsigned: false }, Wire::Int { unsigned: true }];
+    vec![
+        (
+            &["bool"],
+            [any_int, vec![Wire::Bit]].concat(),
+            "an integer type or BIT",
+        ),
+        (
+            &["i8", "i16", "i32", "i64"],
+            vec![Wire::Int { unsigned: false }],
+            "a signed integer type (TINYINT..BIGINT)",
+        ),
+        (
+            &["u8", "u16", "u32", "u64"],
+            vec![Wire::Int { unsigned: true }, Wire::Year, Wire::Bit],
+            "an UNSIGNED integer type, YEAR or BIT",
+        ),
+        (
+            &["f32", "f64"],
+            vec![Wire::Float, Wire::Double],
+            "FLOAT, DOUBLE",
+        ),
+        (
+            STRINGS,
+            TEXT_OR_BYTES.to_vec(),
+            "CHAR, VARCHAR, TEXT, ENUM, BINARY, BLOB",
+        ),
+        (
+            &["Vec<u8>", "[u8]"],
+            TEXT_OR_BYTES.to_vec(),
+            "BINARY, VARBINARY, BLOB, CHAR, TEXT",
+        ),
+        (
+            &["Uuid", "Hyphenated", "Simple"],
+            TEXT_OR_BYTES.to_vec(),
+            "BINARY(16), CHAR(36)",
+        ),
+        (
+            &[
+                "DateTime",
+                "NaiveDateTime",
+                "OffsetDateTime",
+                "PrimitiveDateTime",
+            ],
+            vec![Wire::Datetime, Wire::Timestamp],
+            "DATETIME, TIMESTAMP",
+        ),
+        (&["NaiveDate", "Date"], vec![Wire::Date], "DATE"),
+        (
+            &["NaiveTime", "Time", "MySqlTime"],
+            vec![Wire::Time],
+            "TIME",
+        ),
+        (&["Decimal", "BigDecimal"], vec![Wire::Decimal], "DECIMAL"),
+        (
+            &["Value", "JsonValue", "Json", "RawValue", "Box<RawValue>"],
+            vec![Wire::Json, Wire::Text, Wire::Binary],
+            "JSON, TEXT",
+        ),
+    ]
+}
+
+/// Whether sqlx-mysql decodes a column of (normalised) type `sql` into `rust`.
+pub fn check(rust: &RustType, sql: &str) -> Compat {
+    let Some(w) = wire(sql) else {
+        return Compat::Unknown;
+    };
+    let Some((_, wires, accepts)) = rows()
+        .into_iter()
+        .find(|(names, _, _)| row_matches(names, rust))
+    else {
+        return Compat::Unknown;
+    };
+    if wires.contains(&w) {
+        Compat::Compatible
+    } else {
+        Compat::Incompatible {
+            accepts: accepts.to_string(),
+        }
+    }
+}
+
+/// `Type::type_info().name()` of a Rust type on MySQL, from sqlx-mysql 0.9.
+pub fn sqlx_type_name(rust: &RustType) -> Option<String> {
+    const NAMES: &[(&[&str], &str)] = &[
+        (&["bool"], "BOOLEAN"),
+        (&["i8"], "TINYINT"),
+        (&["i16"], "SMALLINT"),
+        (&["i32"], "INT"),
+        (&["i64"], "BIGINT"),
+        (&["u8"], "TINYINT UNSIGNED"),
+        (&["u16"], "SMALLINT UNSIGNED"),
+        (&["u32"], "INT UNSIGNED"),
+        (&["u64"], "BIGINT UNSIGNED"),
+        (&["f32"], "FLOAT"),
+        (&["f64"], "DOUBLE"),
+        (STRINGS, "VARCHAR"),
+        (&["Vec<u8>", "[u8]", "Uuid"], "VARBINARY"),
+        (&["Hyphenated", "Simple"], "VARCHAR"),
+        (&["DateTime", "OffsetDateTime"], "TIMESTAMP"),
+        (&["NaiveDateTime", "PrimitiveDateTime"], "DATETIME"),
+        (&["NaiveDate", "Date"], "DATE"),
+        (&["NaiveTime", "Time", "MySqlTime"], "TIME"),
+        (&["Decimal", "BigDecimal"], "DECIMAL"),
+        (
+            &["Value", "JsonValue", "Json", "RawValue", "Box<RawValue>"],
+            "JSON",
+        ),
+    ];
+    NAMES
+        .iter()
+        .find(|(names, _)| row_matches(names, rust))
+        .map(|(_, n)| n.to_string())
+}
+
+/// Rust types that decode a MySQL column type, for a "use i64" style next step.
+pub fn rust_types_for(sql: &str) -> Vec<String> {
+    let Some(w) = wire(sql) else {
+        return Vec::new();
+    };
+    rows()
+        .into_iter()
+        .filter(|(_, wires, _)| wires.contains(&w))
+        .flat_map(|(names, _, _)| names.iter().map(|n| n.to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(rust: &str, sql: &str) -> Compat {
+        check(&RustType::parse(rust), &normalize(sql))
+    }
+    fn ok(rust: &str, sql: &str) {
+        assert_eq!(c(rust, sql), Compat::Compatible, "{rust} vs {sql}");
+    }
+    fn bad(rust: &str, sql: &str) {
+        assert!(
+            matches!(c(rust, sql), Compat::Incompatible { .. }),
+            "{rust} vs {sql}: {:?}",
+            c(rust, sql)
+        );
+    }
+
+    #[test]
+    fn spellings_normalise_to_column_type() {
+        assert_eq!(normalize("INT(11)"), "int");
+        assert_eq!(normalize("integer"), "int");
+        assert_eq!(normalize("int(10) unsigned"), "int unsigned");
+        assert_eq!(normalize("INT UNSIGNED ZEROFILL"), "int unsigned");
+        assert_eq!(normalize("BOOLEAN"), "tinyint(1)");
+        assert_eq!(normalize("tinyint(1)"), "tinyint(1)");
+        assert_eq!(normalize("tinyint(4)"), "tinyint");
+        assert_eq!(normalize("bigint(20) unsigned"), "bigint unsigned");
+        assert_eq!(normalize("SERIAL"), "bigint unsigned");
+        assert_eq!(normalize("NUMERIC"), "decimal(10,0)");
+        assert_eq!(normalize("decimal(12, 2)"), "decimal(12,2)");
+        assert_eq!(normalize("DEC(5)"), "decimal(5,0)");
+        assert_eq!(normalize("REAL"), "double");
+        assert_eq!(normalize("float(30)"), "double");
+        assert_eq!(normalize("VARCHAR(255)"), "varchar(255)");
+        assert_eq!(normalize("CHARACTER VARYING(20)"), "varchar(20)");
+        assert_eq!(normalize("CHAR"), "char(1)");
+        assert_eq!(normalize("ENUM('Draft','Sent')"), "enum('Draft','Sent')");
+        assert_eq!(normalize("  DATETIME(6) "), "datetime(6)");
+    }
+
+    #[test]
+    fn enum_labels_are_read_from_column_type() {
+        assert_eq!(
+            enum_labels("enum('draft','it''s','a,b')"),
+            Some(vec!["draft".into(), "it's".into(), "a,b".into()])
+        );
+        assert_eq!(enum_labels("ENUM('x')"), Some(vec!["x".into()]));
+        assert_eq!(enum_labels("varchar(10)"), None);
+        assert_eq!(enum_labels("enum('open"), None);
+    }
+
+    #[test]
+    fn booleans_are_tinyint_1_or_any_integer() {
+        ok("bool", "TINYINT(1)");
+        ok("bool", "BOOLEAN");
+        ok("bool", "bit(1)");
+        ok("bool", "int");
+        bad("bool", "varchar(5)");
+    }
+
+    #[test]
+    fn signed_integers_decode_from_signed_integer_columns() {
+        ok("i8", "tinyint");
+        ok("i16", "smallint");
+        ok("i32", "int(11)");
+        ok("i64", "bigint(20)");
+        ok("i32", "mediumint");
+        ok("i64", "int");
+        bad("i64", "bigint unsigned");
+        bad("i32", "decimal(10,2)");
+        bad("i32", "varchar(10)");
+    }
+
+    #[test]
+    fn unsigned_integers_need_the_unsigned_flag() {
+        ok("u8", "tinyint unsigned");
+        ok("u16", "smallint(5) unsigned");
+        ok("u32", "int unsigned");
+        ok("u64", "bigint(20) unsigned");
+        ok("u64", "SERIAL");
+        ok("u16", "year");
+        bad("u64", "bigint");
+    }
+
+    #[test]
+    fn floats_decode_from_float_and_double_only() {
+        ok("f32", "FLOAT");
+        ok("f64", "DOUBLE");
+        ok("f64", "real");
+        bad("f64", "decimal(10,2)");
+    }
+
+    #[test]
+    fn strings_decode_from_character_and_text_types() {
+        ok("String", "VARCHAR(255)");
+        ok("String", "char(36)");
+        ok("String", "TEXT");
+        ok("String", "longtext");
+        ok("&str", "enum('a','b')");
+        bad("String", "int");
+        bad("String", "json");
+        bad("String", "datetime");
+    }
+
+    #[test]
+    fn bytes_decode_from_binary_and_blob_types() {
+        ok("Vec<u8>", "VARBINARY(16)");
+        ok("Vec<u8>", "BLOB");
+        ok("Vec<u8>", "binary(16)");
+        ok("Uuid", "binary(16)");
+        bad("Vec<u8>", "bigint");
+    }
+
+    #[test]
+    fn date_and_time_types() {
+        ok("chrono::DateTime<Utc>", "TIMESTAMP");
+        ok("DateTime<Utc>", "datetime(6)");
+        ok("NaiveDateTime", "DATETIME");
+        ok("time::OffsetDateTime", "timestamp");
+        ok("PrimitiveDateTime", "datetime");
+        ok("NaiveDate", "DATE");
+        ok("time::Date", "date");
+        ok("NaiveTime", "TIME");
+        bad("NaiveDate", "datetime");
+        bad("DateTime<Utc>", "date");
+    }
+
+    #[test]
+    fn decimals_decode_into_decimal_types() {
+        ok("rust_decimal::Decimal", "DECIMAL(12,2)");
+        ok("BigDecimal", "numeric");
+        bad("Decimal", "double");
+    }
+
+    #[test]
+    fn json_decodes_from_json_and_text() {
+        ok("serde_json::Value", "JSON");
+        ok("Json<Payload>", "longtext");
+        bad("Value", "int");
+    }
+
+    #[test]
+    fn unknown_types_are_never_reported() {
+        assert_eq!(c("String", "geometry"), Compat::Unknown);
+        assert_eq!(c("MyNewtype", "int"), Compat::Unknown);
+    }
+
+    #[test]
+    fn sqlx_names_and_suggestions() {
+        assert_eq!(
+            sqlx_type_name(&RustType::parse("i64")).as_deref(),
+            Some("BIGINT")
+        );
+        assert_eq!(
+            sqlx_type_name(&RustType::parse("u32")).as_deref(),
+            Some("INT UNSIGNED")
+        );
+        assert_eq!(
+            sqlx_type_name(&RustType::parse("String")).as_deref(),
+            Some("VARCHAR")
+        );
+        let for_bigint = rust_types_for(&normalize("bigint"));
+        assert!(for_bigint.contains(&"i64".to_string()));
+        assert!(!for_bigint.contains(&"u64".to_string()));
+    }
+}
