@@ -194,7 +194,9 @@ fn gaps_md_tables_stand_when_the_local_migrations_cannot_be_read() {
     assert_eq!(why.len(), 1, "{why:?}");
     assert_eq!(why[0].during, "reading the migration files to replay");
     assert!(
-        why[0].message.contains("local migrations could not be read")
+        why[0]
+            .message
+            .contains("local migrations could not be read")
             && why[0].message.contains("no-such-migrations"),
         "{why:?}"
     );
