@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 use gaps_core::schema::Schema;
 use gaps_core::section::Section;
@@ -81,6 +82,18 @@ fn assert_no_requests(urls: &[String], page: &str) {
     assert!(others.is_empty(), "the page requested {others:?}");
 }
 
+/// Waits until the page's loader has unpacked the embedded data into `#gaps-data`; panics
+/// with the loader's error if it failed.
+fn wait_for_data(b: &Browser) {
+    let state = b.wait_until(
+        "the embedded data to be unpacked",
+        "var d = document.getElementById('gaps-data'); var s = d && d.getAttribute('data-state');
+         return s === 'loading' ? null : [s, d.getAttribute('data-error')];",
+        Duration::from_secs(20),
+    );
+    assert_eq!(state[0], "ready", "the data loader failed: {}", state[1]);
+}
+
 #[test]
 fn hostile_snapshot_and_registry_run_no_script_and_fetch_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -108,6 +121,7 @@ fn hostile_snapshot_and_registry_run_no_script_and_fetch_nothing() {
     let b = Browser::start();
     let url = file_url(&index);
     b.goto(&url);
+    wait_for_data(&b);
     let state = b.execute(
         "return {pwned: window.__pwned === undefined ? null : window.__pwned, title: document.title,
                  ready: document.documentElement.getAttribute('data-gaps-report'),
@@ -151,7 +165,7 @@ fn hostile_snapshot_and_registry_run_no_script_and_fetch_nothing() {
         text.contains("<script>document.title='PWNED'"),
         "payload text not shown"
     );
-    // The embedded JSON still parses to the snapshot, payloads intact.
+    // The packed data unpacks to JSON that still parses to the snapshot, payloads intact.
     let label = b.execute(
         "return JSON.parse(document.getElementById('gaps-data').textContent).snapshots[0].target.label",
         vec![],
@@ -202,8 +216,97 @@ fn demo_report_opens_offline_with_every_section_and_no_request() {
     ] {
         assert!(headings.contains(h), "no {h} heading in {headings}");
     }
+    // The packed data unpacks to the demo snapshot with its findings, and the diff viewer
+    // (gzip-inlined wasm) mounts on it and draws its counts.
+    wait_for_data(&b);
+    let data = b.execute(
+        "var d = JSON.parse(document.getElementById('gaps-data').textContent);
+         return {label: d.snapshots[0].target.label, tables: d.snapshots[0].schema.data.tables.length,
+                 findings: d.findings[0].length, logs: d.snapshots[0].logs.status}",
+        vec![],
+    );
+    assert_eq!(data["label"], "demo (habits-api)", "{data}");
+    assert!(data["tables"].as_u64().unwrap() > 0, "{data}");
+    assert!(data["findings"].as_u64().unwrap() > 0, "{data}");
+    assert_eq!(
+        data["logs"], "skipped",
+        "sections the viewer does not read are left out"
+    );
+    let counts = b.wait_until(
+        "the diff viewer to mount",
+        "var e = document.getElementById('gaps-counts'); var err = document.querySelector('#gaps-diff-app .gaps-error');
+         return err ? 'error: ' + err.textContent : (e && e.textContent ? e.textContent : null);",
+        Duration::from_secs(30),
+    );
+    let counts = counts.as_str().unwrap_or_default();
+    assert!(
+        counts.starts_with("Tables: "),
+        "viewer did not mount: {counts}"
+    );
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gaps-demo-report.png");
     b.screenshot(&shot);
     assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
+    assert_no_requests(&b.requested_urls(), &url);
+    let console = b.log("browser");
+    assert!(
+        !console.iter().any(|e| e["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Content Security Policy")),
+        "CSP violations: {console:?}"
+    );
+}
+
+#[test]
+fn damaged_packed_data_shows_a_readable_error_and_keeps_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("prod.json");
+    std::fs::write(&snap, sample::sample_snapshot().to_json()).unwrap();
+    let out = dir.path().join("report");
+    gaps(&[
+        "report",
+        snap.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let index = out.join("index.html");
+    let html = std::fs::read_to_string(&index).unwrap();
+    // Replace the packed data with valid base64 that is not gzip (the data element is not
+    // hashed into the CSP, so the page's scripts still run).
+    let start = html
+        .find("id=\"gaps-data-gz\">")
+        .expect("packed data element")
+        + 18;
+    let end = start + html[start..].find("</script>").unwrap();
+    let damaged = format!("{}AAAAAAAA{}", &html[..start], &html[end..]);
+    std::fs::write(&index, damaged).unwrap();
+    let b = Browser::start();
+    let url = file_url(&index);
+    b.goto(&url);
+    let state = b.wait_until(
+        "the loader to give up",
+        "var d = document.getElementById('gaps-data'); var s = d.getAttribute('data-state');
+         return s === 'loading' ? null : s;",
+        Duration::from_secs(20),
+    );
+    assert_eq!(state, "error");
+    let msg = b.wait_until(
+        "the viewer's error",
+        "var e = document.querySelector('#gaps-diff-app .gaps-error'); return e ? e.textContent : null;",
+        Duration::from_secs(30),
+    );
+    let msg = msg.as_str().unwrap();
+    assert!(
+        msg.starts_with(
+            "The diff viewer could not start: the embedded report data could not be unpacked"
+        ),
+        "{msg}"
+    );
+    // The server-rendered evidence is all still there.
+    let rows = b.execute(
+        "return document.querySelectorAll('#snap-1-migrations table.migrations tbody tr').length",
+        vec![],
+    );
+    assert_eq!(rows, 14);
     assert_no_requests(&b.requested_urls(), &url);
 }

@@ -17,7 +17,7 @@ fn fixture() -> (view::ReportView, Assets) {
     let assets = Assets {
         css: "body{}".into(),
         scripts: vec!["1".into()],
-        data_json: "{}".into(),
+        data_gz: String::new(),
     };
     (v, assets)
 }
