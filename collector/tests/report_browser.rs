@@ -41,11 +41,41 @@ fn hostile_snapshot() -> String {
         enums: vec![],
         extensions: vec![],
     });
-    s.logs = Section::failed(
-        format!("reading log line {}", PAYLOADS[1]),
+    // Every dedicated evidence view gets payloads: log lines, a health body, code names and
+    // SQL, and a failed section's error.
+    let log: String = PAYLOADS
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            format!("2026-01-09T12:0{i}:00.000Z app[148e272a] iad [error] database_error: error returned from database: relation \"{p}\" does not exist\n")
+        })
+        .collect();
+    s.logs = Section::collected(gaps_core::logs::scan::analyse_text(
+        &format!("fly{}.log", PAYLOADS[3]),
+        None,
+        log.as_bytes(),
+    ));
+    let body = serde_json::json!({"status": PAYLOADS[0], PAYLOADS[2]: PAYLOADS[4], "schema_version": PAYLOADS[1]});
+    s.health = Section::collected(gaps_core::health::HealthEvidence {
+        url: format!("http://127.0.0.1:9/health?x={}", PAYLOADS[2]),
+        reachable: true,
+        status: Some(200),
+        body: gaps_core::health::body_from_bytes(body.to_string().as_bytes(), false),
+        timeout_ms: 1000,
+        ..Default::default()
+    });
+    let mut code = sample::evidence_snapshot().code;
+    if let Section::Collected { data } = &mut code {
+        data.models[0].name = PAYLOADS[0].into();
+        data.models[0].fields[0].rust_type = PAYLOADS[1].into();
+        data.queries[0].sql = Some(format!("SELECT '{}' FROM t", PAYLOADS[2]));
+        data.problems[0].message = PAYLOADS[4].into();
+    }
+    s.code = code;
+    s.provider = Section::failed(
+        format!("reading pg_settings {}", PAYLOADS[1]),
         format!("ERROR: relation \"{}\" does not exist", PAYLOADS[2]),
     );
-    s.health = Section::skipped(PAYLOADS[4]);
     s.to_json()
 }
 
@@ -165,6 +195,28 @@ fn hostile_snapshot_and_registry_run_no_script_and_fetch_nothing() {
         text.contains("<script>document.title='PWNED'"),
         "payload text not shown"
     );
+    // The dedicated views show the payloads as text.
+    let views = b.execute(
+        "return ['logs','health','code','provider'].map(s => document.getElementById('snap-1-' + s).innerText)",
+        vec![],
+    );
+    let views: Vec<&str> = views
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for (view, payload) in [
+        (views[0], PAYLOADS[0]),
+        (views[1], PAYLOADS[2]),
+        (views[2], PAYLOADS[0]),
+        (views[3], PAYLOADS[2]),
+    ] {
+        assert!(
+            view.contains(payload),
+            "{payload} not shown as text in {view}"
+        );
+    }
     // The packed data unpacks to JSON that still parses to the snapshot, payloads intact.
     let label = b.execute(
         "return JSON.parse(document.getElementById('gaps-data').textContent).snapshots[0].target.label",
