@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 use gaps_core::schema::Schema;
 use gaps_core::section::Section;
@@ -40,11 +41,41 @@ fn hostile_snapshot() -> String {
         enums: vec![],
         extensions: vec![],
     });
-    s.logs = Section::failed(
-        format!("reading log line {}", PAYLOADS[1]),
+    // Every dedicated evidence view gets payloads: log lines, a health body, code names and
+    // SQL, and a failed section's error.
+    let log: String = PAYLOADS
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            format!("2026-01-09T12:0{i}:00.000Z app[148e272a] iad [error] database_error: error returned from database: relation \"{p}\" does not exist\n")
+        })
+        .collect();
+    s.logs = Section::collected(gaps_core::logs::scan::analyse_text(
+        &format!("fly{}.log", PAYLOADS[3]),
+        None,
+        log.as_bytes(),
+    ));
+    let body = serde_json::json!({"status": PAYLOADS[0], PAYLOADS[2]: PAYLOADS[4], "schema_version": PAYLOADS[1]});
+    s.health = Section::collected(gaps_core::health::HealthEvidence {
+        url: format!("http://127.0.0.1:9/health?x={}", PAYLOADS[2]),
+        reachable: true,
+        status: Some(200),
+        body: gaps_core::health::body_from_bytes(body.to_string().as_bytes(), false),
+        timeout_ms: 1000,
+        ..Default::default()
+    });
+    let mut code = sample::evidence_snapshot().code;
+    if let Section::Collected { data } = &mut code {
+        data.models[0].name = PAYLOADS[0].into();
+        data.models[0].fields[0].rust_type = PAYLOADS[1].into();
+        data.queries[0].sql = Some(format!("SELECT '{}' FROM t", PAYLOADS[2]));
+        data.problems[0].message = PAYLOADS[4].into();
+    }
+    s.code = code;
+    s.provider = Section::failed(
+        format!("reading pg_settings {}", PAYLOADS[1]),
         format!("ERROR: relation \"{}\" does not exist", PAYLOADS[2]),
     );
-    s.health = Section::skipped(PAYLOADS[4]);
     s.to_json()
 }
 
@@ -81,6 +112,18 @@ fn assert_no_requests(urls: &[String], page: &str) {
     assert!(others.is_empty(), "the page requested {others:?}");
 }
 
+/// Waits until the page's loader has unpacked the embedded data into `#gaps-data`; panics
+/// with the loader's error if it failed.
+fn wait_for_data(b: &Browser) {
+    let state = b.wait_until(
+        "the embedded data to be unpacked",
+        "var d = document.getElementById('gaps-data'); var s = d && d.getAttribute('data-state');
+         return s === 'loading' ? null : [s, d.getAttribute('data-error')];",
+        Duration::from_secs(20),
+    );
+    assert_eq!(state[0], "ready", "the data loader failed: {}", state[1]);
+}
+
 #[test]
 fn hostile_snapshot_and_registry_run_no_script_and_fetch_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -108,6 +151,7 @@ fn hostile_snapshot_and_registry_run_no_script_and_fetch_nothing() {
     let b = Browser::start();
     let url = file_url(&index);
     b.goto(&url);
+    wait_for_data(&b);
     let state = b.execute(
         "return {pwned: window.__pwned === undefined ? null : window.__pwned, title: document.title,
                  ready: document.documentElement.getAttribute('data-gaps-report'),
@@ -151,7 +195,29 @@ fn hostile_snapshot_and_registry_run_no_script_and_fetch_nothing() {
         text.contains("<script>document.title='PWNED'"),
         "payload text not shown"
     );
-    // The embedded JSON still parses to the snapshot, payloads intact.
+    // The dedicated views show the payloads as text.
+    let views = b.execute(
+        "return ['logs','health','code','provider'].map(s => document.getElementById('snap-1-' + s).innerText)",
+        vec![],
+    );
+    let views: Vec<&str> = views
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for (view, payload) in [
+        (views[0], PAYLOADS[0]),
+        (views[1], PAYLOADS[2]),
+        (views[2], PAYLOADS[0]),
+        (views[3], PAYLOADS[2]),
+    ] {
+        assert!(
+            view.contains(payload),
+            "{payload} not shown as text in {view}"
+        );
+    }
+    // The packed data unpacks to JSON that still parses to the snapshot, payloads intact.
     let label = b.execute(
         "return JSON.parse(document.getElementById('gaps-data').textContent).snapshots[0].target.label",
         vec![],
@@ -202,8 +268,97 @@ fn demo_report_opens_offline_with_every_section_and_no_request() {
     ] {
         assert!(headings.contains(h), "no {h} heading in {headings}");
     }
+    // The packed data unpacks to the demo snapshot with its findings, and the diff viewer
+    // (gzip-inlined wasm) mounts on it and draws its counts.
+    wait_for_data(&b);
+    let data = b.execute(
+        "var d = JSON.parse(document.getElementById('gaps-data').textContent);
+         return {label: d.snapshots[0].target.label, tables: d.snapshots[0].schema.data.tables.length,
+                 findings: d.findings[0].length, logs: d.snapshots[0].logs.status}",
+        vec![],
+    );
+    assert_eq!(data["label"], "demo (habits-api)", "{data}");
+    assert!(data["tables"].as_u64().unwrap() > 0, "{data}");
+    assert!(data["findings"].as_u64().unwrap() > 0, "{data}");
+    assert_eq!(
+        data["logs"], "skipped",
+        "sections the viewer does not read are left out"
+    );
+    let counts = b.wait_until(
+        "the diff viewer to mount",
+        "var e = document.getElementById('gaps-counts'); var err = document.querySelector('#gaps-diff-app .gaps-error');
+         return err ? 'error: ' + err.textContent : (e && e.textContent ? e.textContent : null);",
+        Duration::from_secs(30),
+    );
+    let counts = counts.as_str().unwrap_or_default();
+    assert!(
+        counts.starts_with("Tables: "),
+        "viewer did not mount: {counts}"
+    );
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gaps-demo-report.png");
     b.screenshot(&shot);
     assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
+    assert_no_requests(&b.requested_urls(), &url);
+    let console = b.log("browser");
+    assert!(
+        !console.iter().any(|e| e["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Content Security Policy")),
+        "CSP violations: {console:?}"
+    );
+}
+
+#[test]
+fn damaged_packed_data_shows_a_readable_error_and_keeps_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("prod.json");
+    std::fs::write(&snap, sample::sample_snapshot().to_json()).unwrap();
+    let out = dir.path().join("report");
+    gaps(&[
+        "report",
+        snap.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let index = out.join("index.html");
+    let html = std::fs::read_to_string(&index).unwrap();
+    // Replace the packed data with valid base64 that is not gzip (the data element is not
+    // hashed into the CSP, so the page's scripts still run).
+    let start = html
+        .find("id=\"gaps-data-gz\">")
+        .expect("packed data element")
+        + 18;
+    let end = start + html[start..].find("</script>").unwrap();
+    let damaged = format!("{}AAAAAAAA{}", &html[..start], &html[end..]);
+    std::fs::write(&index, damaged).unwrap();
+    let b = Browser::start();
+    let url = file_url(&index);
+    b.goto(&url);
+    let state = b.wait_until(
+        "the loader to give up",
+        "var d = document.getElementById('gaps-data'); var s = d.getAttribute('data-state');
+         return s === 'loading' ? null : s;",
+        Duration::from_secs(20),
+    );
+    assert_eq!(state, "error");
+    let msg = b.wait_until(
+        "the viewer's error",
+        "var e = document.querySelector('#gaps-diff-app .gaps-error'); return e ? e.textContent : null;",
+        Duration::from_secs(30),
+    );
+    let msg = msg.as_str().unwrap();
+    assert!(
+        msg.starts_with(
+            "The diff viewer could not start: the embedded report data could not be unpacked"
+        ),
+        "{msg}"
+    );
+    // The server-rendered evidence is all still there.
+    let rows = b.execute(
+        "return document.querySelectorAll('#snap-1-migrations table.migrations tbody tr').length",
+        vec![],
+    );
+    assert_eq!(rows, 14);
     assert_no_requests(&b.requested_urls(), &url);
 }

@@ -103,6 +103,19 @@ const SECRET_KEYS: &[&str] = &[
     "cookie",
 ];
 
+/// True when a field named `key` (a JSON key, a header, a form field) holds a secret by its
+/// name: one of the names [`redact_line`] redacts after `=` or `:`, alone or as the last part
+/// of a `snake_case` / `kebab-case` name (`db_password`, `x-api-key`).
+pub fn is_secret_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase().replace('-', "_");
+    SECRET_KEYS.iter().any(|k| {
+        lower == *k
+            || lower
+                .strip_suffix(k)
+                .is_some_and(|rest| rest.ends_with('_'))
+    })
+}
+
 /// Returns a log line with secrets replaced by `REDACTED`: the password of any URL
 /// (`scheme://user:pw@host`), bearer/basic credentials, and the values of `password=`,
 /// `token: `, `"secret":"..."`-style pairs. Everything else is kept, so identifiers survive.
@@ -241,6 +254,23 @@ fn percent_decode(s: &str) -> Result<String, std::string::FromUtf8Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_field_names_are_recognised_alone_and_as_suffixes() {
+        for k in [
+            "password",
+            "DB_PASSWORD",
+            "x-api-key",
+            "api_key",
+            "Authorization",
+            "token",
+        ] {
+            assert!(is_secret_key(k), "{k}");
+        }
+        for k in ["status", "schema_version", "passport", "tokens", "database"] {
+            assert!(!is_secret_key(k), "{k}");
+        }
+    }
 
     #[test]
     fn password_is_removed_from_postgres_url() {

@@ -331,7 +331,8 @@ pub fn log_errors(series: &[LogSeries]) -> Result<String, ChartError> {
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(50)
-            .build_cartesian_2d(lo..hi, 0u64..ymax + ymax / 5 + 1)
+            // Twice the highest count: the legend sits in the upper half, clear of the lines.
+            .build_cartesian_2d(lo..hi, 0u64..ymax * 2 + 1)
             .map_err(&e)?;
         chart
             .configure_mesh()

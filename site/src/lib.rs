@@ -5,6 +5,7 @@
 //! (the `gaps report` command), so everything here is testable on strings.
 
 pub mod charts;
+pub mod embed;
 pub mod markdown;
 pub mod mojibake;
 pub mod page;
@@ -59,19 +60,6 @@ pub fn load_registry(file: &str, text: &str) -> RegistryDoc {
     }
 }
 
-/// The embedded data: `{"snapshots":[...]}` in compact JSON (not yet HTML-escaped).
-pub fn data_json<'a>(snapshots: impl IntoIterator<Item = &'a gaps_core::Snapshot>) -> String {
-    let mut out = String::from("{\"snapshots\":[");
-    for (i, s) in snapshots.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "null".into()));
-    }
-    out.push_str("]}");
-    out
-}
-
 /// Builds the report page.
 pub fn build(input: ReportInput) -> Result<Report, PageError> {
     let registry = input
@@ -98,7 +86,7 @@ pub fn build_analysed(
     extra_scripts: &[String],
 ) -> Result<Report, PageError> {
     let view = view::report_view(&analysed, registry.as_ref());
-    let data = data_json(analysed.iter().map(|(n, _)| &n.snapshot));
+    let data = embed::data_json(&analysed);
     let html = page::render(templates, &view, &data, extra_scripts)?;
     Ok(Report {
         html,

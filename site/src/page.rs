@@ -1,7 +1,7 @@
 //! Turns the view model into the single HTML file: the built-in tera templates (compiled in
-//! with `include_str!`, overridable file by file), the inline assets, the embedded snapshot
-//! JSON and a Content-Security-Policy that allows exactly the inline scripts and style present
-//! (by SHA-256 hash) and nothing from the network.
+//! with `include_str!`, overridable file by file), the inline assets, the packed snapshot data
+//! ([`crate::embed`]) and a Content-Security-Policy that allows exactly the inline scripts and
+//! style present (by SHA-256 hash) and nothing from the network.
 
 use std::collections::BTreeMap;
 
@@ -137,25 +137,9 @@ pub struct Assets {
     pub css: String,
     /// Inline scripts, in order.
     pub scripts: Vec<String>,
-    /// `{"snapshots": [...]}`, escaped for a `<script type="application/json">` element.
-    pub data_json: String,
-}
-
-/// Escapes JSON for embedding in HTML: `<`, `>`, `&`, U+2028 and U+2029 become `\u` escapes,
-/// so no text can close the element or start a comment, and the result is still the same JSON.
-pub fn escape_json_for_html(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + json.len() / 50);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            _ => out.push(c),
-        }
-    }
-    out
+    /// `{"snapshots": [...], "findings": [...]}` gzip-compressed and base64-encoded
+    /// ([`crate::embed::pack`]), for `<script type="application/octet-stream" id="gaps-data-gz">`.
+    pub data_gz: String,
 }
 
 /// `'sha256-<base64>'` of a script or style body.
@@ -187,7 +171,8 @@ fn count(haystack: &str, needle: &str) -> usize {
     haystack.match_indices(needle).count()
 }
 
-/// Renders the page and seals it with its CSP.
+/// Renders the page and seals it with its CSP. `data_json` is the embedded data
+/// ([`crate::embed::data_json`]); it is packed here.
 pub fn render(
     templates: &Templates,
     view: &ReportView,
@@ -196,13 +181,16 @@ pub fn render(
 ) -> Result<String, PageError> {
     let tera = templates.tera()?;
     let css = templates.get("style.css").unwrap_or_default().to_string();
-    let mut scripts = vec![templates.get("report.js").unwrap_or_default().to_string()];
+    let mut scripts = vec![
+        templates.get("report.js").unwrap_or_default().to_string(),
+        crate::embed::LOADER_JS.to_string(),
+    ];
     scripts.extend(extra_scripts.iter().cloned());
     scripts.retain(|s| !s.trim().is_empty());
     let assets = Assets {
         css,
         scripts,
-        data_json: escape_json_for_html(data_json),
+        data_gz: crate::embed::pack(data_json),
     };
     let mut ctx = tera::Context::new();
     ctx.insert("report", view);
@@ -212,6 +200,18 @@ pub fn render(
         .map_err(|e| PageError::Template(tera_message(&e)))?;
     seal(html, &assets, !extra_scripts.is_empty())
 }
+
+/// The packed data element, exactly as `report.html` must emit it.
+pub fn packed_data_block(data_gz: &str) -> String {
+    format!(
+        "<script type=\"application/octet-stream\" id=\"{}\">{data_gz}</script>",
+        crate::embed::PACKED_ID
+    )
+}
+
+/// The empty element the loader fills with the JSON text, exactly as `report.html` must emit it.
+pub const JSON_DATA_BLOCK: &str =
+    "<script type=\"application/json\" id=\"gaps-data\" data-state=\"loading\"></script>";
 
 /// Checks the rendered page holds exactly our inline scripts and stylesheet, then fills in the
 /// CSP. Everything else in the page was escaped, so a `<script` or `<style` we did not put
@@ -223,10 +223,10 @@ fn seal(html: String, assets: &Assets, wasm: bool) -> Result<String, PageError> 
         )));
     }
     let lower = html.to_ascii_lowercase();
-    let expected_scripts = assets.scripts.len() + 1;
+    let expected_scripts = assets.scripts.len() + 2;
     if count(&lower, "<script") != expected_scripts {
         return Err(PageError::Unsafe(format!(
-            "expected {expected_scripts} <script> elements (the data block and {} inline script(s)), found {}",
+            "expected {expected_scripts} <script> elements (the two data blocks and {} inline script(s)), found {}",
             assets.scripts.len(),
             count(&lower, "<script")
         )));
@@ -244,14 +244,16 @@ fn seal(html: String, assets: &Assets, wasm: bool) -> Result<String, PageError> 
             "the stylesheet must appear once, as <style>{{ assets.css | safe }}</style>".into(),
         ));
     }
-    let data_block = format!(
-        "<script type=\"application/json\" id=\"gaps-data\">{}</script>",
-        assets.data_json
-    );
-    if !html.contains(&data_block) {
-        return Err(PageError::Unsafe(
-            "the data block must be <script type=\"application/json\" id=\"gaps-data\">{{ assets.data_json | safe }}</script>".into(),
-        ));
+    if !html.contains(&packed_data_block(&assets.data_gz)) {
+        return Err(PageError::Unsafe(format!(
+            "the packed data must be {}",
+            packed_data_block("{{ assets.data_gz | safe }}")
+        )));
+    }
+    if count(&html, JSON_DATA_BLOCK) != 1 {
+        return Err(PageError::Unsafe(format!(
+            "report.html must contain {JSON_DATA_BLOCK} once (the loader fills it)"
+        )));
     }
     let policy = csp(&assets.scripts, &assets.css, wasm);
     Ok(html.replacen(CSP_PLACEHOLDER, &policy, 1))
@@ -260,16 +262,6 @@ fn seal(html: String, assets: &Assets, wasm: bool) -> Result<String, PageError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn embedded_json_cannot_close_its_element_and_still_parses() {
-        let json = serde_json::json!({"t": "</script><!-- & \u{2028}\u{2029} >"}).to_string();
-        let esc = escape_json_for_html(&json);
-        assert!(!esc.contains('<') && !esc.contains('>') && !esc.contains('&'));
-        assert!(!esc.contains('\u{2028}') && !esc.contains('\u{2029}'));
-        let back: serde_json::Value = serde_json::from_str(&esc).unwrap();
-        assert_eq!(back["t"], "</script><!-- & \u{2028}\u{2029} >");
-    }
 
     #[test]
     fn csp_hash_matches_the_browser_algorithm() {

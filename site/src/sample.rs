@@ -240,3 +240,249 @@ pub fn large_snapshot(tables: usize, columns: usize) -> (Snapshot, Vec<Finding>)
         .collect();
     (s, findings)
 }
+
+/// The sample's log file: fly.io lines for the missing table, the type mismatch, a pool
+/// timeout and a failed startup migration.
+pub const SAMPLE_LOG: &str = "\
+2026-01-09T11:58:01.101Z app[148e272a] iad [info] Checking database migrations...
+2026-01-09T11:58:01.250Z app[148e272a] iad [error] Migration failed: while executing migration 13: error returned from database: relation \"ideas\" already exists
+2026-01-09T12:01:12.004Z app[148e272a] iad [error] database_error: error returned from database: relation \"habit_completions\" does not exist
+2026-01-09T12:03:40.517Z app[2f9c01b7] ord [error] database_error: error returned from database: relation \"habit_completions\" does not exist
+2026-01-09T12:07:02.920Z app[148e272a] iad [error] internal_error: error occurred while decoding column \"streak\": mismatched types; Rust type `i32` (as SQL type `INT4`) is not compatible with SQL type `TEXT`
+2026-01-09T12:15:30.777Z app[148e272a] iad [warn] pool timed out while waiting for an open connection (postgres://app:hunter2@db.example.invalid/app)
+";
+
+/// [`sample_snapshot`] with every evidence section collected: logs classified from
+/// [`SAMPLE_LOG`], a health response, provider facts detected from a pooled Neon URL, the
+/// source's models and queries with the database's verdicts, and the expected schema replayed
+/// from migrations that include a statement the replay does not model.
+pub fn evidence_snapshot() -> Snapshot {
+    use gaps_core::code::model::{
+        CodeEvidence, MappingSource, Model, ModelField, ModelMapping, QuerySite, SourceProblem,
+    };
+    use gaps_core::code::replay::{MigrationSource, replay};
+    use gaps_core::code::sql::analyse;
+    use gaps_core::health::{HealthEvidence, body_from_bytes};
+    use gaps_core::provider::{
+        LockHolder, MigrationLock, ServerFacts, TlsFacts, detect, lock_key_halves,
+        sqlx_migration_lock_key,
+    };
+    use gaps_core::querycheck::{
+        Outcome, QueryChecks, QueryCounts, Rejection, StatementCheck, StatementKind,
+    };
+
+    let mut s = sample_snapshot();
+    s.logs = Section::collected(gaps_core::logs::scan::analyse_text(
+        "logs/fly.log",
+        None,
+        SAMPLE_LOG.as_bytes(),
+    ));
+    let body = br#"{"status":"healthy","version":"2.3.1","schema_version":12,"database":{"pool":{"size":10,"idle":0}},"db_password":"hunter2"}"#;
+    let mut headers = std::collections::BTreeMap::new();
+    headers.insert("content-type".to_string(), "application/json".to_string());
+    headers.insert("server".to_string(), "Fly/1.0".to_string());
+    s.health = Section::collected(HealthEvidence {
+        url: "https://habits.example.invalid/health".into(),
+        final_url: None,
+        reachable: true,
+        error: None,
+        status: Some(200),
+        latency_ms: Some(87),
+        headers,
+        body: body_from_bytes(body, false),
+        timeout_ms: 10_000,
+    });
+    let mut provider = detect("postgres://app:pw@ep-cool-1234-pooler.us-east-2.aws.neon.tech/app");
+    provider.server = Some(ServerFacts {
+        version: Some("PostgreSQL 16.4 on x86_64-pc-linux-gnu".into()),
+        database: Some("app".into()),
+        tls: Some(TlsFacts {
+            in_use: true,
+            version: Some("TLSv1.3".into()),
+            cipher: Some("TLS_AES_256_GCM_SHA384".into()),
+        }),
+        max_connections: Some(112),
+        reserved_connections: None,
+        current_connections: Some(41),
+        migration_lock: Some(MigrationLock {
+            key: sqlx_migration_lock_key("app"),
+            classid: lock_key_halves(sqlx_migration_lock_key("app")).0,
+            objid: lock_key_halves(sqlx_migration_lock_key("app")).1,
+            holders: vec![
+                LockHolder {
+                    pid: 4711,
+                    granted: true,
+                    user: Some("app".into()),
+                    application_name: Some("sqlx-cli".into()),
+                    client_addr: Some("10.0.3.7".into()),
+                    state: Some("idle in transaction".into()),
+                    backend_start: Some("2026-01-09T11:58:00Z".into()),
+                    state_change: Some("2026-01-09T11:58:01Z".into()),
+                    query: Some("SELECT pg_advisory_lock($1)".into()),
+                },
+                LockHolder {
+                    pid: 4802,
+                    granted: false,
+                    user: Some("app".into()),
+                    application_name: None,
+                    client_addr: Some("10.0.3.9".into()),
+                    state: Some("active".into()),
+                    backend_start: Some("2026-01-09T11:59:30Z".into()),
+                    state_change: Some("2026-01-09T12:00:01Z".into()),
+                    query: Some("SELECT pg_advisory_lock($1)".into()),
+                },
+            ],
+        }),
+        errors: vec!["superuser_reserved_connections: permission denied for the role app".into()],
+    });
+    s.provider = Section::collected(provider);
+
+    let field = |name: &str, ty: &str, line: u32| ModelField {
+        name: name.into(),
+        column: name.into(),
+        rust_type: ty.into(),
+        line,
+        rename: None,
+        skip: false,
+        default: false,
+        flatten: false,
+        json: false,
+        try_from: None,
+    };
+    let site = |line: u32, api: &str, sql: Option<&str>, target: Option<&str>| QuerySite {
+        file: "src/habits_repos.rs".into(),
+        line,
+        api: api.into(),
+        macro_checked: false,
+        sql: sql.map(str::to_string),
+        sql_line: sql.map(|_| line + 1),
+        sql_origin: sql.map(|_| "literal".to_string()),
+        target: target.map(str::to_string),
+        target_origin: target.map(|_| "turbofish".to_string()),
+        not_checkable: sql.is_none().then(|| "SQL built with format!".to_string()),
+        access: sql.map(|q| analyse(q, Backend::Postgres)),
+    };
+    let select_habits = "SELECT id, streak, archived_at FROM habits WHERE id = $1";
+    let insert_completion =
+        "INSERT INTO habit_completions (habit_id, completed_on) VALUES ($1, $2)";
+    s.code = Section::collected(CodeEvidence {
+        root: "service".into(),
+        files_scanned: 14,
+        models: vec![
+            Model {
+                name: "Habit".into(),
+                file: "src/habits_models.rs".into(),
+                line: 6,
+                rename_all: None,
+                fields: vec![
+                    field("id", "Uuid", 7),
+                    field("streak", "i32", 9),
+                    ModelField {
+                        default: true,
+                        ..field("archived_at", "Option<DateTime<Utc>>", 11)
+                    },
+                ],
+                mapping: ModelMapping {
+                    tables: vec!["habits".into()],
+                    source: MappingSource::Query,
+                    evidence: vec!["src/habits_repos.rs:20".into()],
+                },
+            },
+            Model {
+                name: "HabitStats".into(),
+                file: "src/habits_models.rs".into(),
+                line: 15,
+                rename_all: None,
+                fields: vec![ModelField {
+                    column: "total".into(),
+                    ..field("completions", "i64", 16)
+                }],
+                mapping: ModelMapping {
+                    tables: vec![],
+                    source: MappingSource::Projection,
+                    evidence: vec!["src/habits_repos.rs:61".into()],
+                },
+            },
+        ],
+        queries: vec![
+            site(20, "sqlx::query_as", Some(select_habits), Some("Habit")),
+            site(42, "sqlx::query", Some(insert_completion), None),
+            site(61, "sqlx::query_as", None, Some("HabitStats")),
+        ],
+        problems: vec![SourceProblem {
+            file: "src/legacy.rs".into(),
+            line: Some(3),
+            message: "expected item, found `<<<<<<<` (unresolved merge conflict?)".into(),
+        }],
+        ..CodeEvidence::default()
+    });
+    let check = |line: u32, sql: &str, kind: StatementKind, outcome: Outcome| StatementCheck {
+        file: "src/habits_repos.rs".into(),
+        line,
+        api: None,
+        sql: Some(sql.into()),
+        kind,
+        outcome,
+        columns: vec![],
+        parameters: vec![],
+        target: None,
+    };
+    let statements = vec![
+        check(
+            20,
+            select_habits,
+            StatementKind::Query,
+            Outcome::Rejected(Rejection {
+                sqlstate: "42703".into(),
+                message: "column \"archived_at\" does not exist".into(),
+                detail: None,
+                hint: None,
+                position: Some(20),
+                line: Some(20),
+                table: None,
+                column: Some("archived_at".into()),
+            }),
+        ),
+        check(
+            42,
+            insert_completion,
+            StatementKind::Modify,
+            Outcome::Rejected(Rejection {
+                sqlstate: "42P01".into(),
+                message: "relation \"habit_completions\" does not exist".into(),
+                detail: None,
+                hint: None,
+                position: Some(13),
+                line: Some(42),
+                table: Some("habit_completions".into()),
+                column: None,
+            }),
+        ),
+    ];
+    s.query_checks = Section::collected(QueryChecks {
+        backend: Backend::Postgres,
+        counts: QueryCounts::of(&statements),
+        statements,
+        offline: None,
+    });
+    let migrations = [
+        (1, "0001_users.sql", "CREATE TABLE users (id uuid PRIMARY KEY);"),
+        (
+            6,
+            "0006_habits.sql",
+            "CREATE TABLE habits (id uuid PRIMARY KEY, streak integer);\nCREATE FUNCTION bump() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql;",
+        ),
+        (
+            14,
+            "0014_habit_completions.sql",
+            "CREATE TABLE habit_completions (id bigserial PRIMARY KEY, habit_id uuid NOT NULL REFERENCES habits(id), completed_on date NOT NULL);\nGRANT SELECT ON habit_completions TO reporting;",
+        ),
+    ]
+    .map(|(version, file, sql)| MigrationSource {
+        version,
+        file: file.into(),
+        sql: sql.into(),
+    });
+    s.expected_schema = Section::collected(replay(&migrations, Backend::Postgres));
+    s
+}

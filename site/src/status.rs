@@ -370,47 +370,44 @@ fn columns_summary(s: &Snapshot, mine: &[&Finding], exp: &Expectations) -> Strin
     format!("{} in {} table(s)", parts.join(", "), tables.len())
 }
 
-/// The first value under `key` anywhere in `v` (depth-first, objects before arrays).
-pub fn find_key<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::Value> {
-    match v {
-        serde_json::Value::Object(map) => map
-            .get(key)
-            .or_else(|| map.values().find_map(|x| find_key(x, key))),
-        serde_json::Value::Array(items) => items.iter().find_map(|x| find_key(x, key)),
-        _ => None,
-    }
-}
-
-fn scalar(v: &serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 /// The newest migration version the repository has, for "schema_version 12 of 14".
 fn latest_local(s: &Snapshot) -> Option<i64> {
-    s.local_migrations
-        .data()
-        .and_then(|l| l.files.iter().map(|f| f.version).max())
+    s.local_migrations.data().and_then(|l| {
+        l.files
+            .iter()
+            .filter(|f| f.kind != MigrationKind::Down)
+            .map(|f| f.version)
+            .max()
+    })
 }
 
 fn health_summary(s: &Snapshot) -> String {
+    use gaps_core::health::SchemaVersionField;
     let Some(data) = s.health.data() else {
         return "health not collected".into();
     };
-    let v = serde_json::to_value(data).unwrap_or_default();
-    let status = find_key(&v, "status")
-        .and_then(scalar)
+    if !data.reachable {
+        return format!(
+            "unreachable: {}",
+            data.error
+                .as_ref()
+                .map(|e| gaps_core::redact::redact_line(&e.message))
+                .unwrap_or_else(|| "no response".into())
+        );
+    }
+    // The body's own status word ("healthy"), else the HTTP status.
+    let status = data
+        .status_field()
+        .map(|s| gaps_core::redact::redact_line(&s))
+        .or_else(|| data.status.map(|c| format!("HTTP {c}")))
         .unwrap_or_else(|| "answered".into());
-    let version =
-        find_key(&v, "schema_version").and_then(|x| if x.is_null() { None } else { scalar(x) });
-    match (version, latest_local(s)) {
-        (Some(v), Some(latest)) => format!("{status}, schema_version {v} of {latest}"),
-        (Some(v), None) => format!("{status}, schema_version {v}"),
-        (None, _) => format!("{status}, no schema_version in the response"),
+    match (data.schema_version(), latest_local(s)) {
+        (SchemaVersionField::Version(v), Some(latest)) => {
+            format!("{status}, schema_version {v} of {latest}")
+        }
+        (SchemaVersionField::Version(v), None) => format!("{status}, schema_version {v}"),
+        (SchemaVersionField::Null, _) => format!("{status}, schema_version null"),
+        _ => format!("{status}, no schema_version in the response"),
     }
 }
 
@@ -418,11 +415,7 @@ fn provider_summary(s: &Snapshot, mine: &[&Finding]) -> String {
     let Some(data) = s.provider.data() else {
         return "provider not collected".into();
     };
-    let v = serde_json::to_value(data).unwrap_or_default();
-    let name = find_key(&v, "provider")
-        .or_else(|| find_key(&v, "name"))
-        .and_then(scalar)
-        .unwrap_or_else(|| "provider evidence collected".into());
+    let name = data.name.clone();
     let pooler = mine
         .iter()
         .any(|f| f.kind == FindingKind::ProviderPoolerInUse);
@@ -616,9 +609,13 @@ mod tests {
     }
 
     #[test]
-    fn find_key_searches_nested_objects() {
-        let v = serde_json::json!({"http": {"code": 200}, "body": {"status": "healthy", "schema_version": 12}});
-        assert_eq!(find_key(&v, "schema_version"), Some(&serde_json::json!(12)));
-        assert_eq!(find_key(&v, "status"), Some(&serde_json::json!("healthy")));
+    fn health_and_provider_statuses_read_the_body_status_and_the_provider_name() {
+        let s = crate::sample::evidence_snapshot();
+        let findings = gaps_core::rules::analyse(&s);
+        let exp = Expectations::default();
+        let h = action_status(actions::HEALTH, &s, &findings, &exp);
+        assert_eq!(h.summary, "healthy, schema_version 12 of 14");
+        let p = action_status(actions::PROVIDER, &s, &findings, &exp);
+        assert_eq!(p.summary, "Neon; a transaction-mode pooler is in use");
     }
 }

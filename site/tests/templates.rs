@@ -5,25 +5,60 @@ use gaps_site::page::{Assets, Templates};
 use gaps_site::{NamedSnapshot, sample, view};
 
 fn fixture() -> (view::ReportView, Assets) {
+    fixture_of(sample::sample_snapshot(), sample::sample_findings())
+}
+
+fn fixture_of(
+    snapshot: gaps_core::Snapshot,
+    findings: Vec<gaps_core::finding::Finding>,
+) -> (view::ReportView, Assets) {
     let reg = gaps_site::load_registry("gaps.md", include_str!("../../tests/fixtures/gaps.md"));
     let analysed = vec![(
         NamedSnapshot {
             file: "prod.json".into(),
-            snapshot: sample::sample_snapshot(),
+            snapshot,
         },
-        sample::sample_findings(),
+        findings,
     )];
     let v = view::report_view(&analysed, Some(&reg));
     let assets = Assets {
         css: "body{}".into(),
         scripts: vec!["1".into()],
-        data_json: "{}".into(),
+        data_gz: String::new(),
     };
     (v, assets)
 }
 
 fn render(name: &str) -> String {
-    let (v, assets) = fixture();
+    render_with(name, fixture())
+}
+
+/// Renders `name` for [`sample::evidence_snapshot`] (every section collected) with the
+/// findings the rules give for it.
+fn render_evidence(name: &str) -> String {
+    let s = sample::evidence_snapshot();
+    let findings = gaps_core::rules::analyse(&s);
+    without_charts(&render_with(name, fixture_of(s, findings)))
+}
+
+/// Replaces each `<figure>`'s content (plotters SVG, pinned by the chart tests) with a marker.
+fn without_charts(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<figure") {
+        out.push_str(&rest[..i]);
+        let end = rest[i..]
+            .find("</figure>")
+            .map(|e| i + e + "</figure>".len())
+            .unwrap_or(rest.len());
+        out.push_str("<figure>[chart]</figure>");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn render_with(name: &str, (v, assets): (view::ReportView, Assets)) -> String {
     let tera = Templates::builtin().tera().unwrap();
     let mut ctx = tera::Context::new();
     ctx.insert("report", &v);
@@ -69,4 +104,48 @@ fn schema_fragment() {
 #[test]
 fn summary_fragment() {
     insta::assert_snapshot!(render("summary.html"));
+}
+
+#[test]
+fn logs_fragment() {
+    let html = render_evidence("logs.html");
+    assert!(
+        html.contains("<figure>[chart]</figure>"),
+        "no chart: {html}"
+    );
+    assert!(!html.contains("hunter2"), "a secret reached the page");
+    insta::assert_snapshot!(html);
+}
+
+#[test]
+fn health_fragment() {
+    let html = render_evidence("health.html");
+    assert!(!html.contains("hunter2"), "a secret reached the page");
+    insta::assert_snapshot!(html);
+}
+
+#[test]
+fn provider_fragment() {
+    insta::assert_snapshot!(render_evidence("provider.html"));
+}
+
+#[test]
+fn code_fragment() {
+    insta::assert_snapshot!(render_evidence("code.html"));
+}
+
+/// The sample without logs, code or provider evidence, and with a failed health request: each
+/// section says so (with the failure's error), and shows no empty table.
+#[test]
+fn sections_without_evidence_say_so() {
+    let html: String = ["code.html", "logs.html", "health.html", "provider.html"]
+        .into_iter()
+        .map(render)
+        .collect();
+    assert_eq!(
+        html.matches("<table").count(),
+        html.matches("<table class=\"findings\">").count(),
+        "a table other than the findings: {html}"
+    );
+    insta::assert_snapshot!(html);
 }

@@ -173,6 +173,22 @@ impl Browser {
         )
     }
 
+    /// Runs `script` (a function body) every 50 ms until it returns something other than
+    /// `null`, `undefined` or `false`, and returns that; panics with `what` after `timeout`.
+    pub fn wait_until(&self, what: &str, script: &str, timeout: Duration) -> Value {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let v = self.execute(script, vec![]);
+            if !(v.is_null() || v == Value::Bool(false)) {
+                return v;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out after {timeout:?} waiting for {what}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Saves a PNG screenshot of the viewport.
     pub fn screenshot(&self, path: &Path) {
         let b64 = self.call("GET", "/screenshot", None);

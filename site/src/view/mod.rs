@@ -2,6 +2,14 @@
 //! findings and the parsed registry. Templates never see the domain types, so a template can
 //! be overridden without knowing the snapshot format, and every string here is plain text
 //! that tera escapes (the few pre-rendered HTML fields are named `*_html` / `*_svg`).
+//!
+//! The page, actions, migrations and schema views live here; the evidence sections with their
+//! own model each have a module: [`logs`], [`health`], [`provider`] and [`code`].
+
+pub mod code;
+pub mod health;
+pub mod logs;
+pub mod provider;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,14 +20,12 @@ use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
 
 use crate::charts::{self, PointStatus, TimelinePoint};
-use crate::markdown::{escape_html, unknown_anchor};
+use crate::markdown::unknown_anchor;
 use crate::registry::{Action, Registry};
 use crate::status::{self, EvidenceState, Expectations, SectionRef};
 
 /// Above this many live tables without a problem, the compact list is cut (the count stays).
 pub const OK_TABLE_NAMES_LIMIT: usize = 20_000;
-/// How much generic evidence (JSON rendered as lists) one section may produce, in bytes.
-pub const GENERIC_BUDGET: usize = 200_000;
 
 /// A link.
 #[derive(Debug, Clone, Serialize)]
@@ -229,30 +235,15 @@ pub struct SnapshotView {
     /// Schema.
     pub schema: SchemaView,
     /// Code, expected schema and query checks.
-    pub code: EvidenceView,
+    pub code: code::CodeView,
     /// Logs.
-    pub logs: EvidenceView,
+    pub logs: logs::LogsView,
     /// Health.
-    pub health: EvidenceView,
+    pub health: health::HealthView,
     /// Provider.
-    pub provider: EvidenceView,
+    pub provider: provider::ProviderView,
     /// All findings.
     pub findings: Vec<FindingView>,
-}
-
-/// A section without a dedicated view: its status, findings and a generic rendering.
-#[derive(Debug, Clone, Serialize)]
-pub struct EvidenceView {
-    /// The sections shown (status and reason).
-    pub sections: Vec<SectionRef>,
-    /// True when at least one was collected.
-    pub collected: bool,
-    /// The findings of the actions it answers.
-    pub findings: Vec<FindingView>,
-    /// The collected data as escaped nested lists.
-    pub data_html: Option<String>,
-    /// A chart, when the data has one.
-    pub chart_svg: Option<String>,
 }
 
 /// One migration row.
@@ -440,7 +431,8 @@ fn counts<'a>(findings: impl Iterator<Item = &'a Finding>) -> Counts {
     c
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// "1 table", "3 tables".
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {
@@ -485,113 +477,6 @@ pub fn verdict(s: &Snapshot, findings: &[Finding]) -> String {
         "No evidence was collected, so nothing can be concluded yet.".to_string()
     } else {
         format!("No problem found in the collected evidence{gaps_note}.")
-    }
-}
-
-/// Generic, escaped, bounded rendering of any JSON value as nested lists.
-pub fn json_html(v: &serde_json::Value, budget: usize) -> String {
-    let mut out = String::new();
-    write_json(v, 0, budget, &mut out);
-    out
-}
-
-fn write_json(v: &serde_json::Value, depth: usize, budget: usize, out: &mut String) {
-    use serde_json::Value;
-    if out.len() > budget {
-        return;
-    }
-    match v {
-        Value::Object(map) if map.is_empty() => {
-            out.push_str("<span class=\"muted\">(empty)</span>")
-        }
-        Value::Array(items) if items.is_empty() => {
-            out.push_str("<span class=\"muted\">(none)</span>")
-        }
-        Value::Object(map) => {
-            if depth >= 6 {
-                out.push_str("<span class=\"muted\">…</span>");
-                return;
-            }
-            out.push_str("<dl class=\"kv\">");
-            for (k, x) in map {
-                if out.len() > budget {
-                    out.push_str("<dt>…</dt><dd>(cut: too large to show)</dd>");
-                    break;
-                }
-                out.push_str("<dt>");
-                out.push_str(&escape_html(k));
-                out.push_str("</dt><dd>");
-                write_json(x, depth + 1, budget, out);
-                out.push_str("</dd>");
-            }
-            out.push_str("</dl>");
-        }
-        Value::Array(items) => {
-            if depth >= 6 {
-                out.push_str("<span class=\"muted\">…</span>");
-                return;
-            }
-            out.push_str("<ol class=\"kv\">");
-            for (i, x) in items.iter().enumerate() {
-                if i >= 100 || out.len() > budget {
-                    out.push_str(&format!("<li>… {} more</li>", items.len() - i));
-                    break;
-                }
-                out.push_str("<li>");
-                write_json(x, depth + 1, budget, out);
-                out.push_str("</li>");
-            }
-            out.push_str("</ol>");
-        }
-        Value::String(s) => {
-            out.push_str("<code>");
-            let cut: String = s.chars().take(2000).collect();
-            out.push_str(&escape_html(&cut));
-            if cut.len() < s.len() {
-                out.push('…');
-            }
-            out.push_str("</code>");
-        }
-        other => {
-            out.push_str("<code>");
-            out.push_str(&escape_html(&other.to_string()));
-            out.push_str("</code>");
-        }
-    }
-}
-
-fn to_value<T: Serialize>(d: Option<&T>) -> Option<serde_json::Value> {
-    d.map(|d| serde_json::to_value(d).unwrap_or_default())
-}
-
-fn evidence_view(
-    s: &Snapshot,
-    names: &[&'static str],
-    data: &[Option<serde_json::Value>],
-    action_ids: &[&str],
-    findings: &[Finding],
-) -> EvidenceView {
-    let sections: Vec<SectionRef> = names.iter().map(|n| status::section_ref(s, n)).collect();
-    let collected = sections.iter().any(|r| r.status == "collected");
-    let mut html = String::new();
-    for (name, d) in names.iter().zip(data) {
-        if let Some(v) = d {
-            if names.len() > 1 {
-                html.push_str(&format!("<h4>{}</h4>", escape_html(name)));
-            }
-            html.push_str(&json_html(v, GENERIC_BUDGET));
-        }
-    }
-    EvidenceView {
-        sections,
-        collected,
-        findings: findings
-            .iter()
-            .filter(|f| action_ids.contains(&f.action.as_str()))
-            .map(finding_view)
-            .collect(),
-        data_html: (!html.is_empty()).then_some(html),
-        chart_svg: None,
     }
 }
 
@@ -1020,42 +905,10 @@ fn snapshot_view(
         database,
         migrations: migrations_view(s, findings),
         schema: schema_view(s, findings, exp),
-        code: evidence_view(
-            s,
-            &["code", "expected_schema", "query_checks"],
-            &[
-                to_value(s.code.data()),
-                to_value(s.expected_schema.data()),
-                to_value(s.query_checks.data()),
-            ],
-            &[actions::COLUMNS, actions::TABLES],
-            &findings
-                .iter()
-                .filter(|f| f.table.is_none() || f.file.is_some())
-                .cloned()
-                .collect::<Vec<_>>(),
-        ),
-        logs: evidence_view(
-            s,
-            &["logs"],
-            &[to_value(s.logs.data())],
-            &[actions::LOGS, actions::STARTUP_LOGS],
-            findings,
-        ),
-        health: evidence_view(
-            s,
-            &["health"],
-            &[to_value(s.health.data())],
-            &[actions::HEALTH],
-            findings,
-        ),
-        provider: evidence_view(
-            s,
-            &["provider"],
-            &[to_value(s.provider.data())],
-            &[actions::PROVIDER],
-            findings,
-        ),
+        code: code::code_view(s, findings),
+        logs: logs::logs_view(s, findings),
+        health: health::health_view(s, findings),
+        provider: provider::provider_view(s, findings),
         findings: findings.iter().map(finding_view).collect(),
     }
 }
