@@ -5,18 +5,24 @@
 //! snapshot) and the *right* side the live schema (or the newer snapshot). "Missing" means on the
 //! left only (expected but absent; dropped since A), "unexpected" on the right only (nobody
 //! expects it; added since A). Output is deterministic: tables sorted by (schema, name), columns
-//! in the left side's ordinal order followed by right-only columns in theirs.
+//! in the left side's ordinal order followed by right-only columns in theirs, then constraints
+//! and indexes (see [`constraints`]) grouped by kind.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
 use crate::actions;
+use crate::code::ExpectedSchema;
 use crate::finding::{Finding, Severity};
-use crate::migrations::AppliedMigration;
+use crate::migrations::{AppliedMigration, DEFAULT_MIGRATIONS_TABLE};
 use crate::schema::{Column, Schema, Table, TableKind};
 use crate::section::Section;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Backend, Snapshot};
+use crate::typemap::normalize_sql_type;
+
+pub mod constraints;
+pub use constraints::{ConstraintDiff, ConstraintKind};
 
 /// The outcome of comparing one column or table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -32,18 +38,21 @@ pub enum Status {
     Nullability,
     /// The default expression differs.
     Default,
+    /// A constraint's or index's definition differs.
+    Changed,
     /// Present on both sides and identical.
     Ok,
 }
 
 impl Status {
     /// Every status, in display order.
-    pub const ALL: [Status; 6] = [
+    pub const ALL: [Status; 7] = [
         Status::Missing,
         Status::Unexpected,
         Status::Type,
         Status::Nullability,
         Status::Default,
+        Status::Changed,
         Status::Ok,
     ];
 
@@ -55,6 +64,7 @@ impl Status {
             Status::Type => "type",
             Status::Nullability => "nullability",
             Status::Default => "default",
+            Status::Changed => "changed",
             Status::Ok => "ok",
         }
     }
@@ -73,7 +83,7 @@ pub enum TableStatus {
     Missing,
     /// On the right only.
     Unexpected,
-    /// On both sides, with at least one column (or its kind) differing.
+    /// On both sides, with at least one column, constraint or index (or its kind) differing.
     Altered,
     /// On both sides and identical in every compared respect.
     Ok,
@@ -154,6 +164,10 @@ pub struct TableDiff {
     pub right_kind: Option<TableKind>,
     /// Every column of either side.
     pub columns: Vec<ColumnDiff>,
+    /// Every constraint and index of either side (those backing a constraint are compared as
+    /// the constraint), grouped by kind.
+    #[serde(default)]
+    pub constraints: Vec<ConstraintDiff>,
 }
 
 impl TableDiff {
@@ -172,7 +186,12 @@ impl TableDiff {
         match self.status {
             TableStatus::Missing => Some(Severity::Error),
             TableStatus::Unexpected => Some(Severity::Info),
-            TableStatus::Altered => self.columns.iter().filter_map(|c| c.severity()).max(),
+            TableStatus::Altered => self
+                .columns
+                .iter()
+                .filter_map(|c| c.severity())
+                .chain(self.constraints.iter().filter_map(|c| c.severity()))
+                .max(),
             TableStatus::Ok => None,
         }
     }
@@ -191,7 +210,7 @@ impl TableDiff {
 pub fn status_severity(s: Status) -> Option<Severity> {
     match s {
         Status::Missing | Status::Type => Some(Severity::Error),
-        Status::Nullability => Some(Severity::Warning),
+        Status::Nullability | Status::Changed => Some(Severity::Warning),
         Status::Unexpected | Status::Default => Some(Severity::Info),
         Status::Ok => None,
     }
@@ -220,6 +239,18 @@ pub struct Summary {
     pub columns_default: usize,
     /// Columns identical on both sides.
     pub columns_ok: usize,
+    /// Constraints and indexes on the left only (in tables present on both sides).
+    #[serde(default)]
+    pub constraints_missing: usize,
+    /// Constraints and indexes on the right only (in tables present on both sides).
+    #[serde(default)]
+    pub constraints_unexpected: usize,
+    /// Constraints and indexes whose definition differs.
+    #[serde(default)]
+    pub constraints_changed: usize,
+    /// Constraints and indexes identical on both sides.
+    #[serde(default)]
+    pub constraints_ok: usize,
 }
 
 impl Summary {
@@ -231,7 +262,19 @@ impl Summary {
             Status::Type => self.columns_type,
             Status::Nullability => self.columns_nullability,
             Status::Default => self.columns_default,
+            Status::Changed => 0,
             Status::Ok => self.columns_ok,
+        }
+    }
+
+    /// The number of constraints and indexes (in tables on both sides) with status `s`.
+    pub fn constraints(&self, s: Status) -> usize {
+        match s {
+            Status::Missing => self.constraints_missing,
+            Status::Unexpected => self.constraints_unexpected,
+            Status::Changed => self.constraints_changed,
+            Status::Ok => self.constraints_ok,
+            Status::Type | Status::Nullability | Status::Default => 0,
         }
     }
 }
@@ -265,16 +308,51 @@ fn norm(s: &str) -> String {
         .to_lowercase()
 }
 
-fn column_changes(l: &Column, r: &Column) -> Vec<Status> {
+fn in_primary_key(t: &Table, column: &str) -> bool {
+    t.primary_key
+        .as_ref()
+        .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+}
+
+/// How column `l` of table `lt` differs from column `r` of table `rt`.
+fn column_changes(
+    (lt, l): (&Table, &Column),
+    (rt, r): (&Table, &Column),
+    opts: &Options<'_>,
+) -> Vec<Status> {
     let mut changes = Vec::new();
-    if norm(&l.data_type) != norm(&r.data_type) {
+    let (types_differ, nullable, default) = match opts.sides {
+        Sides::SameCatalog => (
+            norm(&l.data_type) != norm(&r.data_type),
+            (l.nullable, r.nullable),
+            (
+                l.default.as_deref().map(str::trim).map(str::to_owned),
+                r.default.as_deref().map(str::trim).map(str::to_owned),
+            ),
+        ),
+        // The replay and the catalog spell things differently: types go through the same
+        // normalisation as the rules', defaults lose casts and parentheses (`'a'::text` is
+        // `'a'`), and a primary-key column is NOT NULL whatever SQLite's pragma says.
+        Sides::Expected => (
+            normalize_sql_type(&l.data_type, opts.backend)
+                != normalize_sql_type(&r.data_type, opts.backend),
+            (
+                l.nullable && !in_primary_key(lt, &l.name),
+                r.nullable && !in_primary_key(rt, &r.name),
+            ),
+            (
+                l.default.as_deref().map(constraints::norm_expr),
+                r.default.as_deref().map(constraints::norm_expr),
+            ),
+        ),
+    };
+    if types_differ {
         changes.push(Status::Type);
     }
-    if l.nullable != r.nullable {
+    if nullable.0 != nullable.1 {
         changes.push(Status::Nullability);
     }
-    let d = |c: &Column| c.default.as_deref().map(str::trim).map(str::to_owned);
-    if d(l) != d(r) {
+    if default.0 != default.1 {
         changes.push(Status::Default);
     }
     changes
@@ -298,21 +376,67 @@ fn one_sided(cols: &[&Column], status: Status, left: bool) -> Vec<ColumnDiff> {
         .collect()
 }
 
-fn diff_table(l: Option<&Table>, r: Option<&Table>) -> TableDiff {
+/// How the two sides of a schema comparison relate, which decides how constraints and indexes
+/// are matched and compared (see [`constraints`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sides {
+    /// Both sides were read by the same catalog code (snapshot vs snapshot): constraints and
+    /// indexes pair by name and compare in full, definitions included.
+    SameCatalog,
+    /// The left side is the migrations' expected schema: constraints and indexes pair by name,
+    /// then by columns, and compare by columns, never by definition text.
+    Expected,
+}
+
+/// How a schema comparison is made.
+#[derive(Debug, Clone, Copy)]
+struct Options<'a> {
+    sides: Sides,
+    /// Tables (`name` or `schema.name`) the replay could not fully model: their right-only
+    /// columns, constraints and indexes are not differences.
+    partial: &'a [String],
+    /// Whether CHECK constraints are compared (SQLite's catalog does not list them).
+    checks: bool,
+    /// The engine, for type normalisation expected vs live.
+    backend: Backend,
+}
+
+impl Options<'_> {
+    const SAME_CATALOG: Options<'static> = Options {
+        sides: Sides::SameCatalog,
+        partial: &[],
+        checks: true,
+        backend: Backend::Postgres,
+    };
+
+    fn is_partial(&self, t: &Table) -> bool {
+        self.partial.iter().any(|p| {
+            p == &t.name
+                || p.split_once('.')
+                    .is_some_and(|(s, n)| s == t.schema && n == t.name)
+        })
+    }
+}
+
+fn diff_table(l: Option<&Table>, r: Option<&Table>, opts: &Options<'_>) -> TableDiff {
     let (schema, name) = match (l, r) {
         (Some(t), _) | (None, Some(t)) => (t.schema.clone(), t.name.clone()),
         (None, None) => unreachable!("a table is on at least one side"),
     };
-    let (status, columns) = match (l, r) {
+    let (status, columns, cons) = match (l, r) {
         (Some(l), None) => (
             TableStatus::Missing,
             one_sided(&sorted_columns(l), Status::Missing, true),
+            constraints::one_sided(l, Status::Missing, true, opts.checks),
         ),
         (None, Some(r)) => (
             TableStatus::Unexpected,
             one_sided(&sorted_columns(r), Status::Unexpected, false),
+            constraints::one_sided(r, Status::Unexpected, false, opts.checks),
         ),
         (Some(l), Some(r)) => {
+            // Columns the replay could not model are not unexpected (nor are constraints).
+            let partial = opts.is_partial(l);
             let lc = sorted_columns(l);
             let rc = sorted_columns(r);
             let rmap: BTreeMap<&str, &Column> = rc.iter().map(|c| (c.name.as_str(), *c)).collect();
@@ -321,7 +445,7 @@ fn diff_table(l: Option<&Table>, r: Option<&Table>) -> TableDiff {
             for c in &lc {
                 cols.push(match rmap.get(c.name.as_str()) {
                     Some(rcol) => {
-                        let changes = column_changes(c, rcol);
+                        let changes = column_changes((l, c), (r, rcol), opts);
                         ColumnDiff {
                             name: c.name.clone(),
                             status: changes.first().copied().unwrap_or(Status::Ok),
@@ -342,19 +466,26 @@ fn diff_table(l: Option<&Table>, r: Option<&Table>) -> TableDiff {
             for c in rc.iter().filter(|c| !lnames.contains(c.name.as_str())) {
                 cols.push(ColumnDiff {
                     name: c.name.clone(),
-                    status: Status::Unexpected,
+                    status: if partial {
+                        Status::Ok
+                    } else {
+                        Status::Unexpected
+                    },
                     changes: Vec::new(),
                     left: None,
                     right: Some((*c).clone()),
                 });
             }
-            let altered = l.kind != r.kind || cols.iter().any(|c| c.status != Status::Ok);
+            let cons = constraints::compare(l, r, opts.sides, opts.checks, partial);
+            let altered = l.kind != r.kind
+                || cols.iter().any(|c| c.status != Status::Ok)
+                || cons.iter().any(|c| c.status != Status::Ok);
             let status = if altered {
                 TableStatus::Altered
             } else {
                 TableStatus::Ok
             };
-            (status, cols)
+            (status, cols, cons)
         }
         (None, None) => unreachable!("a table is on at least one side"),
     };
@@ -365,23 +496,70 @@ fn diff_table(l: Option<&Table>, r: Option<&Table>) -> TableDiff {
         left_kind: l.map(|t| t.kind),
         right_kind: r.map(|t| t.kind),
         columns,
+        constraints: cons,
     }
 }
 
 /// A table on the left and/or the right.
 type Pair<'a> = (Option<&'a Table>, Option<&'a Table>);
 
-/// Compares two schemas table by table and column by column. `left` is the expected schema (or
-/// snapshot A), `right` the live one (or snapshot B).
+/// Compares two schemas read by the same catalog code (snapshot A and snapshot B) table by
+/// table: columns, constraints and indexes.
 pub fn diff_schemas(left: &Schema, right: &Schema) -> SchemaDiff {
+    diff_with(
+        left.tables.iter(),
+        right.tables.iter(),
+        &Options::SAME_CATALOG,
+    )
+}
+
+/// Compares the schema the migrations create (left) with the live one (right) of a `backend`
+/// database (Postgres when unknown). Tables the replay could not fully model
+/// ([`ExpectedSchema::partial_tables`]) have no unexpected columns, constraints or indexes;
+/// `ignored` live tables (the migrations table) are left out; CHECK constraints are not compared
+/// on SQLite, whose catalog does not list them.
+pub fn diff_expected(
+    expected: &ExpectedSchema,
+    live: &Schema,
+    backend: Option<Backend>,
+    ignored: &[&str],
+) -> SchemaDiff {
+    let backend = backend.unwrap_or(Backend::Postgres);
+    let opts = Options {
+        sides: Sides::Expected,
+        partial: &expected.partial_tables,
+        checks: backend != Backend::Sqlite,
+        backend,
+    };
+    let known: BTreeSet<(&str, &str)> = expected
+        .schema
+        .tables
+        .iter()
+        .map(|t| (t.schema.as_str(), t.name.as_str()))
+        .collect();
+    let right = live.tables.iter().filter(|t| {
+        known.contains(&(t.schema.as_str(), t.name.as_str()))
+            || !(ignored.contains(&t.name.as_str()) || t.name.starts_with("sqlite_"))
+    });
+    diff_with(expected.schema.tables.iter(), right, &opts)
+}
+
+fn diff_with<'a>(
+    left: impl Iterator<Item = &'a Table>,
+    right: impl Iterator<Item = &'a Table>,
+    opts: &Options<'_>,
+) -> SchemaDiff {
     let mut keys: BTreeMap<(&str, &str), Pair<'_>> = BTreeMap::new();
-    for t in &left.tables {
+    for t in left {
         keys.entry((&t.schema, &t.name)).or_default().0 = Some(t);
     }
-    for t in &right.tables {
+    for t in right {
         keys.entry((&t.schema, &t.name)).or_default().1 = Some(t);
     }
-    let tables: Vec<TableDiff> = keys.values().map(|(l, r)| diff_table(*l, *r)).collect();
+    let tables: Vec<TableDiff> = keys
+        .values()
+        .map(|(l, r)| diff_table(*l, *r, opts))
+        .collect();
     let mut summary = Summary::default();
     for t in &tables {
         match t.status {
@@ -399,8 +577,17 @@ pub fn diff_schemas(left: &Schema, right: &Schema) -> SchemaDiff {
                         Status::Type => summary.columns_type += 1,
                         Status::Nullability => summary.columns_nullability += 1,
                         Status::Default => summary.columns_default += 1,
+                        Status::Changed => {}
                         Status::Ok => summary.columns_ok += 1,
                     }
+                }
+            }
+            for c in &t.constraints {
+                match c.status {
+                    Status::Missing => summary.constraints_missing += 1,
+                    Status::Unexpected => summary.constraints_unexpected += 1,
+                    Status::Ok => summary.constraints_ok += 1,
+                    _ => summary.constraints_changed += 1,
                 }
             }
         }
@@ -472,9 +659,20 @@ pub fn expected_vs_live(snapshot: &Snapshot) -> Compared<SchemaDiff> {
         None => snapshot.schema.data(),
     };
     match (expected_schema(snapshot), live) {
-        (Ok(expected), Some(live)) => Compared::Compared {
-            diff: diff_schemas(expected, live),
-        },
+        (Ok(expected), Some(live)) => {
+            // sqlx's own bookkeeping table is expected by no migration, and is no difference.
+            let applied = snapshot
+                .applied_migrations
+                .data()
+                .map(|a| a.table.rsplit('.').next().unwrap_or(""));
+            let ignored: Vec<&str> = [Some(DEFAULT_MIGRATIONS_TABLE), applied]
+                .into_iter()
+                .flatten()
+                .collect();
+            Compared::Compared {
+                diff: diff_expected(expected, live, snapshot.target.backend, &ignored),
+            }
+        }
         (Err(reason), _) => Compared::Unavailable { reason },
         (_, None) => Compared::Unavailable {
             reason: "live: the schema was not collected".into(),
@@ -483,15 +681,19 @@ pub fn expected_vs_live(snapshot: &Snapshot) -> Compared<SchemaDiff> {
 }
 
 /// The expected schema of a snapshot, or why there is none.
-fn expected_schema(snapshot: &Snapshot) -> Result<&Schema, String> {
+fn expected_schema(snapshot: &Snapshot) -> Result<&ExpectedSchema, String> {
     if let Some(reason) =
         section_reason("expected", "the expected schema", &snapshot.expected_schema)
     {
         return Err(reason);
     }
-    // The code-expectations work is still giving ExpectedSchema its contents (a wrapped Schema);
-    // until it lands there is nothing to compare against.
-    Err("expected: this snapshot's expected schema carries no tables yet".into())
+    match snapshot.expected_schema.data() {
+        Some(e) if e.migrations.is_empty() && e.schema.tables.is_empty() => Err(
+            "expected: no local migration was replayed, so nothing says what should exist".into(),
+        ),
+        Some(e) => Ok(e),
+        None => Err("expected: the expected schema was not collected".into()),
+    }
 }
 
 /// What happened to the migrations table between two snapshots.

@@ -443,7 +443,7 @@ impl App {
         let w = |st| status_label(st, compare);
         let total = self.diff.tables.len();
         let text = format!(
-            "Tables: {} shown of {total} ({} {}, {} {}, {} altered, {} unchanged) \u{b7} Columns: {} matching ({} {}, {} {}, {} type, {} nullability, {} default, {} ok)",
+            "Tables: {} shown of {total} ({} {}, {} {}, {} altered, {} unchanged) \u{b7} Columns: {} matching ({} {}, {} {}, {} type, {} nullability, {} default, {} ok) \u{b7} Constraints and indexes: {} matching ({} {}, {} {}, {} changed, {} ok)",
             self.filtered.tables,
             s.tables_missing,
             w(Status::Missing),
@@ -460,6 +460,13 @@ impl App {
             s.columns_nullability,
             s.columns_default,
             s.columns_ok,
+            self.filtered.constraints,
+            s.constraints_missing,
+            w(Status::Missing),
+            s.constraints_unexpected,
+            w(Status::Unexpected),
+            s.constraints_changed,
+            s.constraints_ok,
         );
         self.ui.counts.set_text_content(Some(&text));
         let notice = if let Some(reason) = &self.unavailable {
@@ -725,7 +732,7 @@ fn status_colour(s: &str) -> &'static str {
     match s {
         "missing" | "dropped" | "type" => "#b00020",
         "unexpected" | "added" => "#1a7f37",
-        "nullability" | "default" | "altered" => "#9a6700",
+        "nullability" | "default" | "altered" | "changed" => "#9a6700",
         _ => "#555",
     }
 }
