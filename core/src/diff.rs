@@ -8,8 +8,6 @@
 //! in the left side's ordinal order followed by right-only columns in theirs, then constraints
 //! and indexes (see [`constraints`]) grouped by kind.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde::{Deserialize, Serialize};
 
 use crate::actions;
@@ -22,7 +20,9 @@ use crate::snapshot::{Backend, Snapshot};
 use crate::typemap::normalize_sql_type;
 
 pub mod constraints;
+mod sorted;
 pub use constraints::{ConstraintDiff, ConstraintKind};
+use sorted::Sorted;
 
 /// The outcome of comparing one column or table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -359,9 +359,19 @@ fn column_changes(
 }
 
 fn sorted_columns(t: &Table) -> Vec<&Column> {
-    let mut v: Vec<&Column> = t.columns.iter().collect();
-    v.sort_by_key(|c| c.ordinal);
-    v
+    let c = &t.columns;
+    let order = Sorted::new(c.len(), &|a, b| c[a].ordinal.cmp(&c[b].ordinal));
+    order.into_vec().into_iter().map(|i| &c[i]).collect()
+}
+
+fn by_name(cols: &[&Column]) -> Sorted {
+    Sorted::new(cols.len(), &|a, b| cols[a].name.cmp(&cols[b].name))
+}
+
+fn find_column<'a>(order: &Sorted, cols: &[&'a Column], name: &str) -> Option<&'a Column> {
+    order
+        .find(&|i| cols[i].name.as_str().cmp(name))
+        .map(|i| cols[i])
 }
 
 fn one_sided(cols: &[&Column], status: Status, left: bool) -> Vec<ColumnDiff> {
@@ -439,11 +449,10 @@ fn diff_table(l: Option<&Table>, r: Option<&Table>, opts: &Options<'_>) -> Table
             let partial = opts.is_partial(l);
             let lc = sorted_columns(l);
             let rc = sorted_columns(r);
-            let rmap: BTreeMap<&str, &Column> = rc.iter().map(|c| (c.name.as_str(), *c)).collect();
-            let lnames: BTreeSet<&str> = lc.iter().map(|c| c.name.as_str()).collect();
+            let (lnames, rnames) = (by_name(&lc), by_name(&rc));
             let mut cols = Vec::with_capacity(lc.len().max(rc.len()));
             for c in &lc {
-                cols.push(match rmap.get(c.name.as_str()) {
+                cols.push(match find_column(&rnames, &rc, &c.name) {
                     Some(rcol) => {
                         let changes = column_changes((l, c), (r, rcol), opts);
                         ColumnDiff {
@@ -451,7 +460,7 @@ fn diff_table(l: Option<&Table>, r: Option<&Table>, opts: &Options<'_>) -> Table
                             status: changes.first().copied().unwrap_or(Status::Ok),
                             changes,
                             left: Some((*c).clone()),
-                            right: Some((*rcol).clone()),
+                            right: Some(rcol.clone()),
                         }
                     }
                     None => ColumnDiff {
@@ -463,7 +472,10 @@ fn diff_table(l: Option<&Table>, r: Option<&Table>, opts: &Options<'_>) -> Table
                     },
                 });
             }
-            for c in rc.iter().filter(|c| !lnames.contains(c.name.as_str())) {
+            for c in rc
+                .iter()
+                .filter(|c| find_column(&lnames, &lc, &c.name).is_none())
+            {
                 cols.push(ColumnDiff {
                     name: c.name.clone(),
                     status: if partial {
@@ -500,15 +512,12 @@ fn diff_table(l: Option<&Table>, r: Option<&Table>, opts: &Options<'_>) -> Table
     }
 }
 
-/// A table on the left and/or the right.
-type Pair<'a> = (Option<&'a Table>, Option<&'a Table>);
-
 /// Compares two schemas read by the same catalog code (snapshot A and snapshot B) table by
 /// table: columns, constraints and indexes.
 pub fn diff_schemas(left: &Schema, right: &Schema) -> SchemaDiff {
     diff_with(
-        left.tables.iter(),
-        right.tables.iter(),
+        left.tables.iter().collect(),
+        right.tables.iter().collect(),
         &Options::SAME_CATALOG,
     )
 }
@@ -531,35 +540,52 @@ pub fn diff_expected(
         checks: backend != Backend::Sqlite,
         backend,
     };
-    let known: BTreeSet<(&str, &str)> = expected
-        .schema
+    let left: Vec<&Table> = expected.schema.tables.iter().collect();
+    let known = Sorted::new(left.len(), &|a, b| {
+        table_key(left[a]).cmp(&table_key(left[b]))
+    });
+    let right = live
         .tables
         .iter()
-        .map(|t| (t.schema.as_str(), t.name.as_str()))
+        .filter(|t| {
+            known
+                .find(&|i| table_key(left[i]).cmp(&table_key(t)))
+                .is_some()
+                || !(ignored.contains(&t.name.as_str()) || t.name.starts_with("sqlite_"))
+        })
         .collect();
-    let right = live.tables.iter().filter(|t| {
-        known.contains(&(t.schema.as_str(), t.name.as_str()))
-            || !(ignored.contains(&t.name.as_str()) || t.name.starts_with("sqlite_"))
-    });
-    diff_with(expected.schema.tables.iter(), right, &opts)
+    diff_with(left, right, &opts)
 }
 
-fn diff_with<'a>(
-    left: impl Iterator<Item = &'a Table>,
-    right: impl Iterator<Item = &'a Table>,
-    opts: &Options<'_>,
-) -> SchemaDiff {
-    let mut keys: BTreeMap<(&str, &str), Pair<'_>> = BTreeMap::new();
-    for t in left {
-        keys.entry((&t.schema, &t.name)).or_default().0 = Some(t);
+fn table_key(t: &Table) -> (&str, &str) {
+    (&t.schema, &t.name)
+}
+
+fn diff_with(left: Vec<&Table>, right: Vec<&Table>, opts: &Options<'_>) -> SchemaDiff {
+    let unique = |x: &[&Table]| {
+        let order = Sorted::new(x.len(), &|a, b| table_key(x[a]).cmp(&table_key(x[b])));
+        order.unique(&|a, b| table_key(x[a]) == table_key(x[b]))
+    };
+    // Both sides in (schema, name) order, merged.
+    let (lo, ro) = (unique(&left), unique(&right));
+    let (mut i, mut j) = (0, 0);
+    let mut tables: Vec<TableDiff> = Vec::with_capacity(lo.len().max(ro.len()));
+    loop {
+        let l = lo.get(i).map(|&k| left[k]);
+        let r = ro.get(j).map(|&k| right[k]);
+        let pair = match (l, r) {
+            (None, None) => break,
+            (Some(x), Some(y)) => match table_key(x).cmp(&table_key(y)) {
+                std::cmp::Ordering::Less => (l, None),
+                std::cmp::Ordering::Greater => (None, r),
+                std::cmp::Ordering::Equal => (l, r),
+            },
+            _ => (l, r),
+        };
+        i += usize::from(pair.0.is_some());
+        j += usize::from(pair.1.is_some());
+        tables.push(diff_table(pair.0, pair.1, opts));
     }
-    for t in right {
-        keys.entry((&t.schema, &t.name)).or_default().1 = Some(t);
-    }
-    let tables: Vec<TableDiff> = keys
-        .values()
-        .map(|(l, r)| diff_table(*l, *r, opts))
-        .collect();
     let mut summary = Summary::default();
     for t in &tables {
         match t.status {
@@ -726,12 +752,18 @@ pub struct MigrationChange {
 }
 
 fn diff_migrations(a: &[AppliedMigration], b: &[AppliedMigration]) -> MigrationsDiff {
-    let am: BTreeMap<i64, &AppliedMigration> = a.iter().map(|m| (m.version, m)).collect();
-    let bm: BTreeMap<i64, &AppliedMigration> = b.iter().map(|m| (m.version, m)).collect();
+    let order = |x: &[AppliedMigration]| {
+        let s = Sorted::new(x.len(), &|p, q| x[p].version.cmp(&x[q].version));
+        let unique = s.unique(&|p, q| x[p].version == x[q].version);
+        (s, unique)
+    };
+    let ((sa, ua), (sb, ub)) = (order(a), order(b));
+    let find = |s: &Sorted, x: &[AppliedMigration], v: i64| s.find(&|i| x[i].version.cmp(&v));
     let mut d = MigrationsDiff::default();
-    for (v, m) in &bm {
-        match am.get(v) {
-            None => d.applied.push((*m).clone()),
+    for m in ub.iter().map(|&i| &b[i]) {
+        let v = &m.version;
+        match find(&sa, a, *v).map(|i| &a[i]) {
+            None => d.applied.push(m.clone()),
             Some(old) => {
                 let mut changes = Vec::new();
                 if old.success != m.success {
@@ -746,7 +778,7 @@ fn diff_migrations(a: &[AppliedMigration], b: &[AppliedMigration]) -> Migrations
                 }
                 if old.description != m.description {
                     changes.push(format!(
-                        "description: {:?} -> {:?}",
+                        "description: \"{}\" -> \"{}\"",
                         old.description, m.description
                     ));
                 }
@@ -768,10 +800,11 @@ fn diff_migrations(a: &[AppliedMigration], b: &[AppliedMigration]) -> Migrations
             }
         }
     }
-    d.removed = am
+    d.removed = ua
         .iter()
-        .filter(|(v, _)| !bm.contains_key(v))
-        .map(|(_, m)| (*m).clone())
+        .map(|&i| &a[i])
+        .filter(|m| find(&sb, b, m.version).is_none())
+        .cloned()
         .collect();
     d
 }
@@ -827,20 +860,29 @@ fn finding_key(f: &Finding) -> FindingKey<'_> {
 
 /// Compares two lists of findings by identity (kind, action and subject).
 pub fn diff_findings(a: &[Finding], b: &[Finding]) -> FindingsDiff {
-    let ak: BTreeSet<FindingKey<'_>> = a.iter().map(finding_key).collect();
-    let bk: BTreeSet<FindingKey<'_>> = b.iter().map(finding_key).collect();
+    fn keys(x: &[Finding]) -> (Vec<FindingKey<'_>>, Sorted) {
+        let k: Vec<FindingKey<'_>> = x.iter().map(finding_key).collect();
+        let s = Sorted::new(k.len(), &|p, q| k[p].cmp(&k[q]));
+        (k, s)
+    }
+    let ((ak, sa), (bk, sb)) = (keys(a), keys(b));
+    let has = |k: &[FindingKey<'_>], s: &Sorted, key: &FindingKey<'_>| {
+        s.find(&|i| k[i].cmp(key)).is_some()
+    };
     FindingsDiff {
         appeared: b
             .iter()
-            .filter(|f| !ak.contains(&finding_key(f)))
-            .cloned()
+            .zip(&bk)
+            .filter(|(_, key)| !has(&ak, &sa, key))
+            .map(|(f, _)| f.clone())
             .collect(),
         cleared: a
             .iter()
-            .filter(|f| !bk.contains(&finding_key(f)))
-            .cloned()
+            .zip(&ak)
+            .filter(|(_, key)| !has(&bk, &sb, key))
+            .map(|(f, _)| f.clone())
             .collect(),
-        unchanged: b.iter().filter(|f| ak.contains(&finding_key(f))).count(),
+        unchanged: bk.iter().filter(|key| has(&ak, &sa, key)).count(),
     }
 }
 

@@ -3,7 +3,6 @@
 //! only the visible window rendered, URL-fragment (de)serialisation of selection and filters,
 //! and the keyboard model. The wasm crate only turns this into DOM nodes.
 
-use std::collections::BTreeSet;
 use std::ops::Range;
 
 use crate::diff::{
@@ -58,18 +57,18 @@ pub enum Layout {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filters {
     /// Statuses to show (a column shows when its status or one of its changes is listed).
-    pub statuses: BTreeSet<Status>,
+    pub statuses: Set<Status>,
     /// Severities to show; empty = any (rows without a severity, i.e. ok, show only then).
-    pub severities: BTreeSet<Severity>,
+    pub severities: Set<Severity>,
     /// Action ids to show; empty = any.
-    pub actions: BTreeSet<String>,
+    pub actions: Names,
     /// Case-insensitive search over `schema.table` and column names (also `schema.table.column`).
     pub query: String,
 }
 
 impl Filters {
     /// The statuses shown by default: every difference, not the ok rows.
-    pub fn default_statuses() -> BTreeSet<Status> {
+    pub fn default_statuses() -> Set<Status> {
         Status::ALL
             .into_iter()
             .filter(|s| *s != Status::Ok)
@@ -81,8 +80,8 @@ impl Default for Filters {
     fn default() -> Self {
         Filters {
             statuses: Filters::default_statuses(),
-            severities: BTreeSet::new(),
-            actions: BTreeSet::new(),
+            severities: Set::new(),
+            actions: Names::new(),
             query: String::new(),
         }
     }
@@ -98,7 +97,7 @@ pub struct ViewState {
     /// Side by side or unified.
     pub layout: Layout,
     /// Tables (by `schema.name`) whose columns are shown.
-    pub expanded: BTreeSet<String>,
+    pub expanded: Names,
     /// The table under the cursor, by `schema.name` (a deep link selects it).
     pub focus: Option<String>,
     /// Index of the cursor in the visible rows (not part of the fragment).
@@ -112,7 +111,7 @@ impl ViewState {
             selection: Selection::default_for(snapshots),
             filters: Filters::default(),
             layout: Layout::SideBySide,
-            expanded: BTreeSet::new(),
+            expanded: Names::new(),
             focus: None,
             cursor: 0,
         }
@@ -584,7 +583,9 @@ impl ViewState {
 }
 
 mod fragment;
+mod sets;
 pub use fragment::{from_fragment, to_fragment};
+pub use sets::{Member, Names, Set};
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Sides, Status};
+use super::{Sides, Sorted, Status};
 use crate::actions;
 use crate::finding::Severity;
 use crate::schema::Table;
@@ -294,8 +294,15 @@ fn items(t: &Table, checks: bool) -> Vec<Item<'_>> {
             refs: Vec::new(),
         });
     }
-    out.sort_by(|a, b| (a.kind, a.name).cmp(&(b.kind, b.name)));
-    out
+    let order = Sorted::new(out.len(), &|a, b| {
+        (out[a].kind, out[a].name).cmp(&(out[b].kind, out[b].name))
+    });
+    let mut slots: Vec<Option<Item<'_>>> = out.into_iter().map(Some).collect();
+    order
+        .into_vec()
+        .into_iter()
+        .filter_map(|i| slots[i].take())
+        .collect()
 }
 
 /// Every constraint and index of a table on one side only, all with `status`.
@@ -353,55 +360,70 @@ pub(super) fn compare(
             }
         }
     }
+    // Items are in (kind, name) order: per kind, the left side's then the right-only ones.
     let mut out = Vec::with_capacity(left.len().max(right.len()));
-    for (x, p) in left.iter().zip(&paired) {
-        out.push(match p {
-            Some(ri) => {
-                let y = &right[*ri];
-                let status = if x.same(y, sides) {
-                    Status::Ok
-                } else {
-                    Status::Changed
-                };
-                // A change the short form does not show (an index method, a partial index's
-                // WHERE): show the full definitions.
-                let (lt, rt) = if status == Status::Changed && x.text == y.text {
-                    (x.exact.clone(), y.exact.clone())
-                } else {
-                    (x.text.clone(), y.text.clone())
-                };
-                ConstraintDiff {
-                    kind: x.kind,
-                    name: x.name.to_string(),
-                    status,
-                    left: Some(lt),
-                    right: Some(rt),
-                }
+    let (mut li, mut ri) = (0, 0);
+    while li < left.len() || ri < right.len() {
+        let kind = match (left.get(li), right.get(ri)) {
+            (Some(x), Some(y)) => x.kind.min(y.kind),
+            (Some(x), None) => x.kind,
+            (None, Some(y)) => y.kind,
+            (None, None) => break,
+        };
+        while let Some(x) = left.get(li).filter(|x| x.kind == kind) {
+            out.push(pair_diff(x, paired[li].map(|ri| &right[ri]), sides));
+            li += 1;
+        }
+        while let Some(y) = right.get(ri).filter(|y| y.kind == kind) {
+            if !used[ri] {
+                out.push(ConstraintDiff {
+                    kind: y.kind,
+                    name: y.name.to_string(),
+                    status: if right_only_ok {
+                        Status::Ok
+                    } else {
+                        Status::Unexpected
+                    },
+                    left: None,
+                    right: Some(y.text.clone()),
+                });
             }
-            None => ConstraintDiff {
-                kind: x.kind,
-                name: x.name.to_string(),
-                status: Status::Missing,
-                left: Some(x.text.clone()),
-                right: None,
-            },
-        });
+            ri += 1;
+        }
     }
-    for (y, _) in right.iter().zip(&used).filter(|(_, u)| !**u) {
-        out.push(ConstraintDiff {
-            kind: y.kind,
-            name: y.name.to_string(),
-            status: if right_only_ok {
-                Status::Ok
-            } else {
-                Status::Unexpected
-            },
-            left: None,
-            right: Some(y.text.clone()),
-        });
-    }
-    out.sort_by_key(|c| c.kind);
     out
+}
+
+/// A left-side item compared with its partner, if it has one.
+fn pair_diff(x: &Item<'_>, y: Option<&Item<'_>>, sides: Sides) -> ConstraintDiff {
+    let Some(y) = y else {
+        return ConstraintDiff {
+            kind: x.kind,
+            name: x.name.to_string(),
+            status: Status::Missing,
+            left: Some(x.text.clone()),
+            right: None,
+        };
+    };
+    let status = if x.same(y, sides) {
+        Status::Ok
+    } else {
+        Status::Changed
+    };
+    // A change the short form does not show (an index method, a partial index's WHERE): show
+    // the full definitions.
+    let (lt, rt) = if status == Status::Changed && x.text == y.text {
+        (x.exact.clone(), y.exact.clone())
+    } else {
+        (x.text.clone(), y.text.clone())
+    };
+    ConstraintDiff {
+        kind: x.kind,
+        name: x.name.to_string(),
+        status,
+        left: Some(lt),
+        right: Some(rt),
+    }
 }
 
 #[cfg(test)]
