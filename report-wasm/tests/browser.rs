@@ -62,10 +62,18 @@ fn viewer_filters_searches_switches_and_follows_deep_links() {
             .contains("status=type")
     );
 
-    // Search for a column: it shows under its table, even when the table is collapsed.
     b.click("#gaps-status-unexpected");
+    // Search for a column: it shows under its table, even when the table is collapsed (and so
+    // does the index whose name matches).
     b.type_into("#gaps-search", "nick");
-    assert_eq!(rows(&b), vec!["public.users", "public.users.nick"]);
+    assert_eq!(
+        rows(&b),
+        vec![
+            "public.users",
+            "public.users.nick",
+            "public.users/index/users_nick_idx"
+        ]
+    );
     b.type_into("#gaps-search", "zzz-nothing");
     assert!(rows(&b).is_empty());
     assert_eq!(
@@ -190,7 +198,7 @@ fn expected_vs_live_shows_the_column_the_migrations_create_but_the_database_lack
         "{counts}"
     );
     assert!(
-        counts.contains("Columns: 0 matching (1 missing, 1 unexpected, 0 type"),
+        counts.contains("Columns: 2 matching (1 missing, 1 unexpected, 0 type"),
         "{counts}"
     );
     // Expanding the table (a click) shows what the migrations expect and what is live.
