@@ -55,6 +55,10 @@ fn render_schema(out: &mut String, d: &SchemaDiff) {
         s.tables_altered,
         s.tables_ok
     ));
+    out.push_str(&format!(
+        "Constraints and indexes: {} added, {} dropped, {} changed, {} unchanged\n",
+        s.constraints_unexpected, s.constraints_missing, s.constraints_changed, s.constraints_ok
+    ));
     for t in d.differing() {
         let mark = match t.status {
             TableStatus::Unexpected => '+',
@@ -82,6 +86,16 @@ fn render_schema(out: &mut String, d: &SchemaDiff) {
                     format!("~ {} ({}): {l} -> {r}", c.name, what.join(", "))
                 }
                 _ => format!("? {}", c.name),
+            };
+            out.push_str(&format!("      {line}\n"));
+        }
+        for c in t.constraints.iter().filter(|c| c.status != Status::Ok) {
+            let what = format!("{} {}", c.kind.as_str(), c.name);
+            let line = match (c.status, &c.left, &c.right) {
+                (Status::Unexpected, _, Some(r)) => format!("+ {what}: {r}"),
+                (Status::Missing, Some(l), _) => format!("- {what}: {l}"),
+                (_, Some(l), Some(r)) => format!("~ {what}: {l} -> {r}"),
+                _ => format!("? {what}"),
             };
             out.push_str(&format!("      {line}\n"));
         }

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use gaps_core::Section;
 use gaps_core::migrations::{AppliedMigration, AppliedMigrations};
-use gaps_core::schema::{Column, Schema, Table, TableKind};
+use gaps_core::schema::{Column, ForeignKey, Index, Schema, Table, TableKind};
 use gaps_core::snapshot::{Snapshot, Target};
 
 fn col(ordinal: i32, name: &str, ty: &str, nullable: bool) -> Column {
@@ -197,6 +197,9 @@ mod contract {
         pub tables_unexpected: usize,
         pub tables_altered: usize,
         pub columns_type: usize,
+        pub constraints_missing: usize,
+        pub constraints_unexpected: usize,
+        pub constraints_changed: usize,
     }
     #[derive(Deserialize)]
     pub struct Table {
@@ -204,6 +207,15 @@ mod contract {
         pub name: String,
         pub status: String,
         pub columns: Vec<Column>,
+        pub constraints: Vec<Constraint>,
+    }
+    #[derive(Deserialize)]
+    pub struct Constraint {
+        pub kind: String,
+        pub name: String,
+        pub status: String,
+        pub left: Option<String>,
+        pub right: Option<String>,
     }
     #[derive(Deserialize)]
     pub struct Column {
@@ -336,4 +348,82 @@ fn missing_file_and_invalid_utf8_exit_2_with_a_message() {
     );
     let (code, _, err) = gaps(&[&a], &[]);
     assert_eq!(code, 2, "one snapshot is a usage error: {err}");
+}
+
+#[test]
+fn constraint_and_index_changes_are_listed_in_text_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = before();
+    let mut b = before();
+    fn users(s: &mut Snapshot) -> &mut Table {
+        match &mut s.schema {
+            Section::Collected { data } => &mut data.tables[1],
+            _ => unreachable!("before() has a collected schema"),
+        }
+    }
+    users(&mut a).indexes.push(Index {
+        name: "users_email_idx".into(),
+        columns: vec!["email".into()],
+        unique: false,
+        primary: false,
+        definition: Some("CREATE INDEX users_email_idx ON public.users USING btree (email)".into()),
+    });
+    let fk = |on_delete: &str| ForeignKey {
+        name: "users_legacy_fkey".into(),
+        columns: vec!["id".into()],
+        referenced_schema: "public".into(),
+        referenced_table: "legacy".into(),
+        referenced_columns: vec!["id".into()],
+        on_delete: on_delete.into(),
+        on_update: "no action".into(),
+    };
+    users(&mut a).foreign_keys.push(fk("no action"));
+    users(&mut b).foreign_keys.push(fk("cascade"));
+    let a = write(dir.path(), "a.json", &a);
+    let b = write(dir.path(), "b.json", &b);
+    let (code, out, err) = gaps(&[&a, &b], &[]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("Constraints and indexes: 0 added, 1 dropped, 1 changed, 0 unchanged\n"),
+        "{out}"
+    );
+    assert!(out.contains("  ~ public.users\n"), "{out}");
+    assert!(
+        out.contains("      - index users_email_idx: INDEX (email)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "      ~ foreign key users_legacy_fkey: FOREIGN KEY (id) REFERENCES public.legacy (id) -> FOREIGN KEY (id) REFERENCES public.legacy (id) ON DELETE cascade\n"
+        ),
+        "{out}"
+    );
+    let (_, json, _) = gaps(&[&a, &b], &["--format", "json"]);
+    let d: contract::Diff = serde_json::from_str(&json).unwrap();
+    let s = d.schema.diff.unwrap();
+    assert_eq!(
+        (
+            s.summary.constraints_missing,
+            s.summary.constraints_unexpected,
+            s.summary.constraints_changed
+        ),
+        (1, 0, 1)
+    );
+    let c: Vec<(&str, &str, &str)> = s.tables[1]
+        .constraints
+        .iter()
+        .map(|c| (c.kind.as_str(), c.name.as_str(), c.status.as_str()))
+        .collect();
+    assert_eq!(
+        c,
+        vec![
+            ("foreign_key", "users_legacy_fkey", "changed"),
+            ("index", "users_email_idx", "missing"),
+        ]
+    );
+    assert_eq!(
+        s.tables[1].constraints[1].left.as_deref(),
+        Some("INDEX (email)")
+    );
+    assert!(s.tables[1].constraints[1].right.is_none());
 }

@@ -5,18 +5,24 @@
 //! snapshot) and the *right* side the live schema (or the newer snapshot). "Missing" means on the
 //! left only (expected but absent; dropped since A), "unexpected" on the right only (nobody
 //! expects it; added since A). Output is deterministic: tables sorted by (schema, name), columns
-//! in the left side's ordinal order followed by right-only columns in theirs.
-
-use std::collections::{BTreeMap, BTreeSet};
+//! in the left side's ordinal order followed by right-only columns in theirs, then constraints
+//! and indexes (see [`constraints`]) grouped by kind.
 
 use serde::{Deserialize, Serialize};
 
 use crate::actions;
+use crate::code::ExpectedSchema;
 use crate::finding::{Finding, Severity};
-use crate::migrations::AppliedMigration;
+use crate::migrations::{AppliedMigration, DEFAULT_MIGRATIONS_TABLE};
 use crate::schema::{Column, Schema, Table, TableKind};
 use crate::section::Section;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Backend, Snapshot};
+use crate::typemap::normalize_sql_type;
+
+pub mod constraints;
+mod sorted;
+pub use constraints::{ConstraintDiff, ConstraintKind};
+use sorted::Sorted;
 
 /// The outcome of comparing one column or table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -32,18 +38,21 @@ pub enum Status {
     Nullability,
     /// The default expression differs.
     Default,
+    /// A constraint's or index's definition differs.
+    Changed,
     /// Present on both sides and identical.
     Ok,
 }
 
 impl Status {
     /// Every status, in display order.
-    pub const ALL: [Status; 6] = [
+    pub const ALL: [Status; 7] = [
         Status::Missing,
         Status::Unexpected,
         Status::Type,
         Status::Nullability,
         Status::Default,
+        Status::Changed,
         Status::Ok,
     ];
 
@@ -55,6 +64,7 @@ impl Status {
             Status::Type => "type",
             Status::Nullability => "nullability",
             Status::Default => "default",
+            Status::Changed => "changed",
             Status::Ok => "ok",
         }
     }
@@ -73,7 +83,7 @@ pub enum TableStatus {
     Missing,
     /// On the right only.
     Unexpected,
-    /// On both sides, with at least one column (or its kind) differing.
+    /// On both sides, with at least one column, constraint or index (or its kind) differing.
     Altered,
     /// On both sides and identical in every compared respect.
     Ok,
@@ -154,6 +164,10 @@ pub struct TableDiff {
     pub right_kind: Option<TableKind>,
     /// Every column of either side.
     pub columns: Vec<ColumnDiff>,
+    /// Every constraint and index of either side (those backing a constraint are compared as
+    /// the constraint), grouped by kind.
+    #[serde(default)]
+    pub constraints: Vec<ConstraintDiff>,
 }
 
 impl TableDiff {
@@ -172,7 +186,12 @@ impl TableDiff {
         match self.status {
             TableStatus::Missing => Some(Severity::Error),
             TableStatus::Unexpected => Some(Severity::Info),
-            TableStatus::Altered => self.columns.iter().filter_map(|c| c.severity()).max(),
+            TableStatus::Altered => self
+                .columns
+                .iter()
+                .filter_map(|c| c.severity())
+                .chain(self.constraints.iter().filter_map(|c| c.severity()))
+                .max(),
             TableStatus::Ok => None,
         }
     }
@@ -191,7 +210,7 @@ impl TableDiff {
 pub fn status_severity(s: Status) -> Option<Severity> {
     match s {
         Status::Missing | Status::Type => Some(Severity::Error),
-        Status::Nullability => Some(Severity::Warning),
+        Status::Nullability | Status::Changed => Some(Severity::Warning),
         Status::Unexpected | Status::Default => Some(Severity::Info),
         Status::Ok => None,
     }
@@ -220,6 +239,18 @@ pub struct Summary {
     pub columns_default: usize,
     /// Columns identical on both sides.
     pub columns_ok: usize,
+    /// Constraints and indexes on the left only (in tables present on both sides).
+    #[serde(default)]
+    pub constraints_missing: usize,
+    /// Constraints and indexes on the right only (in tables present on both sides).
+    #[serde(default)]
+    pub constraints_unexpected: usize,
+    /// Constraints and indexes whose definition differs.
+    #[serde(default)]
+    pub constraints_changed: usize,
+    /// Constraints and indexes identical on both sides.
+    #[serde(default)]
+    pub constraints_ok: usize,
 }
 
 impl Summary {
@@ -231,7 +262,19 @@ impl Summary {
             Status::Type => self.columns_type,
             Status::Nullability => self.columns_nullability,
             Status::Default => self.columns_default,
+            Status::Changed => 0,
             Status::Ok => self.columns_ok,
+        }
+    }
+
+    /// The number of constraints and indexes (in tables on both sides) with status `s`.
+    pub fn constraints(&self, s: Status) -> usize {
+        match s {
+            Status::Missing => self.constraints_missing,
+            Status::Unexpected => self.constraints_unexpected,
+            Status::Changed => self.constraints_changed,
+            Status::Ok => self.constraints_ok,
+            Status::Type | Status::Nullability | Status::Default => 0,
         }
     }
 }
@@ -265,25 +308,70 @@ fn norm(s: &str) -> String {
         .to_lowercase()
 }
 
-fn column_changes(l: &Column, r: &Column) -> Vec<Status> {
+fn in_primary_key(t: &Table, column: &str) -> bool {
+    t.primary_key
+        .as_ref()
+        .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+}
+
+/// How column `l` of table `lt` differs from column `r` of table `rt`.
+fn column_changes(
+    (lt, l): (&Table, &Column),
+    (rt, r): (&Table, &Column),
+    opts: &Options<'_>,
+) -> Vec<Status> {
     let mut changes = Vec::new();
-    if norm(&l.data_type) != norm(&r.data_type) {
+    let (types_differ, nullable, default) = match opts.sides {
+        Sides::SameCatalog => (
+            norm(&l.data_type) != norm(&r.data_type),
+            (l.nullable, r.nullable),
+            (
+                l.default.as_deref().map(str::trim).map(str::to_owned),
+                r.default.as_deref().map(str::trim).map(str::to_owned),
+            ),
+        ),
+        // The replay and the catalog spell things differently: types go through the same
+        // normalisation as the rules', defaults lose casts and parentheses (`'a'::text` is
+        // `'a'`), and a primary-key column is NOT NULL whatever SQLite's pragma says.
+        Sides::Expected => (
+            normalize_sql_type(&l.data_type, opts.backend)
+                != normalize_sql_type(&r.data_type, opts.backend),
+            (
+                l.nullable && !in_primary_key(lt, &l.name),
+                r.nullable && !in_primary_key(rt, &r.name),
+            ),
+            (
+                l.default.as_deref().map(constraints::norm_expr),
+                r.default.as_deref().map(constraints::norm_expr),
+            ),
+        ),
+    };
+    if types_differ {
         changes.push(Status::Type);
     }
-    if l.nullable != r.nullable {
+    if nullable.0 != nullable.1 {
         changes.push(Status::Nullability);
     }
-    let d = |c: &Column| c.default.as_deref().map(str::trim).map(str::to_owned);
-    if d(l) != d(r) {
+    if default.0 != default.1 {
         changes.push(Status::Default);
     }
     changes
 }
 
 fn sorted_columns(t: &Table) -> Vec<&Column> {
-    let mut v: Vec<&Column> = t.columns.iter().collect();
-    v.sort_by_key(|c| c.ordinal);
-    v
+    let c = &t.columns;
+    let order = Sorted::new(c.len(), &|a, b| c[a].ordinal.cmp(&c[b].ordinal));
+    order.into_vec().into_iter().map(|i| &c[i]).collect()
+}
+
+fn by_name(cols: &[&Column]) -> Sorted {
+    Sorted::new(cols.len(), &|a, b| cols[a].name.cmp(&cols[b].name))
+}
+
+fn find_column<'a>(order: &Sorted, cols: &[&'a Column], name: &str) -> Option<&'a Column> {
+    order
+        .find(&|i| cols[i].name.as_str().cmp(name))
+        .map(|i| cols[i])
 }
 
 fn one_sided(cols: &[&Column], status: Status, left: bool) -> Vec<ColumnDiff> {
@@ -298,36 +386,81 @@ fn one_sided(cols: &[&Column], status: Status, left: bool) -> Vec<ColumnDiff> {
         .collect()
 }
 
-fn diff_table(l: Option<&Table>, r: Option<&Table>) -> TableDiff {
+/// How the two sides of a schema comparison relate, which decides how constraints and indexes
+/// are matched and compared (see [`constraints`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sides {
+    /// Both sides were read by the same catalog code (snapshot vs snapshot): constraints and
+    /// indexes pair by name and compare in full, definitions included.
+    SameCatalog,
+    /// The left side is the migrations' expected schema: constraints and indexes pair by name,
+    /// then by columns, and compare by columns, never by definition text.
+    Expected,
+}
+
+/// How a schema comparison is made.
+#[derive(Debug, Clone, Copy)]
+struct Options<'a> {
+    sides: Sides,
+    /// Tables (`name` or `schema.name`) the replay could not fully model: their right-only
+    /// columns, constraints and indexes are not differences.
+    partial: &'a [String],
+    /// Whether CHECK constraints are compared (SQLite's catalog does not list them).
+    checks: bool,
+    /// The engine, for type normalisation expected vs live.
+    backend: Backend,
+}
+
+impl Options<'_> {
+    const SAME_CATALOG: Options<'static> = Options {
+        sides: Sides::SameCatalog,
+        partial: &[],
+        checks: true,
+        backend: Backend::Postgres,
+    };
+
+    fn is_partial(&self, t: &Table) -> bool {
+        self.partial.iter().any(|p| {
+            p == &t.name
+                || p.split_once('.')
+                    .is_some_and(|(s, n)| s == t.schema && n == t.name)
+        })
+    }
+}
+
+fn diff_table(l: Option<&Table>, r: Option<&Table>, opts: &Options<'_>) -> TableDiff {
     let (schema, name) = match (l, r) {
         (Some(t), _) | (None, Some(t)) => (t.schema.clone(), t.name.clone()),
         (None, None) => unreachable!("a table is on at least one side"),
     };
-    let (status, columns) = match (l, r) {
+    let (status, columns, cons) = match (l, r) {
         (Some(l), None) => (
             TableStatus::Missing,
             one_sided(&sorted_columns(l), Status::Missing, true),
+            constraints::one_sided(l, Status::Missing, true, opts.checks),
         ),
         (None, Some(r)) => (
             TableStatus::Unexpected,
             one_sided(&sorted_columns(r), Status::Unexpected, false),
+            constraints::one_sided(r, Status::Unexpected, false, opts.checks),
         ),
         (Some(l), Some(r)) => {
+            // Columns the replay could not model are not unexpected (nor are constraints).
+            let partial = opts.is_partial(l);
             let lc = sorted_columns(l);
             let rc = sorted_columns(r);
-            let rmap: BTreeMap<&str, &Column> = rc.iter().map(|c| (c.name.as_str(), *c)).collect();
-            let lnames: BTreeSet<&str> = lc.iter().map(|c| c.name.as_str()).collect();
+            let (lnames, rnames) = (by_name(&lc), by_name(&rc));
             let mut cols = Vec::with_capacity(lc.len().max(rc.len()));
             for c in &lc {
-                cols.push(match rmap.get(c.name.as_str()) {
+                cols.push(match find_column(&rnames, &rc, &c.name) {
                     Some(rcol) => {
-                        let changes = column_changes(c, rcol);
+                        let changes = column_changes((l, c), (r, rcol), opts);
                         ColumnDiff {
                             name: c.name.clone(),
                             status: changes.first().copied().unwrap_or(Status::Ok),
                             changes,
                             left: Some((*c).clone()),
-                            right: Some((*rcol).clone()),
+                            right: Some(rcol.clone()),
                         }
                     }
                     None => ColumnDiff {
@@ -339,22 +472,32 @@ fn diff_table(l: Option<&Table>, r: Option<&Table>) -> TableDiff {
                     },
                 });
             }
-            for c in rc.iter().filter(|c| !lnames.contains(c.name.as_str())) {
+            for c in rc
+                .iter()
+                .filter(|c| find_column(&lnames, &lc, &c.name).is_none())
+            {
                 cols.push(ColumnDiff {
                     name: c.name.clone(),
-                    status: Status::Unexpected,
+                    status: if partial {
+                        Status::Ok
+                    } else {
+                        Status::Unexpected
+                    },
                     changes: Vec::new(),
                     left: None,
                     right: Some((*c).clone()),
                 });
             }
-            let altered = l.kind != r.kind || cols.iter().any(|c| c.status != Status::Ok);
+            let cons = constraints::compare(l, r, opts.sides, opts.checks, partial);
+            let altered = l.kind != r.kind
+                || cols.iter().any(|c| c.status != Status::Ok)
+                || cons.iter().any(|c| c.status != Status::Ok);
             let status = if altered {
                 TableStatus::Altered
             } else {
                 TableStatus::Ok
             };
-            (status, cols)
+            (status, cols, cons)
         }
         (None, None) => unreachable!("a table is on at least one side"),
     };
@@ -365,23 +508,84 @@ fn diff_table(l: Option<&Table>, r: Option<&Table>) -> TableDiff {
         left_kind: l.map(|t| t.kind),
         right_kind: r.map(|t| t.kind),
         columns,
+        constraints: cons,
     }
 }
 
-/// A table on the left and/or the right.
-type Pair<'a> = (Option<&'a Table>, Option<&'a Table>);
-
-/// Compares two schemas table by table and column by column. `left` is the expected schema (or
-/// snapshot A), `right` the live one (or snapshot B).
+/// Compares two schemas read by the same catalog code (snapshot A and snapshot B) table by
+/// table: columns, constraints and indexes.
 pub fn diff_schemas(left: &Schema, right: &Schema) -> SchemaDiff {
-    let mut keys: BTreeMap<(&str, &str), Pair<'_>> = BTreeMap::new();
-    for t in &left.tables {
-        keys.entry((&t.schema, &t.name)).or_default().0 = Some(t);
+    diff_with(
+        left.tables.iter().collect(),
+        right.tables.iter().collect(),
+        &Options::SAME_CATALOG,
+    )
+}
+
+/// Compares the schema the migrations create (left) with the live one (right) of a `backend`
+/// database (Postgres when unknown). Tables the replay could not fully model
+/// ([`ExpectedSchema::partial_tables`]) have no unexpected columns, constraints or indexes;
+/// `ignored` live tables (the migrations table) are left out; CHECK constraints are not compared
+/// on SQLite, whose catalog does not list them.
+pub fn diff_expected(
+    expected: &ExpectedSchema,
+    live: &Schema,
+    backend: Option<Backend>,
+    ignored: &[&str],
+) -> SchemaDiff {
+    let backend = backend.unwrap_or(Backend::Postgres);
+    let opts = Options {
+        sides: Sides::Expected,
+        partial: &expected.partial_tables,
+        checks: backend != Backend::Sqlite,
+        backend,
+    };
+    let left: Vec<&Table> = expected.schema.tables.iter().collect();
+    let known = Sorted::new(left.len(), &|a, b| {
+        table_key(left[a]).cmp(&table_key(left[b]))
+    });
+    let right = live
+        .tables
+        .iter()
+        .filter(|t| {
+            known
+                .find(&|i| table_key(left[i]).cmp(&table_key(t)))
+                .is_some()
+                || !(ignored.contains(&t.name.as_str()) || t.name.starts_with("sqlite_"))
+        })
+        .collect();
+    diff_with(left, right, &opts)
+}
+
+fn table_key(t: &Table) -> (&str, &str) {
+    (&t.schema, &t.name)
+}
+
+fn diff_with(left: Vec<&Table>, right: Vec<&Table>, opts: &Options<'_>) -> SchemaDiff {
+    let unique = |x: &[&Table]| {
+        let order = Sorted::new(x.len(), &|a, b| table_key(x[a]).cmp(&table_key(x[b])));
+        order.unique(&|a, b| table_key(x[a]) == table_key(x[b]))
+    };
+    // Both sides in (schema, name) order, merged.
+    let (lo, ro) = (unique(&left), unique(&right));
+    let (mut i, mut j) = (0, 0);
+    let mut tables: Vec<TableDiff> = Vec::with_capacity(lo.len().max(ro.len()));
+    loop {
+        let l = lo.get(i).map(|&k| left[k]);
+        let r = ro.get(j).map(|&k| right[k]);
+        let pair = match (l, r) {
+            (None, None) => break,
+            (Some(x), Some(y)) => match table_key(x).cmp(&table_key(y)) {
+                std::cmp::Ordering::Less => (l, None),
+                std::cmp::Ordering::Greater => (None, r),
+                std::cmp::Ordering::Equal => (l, r),
+            },
+            _ => (l, r),
+        };
+        i += usize::from(pair.0.is_some());
+        j += usize::from(pair.1.is_some());
+        tables.push(diff_table(pair.0, pair.1, opts));
     }
-    for t in &right.tables {
-        keys.entry((&t.schema, &t.name)).or_default().1 = Some(t);
-    }
-    let tables: Vec<TableDiff> = keys.values().map(|(l, r)| diff_table(*l, *r)).collect();
     let mut summary = Summary::default();
     for t in &tables {
         match t.status {
@@ -399,8 +603,17 @@ pub fn diff_schemas(left: &Schema, right: &Schema) -> SchemaDiff {
                         Status::Type => summary.columns_type += 1,
                         Status::Nullability => summary.columns_nullability += 1,
                         Status::Default => summary.columns_default += 1,
+                        Status::Changed => {}
                         Status::Ok => summary.columns_ok += 1,
                     }
+                }
+            }
+            for c in &t.constraints {
+                match c.status {
+                    Status::Missing => summary.constraints_missing += 1,
+                    Status::Unexpected => summary.constraints_unexpected += 1,
+                    Status::Ok => summary.constraints_ok += 1,
+                    _ => summary.constraints_changed += 1,
                 }
             }
         }
@@ -472,9 +685,20 @@ pub fn expected_vs_live(snapshot: &Snapshot) -> Compared<SchemaDiff> {
         None => snapshot.schema.data(),
     };
     match (expected_schema(snapshot), live) {
-        (Ok(expected), Some(live)) => Compared::Compared {
-            diff: diff_schemas(expected, live),
-        },
+        (Ok(expected), Some(live)) => {
+            // sqlx's own bookkeeping table is expected by no migration, and is no difference.
+            let applied = snapshot
+                .applied_migrations
+                .data()
+                .map(|a| a.table.rsplit('.').next().unwrap_or(""));
+            let ignored: Vec<&str> = [Some(DEFAULT_MIGRATIONS_TABLE), applied]
+                .into_iter()
+                .flatten()
+                .collect();
+            Compared::Compared {
+                diff: diff_expected(expected, live, snapshot.target.backend, &ignored),
+            }
+        }
         (Err(reason), _) => Compared::Unavailable { reason },
         (_, None) => Compared::Unavailable {
             reason: "live: the schema was not collected".into(),
@@ -483,15 +707,19 @@ pub fn expected_vs_live(snapshot: &Snapshot) -> Compared<SchemaDiff> {
 }
 
 /// The expected schema of a snapshot, or why there is none.
-fn expected_schema(snapshot: &Snapshot) -> Result<&Schema, String> {
+fn expected_schema(snapshot: &Snapshot) -> Result<&ExpectedSchema, String> {
     if let Some(reason) =
         section_reason("expected", "the expected schema", &snapshot.expected_schema)
     {
         return Err(reason);
     }
-    // The code-expectations work is still giving ExpectedSchema its contents (a wrapped Schema);
-    // until it lands there is nothing to compare against.
-    Err("expected: this snapshot's expected schema carries no tables yet".into())
+    match snapshot.expected_schema.data() {
+        Some(e) if e.migrations.is_empty() && e.schema.tables.is_empty() => Err(
+            "expected: no local migration was replayed, so nothing says what should exist".into(),
+        ),
+        Some(e) => Ok(e),
+        None => Err("expected: the expected schema was not collected".into()),
+    }
 }
 
 /// What happened to the migrations table between two snapshots.
@@ -524,12 +752,18 @@ pub struct MigrationChange {
 }
 
 fn diff_migrations(a: &[AppliedMigration], b: &[AppliedMigration]) -> MigrationsDiff {
-    let am: BTreeMap<i64, &AppliedMigration> = a.iter().map(|m| (m.version, m)).collect();
-    let bm: BTreeMap<i64, &AppliedMigration> = b.iter().map(|m| (m.version, m)).collect();
+    let order = |x: &[AppliedMigration]| {
+        let s = Sorted::new(x.len(), &|p, q| x[p].version.cmp(&x[q].version));
+        let unique = s.unique(&|p, q| x[p].version == x[q].version);
+        (s, unique)
+    };
+    let ((sa, ua), (sb, ub)) = (order(a), order(b));
+    let find = |s: &Sorted, x: &[AppliedMigration], v: i64| s.find(&|i| x[i].version.cmp(&v));
     let mut d = MigrationsDiff::default();
-    for (v, m) in &bm {
-        match am.get(v) {
-            None => d.applied.push((*m).clone()),
+    for m in ub.iter().map(|&i| &b[i]) {
+        let v = &m.version;
+        match find(&sa, a, *v).map(|i| &a[i]) {
+            None => d.applied.push(m.clone()),
             Some(old) => {
                 let mut changes = Vec::new();
                 if old.success != m.success {
@@ -544,7 +778,7 @@ fn diff_migrations(a: &[AppliedMigration], b: &[AppliedMigration]) -> Migrations
                 }
                 if old.description != m.description {
                     changes.push(format!(
-                        "description: {:?} -> {:?}",
+                        "description: \"{}\" -> \"{}\"",
                         old.description, m.description
                     ));
                 }
@@ -566,10 +800,11 @@ fn diff_migrations(a: &[AppliedMigration], b: &[AppliedMigration]) -> Migrations
             }
         }
     }
-    d.removed = am
+    d.removed = ua
         .iter()
-        .filter(|(v, _)| !bm.contains_key(v))
-        .map(|(_, m)| (*m).clone())
+        .map(|&i| &a[i])
+        .filter(|m| find(&sb, b, m.version).is_none())
+        .cloned()
         .collect();
     d
 }
@@ -625,20 +860,29 @@ fn finding_key(f: &Finding) -> FindingKey<'_> {
 
 /// Compares two lists of findings by identity (kind, action and subject).
 pub fn diff_findings(a: &[Finding], b: &[Finding]) -> FindingsDiff {
-    let ak: BTreeSet<FindingKey<'_>> = a.iter().map(finding_key).collect();
-    let bk: BTreeSet<FindingKey<'_>> = b.iter().map(finding_key).collect();
+    fn keys(x: &[Finding]) -> (Vec<FindingKey<'_>>, Sorted) {
+        let k: Vec<FindingKey<'_>> = x.iter().map(finding_key).collect();
+        let s = Sorted::new(k.len(), &|p, q| k[p].cmp(&k[q]));
+        (k, s)
+    }
+    let ((ak, sa), (bk, sb)) = (keys(a), keys(b));
+    let has = |k: &[FindingKey<'_>], s: &Sorted, key: &FindingKey<'_>| {
+        s.find(&|i| k[i].cmp(key)).is_some()
+    };
     FindingsDiff {
         appeared: b
             .iter()
-            .filter(|f| !ak.contains(&finding_key(f)))
-            .cloned()
+            .zip(&bk)
+            .filter(|(_, key)| !has(&ak, &sa, key))
+            .map(|(f, _)| f.clone())
             .collect(),
         cleared: a
             .iter()
-            .filter(|f| !bk.contains(&finding_key(f)))
-            .cloned()
+            .zip(&ak)
+            .filter(|(_, key)| !has(&bk, &sb, key))
+            .map(|(f, _)| f.clone())
             .collect(),
-        unchanged: b.iter().filter(|f| ak.contains(&finding_key(f))).count(),
+        unchanged: bk.iter().filter(|key| has(&ak, &sa, key)).count(),
     }
 }
 

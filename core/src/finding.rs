@@ -32,6 +32,13 @@ impl Severity {
             Severity::Error => "error",
         }
     }
+
+    /// Parses [`Severity::as_str`] back.
+    pub fn parse(s: &str) -> Option<Severity> {
+        [Severity::Info, Severity::Warning, Severity::Error]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
 }
 
 /// Every kind of finding gaps can report. Serialised in snake_case.
@@ -115,12 +122,87 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
-    /// The snake_case name used in JSON.
+    /// Every kind, in declaration order.
+    pub const ALL: [FindingKind; 31] = [
+        FindingKind::MigrationsTableMissing,
+        FindingKind::MigrationPending,
+        FindingKind::MigrationFailed,
+        FindingKind::MigrationChecksumMismatch,
+        FindingKind::MigrationMissingLocally,
+        FindingKind::MigrationIgnoredFile,
+        FindingKind::MigrationNotTimed,
+        FindingKind::MigrationOutOfOrder,
+        FindingKind::MigrationLockHeld,
+        FindingKind::TableMissing,
+        FindingKind::TableUnexpected,
+        FindingKind::ColumnMissing,
+        FindingKind::ColumnUnexpected,
+        FindingKind::ColumnTypeMismatch,
+        FindingKind::ColumnNullabilityMismatch,
+        FindingKind::IndexMissing,
+        FindingKind::ConstraintMismatch,
+        FindingKind::QueryInvalid,
+        FindingKind::QueryResultMismatch,
+        FindingKind::SqlxOfflineStale,
+        FindingKind::LogDatabaseError,
+        FindingKind::LogMigrationFailure,
+        FindingKind::LogPoolExhaustion,
+        FindingKind::LogPoolerIncompatibility,
+        FindingKind::HealthUnreachable,
+        FindingKind::HealthUnhealthy,
+        FindingKind::HealthSchemaVersionMismatch,
+        FindingKind::HealthSchemaVersionMissing,
+        FindingKind::ProviderPoolerInUse,
+        FindingKind::ConnectionsNearLimit,
+        FindingKind::EvidenceUnavailable,
+    ];
+
+    /// The snake_case name used in JSON (a match, not a round trip through serde_json, so the
+    /// in-page viewer does not carry a JSON serialiser for it).
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingKind::MigrationsTableMissing => "migrations_table_missing",
+            FindingKind::MigrationPending => "migration_pending",
+            FindingKind::MigrationFailed => "migration_failed",
+            FindingKind::MigrationChecksumMismatch => "migration_checksum_mismatch",
+            FindingKind::MigrationMissingLocally => "migration_missing_locally",
+            FindingKind::MigrationIgnoredFile => "migration_ignored_file",
+            FindingKind::MigrationNotTimed => "migration_not_timed",
+            FindingKind::MigrationOutOfOrder => "migration_out_of_order",
+            FindingKind::MigrationLockHeld => "migration_lock_held",
+            FindingKind::TableMissing => "table_missing",
+            FindingKind::TableUnexpected => "table_unexpected",
+            FindingKind::ColumnMissing => "column_missing",
+            FindingKind::ColumnUnexpected => "column_unexpected",
+            FindingKind::ColumnTypeMismatch => "column_type_mismatch",
+            FindingKind::ColumnNullabilityMismatch => "column_nullability_mismatch",
+            FindingKind::IndexMissing => "index_missing",
+            FindingKind::ConstraintMismatch => "constraint_mismatch",
+            FindingKind::QueryInvalid => "query_invalid",
+            FindingKind::QueryResultMismatch => "query_result_mismatch",
+            FindingKind::SqlxOfflineStale => "sqlx_offline_stale",
+            FindingKind::LogDatabaseError => "log_database_error",
+            FindingKind::LogMigrationFailure => "log_migration_failure",
+            FindingKind::LogPoolExhaustion => "log_pool_exhaustion",
+            FindingKind::LogPoolerIncompatibility => "log_pooler_incompatibility",
+            FindingKind::HealthUnreachable => "health_unreachable",
+            FindingKind::HealthUnhealthy => "health_unhealthy",
+            FindingKind::HealthSchemaVersionMismatch => "health_schema_version_mismatch",
+            FindingKind::HealthSchemaVersionMissing => "health_schema_version_missing",
+            FindingKind::ProviderPoolerInUse => "provider_pooler_in_use",
+            FindingKind::ConnectionsNearLimit => "connections_near_limit",
+            FindingKind::EvidenceUnavailable => "evidence_unavailable",
+        }
+    }
+
+    /// The snake_case name used in JSON, owned.
     pub fn as_str(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
+        self.name().to_string()
+    }
+
+    /// Parses [`FindingKind::name`] back.
+    pub fn parse(s: &str) -> Option<FindingKind> {
+        FindingKind::ALL.into_iter().find(|k| k.name() == s)
     }
 }
 
@@ -269,6 +351,37 @@ mod tests {
             "migration_checksum_mismatch"
         );
         assert_eq!(FindingKind::TableMissing.as_str(), "table_missing");
+    }
+
+    #[test]
+    fn kind_names_are_the_serde_names_and_every_kind_is_listed() {
+        for k in FindingKind::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.name());
+            assert_eq!(FindingKind::parse(k.name()), Some(k));
+        }
+        // The JSON schema lists the serde names of every variant: ALL must have them all.
+        let schema = serde_json::to_value(schemars::schema_for!(FindingKind)).unwrap();
+        let names: Vec<&str> = schema["enum"]
+            .as_array()
+            .or_else(|| schema["oneOf"].as_array())
+            .expect("an enum schema")
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .or_else(|| v["const"].as_str())
+                    .or_else(|| v["enum"][0].as_str())
+                    .unwrap_or("")
+            })
+            .collect();
+        assert_eq!(names.len(), FindingKind::ALL.len(), "{names:?}");
+        assert!(
+            names.iter().all(|n| FindingKind::parse(n).is_some()),
+            "{names:?}"
+        );
+        assert_eq!(FindingKind::parse("bogus"), None);
+        for s in [Severity::Info, Severity::Warning, Severity::Error] {
+            assert_eq!(Severity::parse(s.as_str()), Some(s));
+        }
     }
 
     #[test]

@@ -3,10 +3,11 @@
 //! only the visible window rendered, URL-fragment (de)serialisation of selection and filters,
 //! and the keyboard model. The wasm crate only turns this into DOM nodes.
 
-use std::collections::BTreeSet;
 use std::ops::Range;
 
-use crate::diff::{ColumnDiff, SchemaDiff, Status, TableDiff, TableStatus, status_severity};
+use crate::diff::{
+    ColumnDiff, ConstraintDiff, SchemaDiff, Status, TableDiff, TableStatus, status_severity,
+};
 use crate::finding::{Finding, Severity};
 use crate::schema::{Column, TableKind};
 
@@ -56,18 +57,18 @@ pub enum Layout {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filters {
     /// Statuses to show (a column shows when its status or one of its changes is listed).
-    pub statuses: BTreeSet<Status>,
+    pub statuses: Set<Status>,
     /// Severities to show; empty = any (rows without a severity, i.e. ok, show only then).
-    pub severities: BTreeSet<Severity>,
+    pub severities: Set<Severity>,
     /// Action ids to show; empty = any.
-    pub actions: BTreeSet<String>,
+    pub actions: Names,
     /// Case-insensitive search over `schema.table` and column names (also `schema.table.column`).
     pub query: String,
 }
 
 impl Filters {
     /// The statuses shown by default: every difference, not the ok rows.
-    pub fn default_statuses() -> BTreeSet<Status> {
+    pub fn default_statuses() -> Set<Status> {
         Status::ALL
             .into_iter()
             .filter(|s| *s != Status::Ok)
@@ -79,8 +80,8 @@ impl Default for Filters {
     fn default() -> Self {
         Filters {
             statuses: Filters::default_statuses(),
-            severities: BTreeSet::new(),
-            actions: BTreeSet::new(),
+            severities: Set::new(),
+            actions: Names::new(),
             query: String::new(),
         }
     }
@@ -96,7 +97,7 @@ pub struct ViewState {
     /// Side by side or unified.
     pub layout: Layout,
     /// Tables (by `schema.name`) whose columns are shown.
-    pub expanded: BTreeSet<String>,
+    pub expanded: Names,
     /// The table under the cursor, by `schema.name` (a deep link selects it).
     pub focus: Option<String>,
     /// Index of the cursor in the visible rows (not part of the fragment).
@@ -110,7 +111,7 @@ impl ViewState {
             selection: Selection::default_for(snapshots),
             filters: Filters::default(),
             layout: Layout::SideBySide,
-            expanded: BTreeSet::new(),
+            expanded: Names::new(),
             focus: None,
             cursor: 0,
         }
@@ -132,35 +133,55 @@ pub enum Row {
         /// Column index in [`TableDiff::columns`].
         column: usize,
     },
+    /// A constraint or index of a table.
+    Constraint {
+        /// Table index.
+        table: usize,
+        /// Index in [`TableDiff::constraints`].
+        constraint: usize,
+    },
 }
 
 impl Row {
     /// The table this row belongs to.
     pub fn table(self) -> usize {
         match self {
-            Row::Table { table } | Row::Column { table, .. } => table,
+            Row::Table { table } | Row::Column { table, .. } | Row::Constraint { table, .. } => {
+                table
+            }
         }
     }
+}
+
+/// Lowercased names of one table for searching.
+#[derive(Debug, Clone, Default)]
+struct IndexedTable {
+    key: String,
+    columns: Vec<String>,
+    constraints: Vec<String>,
 }
 
 /// Lowercased names for searching, built once per diff.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
-    tables: Vec<(String, Vec<String>)>,
+    tables: Vec<IndexedTable>,
 }
 
 impl SearchIndex {
-    /// Indexes a diff's table keys and column names.
+    /// Indexes a diff's table keys, column names and constraint / index names.
     pub fn new(diff: &SchemaDiff) -> SearchIndex {
         SearchIndex {
             tables: diff
                 .tables
                 .iter()
-                .map(|t| {
-                    (
-                        t.key().to_lowercase(),
-                        t.columns.iter().map(|c| c.name.to_lowercase()).collect(),
-                    )
+                .map(|t| IndexedTable {
+                    key: t.key().to_lowercase(),
+                    columns: t.columns.iter().map(|c| c.name.to_lowercase()).collect(),
+                    constraints: t
+                        .constraints
+                        .iter()
+                        .map(|c| c.name.to_lowercase())
+                        .collect(),
                 })
                 .collect(),
         }
@@ -176,6 +197,8 @@ pub struct Filtered {
     pub tables: usize,
     /// Columns that match (whether or not their table is expanded).
     pub columns: usize,
+    /// Constraints and indexes that match (whether or not their table is expanded).
+    pub constraints: usize,
 }
 
 fn passes(
@@ -214,40 +237,56 @@ fn column_passes(filters: &Filters, c: &ColumnDiff) -> bool {
     }
 }
 
+fn constraint_passes(filters: &Filters, c: &ConstraintDiff) -> bool {
+    passes(filters, &[c.status], c.severity(), c.action())
+}
+
 /// Applies the filters and search to a diff, producing the rows to show.
 pub fn filter(diff: &SchemaDiff, index: &SearchIndex, state: &ViewState) -> Filtered {
     let q = state.filters.query.trim().to_lowercase();
     let dotted = q.contains('.');
     let mut out = Filtered::default();
     let mut cols: Vec<usize> = Vec::new();
+    let mut cons: Vec<usize> = Vec::new();
     for (ti, t) in diff.tables.iter().enumerate() {
-        let (key, names) = match index.tables.get(ti) {
-            Some(x) => (x.0.as_str(), &x.1),
-            None => continue,
+        let Some(ix) = index.tables.get(ti) else {
+            continue;
         };
+        let key = ix.key.as_str();
         let name_match = q.is_empty() || key.contains(&q);
+        let sub_match =
+            |n: &String| n.contains(&q) || (dotted && format!("{key}.{n}").contains(&q));
         cols.clear();
         for (ci, c) in t.columns.iter().enumerate() {
-            let col_match = name_match
-                || names.get(ci).is_some_and(|n| {
-                    n.contains(&q) || (dotted && format!("{key}.{n}").contains(&q))
-                });
+            let col_match = name_match || ix.columns.get(ci).is_some_and(sub_match);
             if col_match && column_passes(&state.filters, c) {
                 cols.push(ci);
             }
         }
+        cons.clear();
+        for (ci, c) in t.constraints.iter().enumerate() {
+            let con_match = name_match || ix.constraints.get(ci).is_some_and(sub_match);
+            if con_match && constraint_passes(&state.filters, c) {
+                cons.push(ci);
+            }
+        }
         let own = name_match && table_passes(&state.filters, t);
-        if !own && cols.is_empty() {
+        if !own && cols.is_empty() && cons.is_empty() {
             continue;
         }
         out.tables += 1;
         out.columns += cols.len();
+        out.constraints += cons.len();
         out.rows.push(Row::Table { table: ti });
         let show_columns = state.expanded.contains(&t.key()) || (!q.is_empty() && !name_match);
         if show_columns {
             out.rows.extend(cols.iter().map(|&ci| Row::Column {
                 table: ti,
                 column: ci,
+            }));
+            out.rows.extend(cons.iter().map(|&ci| Row::Constraint {
+                table: ti,
+                constraint: ci,
             }));
         }
     }
@@ -304,6 +343,7 @@ pub fn status_label(s: Status, compare: bool) -> &'static str {
         (Status::Type, _) => "type",
         (Status::Nullability, _) => "nullability",
         (Status::Default, _) => "default",
+        (Status::Changed, _) => "changed",
         (Status::Ok, _) => "ok",
     }
 }
@@ -344,13 +384,14 @@ pub fn describe_column(c: &Column) -> String {
 /// What one row shows, ready for any renderer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowView {
-    /// `schema.table` or `schema.table.column`.
+    /// `schema.table`, `schema.table.column` or `schema.table/kind/name` for a constraint or
+    /// index (kind as in [`crate::diff::ConstraintKind::slug`]).
     pub key: String,
-    /// 0 for tables, 1 for columns.
+    /// 0 for tables, 1 for columns, constraints and indexes.
     pub depth: u8,
     /// Status word (css class `gaps-st-<status>` and badge text).
     pub status: &'static str,
-    /// Table key or column name.
+    /// Table key, column name, or a constraint's kind and name (`index users_email_idx`).
     pub name: String,
     /// Side-by-side: the left cell; unified: the single cell.
     pub left: String,
@@ -401,6 +442,18 @@ pub fn row_view(diff: &SchemaDiff, row: Row, state: &ViewState) -> Option<RowVie
                 c.name.clone(),
                 l,
                 r,
+                None,
+            )
+        }
+        Row::Constraint { constraint, .. } => {
+            let c = t.constraints.get(constraint)?;
+            (
+                format!("{}/{}/{}", t.key(), c.kind.slug(), c.name),
+                1,
+                status_label(c.status, compare),
+                format!("{} {}", c.kind.as_str(), c.name),
+                c.left.clone(),
+                c.right.clone(),
                 None,
             )
         }
@@ -530,7 +583,9 @@ impl ViewState {
 }
 
 mod fragment;
+mod sets;
 pub use fragment::{from_fragment, to_fragment};
+pub use sets::{Member, Names, Set};
 
 #[cfg(test)]
 mod tests;

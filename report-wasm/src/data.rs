@@ -1,19 +1,30 @@
 //! Reading the page's embedded data, `{"snapshots":[...], "findings":[[...], ...]}`, with
 //! messages that say what is wrong and where.
 //!
-//! Only the parts the viewer shows are deserialised (target, collection time, live and
-//! expected schema, migrations table): the rest of each snapshot is skipped, which keeps the
-//! module within its size budget however much evidence later versions add. Findings are not
-//! re-derived in the page: the report embeds each snapshot's findings (`gaps_core::rules::
-//! analyse`) in `findings`, in snapshot order; without them the viewer says so.
+//! Only the parts the viewer shows are read (target, collection time, live and expected schema,
+//! migrations table, and of each finding what identifies and describes it): everything else is
+//! skipped unread, which keeps the module within its size budget however much evidence later
+//! versions add. The reader is [`crate::json`], not serde: this module is the viewer's input
+//! model, mapping the snapshot format's field names onto gaps-core's types, and it is tested
+//! against snapshots serialised by gaps-core itself. Absent fields take their defaults; a field
+//! of the wrong type is an error naming its line and column.
+//!
+//! Findings are not re-derived in the page: the report embeds each snapshot's findings
+//! (`gaps_core::rules::analyse`) in `findings`, in snapshot order; without them the viewer says
+//! so.
 
 use gaps_core::Section;
 use gaps_core::code::ExpectedSchema;
-use gaps_core::finding::Finding;
-use gaps_core::migrations::AppliedMigrations;
-use gaps_core::schema::Schema;
-use gaps_core::snapshot::{FORMAT_VERSION, Snapshot, Target};
-use serde::Deserialize;
+use gaps_core::code::expected::{ExpectationMode, ReplayedMigration};
+use gaps_core::finding::{Finding, FindingKind, Severity};
+use gaps_core::migrations::{AppliedMigration, AppliedMigrations};
+use gaps_core::schema::{
+    CheckConstraint, Column, ForeignKey, Index, KeyConstraint, Schema, Table, TableKind,
+};
+use gaps_core::section::SectionError;
+use gaps_core::snapshot::{Backend, FORMAT_VERSION, Snapshot, Target};
+
+use crate::json::{Error, R, Reader, line_column};
 
 /// Why the embedded data cannot be shown.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -25,7 +36,7 @@ pub enum DataError {
         line: usize,
         /// 1-based column.
         column: usize,
-        /// What the parser said.
+        /// What the reader said.
         message: String,
     },
     /// A snapshot from a newer gaps.
@@ -51,29 +62,6 @@ pub enum DataError {
     },
 }
 
-/// The part of a snapshot the viewer reads.
-#[derive(Deserialize)]
-struct ViewedSnapshot {
-    format_version: u32,
-    #[serde(default)]
-    collected_at: String,
-    #[serde(default)]
-    target: Target,
-    #[serde(default)]
-    schema: Section<Schema>,
-    #[serde(default)]
-    applied_migrations: Section<AppliedMigrations>,
-    #[serde(default)]
-    expected_schema: Section<ExpectedSchema>,
-}
-
-#[derive(Deserialize)]
-struct Data {
-    snapshots: Vec<ViewedSnapshot>,
-    #[serde(default)]
-    findings: Option<Vec<Vec<Finding>>>,
-}
-
 /// The snapshots (holding only the viewed sections) and, when embedded, their findings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageData {
@@ -83,63 +71,637 @@ pub struct PageData {
     pub findings: Option<Vec<Vec<Finding>>>,
 }
 
+/// Why a snapshot was refused after reading (not a shape error).
+enum Refusal {
+    Bad(Error),
+    TooNew(usize, u32),
+}
+
+impl From<Error> for Refusal {
+    fn from(e: Error) -> Refusal {
+        Refusal::Bad(e)
+    }
+}
+
 /// Parses the text of the `gaps-data` element.
 pub fn parse_data(text: &str) -> Result<PageData, DataError> {
-    let data: Data = serde_json::from_str(text).map_err(|e| {
-        let full = e.to_string();
-        let message = match full.rfind(" at line ") {
-            Some(i) => full[..i].to_string(),
-            None => full,
-        };
-        DataError::Invalid {
-            line: e.line(),
-            column: e.column(),
-            message,
+    let mut r = Reader::new(text);
+    let mut snapshots: Option<Vec<Snapshot>> = None;
+    let mut findings: Option<Vec<Vec<Finding>>> = None;
+    let mut too_new: Option<(usize, u32)> = None;
+    let read = (|| -> R<()> {
+        r.object(&mut |r, key| {
+            match key {
+                "snapshots" => {
+                    let mut list = Vec::new();
+                    r.array(&mut |r| {
+                        let s = snapshot(r)?;
+                        if s.format_version > FORMAT_VERSION && too_new.is_none() {
+                            too_new = Some((list.len(), s.format_version));
+                        }
+                        list.push(s);
+                        Ok(())
+                    })?;
+                    snapshots = Some(list);
+                }
+                "findings" if r.null() => {}
+                "findings" => {
+                    let mut lists = Vec::new();
+                    r.array(&mut |r| {
+                        let mut list = Vec::new();
+                        r.array(&mut |r| {
+                            list.push(finding(r)?);
+                            Ok(())
+                        })?;
+                        lists.push(list);
+                        Ok(())
+                    })?;
+                    findings = Some(lists);
+                }
+                _ => r.skip()?,
+            }
+            Ok(())
+        })?;
+        r.end()
+    })();
+    let refusal = match read {
+        Err(e) => Some(Refusal::Bad(e)),
+        Ok(()) => too_new.map(|(i, v)| Refusal::TooNew(i, v)),
+    };
+    match refusal {
+        Some(Refusal::Bad(e)) => {
+            let (line, column) = line_column(text, e.at);
+            return Err(DataError::Invalid {
+                line,
+                column,
+                message: e.message,
+            });
         }
-    })?;
-    if let Some((index, s)) = data
-        .snapshots
-        .iter()
-        .enumerate()
-        .find(|(_, s)| s.format_version > FORMAT_VERSION)
-    {
-        return Err(DataError::TooNew {
-            index,
-            found: s.format_version,
-        });
+        Some(Refusal::TooNew(index, found)) => return Err(DataError::TooNew { index, found }),
+        None => {}
     }
-    if data.snapshots.is_empty() {
+    let Some(snapshots) = snapshots else {
+        let (line, column) = line_column(text, 0);
+        return Err(DataError::Invalid {
+            line,
+            column,
+            message: "missing field `snapshots`".into(),
+        });
+    };
+    if snapshots.is_empty() {
         return Err(DataError::Empty);
     }
-    if let Some(f) = &data.findings
-        && f.len() != data.snapshots.len()
+    if let Some(f) = &findings
+        && f.len() != snapshots.len()
     {
         return Err(DataError::FindingsMismatch {
-            snapshots: data.snapshots.len(),
+            snapshots: snapshots.len(),
             findings: f.len(),
         });
     }
-    let snapshots = data
-        .snapshots
-        .into_iter()
-        .map(|v| {
-            let mut s = Snapshot::new("", v.collected_at, v.target);
-            s.format_version = v.format_version;
-            s.schema = v.schema;
-            s.applied_migrations = v.applied_migrations;
-            s.expected_schema = v.expected_schema;
-            s
-        })
-        .collect();
     Ok(PageData {
         snapshots,
-        findings: data.findings,
+        findings,
     })
+}
+
+/// Reads `{"status": "collected", "data": ...}`, `{"status": "failed", "error": ...}` or
+/// `{"status": "skipped", "reason": ...}`; `null` is an absent section.
+fn section<T>(r: &mut Reader<'_>, data: fn(&mut Reader<'_>) -> R<T>) -> R<Section<T>> {
+    if r.null() {
+        return Ok(Section::default());
+    }
+    let (mut status, mut payload, mut error, mut reason) = (None, None, None, String::new());
+    let at = r.error("").at;
+    r.object(&mut |r, key| {
+        match key {
+            "status" => status = Some(r.string()?),
+            "data" => payload = Some(data(r)?),
+            "error" => {
+                let mut e = SectionError {
+                    during: String::new(),
+                    message: String::new(),
+                };
+                r.object(&mut |r, key| {
+                    match key {
+                        "during" => e.during = r.string()?,
+                        "message" => e.message = r.string()?,
+                        _ => r.skip()?,
+                    }
+                    Ok(())
+                })?;
+                error = Some(e);
+            }
+            "reason" => reason = r.string()?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    let bad = |message: String| Error { at, message };
+    match status.as_deref() {
+        Some("collected") => payload
+            .map(Section::collected)
+            .ok_or_else(|| bad("a collected section has no `data`".into())),
+        Some("failed") => error
+            .map(|error| Section::Failed { error })
+            .ok_or_else(|| bad("a failed section has no `error`".into())),
+        Some("skipped") => Ok(Section::Skipped { reason }),
+        Some(other) => Err(bad(format!("unknown section status `{other}`"))),
+        None => Err(bad("a section has no `status`".into())),
+    }
+}
+
+fn snapshot(r: &mut Reader<'_>) -> R<Snapshot> {
+    let mut s = Snapshot::new("", String::new(), Target::default());
+    let mut version = None;
+    let at = r.error("").at;
+    r.object(&mut |r, key| {
+        match key {
+            "format_version" => {
+                let v = r.int()?;
+                version =
+                    Some(u32::try_from(v).map_err(|_| r.error("format_version out of range"))?);
+            }
+            "collected_at" => s.collected_at = r.string()?,
+            "target" => s.target = target(r)?,
+            "schema" => s.schema = section(r, schema)?,
+            "applied_migrations" => s.applied_migrations = section(r, applied)?,
+            "expected_schema" => s.expected_schema = section(r, expected)?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    s.format_version = version.ok_or(Error {
+        at,
+        message: "missing field `format_version`".into(),
+    })?;
+    Ok(s)
+}
+
+fn target(r: &mut Reader<'_>) -> R<Target> {
+    let mut t = Target::default();
+    r.object(&mut |r, key| {
+        match key {
+            "label" => t.label = r.opt_string()?,
+            "database_url" => t.database_url = r.opt_string()?,
+            "source_dir" => t.source_dir = r.opt_string()?,
+            "backend" => {
+                t.backend = match r.opt_string()?.as_deref() {
+                    Some("postgres") => Some(Backend::Postgres),
+                    Some("sqlite") => Some(Backend::Sqlite),
+                    Some("mysql") => Some(Backend::Mysql),
+                    // A backend this viewer does not know compares like an unknown one.
+                    _ => None,
+                }
+            }
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(t)
+}
+
+fn schema(r: &mut Reader<'_>) -> R<Schema> {
+    let mut s = Schema::default();
+    r.object(&mut |r, key| {
+        match key {
+            "schemas" => s.schemas = r.strings()?,
+            "tables" => r.array(&mut |r| {
+                s.tables.push(table(r)?);
+                Ok(())
+            })?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(s)
+}
+
+fn table(r: &mut Reader<'_>) -> R<Table> {
+    let mut t = Table::new("", "", TableKind::Table, Vec::new());
+    r.object(&mut |r, key| {
+        match key {
+            "schema" => t.schema = r.string()?,
+            "name" => t.name = r.string()?,
+            "kind" => {
+                t.kind = match r.str()?.as_ref() {
+                    "table" => TableKind::Table,
+                    "partitioned_table" => TableKind::PartitionedTable,
+                    "view" => TableKind::View,
+                    "materialized_view" => TableKind::MaterializedView,
+                    "foreign_table" => TableKind::ForeignTable,
+                    other => return Err(r.error(format!("unknown table kind `{other}`"))),
+                }
+            }
+            "columns" => r.array(&mut |r| {
+                t.columns.push(column(r)?);
+                Ok(())
+            })?,
+            "primary_key" => {
+                t.primary_key = if r.null() {
+                    None
+                } else {
+                    Some(key_constraint(r)?)
+                }
+            }
+            "unique_constraints" => r.array(&mut |r| {
+                t.unique_constraints.push(key_constraint(r)?);
+                Ok(())
+            })?,
+            "check_constraints" => r.array(&mut |r| {
+                let mut c = CheckConstraint {
+                    name: String::new(),
+                    expression: String::new(),
+                };
+                r.object(&mut |r, key| {
+                    match key {
+                        "name" => c.name = r.string()?,
+                        "expression" => c.expression = r.string()?,
+                        _ => r.skip()?,
+                    }
+                    Ok(())
+                })?;
+                t.check_constraints.push(c);
+                Ok(())
+            })?,
+            "foreign_keys" => r.array(&mut |r| {
+                t.foreign_keys.push(foreign_key(r)?);
+                Ok(())
+            })?,
+            "indexes" => r.array(&mut |r| {
+                t.indexes.push(index(r)?);
+                Ok(())
+            })?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(t)
+}
+
+fn column(r: &mut Reader<'_>) -> R<Column> {
+    let mut c = Column::new(0, "", "", true);
+    r.object(&mut |r, key| {
+        match key {
+            "ordinal" => c.ordinal = r.int32()?,
+            "name" => c.name = r.string()?,
+            "data_type" => c.data_type = r.string()?,
+            "nullable" => c.nullable = r.boolean()?,
+            "default" => c.default = r.opt_string()?,
+            "identity" => c.identity = r.opt_string()?,
+            "generated" => c.generated = r.opt_string()?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(c)
+}
+
+fn key_constraint(r: &mut Reader<'_>) -> R<KeyConstraint> {
+    let mut k = KeyConstraint {
+        name: String::new(),
+        columns: Vec::new(),
+    };
+    r.object(&mut |r, key| {
+        match key {
+            "name" => k.name = r.string()?,
+            "columns" => k.columns = r.strings()?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(k)
+}
+
+fn foreign_key(r: &mut Reader<'_>) -> R<ForeignKey> {
+    let mut f = ForeignKey {
+        name: String::new(),
+        columns: Vec::new(),
+        referenced_schema: String::new(),
+        referenced_table: String::new(),
+        referenced_columns: Vec::new(),
+        on_delete: String::new(),
+        on_update: String::new(),
+    };
+    r.object(&mut |r, key| {
+        match key {
+            "name" => f.name = r.string()?,
+            "columns" => f.columns = r.strings()?,
+            "referenced_schema" => f.referenced_schema = r.string()?,
+            "referenced_table" => f.referenced_table = r.string()?,
+            "referenced_columns" => f.referenced_columns = r.strings()?,
+            "on_delete" => f.on_delete = r.string()?,
+            "on_update" => f.on_update = r.string()?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(f)
+}
+
+fn index(r: &mut Reader<'_>) -> R<Index> {
+    let mut i = Index {
+        name: String::new(),
+        columns: Vec::new(),
+        unique: false,
+        primary: false,
+        definition: None,
+    };
+    r.object(&mut |r, key| {
+        match key {
+            "name" => i.name = r.string()?,
+            "columns" => i.columns = r.strings()?,
+            "unique" => i.unique = r.boolean()?,
+            "primary" => i.primary = r.boolean()?,
+            "definition" => i.definition = r.opt_string()?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(i)
+}
+
+fn applied(r: &mut Reader<'_>) -> R<AppliedMigrations> {
+    let mut a = AppliedMigrations {
+        table: String::new(),
+        table_source: None,
+        present: false,
+        rows: Vec::new(),
+    };
+    r.object(&mut |r, key| {
+        match key {
+            "table" => a.table = r.string()?,
+            "table_source" => a.table_source = r.opt_string()?,
+            "present" => a.present = r.boolean()?,
+            "rows" => r.array(&mut |r| {
+                let mut m = AppliedMigration {
+                    version: 0,
+                    description: String::new(),
+                    installed_on: None,
+                    success: false,
+                    checksum: String::new(),
+                    execution_time: 0,
+                };
+                r.object(&mut |r, key| {
+                    match key {
+                        "version" => m.version = r.int()?,
+                        "description" => m.description = r.string()?,
+                        "installed_on" => m.installed_on = r.opt_string()?,
+                        "success" => m.success = r.boolean()?,
+                        "checksum" => m.checksum = r.string()?,
+                        "execution_time" => m.execution_time = r.int()?,
+                        _ => r.skip()?,
+                    }
+                    Ok(())
+                })?;
+                a.rows.push(m);
+                Ok(())
+            })?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(a)
+}
+
+fn expected(r: &mut Reader<'_>) -> R<ExpectedSchema> {
+    let mut e = ExpectedSchema::default();
+    r.object(&mut |r, key| {
+        match key {
+            "mode" => {
+                e.mode = match r.str()?.as_ref() {
+                    "scratch" => ExpectationMode::Scratch,
+                    _ => ExpectationMode::Replay,
+                }
+            }
+            "schema" => e.schema = schema(r)?,
+            "partial_tables" => e.partial_tables = r.strings()?,
+            "migrations" => r.array(&mut |r| {
+                let mut m = ReplayedMigration {
+                    version: 0,
+                    file: String::new(),
+                    statements: 0,
+                    not_modelled: 0,
+                };
+                r.object(&mut |r, key| {
+                    match key {
+                        "version" => m.version = r.int()?,
+                        "file" => m.file = r.string()?,
+                        "statements" => m.statements = r.int32()?.max(0) as u32,
+                        "not_modelled" => m.not_modelled = r.int32()?.max(0) as u32,
+                        _ => r.skip()?,
+                    }
+                    Ok(())
+                })?;
+                e.migrations.push(m);
+                Ok(())
+            })?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(e)
+}
+
+fn finding(r: &mut Reader<'_>) -> R<Finding> {
+    let mut f = Finding::new(FindingKind::EvidenceUnavailable, Severity::Info, "", "");
+    r.object(&mut |r, key| {
+        match key {
+            "kind" => {
+                let s = r.str()?;
+                f.kind = FindingKind::parse(&s)
+                    .ok_or_else(|| r.error(format!("unknown finding kind `{s}`")))?;
+            }
+            "severity" => {
+                let s = r.str()?;
+                f.severity = Severity::parse(&s)
+                    .ok_or_else(|| r.error(format!("unknown severity `{s}`")))?;
+            }
+            "action" => f.action = r.string()?,
+            "message" => f.message = r.string()?,
+            "next_step" => f.next_step = r.opt_string()?,
+            "migration" => f.migration = if r.null() { None } else { Some(r.int()?) },
+            "schema" => f.schema = r.opt_string()?,
+            "table" => f.table = r.opt_string()?,
+            "column" => f.column = r.opt_string()?,
+            "file" => f.file = r.opt_string()?,
+            "line" => {
+                f.line = if r.null() {
+                    None
+                } else {
+                    Some(r.int32()?.max(0) as u32)
+                }
+            }
+            "expected" => f.expected = r.opt_string()?,
+            "live" => f.live = r.opt_string()?,
+            // Of the details only `section` matters here: it tells apart the subject-less
+            // evidence_unavailable findings when two snapshots' findings are compared.
+            "details" => r.object(&mut |r, key| {
+                match key {
+                    "section" => {
+                        if let Some(s) = r.opt_string()? {
+                            f.details
+                                .insert("section".into(), serde_json::Value::String(s));
+                        }
+                    }
+                    _ => r.skip()?,
+                }
+                Ok(())
+            })?,
+            _ => r.skip()?,
+        }
+        Ok(())
+    })?;
+    Ok(f)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gaps_core::code::replay::{MigrationSource, replay};
+    use gaps_core::schema::{EnumType, Extension};
+
+    /// A snapshot using every field the viewer reads, and many it skips, serialised by
+    /// gaps-core; and its findings.
+    fn rich() -> (Snapshot, Vec<Finding>) {
+        let mut s = gaps_site::sample::sample_snapshot();
+        let sql = "CREATE TABLE users (id bigserial PRIMARY KEY, email varchar(200) NOT NULL UNIQUE, \
+                   name text DEFAULT 'anon' CHECK (length(name) > 0));\n\
+                   CREATE TABLE todos (id bigint PRIMARY KEY, user_id bigint REFERENCES users ON DELETE CASCADE, \
+                   title text NOT NULL);\n\
+                   CREATE INDEX todos_user_idx ON todos (user_id);\n\
+                   CREATE VIEW open_todos AS SELECT * FROM todos;\n\
+                   DO $$ BEGIN PERFORM 1; END $$;\n";
+        let e = replay(
+            &[MigrationSource {
+                version: 1,
+                file: "0001_init.sql".into(),
+                sql: sql.into(),
+            }],
+            Backend::Postgres,
+        );
+        assert!(
+            !e.origins.is_empty() && !e.not_modelled.is_empty() && !e.partial_tables.is_empty()
+        );
+        let t = |n: &str| e.schema.tables.iter().find(|t| t.name == n).unwrap();
+        assert!(t("users").primary_key.is_some() && !t("users").check_constraints.is_empty());
+        assert!(!t("users").unique_constraints.is_empty() && !t("todos").foreign_keys.is_empty());
+        assert!(t("todos").indexes.iter().any(|i| i.definition.is_some()));
+        let mut live = e.schema.clone();
+        live.enums.push(EnumType {
+            schema: "public".into(),
+            name: "mood".into(),
+            labels: vec!["ok".into()],
+        });
+        live.extensions.push(Extension {
+            name: "pgcrypto".into(),
+            version: "1.3".into(),
+        });
+        let users = live.tables.iter_mut().find(|t| t.name == "users").unwrap();
+        users.columns[0].identity = Some("by_default".into());
+        users.columns[0].generated = Some("stored".into());
+        s.schema = Section::collected(live);
+        s.expected_schema = Section::collected(e);
+        let mut findings = gaps_site::sample::sample_findings();
+        findings.push(
+            Finding::new(
+                FindingKind::EvidenceUnavailable,
+                Severity::Warning,
+                "ACTION-006",
+                "health evidence could not be collected",
+            )
+            .detail("section", "health")
+            .detail("count", 3.5),
+        );
+        (s, findings)
+    }
+
+    /// What the viewer keeps of a snapshot: the viewed sections, without what it skips.
+    fn viewed(s: &Snapshot) -> Snapshot {
+        let mut v = Snapshot::new("", s.collected_at.clone(), s.target.clone());
+        v.format_version = s.format_version;
+        v.schema = s.schema.clone();
+        if let Section::Collected { data } = &mut v.schema {
+            data.enums.clear();
+            data.extensions.clear();
+            data.incomplete.clear();
+        }
+        v.applied_migrations = s.applied_migrations.clone();
+        v.expected_schema = s.expected_schema.clone();
+        if let Section::Collected { data: e } = &mut v.expected_schema {
+            e.domains.clear();
+            e.origins.clear();
+            e.not_modelled.clear();
+            e.gaps_md_tables.clear();
+            e.gaps_md_file = None;
+            e.scratch_server = None;
+            e.scratch_error = None;
+            e.schema.enums.clear();
+            e.schema.extensions.clear();
+        }
+        v
+    }
+
+    #[test]
+    fn the_viewer_reads_what_gaps_core_writes() {
+        let (s, findings) = rich();
+        let mut failed = s.clone();
+        failed.schema = Section::failed("reading pg_attribute", "permission denied");
+        failed.applied_migrations = Section::skipped("no --database-url given");
+        let text = serde_json::json!({
+            "snapshots": [s, failed],
+            "findings": [findings, []],
+        })
+        .to_string();
+        let d = parse_data(&text).unwrap();
+        assert_eq!(d.snapshots, vec![viewed(&s), viewed(&failed)]);
+        let mut want = findings.clone();
+        want.last_mut().unwrap().details.remove("count");
+        assert_eq!(d.findings, Some(vec![want, vec![]]));
+        // Pretty-printed (as a person might paste it) reads the same.
+        let pretty = serde_json::to_string_pretty(&serde_json::json!({"snapshots": [s]})).unwrap();
+        assert_eq!(parse_data(&pretty).unwrap().snapshots, vec![viewed(&s)]);
+    }
+
+    #[test]
+    fn a_field_of_the_wrong_type_is_named_with_its_position() {
+        let text = "{\"snapshots\": [{\"format_version\": 1,\n \"target\": {\"label\": 7}}]}";
+        let err = parse_data(text).unwrap_err();
+        assert_eq!(
+            err,
+            DataError::Invalid {
+                line: 2,
+                column: 22,
+                message: "expected a string".into()
+            }
+        );
+        let err = parse_data("{\"snapshots\": [{\"collected_at\": \"x\"}]}").unwrap_err();
+        assert!(
+            err.to_string().contains("missing field `format_version`"),
+            "{err}"
+        );
+        let err = parse_data(
+            "{\"snapshots\": [{\"format_version\": 1, \"schema\": {\"status\": \"lost\"}}]}",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("unknown section status `lost`"),
+            "{err}"
+        );
+        let err = parse_data(
+            "{\"snapshots\": [{\"format_version\": 1}], \"findings\": [[{\"kind\": \"nope\"}]]}",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("unknown finding kind `nope`"),
+            "{err}"
+        );
+        let err = parse_data("{}").unwrap_err();
+        assert!(
+            err.to_string().contains("missing field `snapshots`"),
+            "{err}"
+        );
+    }
 
     fn snap() -> String {
         let mut s = Snapshot::new("0.1.0", "2026-01-09T12:00:00Z".into(), Target::default());

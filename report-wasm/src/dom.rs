@@ -20,15 +20,25 @@ use web_sys::{
     Document, Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement, KeyboardEvent,
 };
 
-const ROW_HEIGHT: f64 = 22.0;
-const LIST_HEIGHT: f64 = 484.0;
+// Pixel sizes as integers: formatting them never pulls float printing into the module.
+const ROW_PX: usize = 22;
+const LIST_PX: usize = 484;
+const ROW_HEIGHT: f64 = ROW_PX as f64;
+const LIST_HEIGHT: f64 = LIST_PX as f64;
 const OVERSCAN: usize = 8;
 const MAX_LISTED: usize = 200;
 
 type Res<T> = Result<T, String>;
 
+#[wasm_bindgen]
+extern "C" {
+    /// JavaScript's `String(value)`: a DOMException's name and message.
+    #[wasm_bindgen(js_name = String)]
+    fn js_string(value: &JsValue) -> String;
+}
+
 fn js(e: JsValue) -> String {
-    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+    e.as_string().unwrap_or_else(|| js_string(&e))
 }
 
 fn document() -> Res<Document> {
@@ -265,7 +275,7 @@ fn build_ui(doc: &Document, root: &Element, snapshots: &[Snapshot]) -> Res<Ui> {
     style(
         &list,
         &[
-            ("height", &format!("{LIST_HEIGHT}px")),
+            ("height", &format!("{LIST_PX}px")),
             ("overflow-y", "auto"),
             ("position", "relative"),
             ("border", "1px solid #ccc"),
@@ -329,16 +339,23 @@ impl App {
         for (s, cb) in &ui.statuses {
             cb.set_checked(self.state.filters.statuses.contains(s));
         }
-        let one = |set: Vec<String>| set.into_iter().next().unwrap_or_default();
-        ui.severity.set_value(&one(self
-            .state
-            .filters
-            .severities
-            .iter()
-            .map(|s| s.as_str().to_string())
-            .collect()));
-        ui.action
-            .set_value(&one(self.state.filters.actions.iter().cloned().collect()));
+        // The controls pick one severity and one action (a deep link may name more).
+        ui.severity.set_value(
+            self.state
+                .filters
+                .severities
+                .iter()
+                .next()
+                .map_or("", |s| s.as_str()),
+        );
+        ui.action.set_value(
+            self.state
+                .filters
+                .actions
+                .iter()
+                .next()
+                .map_or("", String::as_str),
+        );
         if ui.search.value() != self.state.filters.query {
             ui.search.set_value(&self.state.filters.query);
         }
@@ -428,7 +445,7 @@ impl App {
             .style()
             .set_property(
                 "height",
-                &format!("{}px", self.filtered.rows.len() as f64 * ROW_HEIGHT),
+                &format!("{}px", self.filtered.rows.len() * ROW_PX),
             )
             .map_err(js)?;
         self.render_window()?;
@@ -443,7 +460,7 @@ impl App {
         let w = |st| status_label(st, compare);
         let total = self.diff.tables.len();
         let text = format!(
-            "Tables: {} shown of {total} ({} {}, {} {}, {} altered, {} unchanged) \u{b7} Columns: {} matching ({} {}, {} {}, {} type, {} nullability, {} default, {} ok)",
+            "Tables: {} shown of {total} ({} {}, {} {}, {} altered, {} unchanged) \u{b7} Columns: {} matching ({} {}, {} {}, {} type, {} nullability, {} default, {} ok) \u{b7} Constraints and indexes: {} matching ({} {}, {} {}, {} changed, {} ok)",
             self.filtered.tables,
             s.tables_missing,
             w(Status::Missing),
@@ -460,6 +477,13 @@ impl App {
             s.columns_nullability,
             s.columns_default,
             s.columns_ok,
+            self.filtered.constraints,
+            s.constraints_missing,
+            w(Status::Missing),
+            s.constraints_unexpected,
+            w(Status::Unexpected),
+            s.constraints_changed,
+            s.constraints_ok,
         );
         self.ui.counts.set_text_content(Some(&text));
         let notice = if let Some(reason) = &self.unavailable {
@@ -493,7 +517,7 @@ impl App {
         clear(&ui.rows);
         ui.rows
             .style()
-            .set_property("top", &format!("{}px", range.start as f64 * ROW_HEIGHT))
+            .set_property("top", &format!("{}px", range.start * ROW_PX))
             .map_err(js)?;
         for i in range {
             let Some(rv) = row_view(&self.diff, self.filtered.rows[i], &self.state) else {
@@ -509,8 +533,8 @@ impl App {
             style(
                 &row,
                 &[
-                    ("height", &format!("{ROW_HEIGHT}px")),
-                    ("line-height", &format!("{ROW_HEIGHT}px")),
+                    ("height", &format!("{ROW_PX}px")),
+                    ("line-height", &format!("{ROW_PX}px")),
                     ("display", "flex"),
                     ("white-space", "nowrap"),
                     ("overflow", "hidden"),
@@ -725,7 +749,7 @@ fn status_colour(s: &str) -> &'static str {
     match s {
         "missing" | "dropped" | "type" => "#b00020",
         "unexpected" | "added" => "#1a7f37",
-        "nullability" | "default" | "altered" => "#9a6700",
+        "nullability" | "default" | "altered" | "changed" => "#9a6700",
         _ => "#555",
     }
 }

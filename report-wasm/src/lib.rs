@@ -9,6 +9,7 @@
 mod data;
 #[cfg(target_arch = "wasm32")]
 mod dom;
+mod json;
 
 pub use data::{DataError, PageData, parse_data};
 

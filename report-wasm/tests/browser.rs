@@ -62,10 +62,18 @@ fn viewer_filters_searches_switches_and_follows_deep_links() {
             .contains("status=type")
     );
 
-    // Search for a column: it shows under its table, even when the table is collapsed.
     b.click("#gaps-status-unexpected");
+    // Search for a column: it shows under its table, even when the table is collapsed (and so
+    // does the index whose name matches).
     b.type_into("#gaps-search", "nick");
-    assert_eq!(rows(&b), vec!["public.users", "public.users.nick"]);
+    assert_eq!(
+        rows(&b),
+        vec![
+            "public.users",
+            "public.users.nick",
+            "public.users/index/users_nick_idx"
+        ]
+    );
     b.type_into("#gaps-search", "zzz-nothing");
     assert!(rows(&b).is_empty());
     assert_eq!(
@@ -93,7 +101,8 @@ fn viewer_filters_searches_switches_and_follows_deep_links() {
     );
     assert!(extra.contains("applied 3 add orders"), "{extra}");
 
-    // A deep link (pasted into a fresh page): one table, expanded, under the cursor.
+    // A deep link (pasted into a fresh page): one table, expanded, under the cursor, with its
+    // column and index differences.
     let link = "view=compare&a=0&b=1&t=public.users";
     b.open(&file, link);
     b.wait_for("#gaps-rows .gaps-row");
@@ -104,8 +113,22 @@ fn viewer_filters_searches_switches_and_follows_deep_links() {
             "public.todos",
             "public.users",
             "public.users.id",
-            "public.users.nick"
+            "public.users.nick",
+            "public.users/index/users_nick_idx"
         ]
+    );
+    let index_row = b.eval(
+        "var r = document.querySelector('[data-key=\"public.users/index/users_nick_idx\"]'); return [r.querySelector('.gaps-badge').textContent, r.querySelector('.gaps-name').textContent.trim(), r.querySelector('.gaps-left').textContent, r.querySelector('.gaps-right').textContent].join('|');",
+    );
+    assert_eq!(
+        index_row.as_str(),
+        Some("added|index users_nick_idx|\u{2014}|INDEX (nick)")
+    );
+    assert!(
+        text(&b, "#gaps-counts")
+            .contains("Constraints and indexes: 1 matching (0 dropped, 1 added, 0 changed, 0 ok)"),
+        "{}",
+        text(&b, "#gaps-counts")
     );
     assert_eq!(
         text(&b, ".gaps-cursor .gaps-name").trim(),
@@ -133,7 +156,7 @@ fn viewer_filters_searches_switches_and_follows_deep_links() {
         vec!["public.legacy", "public.todos", "public.users"]
     );
     b.keys("#gaps-list", "\u{E007}");
-    assert_eq!(rows(&b).len(), 5);
+    assert_eq!(rows(&b).len(), 6);
     assert!(
         b.eval("return location.hash;")
             .as_str()
@@ -149,6 +172,61 @@ fn viewer_filters_searches_switches_and_follows_deep_links() {
     assert_eq!(
         id_row.as_str(),
         Some("- bigint NOT NULL  + integer NOT NULL|true")
+    );
+    b.quit();
+}
+
+#[test]
+fn expected_vs_live_shows_the_column_the_migrations_create_but_the_database_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = support::with_findings(&[support::snapshot_expected()]);
+    let file = page(dir.path(), "expected.html", &json);
+    let b = Browser::start();
+    b.open(&file, "");
+    b.wait_for("#gaps-rows .gaps-row");
+    // One snapshot: expected vs live by default, users altered, todos as expected.
+    assert_eq!(
+        b.eval("return document.querySelector('#gaps-mode').value;")
+            .as_str(),
+        Some("expected")
+    );
+    assert_eq!(rows(&b), vec!["public.users"]);
+    let counts = text(&b, "#gaps-counts");
+    assert!(
+        counts
+            .starts_with("Tables: 1 shown of 2 (0 missing, 0 unexpected, 1 altered, 1 unchanged)"),
+        "{counts}"
+    );
+    assert!(
+        counts.contains("Columns: 2 matching (1 missing, 1 unexpected, 0 type"),
+        "{counts}"
+    );
+    // Expanding the table (a click) shows what the migrations expect and what is live.
+    b.click("[data-key=\"public.users\"]");
+    assert_eq!(
+        rows(&b),
+        vec!["public.users", "public.users.email", "public.users.nick"]
+    );
+    let row = |key: &str| {
+        b.eval(&format!(
+            "var r = document.querySelector('[data-key=\"{key}\"]'); return [r.querySelector('.gaps-badge').textContent, r.querySelector('.gaps-left').textContent, r.querySelector('.gaps-right').textContent].join('|');"
+        ))
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    };
+    assert_eq!(row("public.users.email"), "missing|text NOT NULL|\u{2014}");
+    assert_eq!(row("public.users.nick"), "unexpected|\u{2014}|text");
+    // Only the missing ones.
+    for s in ["unexpected", "type", "nullability", "default", "changed"] {
+        b.click(&format!("#gaps-status-{s}"));
+    }
+    assert_eq!(rows(&b), vec!["public.users", "public.users.email"]);
+    assert!(
+        b.eval("return location.hash;")
+            .as_str()
+            .unwrap()
+            .starts_with("#view=expected&s=0&status=missing")
     );
     b.quit();
 }

@@ -39,8 +39,8 @@ let wasm_bindgen = (function(exports) {
                 const ret = Error(getStringFromWasm0(arg0, arg1));
                 return ret;
             },
-            __wbg___wbindgen_debug_string_f249a2a76caa9a55: function(arg0, arg1) {
-                const ret = debugString(arg1);
+            __wbg_String_6df368749bfbbec4: function(arg0, arg1) {
+                const ret = String(arg1);
                 const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
                 const len1 = WASM_VECTOR_LEN;
                 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
@@ -340,7 +340,7 @@ let wasm_bindgen = (function(exports) {
                 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
             },
             __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-                // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("Event")], shim_idx: 10, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+                // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("Event")], shim_idx: 8, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
                 const ret = makeMutClosure(arg0, arg1, wasm_bindgen_1ad824c66fbd2582___convert__closures_____invoke___web_sys_63b9ac0b739c0f6___features__gen_Event__Event______true_);
                 return ret;
             },
@@ -377,64 +377,6 @@ let wasm_bindgen = (function(exports) {
     const CLOSURE_DTORS = (typeof FinalizationRegistry === 'undefined')
         ? { register: () => {}, unregister: () => {} }
         : new FinalizationRegistry(state => wasm.__wbindgen_destroy_closure(state.a, state.b));
-
-    function debugString(val) {
-        switch (typeof val) {
-            // primitive types
-            case 'number':
-            case 'boolean':
-            case 'undefined':
-            return `${val}`;
-            case 'string':
-            return JSON.stringify(val);
-            case 'bigint':
-            return `${val}n`;
-            case 'symbol':
-            return val.description !== undefined
-                ? `Symbol(${val.description})`
-                : 'Symbol';
-            case 'function':
-            return typeof val.name === 'string' && val.name !== ''
-                ? `Function(${val.name})`
-                : 'Function';
-            case 'object': {
-                if (val === null) {
-                    return 'null';
-                }
-                // objects
-                if (Array.isArray(val)) {
-                    return '[' + Array.from(val, debugString).join(', ') + ']';
-                }
-                // errors
-                if (val instanceof Error) {
-                    return `${val.name}: ${val.message}\n${val.stack}`;
-                }
-
-                const toStringOutput = toString.call(val);
-                // Test for built-in
-                const className = /\[object ([^\]]+)\]/.exec(toStringOutput)?.[1];
-
-                // Failed to match the standard '[object ClassName]'
-                if (className === undefined) {
-                    return toStringOutput;
-                }
-                if (className === 'Object') {
-                    // we're a user defined class or Object
-                    // JSON.stringify avoids problems with cycles, and is generally much
-                    // easier than looping through ownProperties of `val`.
-                    try {
-                        return 'Object(' + JSON.stringify(val) + ')';
-                    } catch (_) {
-                        return 'Object';
-                    }
-                }
-                // TODO we could test for more things here, like `Set`s and `Map`s.
-                return className;
-            }
-            // Per MDN: 'This list of values is exhaustive.'
-            // https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Operators/typeof#description
-        }
-    }
 
     let cachedDataViewMemory0 = null;
     function getDataViewMemory0() {

@@ -1,8 +1,11 @@
 //! Unit tests of the schema, migration and findings comparisons.
 
 use super::*;
+use crate::code::ExpectedSchema;
 use crate::migrations::AppliedMigrations;
-use crate::schema::{Column, Schema, Table, TableKind};
+use crate::schema::{
+    CheckConstraint, Column, ForeignKey, Index, KeyConstraint, Schema, Table, TableKind,
+};
 use crate::snapshot::{Snapshot, Target};
 
 fn col(ordinal: i32, name: &str, ty: &str, nullable: bool) -> Column {
@@ -360,4 +363,386 @@ fn status_names_round_trip() {
         assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
     }
     assert_eq!(Status::parse("bogus"), None);
+}
+
+fn key(name: &str, columns: &[&str]) -> KeyConstraint {
+    KeyConstraint {
+        name: name.into(),
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+    }
+}
+
+fn index(name: &str, columns: &[&str], unique: bool, definition: Option<&str>) -> Index {
+    Index {
+        name: name.into(),
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        unique,
+        primary: false,
+        definition: definition.map(str::to_owned),
+    }
+}
+
+fn fk(name: &str, column: &str, table: &str, on_delete: &str) -> ForeignKey {
+    ForeignKey {
+        name: name.into(),
+        columns: vec![column.into()],
+        referenced_schema: "public".into(),
+        referenced_table: table.into(),
+        referenced_columns: vec!["id".into()],
+        on_delete: on_delete.into(),
+        on_update: "no action".into(),
+    }
+}
+
+fn check(name: &str, expression: &str) -> CheckConstraint {
+    CheckConstraint {
+        name: name.into(),
+        expression: expression.into(),
+    }
+}
+
+/// todos(id, user_id, title) with a primary key, a foreign key to users, a check, a unique
+/// constraint with its backing index, and a plain index: as Postgres' catalog reads it.
+fn todos_live() -> Table {
+    let mut t = table(
+        "public",
+        "todos",
+        vec![
+            col(1, "id", "bigint", false),
+            col(2, "user_id", "bigint", false),
+            col(3, "title", "text", false),
+        ],
+    );
+    t.primary_key = Some(key("todos_pkey", &["id"]));
+    t.unique_constraints = vec![key("todos_title_key", &["title"])];
+    t.check_constraints = vec![check("todos_title_check", "CHECK ((length(title) > 0))")];
+    t.foreign_keys = vec![fk("todos_user_id_fkey", "user_id", "users", "cascade")];
+    let mut pk_index = index(
+        "todos_pkey",
+        &["id"],
+        true,
+        Some("CREATE UNIQUE INDEX todos_pkey ON public.todos USING btree (id)"),
+    );
+    pk_index.primary = true;
+    t.indexes = vec![
+        pk_index,
+        index(
+            "todos_title_key",
+            &["title"],
+            true,
+            Some("CREATE UNIQUE INDEX todos_title_key ON public.todos USING btree (title)"),
+        ),
+        index(
+            "todos_user_idx",
+            &["user_id"],
+            false,
+            Some("CREATE INDEX todos_user_idx ON public.todos USING btree (user_id)"),
+        ),
+    ];
+    t
+}
+
+fn constraint_rows(t: &TableDiff) -> Vec<(ConstraintKind, &str, Status)> {
+    t.constraints
+        .iter()
+        .map(|c| (c.kind, c.name.as_str(), c.status))
+        .collect()
+}
+
+#[test]
+fn identical_constraints_and_indexes_are_ok_and_backing_indexes_are_not_listed_twice() {
+    let s = schema(vec![todos_live()]);
+    let d = diff_schemas(&s, &s);
+    assert!(d.is_empty());
+    assert_eq!(
+        constraint_rows(&d.tables[0]),
+        vec![
+            (ConstraintKind::PrimaryKey, "todos_pkey", Status::Ok),
+            (ConstraintKind::Unique, "todos_title_key", Status::Ok),
+            (ConstraintKind::Check, "todos_title_check", Status::Ok),
+            (ConstraintKind::ForeignKey, "todos_user_id_fkey", Status::Ok),
+            (ConstraintKind::Index, "todos_user_idx", Status::Ok),
+        ]
+    );
+    assert_eq!(d.summary.constraints_ok, 5);
+}
+
+#[test]
+fn snapshot_vs_snapshot_reports_constraints_and_indexes_added_dropped_and_changed() {
+    let a = schema(vec![todos_live()]);
+    let mut t = todos_live();
+    // Dropped: the plain index. Added: another one. Changed: the FK action, the check
+    // expression, and an index whose columns are equal but whose definition is not.
+    t.indexes.retain(|i| i.name != "todos_user_idx");
+    t.indexes.push(index(
+        "todos_title_idx",
+        &["title"],
+        false,
+        Some("CREATE INDEX todos_title_idx ON public.todos USING btree (title)"),
+    ));
+    t.foreign_keys[0].on_delete = "restrict".into();
+    t.check_constraints[0].expression = "CHECK ((length(title) > 1))".into();
+    let mut a2 = todos_live();
+    a2.name = "notes".into();
+    let mut b2 = a2.clone();
+    b2.indexes[2].definition =
+        Some("CREATE INDEX todos_user_idx ON public.notes USING hash (user_id)".into());
+    let a = schema(vec![a.tables[0].clone(), a2]);
+    let d = diff_schemas(&a, &schema(vec![t, b2]));
+    let todos = d.tables.iter().find(|t| t.name == "todos").unwrap();
+    assert_eq!(todos.status, TableStatus::Altered);
+    assert_eq!(
+        constraint_rows(todos),
+        vec![
+            (ConstraintKind::PrimaryKey, "todos_pkey", Status::Ok),
+            (ConstraintKind::Unique, "todos_title_key", Status::Ok),
+            (ConstraintKind::Check, "todos_title_check", Status::Changed),
+            (
+                ConstraintKind::ForeignKey,
+                "todos_user_id_fkey",
+                Status::Changed
+            ),
+            (ConstraintKind::Index, "todos_user_idx", Status::Missing),
+            (ConstraintKind::Index, "todos_title_idx", Status::Unexpected),
+        ]
+    );
+    let fk = &todos.constraints[3];
+    assert_eq!(
+        fk.left.as_deref(),
+        Some("FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE cascade")
+    );
+    assert_eq!(
+        fk.right.as_deref(),
+        Some("FOREIGN KEY (user_id) REFERENCES public.users (id) ON DELETE restrict")
+    );
+    assert_eq!(fk.severity(), Some(Severity::Warning));
+    assert_eq!(fk.action(), Some(crate::actions::TABLES));
+    // Same columns, another method: the short form is equal, so the definitions are shown.
+    let notes = d.tables.iter().find(|t| t.name == "notes").unwrap();
+    let idx = notes
+        .constraints
+        .iter()
+        .find(|c| c.kind == ConstraintKind::Index)
+        .unwrap();
+    assert_eq!(idx.status, Status::Changed);
+    assert!(
+        idx.right.as_deref().unwrap().contains("USING hash"),
+        "{idx:?}"
+    );
+    assert_eq!(d.summary.constraints_missing, 1);
+    assert_eq!(d.summary.constraints_unexpected, 1);
+    assert_eq!(d.summary.constraints_changed, 3);
+    assert_eq!(d.summary.constraints_ok, 4 + 2);
+    assert_eq!(d.summary.tables_altered, 2);
+}
+
+#[test]
+fn a_renamed_primary_key_is_changed_not_dropped_and_added() {
+    let a = schema(vec![todos_live()]);
+    let mut t = todos_live();
+    t.primary_key = Some(key("todos_id_pk", &["id"]));
+    let d = diff_schemas(&a, &schema(vec![t]));
+    assert_eq!(
+        constraint_rows(&d.tables[0])[0],
+        (ConstraintKind::PrimaryKey, "todos_pkey", Status::Changed)
+    );
+}
+
+#[test]
+fn a_dropped_table_lists_its_constraints_without_counting_them() {
+    let a = schema(vec![todos_live()]);
+    let d = diff_schemas(&a, &schema(vec![]));
+    assert_eq!(d.tables[0].constraints.len(), 5);
+    assert!(
+        d.tables[0]
+            .constraints
+            .iter()
+            .all(|c| c.status == Status::Missing && c.right.is_none())
+    );
+    assert_eq!(d.summary.constraints_missing, 0);
+}
+
+/// What the migration replay makes of todos: constraint names of its own (as when the live
+/// database is SQLite), definitions printed by sqlparser, no backing-index definitions.
+fn todos_expected() -> Table {
+    let mut t = todos_live();
+    t.primary_key = Some(key("todos_pkey", &["id"]));
+    t.unique_constraints = vec![key("todos_title_uq", &["title"])];
+    t.check_constraints = vec![check("todos_title_check", "length(title) > 0")];
+    t.foreign_keys = vec![ForeignKey {
+        referenced_columns: vec![],
+        on_delete: "CASCADE".into(),
+        ..fk("todos_user_fk", "user_id", "users", "cascade")
+    }];
+    t.indexes = vec![
+        index("todos_title_uq", &["title"], true, None),
+        index(
+            "todos_user_idx",
+            &["user_id"],
+            false,
+            Some("CREATE INDEX todos_user_idx ON todos (user_id)"),
+        ),
+    ];
+    t
+}
+
+fn expected(tables: Vec<Table>, partial: &[&str]) -> ExpectedSchema {
+    ExpectedSchema {
+        schema: schema(tables),
+        partial_tables: partial.iter().map(|p| p.to_string()).collect(),
+        migrations: vec![crate::code::expected::ReplayedMigration {
+            version: 1,
+            file: "0001_init.sql".into(),
+            statements: 3,
+            not_modelled: 0,
+        }],
+        ..ExpectedSchema::default()
+    }
+}
+
+#[test]
+fn expected_vs_live_matches_constraints_by_shape_not_by_name_or_spelling() {
+    let e = expected(vec![todos_expected()], &[]);
+    let d = diff_expected(
+        &e,
+        &schema(vec![todos_live()]),
+        Some(Backend::Postgres),
+        &[],
+    );
+    assert!(d.is_empty(), "{:#?}", d.tables[0].constraints);
+    assert_eq!(d.summary.constraints_ok, 5);
+}
+
+#[test]
+fn expected_vs_live_reports_a_missing_index_and_a_changed_one() {
+    let mut t = todos_expected();
+    t.indexes
+        .push(index("todos_title_idx", &["lower(title)"], false, None));
+    t.indexes[1].unique = true;
+    let e = expected(vec![t], &[]);
+    let d = diff_expected(
+        &e,
+        &schema(vec![todos_live()]),
+        Some(Backend::Postgres),
+        &[],
+    );
+    let rows = constraint_rows(&d.tables[0]);
+    assert!(
+        rows.contains(&(ConstraintKind::Index, "todos_title_idx", Status::Missing)),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&(ConstraintKind::Index, "todos_user_idx", Status::Changed)),
+        "{rows:?}"
+    );
+    assert_eq!(d.summary.constraints_missing, 1);
+    assert_eq!(d.summary.constraints_changed, 1);
+    // The expression index, once created, matches whatever Postgres prints for it.
+    let mut live = todos_live();
+    live.indexes[2].unique = true;
+    live.indexes.push(index(
+        "todos_title_idx",
+        &["lower((title)::text)"],
+        false,
+        None,
+    ));
+    let d = diff_expected(&e, &schema(vec![live]), Some(Backend::Postgres), &[]);
+    assert!(d.is_empty(), "{:#?}", d.tables[0].constraints);
+}
+
+#[test]
+fn expected_checks_are_not_compared_against_sqlite_which_lists_none() {
+    let e = expected(vec![todos_expected()], &[]);
+    let mut live = todos_live();
+    live.check_constraints.clear();
+    let d = diff_expected(&e, &schema(vec![live.clone()]), Some(Backend::Sqlite), &[]);
+    assert!(d.is_empty(), "{:#?}", d.tables[0].constraints);
+    let d = diff_expected(&e, &schema(vec![live]), Some(Backend::Postgres), &[]);
+    assert_eq!(
+        constraint_rows(&d.tables[0])[2],
+        (ConstraintKind::Check, "todos_title_check", Status::Missing)
+    );
+}
+
+#[test]
+fn expected_vs_live_ignores_spelling_of_defaults_types_and_primary_key_nullability() {
+    let mut e = users();
+    e.primary_key = Some(key("users_pkey", &["id"]));
+    e.columns[2].default = Some("'anon'".into());
+    e.columns[1].data_type = "varchar(20)".into();
+    let mut live = e.clone();
+    // SQLite's pragma says a non-INTEGER primary key column allows NULL.
+    live.columns[0].nullable = true;
+    live.columns[1].data_type = "character varying(20)".into();
+    live.columns[2].default = Some("'anon'::text".into());
+    let d = diff_expected(
+        &expected(vec![e], &[]),
+        &schema(vec![live]),
+        Some(Backend::Postgres),
+        &[],
+    );
+    assert!(d.is_empty(), "{:#?}", d.tables[0].columns);
+}
+
+#[test]
+fn expected_vs_live_compares_the_replayed_schema() {
+    let mut s = snapshot("a", schema(vec![users()]), vec![]);
+    let mut live_users = users();
+    live_users.columns.retain(|c| c.name != "email");
+    live_users.columns.push(col(4, "nick", "text", true));
+    let migrations_table = table(
+        "public",
+        "_sqlx_migrations",
+        vec![col(1, "version", "bigint", false)],
+    );
+    let view_live = table("public", "report", vec![col(1, "n", "bigint", true)]);
+    let mut view_expected = table("public", "report", vec![]);
+    view_expected.kind = TableKind::View;
+    let mut view_live = view_live;
+    view_live.kind = TableKind::View;
+    s.schema = Section::collected(schema(vec![live_users, migrations_table, view_live]));
+    s.expected_schema = Section::collected(expected(vec![users(), view_expected], &["report"]));
+    let d = match expected_vs_live(&s) {
+        Compared::Compared { diff } => diff,
+        other => panic!("{other:?}"),
+    };
+    let keys: Vec<(String, TableStatus)> = d.tables.iter().map(|t| (t.key(), t.status)).collect();
+    assert_eq!(
+        keys,
+        vec![
+            // The view the replay could not model has no unexpected columns; the migrations
+            // table is nobody's difference.
+            ("public.report".to_string(), TableStatus::Ok),
+            ("public.users".to_string(), TableStatus::Altered),
+        ]
+    );
+    let users = &d.tables[1];
+    let cols: Vec<(&str, Status)> = users
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.status))
+        .collect();
+    assert_eq!(
+        cols,
+        vec![
+            ("id", Status::Ok),
+            ("email", Status::Missing),
+            ("name", Status::Ok),
+            ("nick", Status::Unexpected),
+        ]
+    );
+    assert_eq!(d.summary.columns_missing, 1);
+    assert_eq!(d.summary.columns_unexpected, 1);
+}
+
+#[test]
+fn an_expected_schema_without_migrations_is_not_compared() {
+    let mut s = snapshot("a", schema(vec![users()]), vec![]);
+    s.expected_schema = Section::collected(ExpectedSchema::default());
+    match expected_vs_live(&s) {
+        Compared::Unavailable { reason } => {
+            assert!(reason.contains("no local migration"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -4,9 +4,7 @@
 //! Parsing is forgiving: unknown keys and bad values are ignored (falling back to the default),
 //! snapshot indices out of range fall back to the default selection.
 
-use std::collections::BTreeSet;
-
-use super::{Filters, Layout, Selection, ViewState};
+use super::{Filters, Layout, Names, Selection, ViewState};
 use crate::diff::Status;
 use crate::finding::Severity;
 
@@ -90,7 +88,7 @@ pub fn from_fragment(fragment: &str, snapshots: usize) -> ViewState {
                     Layout::SideBySide
                 }
             }
-            "open" => state.expanded = list(&v).map(str::to_owned).collect::<BTreeSet<_>>(),
+            "open" => state.expanded = list(&v).map(str::to_owned).collect::<Names>(),
             "t" if !v.is_empty() => state.focus = Some(v.into_owned()),
             _ => {}
         }

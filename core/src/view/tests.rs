@@ -356,3 +356,143 @@ fn findings_filtered_by_severity_action_and_search() {
     };
     assert_eq!(filter_findings(&fs, &f)[0].message, "b");
 }
+
+/// users with an index on email on the left; on the right that index dropped and a unique one
+/// on name added.
+fn indexed() -> SchemaDiff {
+    use crate::schema::Index;
+    let idx = |name: &str, col: &str, unique: bool| Index {
+        name: name.into(),
+        columns: vec![col.into()],
+        unique,
+        primary: false,
+        definition: None,
+    };
+    let mut l = table("users", vec![col(1, "email", "text", false)]);
+    l.indexes = vec![idx("users_email_idx", "email", false)];
+    let mut r = l.clone();
+    r.indexes = vec![idx("users_email_uidx", "email", true)];
+    let left = Schema {
+        tables: vec![l],
+        ..Schema::default()
+    };
+    let right = Schema {
+        tables: vec![r],
+        ..Schema::default()
+    };
+    diff_schemas(&left, &right)
+}
+
+#[test]
+fn constraint_and_index_rows_show_under_their_table_and_obey_the_filters() {
+    let d = indexed();
+    let mut s = ViewState::new(2);
+    assert_eq!(keys(&d, &s), vec!["public.users"]);
+    s.expanded.insert("public.users".into());
+    assert_eq!(
+        keys(&d, &s),
+        vec![
+            "public.users",
+            "public.users/index/users_email_idx",
+            "public.users/index/users_email_uidx"
+        ]
+    );
+    let f = filter(&d, &SearchIndex::new(&d), &s);
+    assert_eq!((f.tables, f.columns, f.constraints), (1, 0, 2));
+    let v = row_view(&d, f.rows[1], &s).unwrap();
+    assert_eq!(
+        (v.status, v.name.as_str(), v.left.as_str(), v.right.as_str()),
+        ("dropped", "index users_email_idx", "INDEX (email)", ABSENT)
+    );
+    s.filters.statuses = [Status::Unexpected].into();
+    assert_eq!(
+        keys(&d, &s),
+        vec!["public.users", "public.users/index/users_email_uidx"]
+    );
+    s.filters.statuses = [Status::Type].into();
+    assert!(keys(&d, &s).is_empty());
+}
+
+#[test]
+fn search_finds_an_index_by_name_and_the_changed_filter_finds_a_changed_one() {
+    let d = indexed();
+    let mut s = state();
+    s.filters.query = "UIDX".into();
+    assert_eq!(
+        keys(&d, &s),
+        vec!["public.users", "public.users/index/users_email_uidx"]
+    );
+    // Same name, now unique: changed, a warning under ACTION-004.
+    use crate::schema::Index;
+    let mut l = table("t", vec![]);
+    l.indexes = vec![Index {
+        name: "t_a_idx".into(),
+        columns: vec!["a".into()],
+        unique: false,
+        primary: false,
+        definition: None,
+    }];
+    let mut r = l.clone();
+    r.indexes[0].unique = true;
+    let d = diff_schemas(
+        &Schema {
+            tables: vec![l],
+            ..Schema::default()
+        },
+        &Schema {
+            tables: vec![r],
+            ..Schema::default()
+        },
+    );
+    let mut s = state();
+    s.filters.statuses = [Status::Changed].into();
+    s.filters.severities = [Severity::Warning].into();
+    s.filters.actions = ["ACTION-004".to_string()].into();
+    s.expanded.insert("public.t".into());
+    assert_eq!(keys(&d, &s), vec!["public.t", "public.t/index/t_a_idx"]);
+    let f = filter(&d, &SearchIndex::new(&d), &s);
+    s.layout = Layout::Unified;
+    assert_eq!(
+        row_view(&d, f.rows[1], &s).unwrap().left,
+        "- INDEX (a)  + UNIQUE INDEX (a)"
+    );
+}
+
+#[test]
+fn expected_vs_live_rows_name_the_missing_column() {
+    use crate::Section;
+    use crate::code::ExpectedSchema;
+    use crate::code::expected::ReplayedMigration;
+    use crate::diff::{Compared, expected_vs_live};
+    use crate::snapshot::{Snapshot, Target};
+    let users = |cols: Vec<Column>| Schema {
+        tables: vec![table("users", cols)],
+        ..Schema::default()
+    };
+    let mut snap = Snapshot::new("0", "2026-01-09T12:00:00Z".into(), Target::default());
+    snap.schema = Section::collected(users(vec![col(1, "id", "bigint", false)]));
+    snap.expected_schema = Section::collected(ExpectedSchema {
+        schema: users(vec![
+            col(1, "id", "bigint", false),
+            col(2, "email", "text", false),
+        ]),
+        migrations: vec![ReplayedMigration {
+            version: 1,
+            file: "0001_users.sql".into(),
+            statements: 1,
+            not_modelled: 0,
+        }],
+        ..ExpectedSchema::default()
+    });
+    let Compared::Compared { diff: d } = expected_vs_live(&snap) else {
+        panic!("expected vs live was not compared");
+    };
+    let s = from_fragment("#view=expected&s=0&t=public.users", 1);
+    assert_eq!(keys(&d, &s), vec!["public.users", "public.users.email"]);
+    let f = filter(&d, &SearchIndex::new(&d), &s);
+    let v = row_view(&d, f.rows[1], &s).unwrap();
+    assert_eq!(
+        (v.status, v.left.as_str(), v.right.as_str()),
+        ("missing", "text NOT NULL", ABSENT)
+    );
+}

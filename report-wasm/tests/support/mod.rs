@@ -8,8 +8,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use gaps_core::Section;
+use gaps_core::code::ExpectedSchema;
+use gaps_core::code::expected::ReplayedMigration;
 use gaps_core::migrations::{AppliedMigration, AppliedMigrations};
-use gaps_core::schema::{Column, Schema, Table, TableKind};
+use gaps_core::schema::{Column, Index, Schema, Table, TableKind};
 use gaps_core::snapshot::{Snapshot, Target};
 use serde_json::{Value, json};
 
@@ -75,21 +77,31 @@ pub fn snapshot_before() -> Snapshot {
     )
 }
 
-/// production: users(id integer, email, nick), todos(id)
+/// An index on one column.
+pub fn index(name: &str, column: &str) -> Index {
+    Index {
+        name: name.into(),
+        columns: vec![column.into()],
+        unique: false,
+        primary: false,
+        definition: None,
+    }
+}
+
+/// production: users(id integer, email, nick, index on nick), todos(id)
 pub fn snapshot_after() -> Snapshot {
+    let mut users = table(
+        "users",
+        vec![
+            col(1, "id", "integer", false),
+            col(2, "email", "text", false),
+            col(3, "nick", "text", true),
+        ],
+    );
+    users.indexes.push(index("users_nick_idx", "nick"));
     snapshot(
         "production </script><b>x</b>",
-        vec![
-            table(
-                "users",
-                vec![
-                    col(1, "id", "integer", false),
-                    col(2, "email", "text", false),
-                    col(3, "nick", "text", true),
-                ],
-            ),
-            table("todos", vec![col(1, "id", "bigint", false)]),
-        ],
+        vec![users, table("todos", vec![col(1, "id", "bigint", false)])],
         vec![migration(1, "create users"), migration(2, "add todos")],
     )
 }
@@ -116,6 +128,48 @@ pub fn snapshot_deploy() -> Snapshot {
             migration(3, "add orders"),
         ],
     )
+}
+
+/// One snapshot whose migrations create users(id, email) and todos(id), while the live users
+/// lacks email and has an unexpected column.
+pub fn snapshot_expected() -> Snapshot {
+    let mut s = snapshot(
+        "staging",
+        vec![
+            table(
+                "users",
+                vec![col(1, "id", "bigint", false), col(2, "nick", "text", true)],
+            ),
+            table("todos", vec![col(1, "id", "bigint", false)]),
+        ],
+        vec![migration(1, "create users")],
+    );
+    let mut schema = Schema {
+        schemas: vec!["public".into()],
+        tables: vec![
+            table(
+                "users",
+                vec![
+                    col(1, "id", "bigint", false),
+                    col(2, "email", "text", false),
+                ],
+            ),
+            table("todos", vec![col(1, "id", "bigint", false)]),
+        ],
+        ..Schema::default()
+    };
+    schema.canonicalize();
+    s.expected_schema = Section::collected(ExpectedSchema {
+        schema,
+        migrations: vec![ReplayedMigration {
+            version: 1,
+            file: "0001_create_users.sql".into(),
+            statements: 2,
+            not_modelled: 0,
+        }],
+        ..ExpectedSchema::default()
+    });
+    s
 }
 
 pub fn snapshots_json() -> String {
