@@ -123,7 +123,7 @@ pub enum FindingKind {
 
 impl FindingKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FindingKind; 31] = [
+    pub const ALL: [FindingKind; 32] = [
         FindingKind::MigrationsTableMissing,
         FindingKind::MigrationPending,
         FindingKind::MigrationFailed,
@@ -141,6 +141,7 @@ impl FindingKind {
         FindingKind::ColumnNullabilityMismatch,
         FindingKind::IndexMissing,
         FindingKind::ConstraintMismatch,
+        FindingKind::DefaultMismatch,
         FindingKind::QueryInvalid,
         FindingKind::QueryResultMismatch,
         FindingKind::SqlxOfflineStale,
@@ -178,6 +179,7 @@ impl FindingKind {
             FindingKind::ColumnNullabilityMismatch => "column_nullability_mismatch",
             FindingKind::IndexMissing => "index_missing",
             FindingKind::ConstraintMismatch => "constraint_mismatch",
+            FindingKind::DefaultMismatch => "default_mismatch",
             FindingKind::QueryInvalid => "query_invalid",
             FindingKind::QueryResultMismatch => "query_result_mismatch",
             FindingKind::SqlxOfflineStale => "sqlx_offline_stale",
