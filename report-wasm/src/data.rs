@@ -555,7 +555,8 @@ fn finding(r: &mut Reader<'_>) -> R<Finding> {
     Ok(f)
 }
 
-#[cfg(test)]
+// Native only: the fixtures come from gaps-site, a native dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use gaps_core::code::replay::{MigrationSource, replay};
