@@ -194,7 +194,7 @@ impl Ctx<'_> {
                     out.push((
                         t.name.clone(),
                         Expectation {
-                            what: format!("a {} query", st.kind),
+                            what: query_phrase(&st.kind),
                             file: q.file.clone(),
                             line: q.line + st.line.saturating_sub(1),
                         },
@@ -829,8 +829,11 @@ impl Ctx<'_> {
                             Severity::Error,
                             actions::COLUMNS,
                             format!(
-                                "a {} query ({}:{line}) uses column {}.{}, which does not exist",
-                                st.kind, q.file, c.table, c.column
+                                "{} ({}:{line}) uses column {}.{}, which does not exist",
+                                query_phrase(&st.kind),
+                                q.file,
+                                c.table,
+                                c.column
                             ),
                         )
                         .table(c.table.clone())
@@ -843,6 +846,16 @@ impl Ctx<'_> {
             }
         }
     }
+}
+
+/// "a select query", "an insert query": the statement kind with its article.
+fn query_phrase(kind: &impl std::fmt::Display) -> String {
+    let kind = kind.to_string();
+    let article = match kind.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    };
+    format!("{article} {kind} query")
 }
 
 /// Mappings whose table is the one the rows come from (not a projection, not undecided).

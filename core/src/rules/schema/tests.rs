@@ -724,3 +724,11 @@ fn a_derived_field_the_loading_query_returns_under_an_alias_is_not_reported() {
     let f = check(&snapshot(Some(clean_db()), &[1, 2, 3], code));
     assert!(f.is_empty(), "{f:#?}");
 }
+
+#[test]
+fn statement_kinds_take_the_right_article() {
+    assert_eq!(super::query_phrase(&"insert"), "an insert query");
+    assert_eq!(super::query_phrase(&"update"), "an update query");
+    assert_eq!(super::query_phrase(&"select"), "a select query");
+    assert_eq!(super::query_phrase(&"delete"), "a delete query");
+}
