@@ -9,7 +9,6 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -43,7 +42,6 @@ impl TestDb {
 
 static SERVER: OnceLock<MariaServer> = OnceLock::new();
 static TO_STOP: Mutex<Option<(Child, PathBuf)>> = Mutex::new(None);
-static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// The process-wide server, started on first use. Panics with the reason when MariaDB cannot
 /// be started: a test that needs it must fail loudly, never skip.
@@ -227,19 +225,7 @@ impl MariaServer {
 
     /// Creates a fresh, empty database whose name starts with `hint`.
     pub fn create_database(&self, hint: &str) -> TestDb {
-        let clean: String = hint
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .take(40)
-            .collect();
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let name = format!("{clean}_{}_{n}", std::process::id());
+        let name = crate::unique_database_name(hint);
         self.sql("", &format!("CREATE DATABASE `{name}`"))
             .unwrap_or_else(|e| panic!("creating test database {name}: {e}"));
         TestDb {

@@ -10,7 +10,6 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 /// A running cluster. Obtain the process-wide one with [`cluster`].
@@ -48,7 +47,6 @@ impl TestDb {
 
 static CLUSTER: OnceLock<PgCluster> = OnceLock::new();
 static TO_STOP: Mutex<Option<(PathBuf, PathBuf, bool)>> = Mutex::new(None);
-static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// The process-wide cluster, started on first use. Panics with the reason when PostgreSQL
 /// cannot be started: a test that needs it must fail loudly, never skip.
@@ -228,19 +226,7 @@ impl PgCluster {
 
     /// Creates a fresh, empty database whose name starts with `hint`.
     pub fn create_database(&self, hint: &str) -> TestDb {
-        let clean: String = hint
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .take(40)
-            .collect();
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let name = format!("{clean}_{}_{n}", std::process::id());
+        let name = crate::unique_database_name(hint);
         self.psql("postgres", &format!("CREATE DATABASE \"{name}\""))
             .unwrap_or_else(|e| panic!("creating test database {name}: {e}"));
         TestDb {
