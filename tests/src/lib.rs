@@ -37,7 +37,10 @@ mod tests {
         let a = super::unique_database_name("Drift-Test é");
         let b = super::unique_database_name("Drift-Test é");
         assert!(a.starts_with("drift_test___"), "{a}");
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{a}");
+        assert!(
+            a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            "{a}"
+        );
         assert_ne!(a, b);
     }
 }
