@@ -471,19 +471,25 @@ fn string_literal(s: &str) -> Option<String> {
 /// Splits a possibly schema-qualified, possibly quoted table name (`_sqlx_migrations`,
 /// `app._migrations`, `"My Schema"."t"`) into its unquoted parts. `None` for a malformed name.
 pub fn split_table_name(name: &str) -> Option<Vec<String>> {
+    split_quoted_name(name, '"')
+}
+
+/// [`split_table_name`] with another identifier quote: `` ` `` for MySQL (`` app.`my.t` ``).
+/// A doubled quote inside a quoted part stands for one.
+pub fn split_quoted_name(name: &str, quote: char) -> Option<Vec<String>> {
     let mut parts = Vec::new();
     let mut chars = name.trim().chars().peekable();
     loop {
         let mut part = String::new();
-        if chars.peek() == Some(&'"') {
+        if chars.peek() == Some(&quote) {
             chars.next();
             loop {
                 match chars.next()? {
-                    '"' if chars.peek() == Some(&'"') => {
+                    c if c == quote && chars.peek() == Some(&quote) => {
                         chars.next();
-                        part.push('"');
+                        part.push(quote);
                     }
-                    '"' => break,
+                    c if c == quote => break,
                     c => part.push(c),
                 }
             }

@@ -3,7 +3,8 @@
 //! `information_schema.TABLES` on MySQL/MariaDB), never by trying to create anything.
 
 use gaps_core::migrations::{
-    AppliedMigration, AppliedMigrations, split_table_name, sqlite_timestamp_to_rfc3339,
+    AppliedMigration, AppliedMigrations, split_quoted_name, split_table_name,
+    sqlite_timestamp_to_rfc3339,
 };
 use sqlx::{AssertSqlSafe, MySqlConnection, PgConnection, Row, SqliteConnection};
 
@@ -138,47 +139,11 @@ async fn read_sqlite(
 
 /// Splits `db.name` / `name`, each part optionally in backticks (MySQL's identifier quotes).
 fn split_mysql_table_name(table: &str) -> Option<(Option<String>, String)> {
-    let mut parts = Vec::new();
-    let mut chars = table.trim().chars().peekable();
-    loop {
-        let mut part = String::new();
-        if chars.peek() == Some(&'`') {
-            chars.next();
-            loop {
-                match chars.next()? {
-                    '`' if chars.peek() == Some(&'`') => {
-                        chars.next();
-                        part.push('`');
-                    }
-                    '`' => break,
-                    c => part.push(c),
-                }
-            }
-        } else {
-            while let Some(&c) = chars.peek() {
-                if c == '.' {
-                    break;
-                }
-                part.push(c);
-                chars.next();
-            }
-        }
-        if part.is_empty() {
-            return None;
-        }
-        parts.push(part);
-        match chars.next() {
-            None => break,
-            Some('.') => continue,
-            Some(_) => return None,
-        }
-    }
+    let mut parts = split_quoted_name(table, '`')?;
+    let name = parts.pop()?;
     match parts.len() {
-        1 => parts.pop().map(|n| (None, n)),
-        2 => {
-            let name = parts.pop()?;
-            Some((parts.pop(), name))
-        }
+        0 => Some((None, name)),
+        1 => Some((parts.pop(), name)),
         _ => None,
     }
 }
