@@ -11,12 +11,13 @@
 use serde::{Deserialize, Serialize};
 
 use crate::actions;
+use crate::backend::Backend;
 use crate::code::ExpectedSchema;
 use crate::finding::{Finding, Severity};
 use crate::migrations::{AppliedMigration, DEFAULT_MIGRATIONS_TABLE};
 use crate::schema::{Column, Schema, Table, TableKind};
 use crate::section::Section;
-use crate::snapshot::{Backend, Snapshot};
+use crate::snapshot::Snapshot;
 use crate::typemap::normalize_sql_type;
 
 pub mod constraints;

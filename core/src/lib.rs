@@ -6,6 +6,7 @@
 //! very same logic as `gaps check`.
 
 pub mod actions;
+pub mod backend;
 pub mod code;
 pub mod diff;
 pub mod finding;

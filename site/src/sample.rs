@@ -3,13 +3,14 @@
 //! findings the rules would give, and a generator of very large snapshots.
 
 use gaps_core::actions;
+use gaps_core::backend::Backend;
 use gaps_core::finding::{Finding, FindingKind, Severity};
 use gaps_core::migrations::{
     AppliedMigration, AppliedMigrations, LocalMigration, LocalMigrations, MigrationKind,
 };
 use gaps_core::schema::{Column, Schema, Table, TableKind};
 use gaps_core::section::Section;
-use gaps_core::snapshot::{Backend, Snapshot, Target};
+use gaps_core::snapshot::{Snapshot, Target};
 
 /// A column.
 pub fn column(ordinal: i32, name: &str, data_type: &str, nullable: bool) -> Column {

@@ -23,11 +23,11 @@ use super::expected::{
     Domain, ExpectationMode, ExpectedSchema, NotModelled, ObjectKind, Origin, ReplayedMigration,
 };
 use super::sql::{dialect, ident_name, object_name, split_statements};
+use crate::backend::Backend;
 use crate::schema::{
     CheckConstraint, Column, EnumType, Extension, ForeignKey, Index, KeyConstraint, Schema, Table,
     TableKind,
 };
-use crate::snapshot::Backend;
 use crate::typemap::{is_serial, normalize_sql_type};
 
 /// One migration to replay.

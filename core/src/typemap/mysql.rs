@@ -6,7 +6,8 @@
 //! integer column decodes into every signed Rust integer (a value that does not fit fails per
 //! row, not as "mismatched types"), and the `UNSIGNED` flag alone separates `i*` from `u*`.
 
-use super::{Compat, RustType, row_matches};
+use super::compat::{Compat, row_matches};
+use super::rust_type::RustType;
 
 /// What a MySQL column is on the wire, which is what sqlx's compatibility checks look at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,13 +3,14 @@
 //! SQLite, unreadable catalogs).
 
 use super::super::check;
+use crate::backend::Backend;
 use crate::code::expected::{ExpectationMode, ExpectedSchema};
 use crate::code::replay::{MigrationSource, replay};
 use crate::finding::{Finding, FindingKind, Severity};
 use crate::migrations::{AppliedMigration, AppliedMigrations};
 use crate::schema::{CheckConstraint, Index, Schema, Table};
 use crate::section::{Section, SectionError};
-use crate::snapshot::{Backend, Snapshot, Target};
+use crate::snapshot::{Snapshot, Target};
 
 const ORDERS: &str = "CREATE TYPE order_status AS ENUM ('pending', 'paid', 'void');
 CREATE TABLE customers (id BIGINT PRIMARY KEY, email TEXT NOT NULL UNIQUE);
