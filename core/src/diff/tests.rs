@@ -1,11 +1,14 @@
 //! Unit tests of the schema, migration and findings comparisons.
 
 use super::*;
+use crate::backend::Backend;
 use crate::code::ExpectedSchema;
-use crate::migrations::AppliedMigrations;
+use crate::finding::{Finding, Severity};
+use crate::migrations::{AppliedMigration, AppliedMigrations};
 use crate::schema::{
     CheckConstraint, Column, ForeignKey, Index, KeyConstraint, Schema, Table, TableKind,
 };
+use crate::section::Section;
 use crate::snapshot::{Snapshot, Target};
 
 fn col(ordinal: i32, name: &str, ty: &str, nullable: bool) -> Column {
