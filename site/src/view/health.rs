@@ -10,7 +10,7 @@ use gaps_core::redact::{REDACTED, is_secret_key, redact_line, redact_url};
 use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
 
-use super::{FindingView, finding_view};
+use super::findings::{FindingView, finding_view};
 use crate::status::{self, SectionRef, version_label};
 
 /// Body fields shown at most (the rest are counted).
@@ -135,7 +135,7 @@ fn schema_version_view(h: &HealthEvidence, s: &Snapshot) -> Option<SchemaVersion
                 (Some(l), _) if behind_local => format!(
                     "behind: the service runs schema {v}, the repository's newest migration is {} ({} not reflected)",
                     version_label(l),
-                    super::plural((l - v).max(0) as usize, "version")
+                    super::findings::plural((l - v).max(0) as usize, "version")
                 ),
                 (_, Some(a)) if a != v => format!(
                     "differs from the database inspected, whose newest applied migration is {}: the service may read another database",
