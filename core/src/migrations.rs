@@ -62,6 +62,15 @@ impl AppliedMigrations {
             Some(_) => MigrationStatus::Applied,
         }
     }
+
+    /// The newest version with a successful row, for "schema_version 12, applied 14".
+    pub fn latest_version(&self) -> Option<i64> {
+        self.rows
+            .iter()
+            .filter(|r| r.success)
+            .map(|r| r.version)
+            .max()
+    }
 }
 
 /// One row of `_sqlx_migrations`.
@@ -385,6 +394,16 @@ impl LocalMigrations {
         self.files
             .iter()
             .find(|f| f.version == version && f.kind.is_applied())
+    }
+
+    /// The newest version sqlx would apply from these files (a `.down.sql` is never applied),
+    /// for "schema_version 12 of 14".
+    pub fn latest_version(&self) -> Option<i64> {
+        self.files
+            .iter()
+            .filter(|f| f.kind.is_applied())
+            .map(|f| f.version)
+            .max()
     }
 
     /// Whether any file (including a `.down.sql`) has `version`: sqlx's test for
@@ -758,5 +777,48 @@ mod tests {
         assert!(set.up(3).is_none());
         assert!(set.has_version(3));
         assert!(!MigrationKind::Down.is_applied());
+    }
+
+    #[test]
+    fn the_latest_local_version_is_the_newest_file_sqlx_applies_not_a_down_file() {
+        let file = |name: &str| classify_entry(name, Some(b"SELECT 1;"), &[]).unwrap();
+        let mut set = LocalMigrations {
+            directory: "m".into(),
+            directory_source: "default".into(),
+            source_file: None,
+            source_line: None,
+            ignored_chars: vec![],
+            files: vec![],
+            ignored: vec![],
+        };
+        assert_eq!(set.latest_version(), None);
+        set.files = vec![
+            file("1_a.sql"),
+            file("2_b.up.sql"),
+            file("2_b.down.sql"),
+            file("3_c.down.sql"),
+        ];
+        assert_eq!(set.latest_version(), Some(2));
+    }
+
+    #[test]
+    fn the_latest_applied_version_skips_failed_rows() {
+        let row = |version: i64, success: bool| AppliedMigration {
+            version,
+            description: "m".into(),
+            installed_on: None,
+            success,
+            checksum: String::new(),
+            execution_time: 1,
+        };
+        let mut applied = AppliedMigrations {
+            table: "_sqlx_migrations".into(),
+            table_source: None,
+            present: true,
+            rows: vec![],
+        };
+        assert_eq!(applied.latest_version(), None);
+        applied.rows = vec![row(1, true), row(2, true), row(3, false)];
+        assert_eq!(applied.latest_version(), Some(2));
     }
 }

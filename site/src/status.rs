@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use gaps_core::actions;
 use gaps_core::finding::{Finding, FindingKind};
-use gaps_core::migrations::{AppliedMigrations, LocalMigrations, MigrationKind};
+use gaps_core::migrations::{AppliedMigrations, LocalMigrations};
 use gaps_core::section::Section;
 use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
@@ -212,7 +212,7 @@ pub fn migration_summary(
         .map(|l| {
             l.files
                 .iter()
-                .filter(|f| f.kind != MigrationKind::Down)
+                .filter(|f| f.kind.is_applied())
                 .map(|f| (f.version, f.checksum.as_str()))
                 .collect()
         })
@@ -370,17 +370,6 @@ fn columns_summary(s: &Snapshot, mine: &[&Finding], exp: &Expectations) -> Strin
     format!("{} in {} table(s)", parts.join(", "), tables.len())
 }
 
-/// The newest migration version the repository has, for "schema_version 12 of 14".
-fn latest_local(s: &Snapshot) -> Option<i64> {
-    s.local_migrations.data().and_then(|l| {
-        l.files
-            .iter()
-            .filter(|f| f.kind != MigrationKind::Down)
-            .map(|f| f.version)
-            .max()
-    })
-}
-
 fn health_summary(s: &Snapshot) -> String {
     use gaps_core::health::SchemaVersionField;
     let Some(data) = s.health.data() else {
@@ -401,7 +390,8 @@ fn health_summary(s: &Snapshot) -> String {
         .map(|s| gaps_core::redact::redact_line(&s))
         .or_else(|| data.status.map(|c| format!("HTTP {c}")))
         .unwrap_or_else(|| "answered".into());
-    match (data.schema_version(), latest_local(s)) {
+    let latest_local = s.local_migrations.data().and_then(|l| l.latest_version());
+    match (data.schema_version(), latest_local) {
         (SchemaVersionField::Version(v), Some(latest)) => {
             format!("{status}, schema_version {v} of {latest}")
         }
@@ -448,6 +438,7 @@ fn findings_summary(what: &str, mine: &[&Finding]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gaps_core::migrations::MigrationKind;
     use gaps_core::migrations::{AppliedMigration, LocalMigration};
     use gaps_core::snapshot::Target;
 

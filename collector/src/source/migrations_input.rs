@@ -5,16 +5,12 @@
 use std::path::{Path, PathBuf};
 
 use gaps_core::code::replay::MigrationSource;
-use gaps_core::migrations::{LocalMigrations, MigrationKind};
+use gaps_core::migrations::LocalMigrations;
 
 /// Reads the files listed in the local-migrations section (simple and up migrations only).
 pub fn from_section(local: &LocalMigrations) -> Result<Vec<MigrationSource>, String> {
     let dir = PathBuf::from(&local.directory);
-    let mut files: Vec<_> = local
-        .files
-        .iter()
-        .filter(|f| f.kind != MigrationKind::Down)
-        .collect();
+    let mut files: Vec<_> = local.files.iter().filter(|f| f.kind.is_applied()).collect();
     files.sort_by_key(|f| f.version);
     files
         .into_iter()

@@ -4,7 +4,6 @@
 use crate::actions;
 use crate::finding::{Finding, FindingKind, Severity};
 use crate::health::{SchemaVersionField, is_healthy_status};
-use crate::migrations::MigrationKind;
 use crate::snapshot::Snapshot;
 
 /// Findings derived from the health evidence.
@@ -69,17 +68,14 @@ pub(super) fn check(snapshot: &Snapshot) -> Vec<Finding> {
         out.push(f);
     }
 
-    let local = snapshot.local_migrations.data().and_then(|l| {
-        l.files
-            .iter()
-            .filter(|f| f.kind != MigrationKind::Down)
-            .map(|f| f.version)
-            .max()
-    });
+    let local = snapshot
+        .local_migrations
+        .data()
+        .and_then(|l| l.latest_version());
     let applied = snapshot
         .applied_migrations
         .data()
-        .and_then(|a| a.rows.iter().filter(|r| r.success).map(|r| r.version).max());
+        .and_then(|a| a.latest_version());
     let show = |v: Option<i64>, what: &str| match v {
         Some(v) => v.to_string(),
         None => format!("unknown ({what} not collected)"),
@@ -155,6 +151,7 @@ pub(super) fn check(snapshot: &Snapshot) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::health::{HealthError, HealthErrorKind, HealthEvidence, body_from_bytes};
+    use crate::migrations::MigrationKind;
     use crate::migrations::{AppliedMigration, AppliedMigrations, LocalMigration, LocalMigrations};
     use crate::section::Section;
     use crate::snapshot::Target;

@@ -6,7 +6,6 @@
 use crate::actions;
 use crate::finding::{Finding, FindingKind, Severity};
 use crate::logs::{LogCategory, LogKind, LogSignature};
-use crate::migrations::MigrationKind;
 use crate::schema::Schema;
 use crate::snapshot::Snapshot;
 
@@ -350,7 +349,7 @@ fn pending_migration_for(snapshot: &Snapshot, table: &str) -> Option<(i64, Strin
     local
         .files
         .iter()
-        .filter(|f| f.kind != MigrationKind::Down && !applied.contains(&f.version))
+        .filter(|f| f.kind.is_applied() && !applied.contains(&f.version))
         .find(|f| squash(&f.description).contains(&want))
         .map(|f| (f.version, f.description.clone()))
 }
@@ -360,6 +359,7 @@ mod tests {
     use super::*;
     use crate::logs::LogsEvidence;
     use crate::logs::scan::analyse_text;
+    use crate::migrations::MigrationKind;
     use crate::migrations::{AppliedMigration, AppliedMigrations, LocalMigration, LocalMigrations};
     use crate::schema::{Column, Table, TableKind};
     use crate::section::Section;

@@ -5,7 +5,6 @@
 use gaps_core::actions;
 use gaps_core::finding::Finding;
 use gaps_core::health::{HealthBody, HealthEvidence, SchemaVersionField, is_healthy_status};
-use gaps_core::migrations::MigrationKind;
 use gaps_core::redact::{REDACTED, is_secret_key, redact_line, redact_url};
 use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
@@ -98,28 +97,12 @@ pub struct SchemaVersionView {
     pub verdict: String,
 }
 
-fn latest_local(s: &Snapshot) -> Option<i64> {
-    s.local_migrations.data().and_then(|l| {
-        l.files
-            .iter()
-            .filter(|f| f.kind != MigrationKind::Down)
-            .map(|f| f.version)
-            .max()
-    })
-}
-
-fn latest_applied(s: &Snapshot) -> Option<i64> {
-    s.applied_migrations
-        .data()
-        .and_then(|a| a.rows.iter().filter(|r| r.success).map(|r| r.version).max())
-}
-
 fn schema_version_view(h: &HealthEvidence, s: &Snapshot) -> Option<SchemaVersionView> {
     if !h.reachable {
         return None;
     }
-    let local = latest_local(s);
-    let applied = latest_applied(s);
+    let local = s.local_migrations.data().and_then(|l| l.latest_version());
+    let applied = s.applied_migrations.data().and_then(|a| a.latest_version());
     let (reported, status, verdict) = match h.schema_version() {
         SchemaVersionField::Version(v) => {
             let behind_local = local.is_some_and(|l| v < l);

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use gaps_core::actions;
 use gaps_core::finding::Finding;
-use gaps_core::migrations::MigrationKind;
 use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
 
@@ -63,7 +62,7 @@ pub(crate) fn migrations_view(s: &Snapshot, findings: &[Finding]) -> MigrationsV
     let mut rows: BTreeMap<i64, MigrationRow> = BTreeMap::new();
     let mut points: BTreeMap<i64, TimelinePoint> = BTreeMap::new();
     if let Some(l) = local {
-        for f in l.files.iter().filter(|f| f.kind != MigrationKind::Down) {
+        for f in l.files.iter().filter(|f| f.kind.is_applied()) {
             rows.insert(
                 f.version,
                 MigrationRow {
@@ -90,11 +89,7 @@ pub(crate) fn migrations_view(s: &Snapshot, findings: &[Finding]) -> MigrationsV
     }
     if let Some(a) = applied {
         for r in &a.rows {
-            let local_file = local.and_then(|l| {
-                l.files
-                    .iter()
-                    .find(|f| f.version == r.version && f.kind != MigrationKind::Down)
-            });
+            let local_file = local.and_then(|l| l.up(r.version));
             let (st, icon, text, pst) = if !r.success {
                 (
                     "failed",
