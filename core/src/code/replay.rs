@@ -1,9 +1,9 @@
-//! Replays migration files, in order, into an expected [`Schema`]: CREATE/DROP/ALTER TABLE
+//! Replays migration files, in order, into an expected [`Schema`](crate::schema::Schema): CREATE/DROP/ALTER TABLE
 //! (add, drop, rename column; alter type; set/drop not null; set/drop default; rename table;
 //! add/drop constraint), CREATE/DROP INDEX, CREATE/ALTER/DROP TYPE ... AS ENUM, CREATE DOMAIN,
 //! CREATE SCHEMA and CREATE EXTENSION. Every other statement is listed as not modelled with
 //! its file and line — never silently dropped. Unnamed indexes and constraints get the names
-//! Postgres would give them ([`pgnames`]: `users_pkey`, `users_email_key`,
+//! Postgres would give them (`pgnames`: `users_pkey`, `users_email_key`,
 //! `posts_user_id_fkey`, shortened to 63 bytes, numbered when taken). Renames and drops carry
 //! through to the keys, indexes and foreign keys that name the object, as in Postgres; column
 //! ordinals keep the gaps dropped columns leave on Postgres.
