@@ -20,6 +20,8 @@ pub mod rules;
 pub mod schema;
 pub mod section;
 pub mod snapshot;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod typemap;
 pub mod view;
 

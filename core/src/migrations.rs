@@ -765,15 +765,9 @@ mod tests {
 
     #[test]
     fn down_files_are_not_applied_and_do_not_count_as_the_up_file() {
-        let set = LocalMigrations {
-            directory: "m".into(),
-            directory_source: "default".into(),
-            source_file: None,
-            source_line: None,
-            ignored_chars: vec![],
-            files: vec![classify_entry("3_x.down.sql", Some(b"DROP TABLE x;"), &[]).unwrap()],
-            ignored: vec![],
-        };
+        let set = crate::testing::local_migrations(vec![
+            classify_entry("3_x.down.sql", Some(b"DROP TABLE x;"), &[]).unwrap(),
+        ]);
         assert!(set.up(3).is_none());
         assert!(set.has_version(3));
         assert!(!MigrationKind::Down.is_applied());
@@ -782,15 +776,7 @@ mod tests {
     #[test]
     fn the_latest_local_version_is_the_newest_file_sqlx_applies_not_a_down_file() {
         let file = |name: &str| classify_entry(name, Some(b"SELECT 1;"), &[]).unwrap();
-        let mut set = LocalMigrations {
-            directory: "m".into(),
-            directory_source: "default".into(),
-            source_file: None,
-            source_line: None,
-            ignored_chars: vec![],
-            files: vec![],
-            ignored: vec![],
-        };
+        let mut set = crate::testing::local_migrations(vec![]);
         assert_eq!(set.latest_version(), None);
         set.files = vec![
             file("1_a.sql"),
@@ -804,19 +790,10 @@ mod tests {
     #[test]
     fn the_latest_applied_version_skips_failed_rows() {
         let row = |version: i64, success: bool| AppliedMigration {
-            version,
-            description: "m".into(),
-            installed_on: None,
             success,
-            checksum: String::new(),
-            execution_time: 1,
+            ..crate::testing::applied(version, "m")
         };
-        let mut applied = AppliedMigrations {
-            table: "_sqlx_migrations".into(),
-            table_source: None,
-            present: true,
-            rows: vec![],
-        };
+        let mut applied = crate::testing::applied_migrations(vec![]);
         assert_eq!(applied.latest_version(), None);
         applied.rows = vec![row(1, true), row(2, true), row(3, false)];
         assert_eq!(applied.latest_version(), Some(2));

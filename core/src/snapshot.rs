@@ -257,9 +257,7 @@ pub fn json_schema() -> serde_json::Value {
 mod tests {
     use super::*;
 
-    fn empty() -> Snapshot {
-        Snapshot::new("0.1.0", "2026-01-09T12:00:00Z".into(), Target::default())
-    }
+    use crate::testing::snapshot as empty;
 
     #[test]
     fn round_trips_through_json() {

@@ -438,55 +438,40 @@ fn findings_summary(what: &str, mine: &[&Finding]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gaps_core::migrations::MigrationKind;
     use gaps_core::migrations::{AppliedMigration, LocalMigration};
     use gaps_core::snapshot::Target;
+    use gaps_core::testing;
 
     fn local(v: i64, checksum: &str) -> LocalMigration {
         LocalMigration {
-            checksum_variants: Default::default(),
-            version: v,
-            description: format!("m{v}"),
-            kind: MigrationKind::Simple,
-            file: format!("{v:04}_m{v}.sql"),
-            no_transaction: false,
             checksum: checksum.into(),
             checksum_normalized: checksum.into(),
-            has_crlf: false,
-            has_bom: false,
             size: 10,
+            ..testing::local(v, &format!("m{v}"))
         }
     }
 
     fn row(v: i64, success: bool, checksum: &str) -> AppliedMigration {
         AppliedMigration {
-            version: v,
-            description: format!("m{v}"),
             installed_on: Some("2026-01-01T00:00:00Z".into()),
             success,
             checksum: checksum.into(),
             execution_time: 1_000_000,
+            ..testing::applied(v, &format!("m{v}"))
         }
     }
 
     fn snapshot_14() -> Snapshot {
-        let mut s = Snapshot::new("0", "2026-01-09T12:00:00Z".into(), Target::default());
+        let mut s = testing::snapshot();
         s.local_migrations = Section::collected(LocalMigrations {
-            source_file: None,
-            source_line: None,
-            ignored_chars: Vec::new(),
-            directory: "migrations".into(),
             directory_source: "flag".into(),
-            files: (1..=14).map(|v| local(v, "aa")).collect(),
-            ignored: vec![],
+            ..testing::local_migrations((1..=14).map(|v| local(v, "aa")).collect())
         });
         let mut rows: Vec<AppliedMigration> = (1..=12).map(|v| row(v, true, "aa")).collect();
         rows.push(row(13, false, "aa"));
         s.applied_migrations = Section::collected(AppliedMigrations {
-            table_source: None,
             table: "_sqlx_migrations".into(),
-            present: true,
-            rows,
+            ..testing::applied_migrations(rows)
         });
         s
     }
@@ -522,10 +507,8 @@ mod tests {
     fn absent_migrations_table_says_nothing_ran() {
         let text = migration_summary(
             Some(&AppliedMigrations {
-                table_source: None,
-                table: "public._sqlx_migrations".into(),
                 present: false,
-                rows: vec![],
+                ..testing::applied_migrations(vec![])
             }),
             snapshot_14().local_migrations.data(),
         );

@@ -151,10 +151,10 @@ pub(super) fn check(snapshot: &Snapshot) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::health::{HealthError, HealthErrorKind, HealthEvidence, body_from_bytes};
-    use crate::migrations::MigrationKind;
-    use crate::migrations::{AppliedMigration, AppliedMigrations, LocalMigration, LocalMigrations};
+    use crate::migrations::{AppliedMigrations, LocalMigration, LocalMigrations};
     use crate::section::Section;
     use crate::snapshot::Target;
+    use crate::testing::{applied, applied_migrations, local_migrations};
 
     fn snap(status: u16, body: &str) -> Snapshot {
         let mut s = Snapshot::new("0", "2026-01-09T13:00:00Z".into(), Target::default());
@@ -170,44 +170,21 @@ mod tests {
 
     fn with_migrations(mut s: Snapshot, local: &[i64], applied: &[i64]) -> Snapshot {
         s.local_migrations = Section::collected(LocalMigrations {
-            source_file: None,
-            source_line: None,
-            ignored_chars: Vec::new(),
             directory: "m".into(),
             directory_source: "flag".into(),
-            files: local
-                .iter()
-                .map(|v| LocalMigration {
-                    checksum_variants: Default::default(),
-                    version: *v,
-                    description: "d".into(),
-                    kind: MigrationKind::Simple,
-                    file: format!("{v}_d.sql"),
-                    no_transaction: false,
-                    checksum: String::new(),
-                    checksum_normalized: String::new(),
-                    has_crlf: false,
-                    has_bom: false,
-                    size: 0,
-                })
-                .collect(),
-            ignored: vec![],
+            ..local_migrations(
+                local
+                    .iter()
+                    .map(|v| LocalMigration {
+                        file: format!("{v}_d.sql"),
+                        ..crate::testing::local(*v, "d")
+                    })
+                    .collect(),
+            )
         });
         s.applied_migrations = Section::collected(AppliedMigrations {
-            table_source: None,
             table: "_sqlx_migrations".into(),
-            present: true,
-            rows: applied
-                .iter()
-                .map(|v| AppliedMigration {
-                    version: *v,
-                    description: "d".into(),
-                    installed_on: None,
-                    success: true,
-                    checksum: String::new(),
-                    execution_time: 1,
-                })
-                .collect(),
+            ..applied_migrations(applied.iter().map(|v| self::applied(*v, "d")).collect())
         });
         s
     }

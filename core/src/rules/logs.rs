@@ -359,11 +359,11 @@ mod tests {
     use super::*;
     use crate::logs::LogsEvidence;
     use crate::logs::scan::analyse_text;
-    use crate::migrations::MigrationKind;
-    use crate::migrations::{AppliedMigration, AppliedMigrations, LocalMigration, LocalMigrations};
+    use crate::migrations::LocalMigrations;
     use crate::schema::{Column, Table, TableKind};
     use crate::section::Section;
     use crate::snapshot::Target;
+    use crate::testing::{applied, applied_migrations, local, local_migrations};
 
     fn snap(logs: LogsEvidence) -> Snapshot {
         let mut s = Snapshot::new("0", "2026-01-09T13:00:00Z".into(), Target::default());
@@ -380,22 +380,6 @@ mod tests {
         Table::new("public", name, TableKind::Table, columns)
     }
 
-    fn local(version: i64, desc: &str) -> LocalMigration {
-        LocalMigration {
-            checksum_variants: Default::default(),
-            version,
-            description: desc.into(),
-            kind: MigrationKind::Simple,
-            file: format!("{version:04}_{}.sql", desc.replace(' ', "_")),
-            no_transaction: false,
-            checksum: String::new(),
-            checksum_normalized: String::new(),
-            has_crlf: false,
-            has_bom: false,
-            size: 0,
-        }
-    }
-
     const LOG: &str = "2026-01-09T12:00:00Z app[148e272a] iad [info] database_error: relation \"focus_pause_state\" does not exist\n\
 2026-01-09T12:01:00Z app[148e272a] iad [info] database_error: relation \"focus_pause_state\" does not exist\n\
 2026-01-09T12:02:00Z app[148e272a] iad [info] database_error: column \"nickname\" of relation \"users\" does not exist\n";
@@ -409,30 +393,14 @@ mod tests {
             ..Schema::default()
         });
         s.local_migrations = Section::collected(LocalMigrations {
-            source_file: None,
-            source_line: None,
-            ignored_chars: Vec::new(),
-            directory: "migrations".into(),
             directory_source: "flag".into(),
-            files: vec![
+            ..local_migrations(vec![
                 local(1, "create users"),
                 local(14, "create focus pause state"),
-            ],
-            ignored: vec![],
+            ])
         });
-        s.applied_migrations = Section::collected(AppliedMigrations {
-            table_source: None,
-            table: "public._sqlx_migrations".into(),
-            present: true,
-            rows: vec![AppliedMigration {
-                version: 1,
-                description: "create users".into(),
-                installed_on: None,
-                success: true,
-                checksum: String::new(),
-                execution_time: 1,
-            }],
-        });
+        s.applied_migrations =
+            Section::collected(applied_migrations(vec![applied(1, "create users")]));
         let f = check(&s);
         assert_eq!(f.len(), 2, "{f:#?}");
         let t = f

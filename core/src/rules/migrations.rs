@@ -363,31 +363,18 @@ fn with_installed(f: Finding, row: &AppliedMigration) -> Finding {
 mod tests {
     use super::*;
     use crate::migrations::{IgnoreCause, IgnoredFile, classify_entry};
+    use crate::testing::{self, local_migrations as local};
 
     fn file(name: &str, sql: &str) -> LocalMigration {
         classify_entry(name, Some(sql.as_bytes()), &[]).unwrap()
     }
 
-    fn local(files: Vec<LocalMigration>) -> LocalMigrations {
-        LocalMigrations {
-            directory: "migrations".into(),
-            directory_source: "default".into(),
-            source_file: None,
-            source_line: None,
-            ignored_chars: vec![],
-            files,
-            ignored: vec![],
-        }
-    }
-
     fn row(version: i64, checksum: &str) -> AppliedMigration {
         AppliedMigration {
-            version,
-            description: format!("m{version}"),
             installed_on: Some("2026-01-09T12:00:00Z".into()),
-            success: true,
             checksum: checksum.to_string(),
             execution_time: 1_234_567,
+            ..testing::applied(version, &format!("m{version}"))
         }
     }
 
@@ -395,8 +382,7 @@ mod tests {
         AppliedMigrations {
             table: "_sqlx_migrations".into(),
             table_source: Some("default".into()),
-            present: true,
-            rows,
+            ..testing::applied_migrations(rows)
         }
     }
 
