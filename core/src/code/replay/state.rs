@@ -119,9 +119,9 @@ impl Replay {
         self.out.schema.tables.len() - 1
     }
 
-    /// Whether `name` is taken in `schema` by a relation (table or index) or, when
-    /// `constraints`, by a constraint. `current` is the table being built or altered, which is
-    /// not in the list meanwhile.
+    /// Whether `name` is taken in `schema` by a constraint or, when `relations`, by a relation
+    /// (table or index). `current` is the table being built or altered, which is not in the list
+    /// meanwhile.
     pub(super) fn name_taken(
         &self,
         schema: &str,
@@ -154,10 +154,7 @@ impl Replay {
         columns: Option<&[String]>,
         label: &str,
     ) -> String {
-        let addition = columns.map(pgnames::name_addition);
-        pgnames::choose(&table.name, addition.as_deref(), label, |n| {
-            self.name_taken(&table.schema, table, n, true)
-        })
+        self.choose_name(table, columns, label, true)
     }
 
     /// The name Postgres gives an unnamed foreign key or CHECK (unique among the schema's
@@ -168,9 +165,21 @@ impl Replay {
         columns: Option<&[String]>,
         label: &str,
     ) -> String {
+        self.choose_name(table, columns, label, false)
+    }
+
+    /// `table_columns_label`, numbered when taken among the schema's constraints (and, when
+    /// `relations`, its tables and indexes).
+    fn choose_name(
+        &self,
+        table: &Table,
+        columns: Option<&[String]>,
+        label: &str,
+        relations: bool,
+    ) -> String {
         let addition = columns.map(pgnames::name_addition);
         pgnames::choose(&table.name, addition.as_deref(), label, |n| {
-            self.name_taken(&table.schema, table, n, false)
+            self.name_taken(&table.schema, table, n, relations)
         })
     }
 

@@ -4,7 +4,7 @@
 
 use sqlparser::ast::{
     CheckConstraint as SqlCheck, ColumnDef, ColumnOption, CreateTable, ForeignKeyConstraint,
-    TableConstraint,
+    IndexColumn, TableConstraint,
 };
 
 use super::state::Replay;
@@ -102,11 +102,7 @@ impl Replay {
     pub(super) fn add_constraint(&mut self, table: &mut Table, tc: &TableConstraint) {
         match tc {
             TableConstraint::PrimaryKey(pk) => {
-                let cols = pk
-                    .columns
-                    .iter()
-                    .map(|c| c.column.expr.to_string().to_lowercase())
-                    .collect();
+                let cols = key_columns(&pk.columns);
                 let n = pk
                     .name
                     .as_ref()
@@ -115,11 +111,7 @@ impl Replay {
                 self.set_primary_key(table, n, cols);
             }
             TableConstraint::Unique(u) => {
-                let cols: Vec<String> = u
-                    .columns
-                    .iter()
-                    .map(|c| c.column.expr.to_string().to_lowercase())
-                    .collect();
+                let cols = key_columns(&u.columns);
                 let n = u
                     .name
                     .as_ref()
@@ -232,4 +224,12 @@ impl Replay {
             .check_constraints
             .push(CheckConstraint { name, expression });
     }
+}
+
+/// The column names of a PRIMARY KEY or UNIQUE table constraint, as written, lowercased.
+fn key_columns(columns: &[IndexColumn]) -> Vec<String> {
+    columns
+        .iter()
+        .map(|c| c.column.expr.to_string().to_lowercase())
+        .collect()
 }
