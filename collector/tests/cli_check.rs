@@ -19,6 +19,8 @@ fn snapshot(applied: Vec<AppliedMigration>, ignored: Vec<IgnoredFile>) -> Snapsh
         table: "public._sqlx_migrations".into(),
         table_source: Some("default".into()),
         present: true,
+        hidden_in: Vec::new(),
+        search_path: None,
         rows: applied,
     });
     s.local_migrations = Section::collected(LocalMigrations {

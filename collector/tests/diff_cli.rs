@@ -48,6 +48,8 @@ fn snapshot(label: &str, tables: Vec<Table>, migrations: Vec<AppliedMigration>) 
         table_source: None,
         table: "public._sqlx_migrations".into(),
         present: true,
+        hidden_in: Vec::new(),
+        search_path: None,
         rows: migrations,
     });
     s

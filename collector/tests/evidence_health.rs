@@ -88,6 +88,8 @@ fn snapshot_with(h: HealthEvidence) -> Snapshot {
         table_source: None,
         table: "public._sqlx_migrations".into(),
         present: true,
+        hidden_in: Vec::new(),
+        search_path: None,
         rows: [1, 14]
             .iter()
             .map(|v| AppliedMigration {

@@ -18,6 +18,7 @@ pub mod redact;
 pub mod rules;
 pub mod schema;
 pub mod section;
+pub mod session;
 pub mod snapshot;
 pub mod typemap;
 pub mod view;

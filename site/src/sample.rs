@@ -102,6 +102,8 @@ pub fn sample_snapshot() -> Snapshot {
         table_source: None,
         table: "public._sqlx_migrations".into(),
         present: true,
+        hidden_in: Vec::new(),
+        search_path: None,
         rows,
     });
     s.schema = Section::collected(Schema {
@@ -464,6 +466,7 @@ pub fn evidence_snapshot() -> Snapshot {
         counts: QueryCounts::of(&statements),
         statements,
         offline: None,
+        stopped: None,
     });
     let migrations = [
         (1, "0001_users.sql", "CREATE TABLE users (id uuid PRIMARY KEY);"),

@@ -429,7 +429,7 @@ fn provider_summary(s: &Snapshot, mine: &[&Finding]) -> String {
 fn findings_summary(what: &str, mine: &[&Finding]) -> String {
     let real: Vec<&&Finding> = mine
         .iter()
-        .filter(|f| f.kind != FindingKind::EvidenceUnavailable)
+        .filter(|f| !f.kind.is_about_evidence())
         .collect();
     if real.is_empty() {
         return format!("{what} collected: nothing found for this action");
@@ -495,6 +495,8 @@ mod tests {
             table_source: None,
             table: "_sqlx_migrations".into(),
             present: true,
+            hidden_in: Vec::new(),
+            search_path: None,
             rows,
         });
         s
@@ -534,6 +536,8 @@ mod tests {
                 table_source: None,
                 table: "public._sqlx_migrations".into(),
                 present: false,
+                hidden_in: Vec::new(),
+                search_path: None,
                 rows: vec![],
             }),
             snapshot_14().local_migrations.data(),

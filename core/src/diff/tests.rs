@@ -225,6 +225,8 @@ fn snapshot(label: &str, s: Schema, rows: Vec<AppliedMigration>) -> Snapshot {
         table_source: None,
         table: "public._sqlx_migrations".into(),
         present: true,
+        hidden_in: Vec::new(),
+        search_path: None,
         rows,
     });
     snap

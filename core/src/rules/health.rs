@@ -200,6 +200,8 @@ mod tests {
             table_source: None,
             table: "_sqlx_migrations".into(),
             present: true,
+            hidden_in: Vec::new(),
+            search_path: None,
             rows: applied
                 .iter()
                 .map(|v| AppliedMigration {

@@ -54,6 +54,8 @@ pub fn snapshot(label: &str, tables: Vec<Table>, rows: Vec<AppliedMigration>) ->
         table_source: None,
         table: "public._sqlx_migrations".into(),
         present: true,
+        hidden_in: Vec::new(),
+        search_path: None,
         rows,
     });
     s

@@ -89,6 +89,8 @@ fn snapshot(live: Option<Schema>, applied: &[i64], code: CodeEvidence) -> Snapsh
         table_source: None,
         table: "public._sqlx_migrations".into(),
         present: true,
+        hidden_in: Vec::new(),
+        search_path: None,
         rows: applied
             .iter()
             .map(|v| AppliedMigration {
