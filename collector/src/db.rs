@@ -158,6 +158,8 @@ pub struct Session {
     conn: Option<Conn>,
     backend: Backend,
     guard: Guard,
+    /// The savepoints established, outermost first (a ROLLBACK TO one destroys those after).
+    savepoints: Vec<&'static str>,
     /// What this session found: its limits, the relations locked by others, an early end.
     pub report: SessionReport,
 }
@@ -187,11 +189,12 @@ impl Default for SessionOptions {
     }
 }
 
-/// Ends a read's savepoint so that every lock the read took is released (a RELEASE would hand
-/// them to the transaction until it ends); the rows already read stay in memory and the
-/// transaction's snapshot stays the same. The RELEASE after it only pops the now empty
-/// savepoint, so they do not nest.
-const END_SAVEPOINT: &str = "ROLLBACK TO SAVEPOINT gaps_section; RELEASE SAVEPOINT gaps_section";
+/// The savepoint every read runs in. A read ends with `ROLLBACK TO SAVEPOINT gaps_section`,
+/// which releases every lock the read took (a RELEASE would hand them to the transaction
+/// until it ends) and keeps the savepoint for the next read; the rows already read stay in
+/// memory and the transaction's snapshot stays the same. So no RELEASE is ever sent, and
+/// savepoints do not pile up.
+const READ_SAVEPOINT: &str = "gaps_section";
 
 /// MySQL/MariaDB keep a savepoint's metadata locks after ROLLBACK TO SAVEPOINT whenever the
 /// binary log is on (measured on MariaDB 10.11), so each read there is its own short
@@ -294,6 +297,7 @@ impl Session {
             conn: Some(conn),
             backend,
             guard: Guard::new(opts.statement_timeout, opts.deadline),
+            savepoints: Vec::new(),
             report: SessionReport {
                 lock_timeout_ms: millis(opts.lock_timeout),
                 statement_timeout_ms: millis(opts.statement_timeout),
@@ -382,19 +386,53 @@ impl Session {
         during: &str,
         body: impl AsyncFnOnce(&mut Conn) -> Result<T, sqlx::Error>,
     ) -> Result<T, DbError> {
-        let (begin, end) = match self.backend {
-            Backend::Mysql => (None, MYSQL_NEXT_TRANSACTION),
-            _ => (Some("SAVEPOINT gaps_section"), END_SAVEPOINT),
-        };
-        if let Some(begin) = begin {
-            self.control(begin, during).await?;
+        self.isolated_raw(during, None, body)
+            .await?
+            .map_err(|e| DbError::Statement {
+                during: during.to_string(),
+                message: e.to_string(),
+                cause: cause_of(&e),
+            })
+    }
+
+    /// [`Session::isolated`] returning the driver's own error, with the client-side timeout
+    /// capped at `cap` when given (see [`Session::run_raw`]).
+    pub async fn isolated_raw<T>(
+        &mut self,
+        during: &str,
+        cap: Option<Duration>,
+        body: impl AsyncFnOnce(&mut Conn) -> Result<T, sqlx::Error>,
+    ) -> Result<Result<T, sqlx::Error>, DbError> {
+        if self.backend == Backend::Mysql {
+            let result = self.run_raw(during, cap, body).await?;
+            self.control(MYSQL_NEXT_TRANSACTION, during).await?;
+            return Ok(result);
         }
-        let result = self.run(during, body).await;
-        if let Err(DbError::Ended { .. }) = result {
-            return result;
+        if self.savepoints.last() != Some(&READ_SAVEPOINT) {
+            self.begin_scope(READ_SAVEPOINT, during).await?;
         }
-        self.control(end, during).await?;
-        result
+        let result = self.run_raw(during, cap, body).await?;
+        self.end_scope(READ_SAVEPOINT, during).await?;
+        Ok(result)
+    }
+
+    /// Establishes savepoint `name` (Postgres, SQLite): what is done after it, settings
+    /// included, is undone by [`Session::end_scope`].
+    pub async fn begin_scope(&mut self, name: &'static str, during: &str) -> Result<(), DbError> {
+        self.control(&format!("SAVEPOINT {name}"), during).await?;
+        self.savepoints.push(name);
+        Ok(())
+    }
+
+    /// Rolls back to savepoint `name`: undoes what was done after it and releases the locks
+    /// taken since, keeping the (now empty) savepoint. Savepoints established after it are
+    /// gone.
+    pub async fn end_scope(&mut self, name: &'static str, during: &str) -> Result<(), DbError> {
+        if let Some(i) = self.savepoints.iter().rposition(|n| *n == name) {
+            self.savepoints.truncate(i + 1);
+        }
+        self.control(&format!("ROLLBACK TO SAVEPOINT {name}"), during)
+            .await
     }
 
     /// Runs `body` on the connection as one round trip under the session's limits, without a

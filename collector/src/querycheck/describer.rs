@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use gaps_core::querycheck::StatementKind;
 use gaps_core::schema::{IncompleteCause, RelationName};
+use gaps_core::snapshot::Backend;
 use sqlx::{AssertSqlSafe, Connection, Executor, SqlSafeStr};
 
 use super::live::{Live, failure, from_parts, statement_parts};
@@ -78,13 +79,11 @@ impl<'s> Describer<'s> {
         if d.session.ended().is_some() {
             return Ok(d);
         }
-        if d.session.backend() == gaps_core::snapshot::Backend::Postgres {
+        if d.session.backend() == Backend::Postgres {
             let during = "validating queries";
             let ms = timeout.as_millis().max(1);
             let lock_ms = lock_timeout.as_millis().max(1);
-            d.session
-                .control("SAVEPOINT gaps_querycheck", during)
-                .await?;
+            d.session.begin_scope("gaps_querycheck", during).await?;
             d.session
                 .control(&format!("SET LOCAL statement_timeout = {ms}"), during)
                 .await?;
@@ -204,72 +203,59 @@ impl<'s> Describer<'s> {
     }
 
     async fn attempt(&mut self, sql: &str, full: bool) -> Attempt {
-        let is_pg = self.session.backend() == gaps_core::snapshot::Backend::Postgres;
         let during = "describing a statement";
-        if is_pg && let Err(e) = self.session.control("SAVEPOINT gaps_query", during).await {
-            return Attempt::Ended(e.to_string());
-        }
         let text = AssertSqlSafe(sql.to_string()).into_sql_str();
         // The server's statement_timeout fires first; this only guards against a server
         // that stops answering altogether.
         let cap = Some(self.timeout + Duration::from_secs(2));
-        let result = self
-            .session
-            .run_raw(during, cap, async |c| match c {
-                Conn::Postgres(conn) => {
-                    if full {
-                        conn.describe(text).await.map(|d| {
-                            from_parts::<sqlx::Postgres>(&d.columns, d.parameters, &d.nullable)
-                        })
-                    } else {
-                        let st = conn.prepare(text).await?;
-                        Ok(statement_parts::<sqlx::Postgres, _>(&st))
-                    }
+        let work = async |c: &mut Conn| match c {
+            Conn::Postgres(conn) => {
+                if full {
+                    conn.describe(text).await.map(|d| {
+                        from_parts::<sqlx::Postgres>(&d.columns, d.parameters, &d.nullable)
+                    })
+                } else {
+                    let st = conn.prepare(text).await?;
+                    Ok(statement_parts::<sqlx::Postgres, _>(&st))
                 }
-                Conn::Sqlite(conn) => {
-                    if full {
-                        conn.describe(text).await.map(|d| {
-                            from_parts::<sqlx::Sqlite>(&d.columns, d.parameters, &d.nullable)
-                        })
-                    } else {
-                        let st = conn.prepare(text).await?;
-                        Ok(statement_parts::<sqlx::Sqlite, _>(&st))
-                    }
+            }
+            Conn::Sqlite(conn) => {
+                if full {
+                    conn.describe(text).await.map(|d| {
+                        from_parts::<sqlx::Sqlite>(&d.columns, d.parameters, &d.nullable)
+                    })
+                } else {
+                    let st = conn.prepare(text).await?;
+                    Ok(statement_parts::<sqlx::Sqlite, _>(&st))
                 }
-                // COM_STMT_PREPARE only: the server parses and resolves the statement and
-                // reports its parameters and columns; nothing is executed. A failed prepare
-                // does not abort the transaction on MySQL, and a prepare releases its
-                // metadata locks when it ends, so no savepoint is needed.
-                Conn::Mysql(conn) => {
-                    if full {
-                        conn.describe(text).await.map(|d| {
-                            from_parts::<sqlx::MySql>(&d.columns, d.parameters, &d.nullable)
-                        })
-                    } else {
-                        let st = conn.prepare(text).await?;
-                        Ok(statement_parts::<sqlx::MySql, _>(&st))
-                    }
+            }
+            // COM_STMT_PREPARE only: the server parses and resolves the statement and
+            // reports its parameters and columns; nothing is executed.
+            Conn::Mysql(conn) => {
+                if full {
+                    conn.describe(text).await.map(|d| {
+                        from_parts::<sqlx::MySql>(&d.columns, d.parameters, &d.nullable)
+                    })
+                } else {
+                    let st = conn.prepare(text).await?;
+                    Ok(statement_parts::<sqlx::MySql, _>(&st))
                 }
-            })
-            .await;
-        let outcome = match result {
-            Err(e) => return Attempt::Ended(e.to_string()),
+            }
+        };
+        // Postgres: in the read savepoint, rolled back afterwards (a rejected Parse would
+        // otherwise abort the transaction, and a RELEASE would keep the Parse's locks until
+        // the transaction ends). MySQL/MariaDB: a failed prepare does not abort the
+        // transaction and a prepare releases its metadata locks when it ends. SQLite:
+        // nothing is locked beyond the transaction's own read lock.
+        let result = match self.session.backend() {
+            Backend::Postgres => self.session.isolated_raw(during, cap, work).await,
+            _ => self.session.run_raw(during, cap, work).await,
+        };
+        match result {
+            Err(e) => Attempt::Ended(e.to_string()),
             Ok(Ok(live)) => Attempt::Done(live),
             Ok(Err(e)) => Attempt::Failed(e),
-        };
-        // Rolled back, never released: the locks the Parse took go now, not at the end.
-        if is_pg
-            && let Err(e) = self
-                .session
-                .control(
-                    "ROLLBACK TO SAVEPOINT gaps_query; RELEASE SAVEPOINT gaps_query",
-                    during,
-                )
-                .await
-        {
-            return Attempt::Ended(e.to_string());
         }
-        outcome
     }
 
     /// Closes every statement sqlx prepared (and, on Postgres, any it prepared but never
@@ -298,7 +284,7 @@ impl<'s> Describer<'s> {
                 Conn::Mysql(c) => c.clear_cached_statements().await,
             })
             .await?;
-        if session.backend() == gaps_core::snapshot::Backend::Postgres {
+        if session.backend() == Backend::Postgres {
             let leftovers: Vec<String> = session
                 .run(during, async |c| match c {
                     Conn::Postgres(c) => {
@@ -317,11 +303,9 @@ impl<'s> Describer<'s> {
                     .control(&format!("DEALLOCATE {quoted}"), during)
                     .await?;
             }
+            // Restores the session's own timeouts for anything that runs later.
             session
-                .control(
-                    "ROLLBACK TO SAVEPOINT gaps_querycheck; RELEASE SAVEPOINT gaps_querycheck",
-                    "validating queries",
-                )
+                .end_scope("gaps_querycheck", "validating queries")
                 .await?;
         }
         Ok(())
