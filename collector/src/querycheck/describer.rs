@@ -221,9 +221,9 @@ impl<'s> Describer<'s> {
             }
             Conn::Sqlite(conn) => {
                 if full {
-                    conn.describe(text).await.map(|d| {
-                        from_parts::<sqlx::Sqlite>(&d.columns, d.parameters, &d.nullable)
-                    })
+                    conn.describe(text)
+                        .await
+                        .map(|d| from_parts::<sqlx::Sqlite>(&d.columns, d.parameters, &d.nullable))
                 } else {
                     let st = conn.prepare(text).await?;
                     Ok(statement_parts::<sqlx::Sqlite, _>(&st))
@@ -233,9 +233,9 @@ impl<'s> Describer<'s> {
             // reports its parameters and columns; nothing is executed.
             Conn::Mysql(conn) => {
                 if full {
-                    conn.describe(text).await.map(|d| {
-                        from_parts::<sqlx::MySql>(&d.columns, d.parameters, &d.nullable)
-                    })
+                    conn.describe(text)
+                        .await
+                        .map(|d| from_parts::<sqlx::MySql>(&d.columns, d.parameters, &d.nullable))
                 } else {
                     let st = conn.prepare(text).await?;
                     Ok(statement_parts::<sqlx::MySql, _>(&st))
