@@ -3,7 +3,7 @@
 //! with short `statement_timeout` and `lock_timeout`; every catalog read in the collector
 //! goes through it, each read ends by rolling back its savepoint (so no relation lock is held
 //! between statements), every round trip has a client-side timeout and the collection a
-//! deadline ([`guard`]), and nothing is ever committed.
+//! deadline (the `guard` module), and nothing is ever committed.
 
 use std::str::FromStr;
 use std::time::{Duration, Instant};
@@ -380,7 +380,7 @@ impl Session {
     /// the locks the read took are released at once, and a failing statement (a permission
     /// error, a lock or statement timeout) leaves the read-only transaction usable for the
     /// next read. On MySQL/MariaDB the read is its own short transaction instead (see
-    /// [`MYSQL_NEXT_TRANSACTION`]). `during` names what was being read, for the error.
+    /// `MYSQL_NEXT_TRANSACTION`). `during` names what was being read, for the error.
     pub async fn isolated<T>(
         &mut self,
         during: &str,

@@ -5,7 +5,7 @@
 //! the whole transaction) that is rolled back afterwards so no lock outlives the statement,
 //! under transaction-local `statement_timeout` and `lock_timeout` so a statement waiting on a
 //! lock (a migration holding an ACCESS EXCLUSIVE lock) gives up quickly and is never
-//! retried, with a client-side timeout behind that ([`describer`]). SELECT-like statements go through sqlx's
+//! retried, with a client-side timeout behind that (the `describer` module). SELECT-like statements go through sqlx's
 //! `describe` (Parse + Describe, plus sqlx's nullability inference: a catalog query and an
 //! `EXPLAIN` without ANALYZE, which plans and never runs); INSERT/UPDATE/DELETE only through
 //! `prepare` (Parse + Describe). sqlx prepares under a *named* statement (`sqlx_s_N`); every
