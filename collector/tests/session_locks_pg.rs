@@ -618,3 +618,99 @@ fn no_relation_lock_outlives_a_read_and_prepared_statements_survive_the_rollback
         let _ = plain.close().await;
     });
 }
+
+#[test]
+fn an_alter_queued_behind_a_long_transaction_is_named_with_the_pid_it_waits_for() {
+    let c = pg::cluster();
+    let db = c.create_database("lock_queued");
+    let src = service(&db, MAIN_RS);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("queued.json");
+    let rt = rt();
+    // A long transaction holds ACCESS SHARE on users; a migration's ALTER queues behind it
+    // for ACCESS EXCLUSIVE, and every later reader of users would queue behind the ALTER.
+    let reader = rt.block_on(hold(&db, "SELECT count(*) FROM users"));
+    let mut alter = Command::new(c.bindir().join("psql"))
+        .args(["-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-p"])
+        .arg(c.port().to_string())
+        .args(["-d", &db.name, "-c"])
+        .arg("SET lock_timeout = '60s'; ALTER TABLE users ADD COLUMN nickname text")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let alter_pid = loop {
+        let pid = c
+            .psql(
+                &db.name,
+                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
+                 AND query LIKE 'SET lock_timeout%ALTER TABLE users%'",
+            )
+            .unwrap();
+        if let Ok(pid) = pid.trim().parse::<i64>() {
+            break pid;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+
+    let started = Instant::now();
+    let o = run(&collect_args(
+        &db,
+        src.path(),
+        &out,
+        &["--lock-timeout", "1", "--deadline", "60"],
+    ));
+    let took = started.elapsed();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(took < Duration::from_secs(20), "collect took {took:?}");
+    let snap = snapshot(&out);
+    let users = snap
+        .session
+        .as_ref()
+        .and_then(|s| s.locked.iter().find(|l| l.relation.name == "users"))
+        .cloned()
+        .expect("users recorded as locked");
+    let queued = users
+        .blockers
+        .iter()
+        .find(|b| b.pid == alter_pid)
+        .unwrap_or_else(|| panic!("the queued ALTER is not named: {users:#?}"));
+    assert!(!queued.granted);
+    assert_eq!(queued.blocked_by, vec![reader.pid], "{queued:?}");
+    let all = findings(&check_json(&out));
+    let lock = all
+        .iter()
+        .find(|f| f["kind"] == "lock_blocked")
+        .unwrap_or_else(|| panic!("{all:#?}"));
+    let message = lock["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("queued for by pid {alter_pid}"))
+            && message.contains(&format!("itself waiting for pid {}", reader.pid)),
+        "{message}"
+    );
+    assert!(
+        lock["next_step"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("pid {}", reader.pid)),
+        "{lock:#}"
+    );
+    assert!(
+        all.iter()
+            .all(|f| !(f["table"] == "users" && f["kind"] == "column_missing")),
+        "{all:#?}"
+    );
+
+    // The reader ends; the ALTER then completes.
+    rt.block_on(async {
+        let Holder { mut conn, .. } = reader;
+        conn.execute("ROLLBACK").await.unwrap();
+        conn.close().await.unwrap();
+    });
+    assert!(alter.wait().unwrap().success());
+}

@@ -1,8 +1,12 @@
 -- Relations of this database on which another session holds, or queues for, a lock that
 -- conflicts with the ACCESS SHARE lock a catalog read or a describe takes (only ACCESS
--- EXCLUSIVE does; a queued one blocks later requests too), with who it is. pg_locks and
+-- EXCLUSIVE does; a queued one blocks later requests too), with who it is. A locked index is
+-- reported as its table (whose catalogs are then left out whole). pg_locks and
 -- pg_stat_activity read shared memory: this takes no relation lock of its own.
-SELECT c.oid::int8, n.nspname::text, c.relname::text, l.mode::text, l.granted, l.pid::int8,
+SELECT coalesce(ix.indrelid, c.oid)::int8, n.nspname::text, coalesce(t.relname, c.relname)::text,
+       CASE WHEN ix.indexrelid IS NULL THEN l.mode
+            ELSE l.mode || ' on index ' || c.relname END::text,
+       l.granted, l.pid::int8,
        a.usename::text, a.application_name::text, a.state::text,
        extract(epoch FROM pg_catalog.clock_timestamp()
                           - coalesce(a.xact_start, a.query_start))::float8,
@@ -11,6 +15,8 @@ SELECT c.oid::int8, n.nspname::text, c.relname::text, l.mode::text, l.granted, l
 FROM pg_catalog.pg_locks l
 JOIN pg_catalog.pg_class c ON c.oid = l.relation
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = c.oid
+LEFT JOIN pg_catalog.pg_class t ON t.oid = ix.indrelid
 LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
 WHERE l.locktype = 'relation'
   AND l.mode = 'AccessExclusiveLock'
