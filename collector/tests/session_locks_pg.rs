@@ -292,6 +292,25 @@ fn a_table_locked_access_exclusive_is_not_waited_for_its_holder_is_named_and_not
         assert_ne!(kind, "table_missing", "{f:#}");
     }
 
+    // The report shows both: the lock as a finding, the schema as partial evidence.
+    let page = dir.path().join("report");
+    let o = Command::new(GAPS)
+        .arg("report")
+        .arg(&out)
+        .arg("--out")
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(page.join("index.html")).unwrap();
+    for text in [
+        "<code class=\"kind\">lock_blocked</code> public.users is locked (AccessExclusiveLock)",
+        "<code class=\"kind\">evidence_incomplete</code> the live schema is incomplete",
+        "schema incomplete: columns",
+    ] {
+        assert!(html.contains(text), "the report lacks {text:?}");
+    }
+
     // Control: once the lock is gone, the same collect reads users completely.
     rt.block_on(async {
         let Holder { mut conn, .. } = holder;
