@@ -85,13 +85,21 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
                 lock_timeout: args.lock_timeout(),
                 deadline: Some(deadline),
             };
-            match Session::open(url, &opts).await {
+            let opened = if Instant::now() >= deadline {
+                Err(format!(
+                    "not read: the --deadline of {:.0}s was reached before connecting",
+                    args.deadline().as_secs_f64()
+                ))
+            } else {
+                Session::open(url, &opts).await.map_err(|e| e.to_string())
+            };
+            match opened {
                 Err(e) => {
                     let during = "connecting to the database";
-                    snap.database = Section::failed(during, e.to_string());
-                    snap.schema = Section::failed(during, e.to_string());
-                    snap.applied_migrations = Section::failed(during, e.to_string());
-                    snap.query_checks = Section::failed(during, e.to_string());
+                    snap.database = Section::failed(during, e.clone());
+                    snap.schema = Section::failed(during, e.clone());
+                    snap.applied_migrations = Section::failed(during, e.clone());
+                    snap.query_checks = Section::failed(during, e);
                     snap.provider = provider::collect(Some(url), None).await;
                 }
                 Ok(mut session) => {
