@@ -2,6 +2,7 @@
 //! independent: one that fails is recorded as failed and the others still run.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use anyhow::Context;
 use gaps_core::redact;
@@ -11,7 +12,7 @@ use gaps_core::snapshot::{Snapshot, Target};
 use crate::cli::{CollectArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::db::{self, Session, SessionOptions};
 use crate::progress::Progress;
-use crate::{dotenv, health, inspect, logs, migrations, output, provider, source};
+use crate::{dotenv, health, inspect, logs, migrations, output, provider, querycheck, source};
 
 /// Runs `gaps collect` and returns the exit code (1 when the snapshot is partial).
 pub fn run(args: &CollectArgs) -> anyhow::Result<u8> {
@@ -54,6 +55,8 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
         backend: url.as_deref().and_then(db::backend_of),
         source_dir: args.source.as_ref().map(|p| p.display().to_string()),
     };
+    // Every round trip to the database and the health endpoint ends by this instant.
+    let deadline = Instant::now() + args.deadline();
     let collected_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut snap = Snapshot::new(env!("CARGO_PKG_VERSION"), collected_at, target);
 
@@ -79,14 +82,24 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
             let opts = SessionOptions {
                 connect_timeout: args.connect_timeout(),
                 statement_timeout: args.statement_timeout(),
+                lock_timeout: args.lock_timeout(),
+                deadline: Some(deadline),
             };
-            match Session::open(url, &opts).await {
+            let opened = if Instant::now() >= deadline {
+                Err(format!(
+                    "not read: the --deadline of {:.0}s was reached before connecting",
+                    args.deadline().as_secs_f64()
+                ))
+            } else {
+                Session::open(url, &opts).await.map_err(|e| e.to_string())
+            };
+            match opened {
                 Err(e) => {
                     let during = "connecting to the database";
-                    snap.database = Section::failed(during, e.to_string());
-                    snap.schema = Section::failed(during, e.to_string());
-                    snap.applied_migrations = Section::failed(during, e.to_string());
-                    snap.query_checks = Section::failed(during, e.to_string());
+                    snap.database = Section::failed(during, e.clone());
+                    snap.schema = Section::failed(during, e.clone());
+                    snap.applied_migrations = Section::failed(during, e.clone());
+                    snap.query_checks = Section::failed(during, e);
                     snap.provider = provider::collect(Some(url), None).await;
                 }
                 Ok(mut session) => {
@@ -99,7 +112,11 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
                     progress.step("reading provider and connection facts");
                     snap.provider = provider::collect(Some(url), Some(&mut session)).await;
                     progress.step("describing the SQL found in the code");
-                    snap.query_checks = source::check_queries(&mut session, &snap, args).await;
+                    snap.query_checks =
+                        querycheck::section(&mut session, &snap, args, progress).await;
+                    let mut report = session.report.clone();
+                    report.canonicalize();
+                    snap.session = Some(report);
                     session.close().await;
                 }
             }
@@ -109,7 +126,28 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
     progress.step("classifying logs");
     snap.logs = logs::collect(args);
     progress.step("querying the health endpoint");
-    snap.health = health::collect(args).await;
+    let left = deadline.saturating_duration_since(Instant::now());
+    snap.health = if args.health.is_some() && left.is_zero() {
+        Section::failed(
+            "querying the health endpoint",
+            format!(
+                "not queried: the --deadline of {:.0}s was reached",
+                args.deadline().as_secs_f64()
+            ),
+        )
+    } else {
+        tokio::time::timeout(left, health::collect(args))
+            .await
+            .unwrap_or_else(|_| {
+                Section::failed(
+                    "querying the health endpoint",
+                    format!(
+                        "no answer before the --deadline of {:.0}s",
+                        args.deadline().as_secs_f64()
+                    ),
+                )
+            })
+    };
     snap
 }
 
@@ -125,6 +163,34 @@ fn report_outcome(snapshot: &Snapshot, args: &CollectArgs) {
                 e.during, e.message
             );
         }
+    }
+    if let Some(session) = &snapshot.session {
+        for l in &session.locked {
+            let pids: Vec<String> = l.blockers.iter().map(|b| b.pid.to_string()).collect();
+            let not_read = if l.not_read.is_empty() {
+                String::new()
+            } else {
+                format!("; not read: {}", l.not_read.join("; "))
+            };
+            eprintln!(
+                "gaps: {} is locked by another session (pid {}){not_read}",
+                l.relation,
+                pids.join(", ")
+            );
+        }
+        if let Some(end) = &session.ended_early {
+            eprintln!(
+                "gaps: the database session ended early while {}: {}",
+                end.during, end.message
+            );
+        }
+    }
+    if let Some(why) = snapshot
+        .query_checks
+        .data()
+        .and_then(|q| q.stopped.as_ref())
+    {
+        eprintln!("gaps: describing stopped early: {why}");
     }
     for (name, status) in snapshot.section_statuses() {
         if status == gaps_core::snapshot::SectionStatus::Failed {

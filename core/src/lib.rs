@@ -19,6 +19,7 @@ pub mod redact;
 pub mod rules;
 pub mod schema;
 pub mod section;
+pub mod session;
 pub mod snapshot;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -18,6 +18,7 @@ use crate::provider::ProviderEvidence;
 use crate::querycheck::QueryChecks;
 use crate::schema::{DatabaseInfo, Schema};
 use crate::section::Section;
+use crate::session::SessionReport;
 
 /// The snapshot format this build writes and the newest it can read.
 pub const FORMAT_VERSION: u32 = 1;
@@ -63,6 +64,10 @@ pub struct Snapshot {
     /// The database provider, pooler and connection facts (ACTION-003).
     #[serde(default)]
     pub provider: Section<ProviderEvidence>,
+    /// gaps' own database session: its limits, the relations it found locked, and whether it
+    /// ended early. Absent when no session was opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionReport>,
 }
 
 /// The program that wrote a snapshot.
@@ -192,6 +197,7 @@ impl Snapshot {
             logs: Section::default(),
             health: Section::default(),
             provider: Section::default(),
+            session: None,
         }
     }
 
@@ -218,13 +224,22 @@ impl Snapshot {
         ]
     }
 
-    /// True when any attempted section failed, or the live schema was read only in part (a
-    /// catalog could not be read): the snapshot is partial.
+    /// True when any attempted section failed, the live schema was read only in part (a
+    /// catalog could not be read), some statements were not described because the session
+    /// stopped, or the session ended early: the snapshot is partial.
     pub fn is_partial(&self) -> bool {
         self.section_statuses()
             .iter()
             .any(|(_, s)| *s == SectionStatus::Failed)
             || self.schema.data().is_some_and(Schema::is_incomplete)
+            || self
+                .query_checks
+                .data()
+                .is_some_and(|q| q.stopped.is_some())
+            || self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.ended_early.is_some())
     }
 }
 
@@ -314,10 +329,12 @@ mod tests {
         s.schema = Section::collected(Schema::default());
         assert!(!s.is_partial(), "a complete schema is not partial");
         s.schema = Section::collected(Schema {
-            incomplete: vec![crate::section::SectionError {
-                during: "reading indexes (pg_index)".into(),
-                message: "permission denied for table pg_index".into(),
-            }],
+            incomplete: vec![crate::schema::IncompleteCatalog::new(
+                "reading indexes (pg_index)",
+                "permission denied for table pg_index",
+                &[crate::schema::Catalog::Indexes],
+                crate::schema::IncompleteCause::Permission,
+            )],
             ..Schema::default()
         });
         assert!(s.is_partial());
