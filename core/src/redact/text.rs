@@ -242,6 +242,10 @@ fn key_values(text: &str, out: &mut Vec<(usize, usize)>) {
         }
         if k > 0 && matches!(bytes[k - 1], b'"' | b'\'') {
             k -= 1;
+            // `\"password\":` inside JSON-escaped text.
+            if k > 0 && bytes[k - 1] == b'\\' {
+                k -= 1;
+            }
         }
         let key_end = k;
         while k > 0 && is_key_byte(bytes[k - 1]) {
@@ -267,6 +271,13 @@ fn value_after(bytes: &[u8], from: usize, authorization: bool) -> Option<(usize,
     let mut j = from;
     while j < bytes.len() && matches!(bytes[j], b' ' | b'\t') {
         j += 1;
+    }
+    // Inside JSON-escaped text (a log line holding JSON) the quotes come escaped: `\"pw\"`.
+    if bytes.get(j) == Some(&b'\\') && matches!(bytes.get(j + 1), Some(b'"' | b'\'')) {
+        let start = j + 2;
+        let end = memchr::memmem::find(&bytes[start..], &bytes[j..j + 2])
+            .map_or(bytes.len(), |n| start + n);
+        return (end > start).then_some((start, end));
     }
     match bytes.get(j) {
         Some(&q @ (b'"' | b'\'')) => {
@@ -466,6 +477,15 @@ mod tests {
             r.starts_with("password=REDACTED DB_PASSWORD=\"REDACTED\""),
             "{r}"
         );
+    }
+
+    #[test]
+    fn values_quoted_inside_json_escaped_text() {
+        let r = assert_gone(
+            r#"{"msg":"client_secret=\"two words\" and \"password\":\"pw9\" ok"}"#,
+            &["two words", "pw9"],
+        );
+        assert!(r.ends_with(r#" ok"}"#), "{r}");
     }
 
     #[test]
