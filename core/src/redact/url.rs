@@ -18,7 +18,9 @@ pub fn redact_url(url: &str) -> String {
     let Ok(mut parsed) = url::Url::parse(url) else {
         return last_at(url).unwrap_or_else(|| scheme_only(url));
     };
-    if parsed.username().is_empty() && parsed.password().is_none() {
+    // A SQLite URL is a file path, where an `@` is just a character.
+    let file = parsed.scheme().eq_ignore_ascii_case("sqlite");
+    if parsed.username().is_empty() && parsed.password().is_none() && !file {
         // No userinfo was parsed, so an `@` anywhere means the text was meant as
         // `user:pw@host` (`postgres:/u:PW@h/db`, `postgres://u:1?w@h`): all of it goes.
         if let Some(redacted) = last_at(url) {
@@ -252,6 +254,7 @@ mod tests {
         for u in [
             "sqlite:demo.db",
             "sqlite://data/app.db?mode=ro",
+            "sqlite:/data/backup@2026.db",
             "postgres://app@db/app",
             "https://api.example.com/health",
             "mysql://root@127.0.0.1:3306/app",
