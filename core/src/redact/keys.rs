@@ -29,7 +29,23 @@ const WORDS: &[&str] = &["token", "pass", "pwd", "pin"];
 /// `DB-PASSWORD`, `x-api-key`, `accessToken`, `AWS_SECRET_ACCESS_KEY` and `sslpassword` are all
 /// secret, while `status`, `schema_version`, `passport`, `tokens` and `database` are not.
 pub fn is_secret_key(key: &str) -> bool {
-    if key.is_empty() || key.len() > 200 {
+    if key.len() < 3 || key.len() > 200 {
+        return false;
+    }
+    // Every stem and word holds one of these: most names (`uri`, `status`, `user_id`) are
+    // rejected here without allocating.
+    const CUES: &[&str] = &[
+        "pas",
+        "pwd",
+        "secret",
+        "key",
+        "credential",
+        "auth",
+        "cookie",
+        "token",
+        "pin",
+    ];
+    if !CUES.iter().any(|c| contains_ignore_case(key, c)) {
         return false;
     }
     let compact: String = key
@@ -41,6 +57,13 @@ pub fn is_secret_key(key: &str) -> bool {
         return true;
     }
     words(key).any(|w| WORDS.contains(&w.as_str()))
+}
+
+/// ASCII case-insensitive substring test (`needle` is lowercase).
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The words of a name: split at non-alphanumerics and at camelCase humps, lowercase.

@@ -1,11 +1,10 @@
 //! Secret redaction, the one module every output goes through: passwords, tokens and keys are
 //! replaced by `REDACTED` before anything reaches a snapshot, a report or a terminal.
 //!
-//! - [`redact_url`]: a URL, whether or not it parses ([`url`]);
-//! - [`redact_text`]: free text — log lines, driver and HTTP errors, health bodies, gaps.md
-//!   ([`text`]);
-//! - [`redact_sql`]: a SQL statement, keeping its shape ([`sql`]);
-//! - [`redact_json`]: a JSON document, by key at any depth and by value ([`json`]);
+//! - [`redact_url`]: a URL, whether or not it parses;
+//! - [`redact_text`]: free text — log lines, driver and HTTP errors, health bodies, gaps.md;
+//! - [`redact_sql`]: a SQL statement, keeping its shape;
+//! - [`redact_json`]: a JSON document, by key at any depth and by value;
 //! - [`redact_snapshot_value`]: a whole snapshot, field by field ([`snapshot`]);
 //! - [`scrub`]: secrets known verbatim (the password of `--database-url`), wherever they
 //!   appear in a driver's message.

@@ -584,26 +584,21 @@ mod tests {
     }
 
     #[test]
-    fn hostile_lengths_stay_linear() {
-        // Shapes that would make a naive scanner quadratic: thousands of `://`, `:` and `=`
-        // in one word, a huge key, an unterminated quote.
-        for hostile in [
+    fn hostile_shapes_are_redacted_whole() {
+        // Shapes that make a naive scanner quadratic (each separator or quote rescanning the
+        // rest); `scripts/bench-redact` shows their time growing linearly.
+        let r = redact_text(&"password=".repeat(20_000));
+        assert_eq!(r, "password=REDACTED");
+        let r = redact_text(&format!("PASSWORD '{}", "x".repeat(200_000)));
+        assert_eq!(r, "PASSWORD 'REDACTED");
+        for same in [
             "a://".repeat(50_000),
             "a:".repeat(100_000),
-            "password=".repeat(20_000),
-            format!("{}=x", "tokentoken".repeat(20_000)),
-            format!("PASSWORD '{}", "x".repeat(200_000)),
             "@".repeat(200_000),
-            "Bearer ".repeat(30_000),
         ] {
-            let started = std::time::Instant::now();
-            let _ = redact_text(&hostile);
-            assert!(
-                started.elapsed() < std::time::Duration::from_secs(2),
-                "{} bytes took {:?}",
-                hostile.len(),
-                started.elapsed()
-            );
+            assert!(redact_text(&same) == same, "{} bytes changed", same.len());
         }
+        let r = redact_text(&format!("{}=x", "tokentoken".repeat(20_000)));
+        assert!(r.ends_with("=x"), "an absurdly long name is no secret name");
     }
 }

@@ -95,8 +95,8 @@ fn scheme_end(url: &str) -> Option<usize> {
 }
 
 /// The secrets contained in a URL (password, secret parameter values, a would-be userinfo
-/// when none was parsed), percent-decoded and raw, for [`scrub`](super::scrub)bing driver
-/// messages built from it.
+/// when none was parsed), percent-decoded and raw: what [`scrub`](super::scrub) removes from
+/// driver messages built from it.
 pub fn secrets_in_url(url: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut push = |s: &str| {
