@@ -230,8 +230,23 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("gaps: error: {err:#}");
+            crate::output::message(&format!("error: {err:#}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Prints a command-line parse error (or `--help` / `--version`) and returns clap's exit code.
+/// An error is printed redacted and without colours: clap quotes the offending argument, and
+/// a database URL typed in the wrong place must not be echoed with its password.
+pub fn usage_error(err: clap::Error) -> ExitCode {
+    if !err.use_stderr() {
+        // --help and --version: clap's own text, on stdout.
+        let _ = err.print();
+        return ExitCode::SUCCESS;
+    }
+    let text = err.render().to_string();
+    let safe = gaps_core::redact::redact_text(&text);
+    eprint!("{}", gaps_core::escape::terminal_lines(&safe));
+    ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(EXIT_ERROR))
 }

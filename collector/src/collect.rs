@@ -21,10 +21,19 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<u8> {
     if let Some((url, _)) = dotenv::resolve_database_url(args.database_url.as_deref(), &cwd)
         && db::backend_of(&url).is_none()
     {
+        // The URL itself is never echoed: one gaps cannot read may hold a password anywhere.
+        let scheme = url.split_once(':').map(|(s, _)| s).filter(|s| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        });
         anyhow::bail!(
-            "unsupported database URL {}: gaps reads postgres://, postgresql://, mysql://, \
+            "unsupported database URL ({}): gaps reads postgres://, postgresql://, mysql://, \
              mariadb:// and sqlite: URLs",
-            redact::redact_url(&url)
+            match scheme {
+                Some(s) => format!("scheme \"{s}:\""),
+                None => "no scheme".to_string(),
+            }
         );
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -148,20 +157,31 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
                 )
             })
     };
+    // Every field from outside, redacted once more with the secrets gaps was given verbatim.
+    let known: Vec<String> = [
+        url.as_deref(),
+        args.scratch_database_url.as_deref(),
+        args.health.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(redact::secrets_in_url)
+    .collect();
+    snap.redact(&known);
     snap
 }
 
 fn report_outcome(snapshot: &Snapshot, args: &CollectArgs) {
     // The database errors first and in full: "could not connect" is the one a person must read.
     if let Some(e) = snapshot.database.error() {
-        eprintln!("gaps: {}: {}", e.during, e.message);
+        output::message(&format!("{}: {}", e.during, e.message));
     }
     if let Some(schema) = snapshot.schema.data() {
         for e in &schema.incomplete {
-            eprintln!(
-                "gaps: the live schema is partial: {}: {}",
+            output::message(&format!(
+                "the live schema is partial: {}: {}",
                 e.during, e.message
-            );
+            ));
         }
     }
     if let Some(session) = &snapshot.session {
@@ -172,17 +192,17 @@ fn report_outcome(snapshot: &Snapshot, args: &CollectArgs) {
             } else {
                 format!("; not read: {}", l.not_read.join("; "))
             };
-            eprintln!(
-                "gaps: {} is locked by another session (pid {}){not_read}",
+            output::message(&format!(
+                "{} is locked by another session (pid {}){not_read}",
                 l.relation,
                 pids.join(", ")
-            );
+            ));
         }
         if let Some(end) = &session.ended_early {
-            eprintln!(
-                "gaps: the database session ended early while {}: {}",
+            output::message(&format!(
+                "the database session ended early while {}: {}",
                 end.during, end.message
-            );
+            ));
         }
     }
     if let Some(why) = snapshot
@@ -190,14 +210,16 @@ fn report_outcome(snapshot: &Snapshot, args: &CollectArgs) {
         .data()
         .and_then(|q| q.stopped.as_ref())
     {
-        eprintln!("gaps: describing stopped early: {why}");
+        output::message(&format!("describing stopped early: {why}"));
     }
     for (name, status) in snapshot.section_statuses() {
         if status == gaps_core::snapshot::SectionStatus::Failed {
-            eprintln!("gaps: section {name} could not be collected (recorded in the snapshot)");
+            output::message(&format!(
+                "section {name} could not be collected (recorded in the snapshot)"
+            ));
         }
     }
     if args.out.as_os_str() != "-" {
-        eprintln!("gaps: snapshot written to {}", args.out.display());
+        output::message(&format!("snapshot written to {}", args.out.display()));
     }
 }

@@ -208,7 +208,9 @@ impl Session {
         install_tls_provider();
         let secrets = redact::secrets_in_url(url);
         let shown = redact::redact_url(url);
-        let clean = |e: &dyn std::fmt::Display| redact::scrub(&e.to_string(), &secrets);
+        let clean = |e: &dyn std::fmt::Display| {
+            redact::redact_text(&redact::scrub(&e.to_string(), &secrets))
+        };
         let backend =
             backend_of(url).ok_or_else(|| DbError::UnsupportedScheme { url: shown.clone() })?;
         // No named prepared statement may outlive the session: through a transaction-mode

@@ -90,7 +90,7 @@ pub async fn survey(session: &mut Session) -> Result<Vec<Locked>, DbError> {
                                 application_name: app,
                                 state,
                                 age_secs: age,
-                                query: q.map(|q| redact::redact_line(&q)),
+                                query: q.map(|q| redact::redact_sql(&q)),
                                 blocked_by: by.unwrap_or_default(),
                             },
                         )
@@ -141,7 +141,7 @@ pub async fn survey(session: &mut Session) -> Result<Vec<Locked>, DbError> {
                                 application_name: None,
                                 state,
                                 age_secs: time.map(|t| t as f64),
-                                query: info.map(|q| redact::redact_line(&q)),
+                                query: info.map(|q| redact::redact_sql(&q)),
                                 blocked_by: Vec::new(),
                             },
                         )

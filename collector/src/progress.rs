@@ -62,10 +62,10 @@ impl Progress {
     /// Announces the step now starting.
     pub fn step(&self, what: &str) {
         if let Some(bar) = &self.bar {
-            bar.set_message(what.to_string());
+            bar.set_message(crate::output::safe_line(what));
         }
         if self.verbose {
-            eprintln!("gaps: {what}");
+            crate::output::message(what);
         }
     }
 

@@ -147,7 +147,7 @@ async fn server_facts(session: &mut Session) -> ServerFacts {
                         state_change: r.try_get(7)?,
                         query: r
                             .try_get::<Option<String>, _>(8)?
-                            .map(|q| redact::redact_line(&q)),
+                            .map(|q| redact::redact_sql(&q)),
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()

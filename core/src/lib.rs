@@ -9,6 +9,7 @@ pub mod actions;
 pub mod backend;
 pub mod code;
 pub mod diff;
+pub mod escape;
 pub mod finding;
 pub mod health;
 pub mod logs;

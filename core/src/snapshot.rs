@@ -138,22 +138,20 @@ pub enum LoadError {
     },
 }
 
-#[derive(Deserialize)]
-struct VersionProbe {
-    format_version: Option<serde_json::Value>,
-}
-
 impl Snapshot {
     /// Parses a snapshot, checking its `format_version` before its shape so that a file from a
-    /// newer gaps gets a version message rather than a confusing field error.
+    /// newer gaps gets a version message rather than a confusing field error. Every field that
+    /// holds text from outside is redacted on the way in ([`crate::redact::snapshot`]), so a
+    /// snapshot written by another tool or an older gaps cannot carry a secret any further.
     pub fn from_json(text: &str) -> Result<Snapshot, LoadError> {
-        let probe: VersionProbe = serde_json::from_str(text).map_err(|e| LoadError::Malformed {
-            line: e.line(),
-            column: e.column(),
-            message: strip_position(&e.to_string()),
-        })?;
-        let version = probe
-            .format_version
+        let mut value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| LoadError::Malformed {
+                line: e.line(),
+                column: e.column(),
+                message: strip_position(&e.to_string()),
+            })?;
+        let version = value
+            .get("format_version")
             .and_then(|v| v.as_u64())
             .ok_or(LoadError::NotASnapshot)?;
         if version > u64::from(FORMAT_VERSION) {
@@ -162,19 +160,46 @@ impl Snapshot {
                 supported: FORMAT_VERSION,
             });
         }
-        serde_json::from_str(text).map_err(|e| LoadError::Invalid {
-            version: version as u32,
-            line: e.line(),
-            column: e.column(),
-            message: strip_position(&e.to_string()),
+        crate::redact::redact_snapshot_value(&mut value, &[]);
+        serde_json::from_value(value).map_err(|value_error| {
+            // Reading the text again gives the error its line and column.
+            let (line, column, message) = match serde_json::from_str::<Snapshot>(text) {
+                Err(e) => (e.line(), e.column(), e.to_string()),
+                Ok(_) => (0, 0, value_error.to_string()),
+            };
+            LoadError::Invalid {
+                version: version as u32,
+                line,
+                column,
+                message: strip_position(&message),
+            }
         })
     }
 
-    /// The canonical JSON text of this snapshot: pretty-printed, ending in a newline.
+    /// The canonical JSON text of this snapshot: pretty-printed, ending in a newline, redacted
+    /// field by field ([`crate::redact::snapshot`]) and with control, bidi and invisible
+    /// characters spelled as `\uXXXX` ([`crate::escape::json_output`]), so the file is safe to
+    /// print.
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).expect("snapshot serialises");
+        let mut value = serde_json::to_value(self).expect("snapshot serialises");
+        crate::redact::redact_snapshot_value(&mut value, &[]);
+        let text = serde_json::to_string_pretty(&value).expect("snapshot serialises");
+        let mut text = crate::escape::json_output(&text).into_owned();
         text.push('\n');
         text
+    }
+
+    /// Redacts this snapshot in place: every field holding text from outside, as
+    /// [`to_json`](Snapshot::to_json) does, and `known` secrets (the password of the database
+    /// URL, which a driver may repeat in any shape) wherever they appear in those fields.
+    pub fn redact(&mut self, known: &[String]) {
+        let mut value = serde_json::to_value(&*self).expect("snapshot serialises");
+        crate::redact::redact_snapshot_value(&mut value, known);
+        // Redaction only rewrites strings, so the shape holds; were it ever not to, the
+        // evidence is kept rather than lost ([`to_json`](Snapshot::to_json) redacts again).
+        if let Ok(redacted) = serde_json::from_value(value) {
+            *self = redacted;
+        }
     }
 
     /// An empty snapshot (every section skipped), the starting point of a collection.

@@ -48,14 +48,18 @@ pub struct Report {
     pub analysed: Vec<(NamedSnapshot, Vec<Finding>)>,
 }
 
-/// Parses a registry, repairing double-encoded UTF-8 first.
+/// Parses a registry, repairing double-encoded UTF-8 first. The parsed prose is redacted
+/// ([`registry::Registry::redact_prose`]); `text` stays as written, for `--write-gaps`, and is
+/// redacted where it is rendered ([`markdown::render`]).
 pub fn load_registry(file: &str, text: &str) -> RegistryDoc {
     let repaired = mojibake::repair(text);
     let was_repaired = matches!(repaired, std::borrow::Cow::Owned(_));
     let text = repaired.into_owned();
+    let mut registry = registry::parse(&text);
+    registry.redact_prose();
     RegistryDoc {
         file: file.to_string(),
-        registry: registry::parse(&text),
+        registry,
         text,
         repaired: was_repaired,
     }

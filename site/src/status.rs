@@ -426,14 +426,14 @@ fn health_summary(s: &Snapshot) -> String {
             "unreachable: {}",
             data.error
                 .as_ref()
-                .map(|e| gaps_core::redact::redact_line(&e.message))
+                .map(|e| gaps_core::redact::redact_text(&e.message))
                 .unwrap_or_else(|| "no response".into())
         );
     }
     // The body's own status word ("healthy"), else the HTTP status.
     let status = data
         .status_field()
-        .map(|s| gaps_core::redact::redact_line(&s))
+        .map(|s| gaps_core::redact::redact_text(&s))
         .or_else(|| data.status.map(|c| format!("HTTP {c}")))
         .unwrap_or_else(|| "answered".into());
     let latest_local = s.local_migrations.data().and_then(|l| l.latest_version());

@@ -114,9 +114,7 @@ fn partial_evidence_names_what_is_missing() {
 
 #[test]
 fn a_schema_read_in_part_is_partial_evidence_naming_what_was_not_read() {
-    use gaps_core::schema::{
-        Catalog, IncompleteCatalog, IncompleteCause, RelationName, Schema,
-    };
+    use gaps_core::schema::{Catalog, IncompleteCatalog, IncompleteCause, RelationName, Schema};
     let mut s = snapshot_14();
     let mut schema = Schema::default();
     schema.incomplete.push(IncompleteCatalog {
