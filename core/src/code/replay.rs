@@ -303,6 +303,9 @@ impl Replay {
 
     fn statement(&mut self, stmt: &Statement, text: &str) {
         match stmt {
+            // A temporary table or view is gone when the migration's session ends.
+            Statement::CreateTable(ct) if ct.temporary => {}
+            Statement::CreateView(v) if v.temporary => {}
             Statement::CreateTable(ct) => {
                 let (schema, name) = self.qualify(&ct.name);
                 if self.table_index(&schema, &name).is_some() {

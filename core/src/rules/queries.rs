@@ -1299,6 +1299,7 @@ mod tests {
                 target: None,
                 target_origin: None,
                 not_checkable: None,
+                scope: Default::default(),
                 access: st
                     .sql
                     .as_deref()

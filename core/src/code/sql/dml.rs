@@ -6,8 +6,9 @@
 //! a `CREATE ... AS SELECT` is read like any query.
 
 use sqlparser::ast::{
-    Assignment, AssignmentTarget, ConflictTarget, Delete, FromTable, Insert, ObjectName, OnConflict,
-    OnConflictAction, OnInsert, Set, Statement, TableObject, Update, UpdateTableFromKind,
+    Assignment, AssignmentTarget, ConflictTarget, Delete, FromTable, Insert, ObjectName,
+    OnConflict, OnConflictAction, OnInsert, Set, Statement, TableObject, Update,
+    UpdateTableFromKind,
 };
 
 use super::access::{Access, OutputColumn, SessionObject, SessionObjectKind};
@@ -115,11 +116,7 @@ fn assignments(list: &[Assignment], default_table: Option<&str>, scope: &Scope, 
             AssignmentTarget::Tuple(ns) => ns.iter().collect(),
         };
         for n in names {
-            let parts: Vec<_> = n
-                .0
-                .iter()
-                .filter_map(|p| p.as_ident().cloned())
-                .collect();
+            let parts: Vec<_> = n.0.iter().filter_map(|p| p.as_ident().cloned()).collect();
             let resolved = match parts.as_slice() {
                 [one] => default_table.map(|t| (t.to_string(), ctx.names.name(one))),
                 [.., rel, col] => scope
@@ -266,8 +263,7 @@ fn delete(del: &Delete, ctx: &mut Ctx, parent: Option<&Scope>) -> Vec<OutputColu
     let scope = Scope::new(rels, parent);
     for t in &del.tables {
         let (_, n) = ctx.names.object(t);
-        if let Some(RelSource::Table(real)) = scope.find(&ctx.names.key_of(&n)).map(|r| &r.source)
-        {
+        if let Some(RelSource::Table(real)) = scope.find(&ctx.names.key_of(&n)).map(|r| &r.source) {
             ctx.table(None, real.clone(), Access::Write);
         }
     }

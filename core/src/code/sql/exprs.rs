@@ -66,7 +66,11 @@ impl Visitor for RefCollector<'_, '_, '_> {
                             self.skip.insert(name as *const Expr);
                         }
                     }
-                    if self.ctx.names.name(last(&f.name.0)).eq_ignore_ascii_case("set_config")
+                    if self
+                        .ctx
+                        .names
+                        .name(last(&f.name.0))
+                        .eq_ignore_ascii_case("set_config")
                         && let Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))) =
                             list.args.first()
                         && matches!(&v.value, Value::SingleQuotedString(s) if s.eq_ignore_ascii_case("search_path"))

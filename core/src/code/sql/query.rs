@@ -281,9 +281,10 @@ fn select(
         .projection
         .iter()
         .filter_map(|p| match p {
-            SelectItem::ExprWithAlias { alias, .. } => {
-                Some(ctx.names.key_of(strip_sqlx_override(&ctx.names.name(alias))))
-            }
+            SelectItem::ExprWithAlias { alias, .. } => Some(
+                ctx.names
+                    .key_of(strip_sqlx_override(&ctx.names.name(alias))),
+            ),
             _ => None,
         })
         .collect();

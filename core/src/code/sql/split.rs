@@ -189,4 +189,3 @@ pub fn split_statements(text: &str) -> Vec<SplitStatement> {
     }
     out
 }
-

@@ -175,8 +175,10 @@ fn outputs(st: &StatementAccess) -> Vec<String> {
 
 #[test]
 fn data_modifying_cte_is_not_a_table() {
-    let st = pg("with inserted as (insert into jobs (kind, payload) values ($1, $2) \
-                 returning id, kind) select id, kind from inserted");
+    let st = pg(
+        "with inserted as (insert into jobs (kind, payload) values ($1, $2) \
+                 returning id, kind) select id, kind from inserted",
+    );
     assert_eq!(tables(&st), ["jobs"]);
     assert_eq!(cols(&st), ["jobs.id", "jobs.kind", "jobs.payload"]);
     assert_eq!(st.single_source_table(), Some("jobs"));
@@ -184,9 +186,11 @@ fn data_modifying_cte_is_not_a_table() {
 
 #[test]
 fn cte_feeding_an_update_is_not_a_table() {
-    let st = pg("with picked as (select id from jobs where state = 'new' order by run_at \
+    let st = pg(
+        "with picked as (select id from jobs where state = 'new' order by run_at \
                  limit 10 for update skip locked) update jobs set state = 'running' \
-                 from picked where jobs.id = picked.id returning jobs.id");
+                 from picked where jobs.id = picked.id returning jobs.id",
+    );
     assert_eq!(tables(&st), ["jobs"]);
     let c = cols(&st);
     for want in ["jobs.id", "jobs.state", "jobs.run_at"] {
@@ -197,27 +201,36 @@ fn cte_feeding_an_update_is_not_a_table() {
 
 #[test]
 fn ctes_referenced_by_later_ctes_and_nested_ctes_resolve() {
-    let st = pg("with a as (select id, user_id from orders), b as (select a.user_id from a \
+    let st = pg(
+        "with a as (select id, user_id from orders), b as (select a.user_id from a \
                  join users u on u.id = a.user_id) select * from (with c as (select user_id \
-                 from b) select user_id from c) x");
+                 from b) select user_id from c) x",
+    );
     assert_eq!(tables(&st), ["orders", "users"]);
     assert!(cols(&st).contains(&"orders.user_id".to_string()));
 }
 
 #[test]
 fn recursive_cte_refers_to_itself() {
-    let st = pg("with recursive tree(id, parent_id) as (select id, parent_id from nodes where \
+    let st = pg(
+        "with recursive tree(id, parent_id) as (select id, parent_id from nodes where \
                  id = $1 union all select n.id, n.parent_id from nodes n join tree t on \
-                 n.parent_id = t.id) select id from tree");
+                 n.parent_id = t.id) select id from tree",
+    );
     assert_eq!(tables(&st), ["nodes"]);
     assert_eq!(cols(&st), ["nodes.id", "nodes.parent_id"]);
 }
 
 #[test]
 fn named_arguments_are_not_columns() {
-    let st = pg("select id from jobs where finished_at < now() - make_interval(days => $1) \
-                 and started_at > now() - make_interval(secs := $2)");
-    assert_eq!(cols(&st), ["jobs.finished_at", "jobs.id", "jobs.started_at"]);
+    let st = pg(
+        "select id from jobs where finished_at < now() - make_interval(days => $1) \
+                 and started_at > now() - make_interval(secs := $2)",
+    );
+    assert_eq!(
+        cols(&st),
+        ["jobs.finished_at", "jobs.id", "jobs.started_at"]
+    );
 }
 
 #[test]
@@ -245,16 +258,20 @@ fn table_functions_are_not_tables() {
 
 #[test]
 fn values_lists_with_alias_columns_resolve_by_name() {
-    let st = pg("update items i set price = v.price from (values ($1::int8, $2::int8)) as \
-                 v(id, price) where i.id = v.id");
+    let st = pg(
+        "update items i set price = v.price from (values ($1::int8, $2::int8)) as \
+                 v(id, price) where i.id = v.id",
+    );
     assert_eq!(tables(&st), ["items"]);
     assert_eq!(cols(&st), ["items.id", "items.price"]);
 }
 
 #[test]
 fn lateral_items_see_the_items_before_them() {
-    let st = pg("select u.id, l.n from users u cross join lateral (select count(*) as n \
-                 from orders o where o.user_id = u.id and total > 0) l");
+    let st = pg(
+        "select u.id, l.n from users u cross join lateral (select count(*) as n \
+                 from orders o where o.user_id = u.id and total > 0) l",
+    );
     let c = cols(&st);
     assert!(c.contains(&"orders.user_id".to_string()), "{c:?}");
     assert!(c.contains(&"users.id".to_string()), "{c:?}");
@@ -266,19 +283,28 @@ fn lateral_items_see_the_items_before_them() {
 
 #[test]
 fn filter_window_and_distinct_on_read_their_columns() {
-    let st = pg("select user_id, count(*) filter (where status = 'done') as done, \
+    let st = pg(
+        "select user_id, count(*) filter (where status = 'done') as done, \
                  row_number() over w as rn from tasks window w as (partition by user_id \
-                 order by created_at) ");
-    assert_eq!(cols(&st), ["tasks.created_at", "tasks.status", "tasks.user_id"]);
-    let st = pg("select distinct on (user_id) user_id, created_at from logins \
-                 order by user_id, created_at desc");
+                 order by created_at) ",
+    );
+    assert_eq!(
+        cols(&st),
+        ["tasks.created_at", "tasks.status", "tasks.user_id"]
+    );
+    let st = pg(
+        "select distinct on (user_id) user_id, created_at from logins \
+                 order by user_id, created_at desc",
+    );
     assert_eq!(cols(&st), ["logins.created_at", "logins.user_id"]);
 }
 
 #[test]
 fn on_conflict_excluded_is_the_target() {
-    let st = pg("insert into counters (key, n) values ($1, 1) on conflict (key) do update \
-                 set n = counters.n + excluded.n returning n");
+    let st = pg(
+        "insert into counters (key, n) values ($1, 1) on conflict (key) do update \
+                 set n = counters.n + excluded.n returning n",
+    );
     assert_eq!(tables(&st), ["counters"]);
     assert_eq!(cols(&st), ["counters.key", "counters.n"]);
     assert!(!cols(&st).iter().any(|c| c.starts_with("excluded")));
@@ -286,8 +312,10 @@ fn on_conflict_excluded_is_the_target() {
 
 #[test]
 fn update_from_and_delete_using_resolve_every_table() {
-    let st = pg("update accounts a set balance = a.balance + t.amount from transfers t \
-                 where t.account_id = a.id");
+    let st = pg(
+        "update accounts a set balance = a.balance + t.amount from transfers t \
+                 where t.account_id = a.id",
+    );
     assert_eq!(tables(&st), ["accounts", "transfers"]);
     let c = cols(&st);
     for want in [
@@ -300,15 +328,13 @@ fn update_from_and_delete_using_resolve_every_table() {
     }
     let st = pg("delete from sessions s using users u where s.user_id = u.id and u.banned");
     assert_eq!(tables(&st), ["sessions", "users"]);
-    assert_eq!(
-        cols(&st),
-        ["sessions.user_id", "users.banned", "users.id"]
-    );
+    assert_eq!(cols(&st), ["sessions.user_id", "users.banned", "users.id"]);
 }
 
 #[test]
 fn quoted_and_schema_qualified_names_keep_their_spelling() {
-    let st = pg("select \"User\".\"Id\" from \"User\" join app.orgs o on o.id = \"User\".\"OrgId\"");
+    let st =
+        pg("select \"User\".\"Id\" from \"User\" join app.orgs o on o.id = \"User\".\"OrgId\"");
     assert_eq!(tables(&st), ["User", "orgs"]);
     assert_eq!(st.tables[1].schema.as_deref(), Some("app"));
     assert_eq!(cols(&st), ["User.Id", "User.OrgId", "orgs.id"]);
@@ -322,18 +348,22 @@ fn composite_field_access_reads_the_column_not_the_field() {
 
 #[test]
 fn sqlx_overrides_are_not_part_of_the_name() {
-    let st = pg("select id as \"id!\", name as \"name?\", kind as \"kind: Kind\", \
-                 count(*) over () as \"total!: i64\" from items");
+    let st = pg(
+        "select id as \"id!\", name as \"name?\", kind as \"kind: Kind\", \
+                 count(*) over () as \"total!: i64\" from items",
+    );
     assert_eq!(outputs(&st), ["id", "name", "kind", "total"]);
     assert_eq!(st.output[0].column.as_deref(), Some("id"));
 }
 
 #[test]
 fn casts_any_extract_interval_and_time_zones_read_only_columns() {
-    let st = pg("select extract(epoch from (now() - created_at))::bigint as age, \
+    let st = pg(
+        "select extract(epoch from (now() - created_at))::bigint as age, \
                  created_at at time zone 'UTC' as utc, coalesce(nick, name) as shown, \
                  case when admin then 'a' else 'u' end as role from users \
-                 where id = any($1) and tags && $2::text[] and created_at > now() - interval '1 day'");
+                 where id = any($1) and tags && $2::text[] and created_at > now() - interval '1 day'",
+    );
     assert_eq!(
         cols(&st),
         [
@@ -350,8 +380,10 @@ fn casts_any_extract_interval_and_time_zones_read_only_columns() {
 
 #[test]
 fn group_by_alias_or_ordinal_and_order_by_output_names_are_not_columns() {
-    let st = pg("select date_trunc('day', created_at) as day, count(*) as n from events \
-                 group by day order by 1, n desc");
+    let st = pg(
+        "select date_trunc('day', created_at) as day, count(*) as n from events \
+                 group by day order by 1, n desc",
+    );
     assert_eq!(cols(&st), ["events.created_at"]);
     let st = pg("select user_id, created_at from events order by created_at desc");
     assert_eq!(cols(&st), ["events.created_at", "events.user_id"]);
@@ -361,7 +393,10 @@ fn group_by_alias_or_ordinal_and_order_by_output_names_are_not_columns() {
 fn whole_row_references_and_implicit_columns_are_not_columns() {
     let st = pg("select row_to_json(u) as j, u.ctid from users u");
     assert!(st.columns.is_empty(), "{:?}", st.columns);
-    let st = on(Backend::Sqlite, "select rowid, key from kv where rowid = ?1");
+    let st = on(
+        Backend::Sqlite,
+        "select rowid, key from kv where rowid = ?1",
+    );
     assert_eq!(cols(&st), ["kv.key"]);
 }
 
@@ -384,7 +419,10 @@ fn mysql_backticks_and_placeholders() {
     );
     assert_eq!(cols(&st), ["users.email"]);
     // A double-quoted word is a string in MySQL.
-    let st = on(Backend::Mysql, "select id from users where kind = \"admin\"");
+    let st = on(
+        Backend::Mysql,
+        "select id from users where kind = \"admin\"",
+    );
     assert_eq!(cols(&st), ["users.id", "users.kind"]);
 }
 
@@ -409,8 +447,10 @@ fn sqlite_parameters_and_insert_or_replace() {
 
 #[test]
 fn temporary_objects_and_search_path_are_recorded_as_created() {
-    let st = pg("create temporary table doomed on commit drop as (select id from jobs \
-                 where finished_at < now() - interval '7 days')");
+    let st = pg(
+        "create temporary table doomed on commit drop as (select id from jobs \
+                 where finished_at < now() - interval '7 days')",
+    );
     assert_eq!(st.kind, "create");
     assert_eq!(tables(&st), ["jobs"]);
     assert_eq!(

@@ -1,0 +1,298 @@
+//! Several databases in one source tree. Every `sqlx::migrate!("dir")` (and every migrations
+//! folder named in sqlx.toml or gaps.toml) is a database of its own; each statement site is
+//! attributed to one of them, in this order of evidence:
+//!
+//! 1. gaps.toml: `exclude` patterns, then `[[database]] sources` patterns;
+//! 2. the tables it uses, when exactly one database's migrations create them all;
+//! 3. the module that runs `sqlx::migrate!` on the pool (the file that calls it, and the
+//!    module directory under it), the most specific one;
+//! 4. code that opens a connection of its own from a path or URL that is not the service's
+//!    and uses tables no migration of the project creates: an external database (another
+//!    application's file, read by an importer);
+//! 5. otherwise the database being collected.
+//!
+//! Only the statements of the database being collected are described and checked; the others
+//! are listed with the database they belong to, never reported as errors.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::model::{CodeEvidence, QuerySite};
+
+/// One database of the project: a migrations folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ProjectDatabase {
+    /// The migrations folder, relative to the source root (`./record-migrations`).
+    pub migrations: String,
+    /// Where it is named: `file:line` of a `sqlx::migrate!`, `sqlx.toml`, `gaps.toml`,
+    /// `--migrations`.
+    #[serde(default)]
+    pub declared_at: Vec<String>,
+    /// The tables and views its migrations create (as replayed).
+    #[serde(default)]
+    pub tables: Vec<String>,
+    /// gaps.toml `sources` patterns mapped to it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// True for the database this collection describes.
+    #[serde(default)]
+    pub target: bool,
+    /// For the target: how it was chosen (`flag` for `--migrations`, `migrate_macro`,
+    /// `sqlx_toml`, `default`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chosen_by: Option<String>,
+    /// Why its tables are unknown (its migrations could not be read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+/// The database a statement site runs against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SiteDatabase {
+    /// The database being collected.
+    Target {
+        /// The evidence: `tables`, `pool`, `gaps_toml` or `default`.
+        how: String,
+    },
+    /// Another database of the project.
+    Other {
+        /// Its migrations folder, relative to the source root.
+        migrations: String,
+        /// The evidence: `tables`, `pool` or `gaps_toml`.
+        how: String,
+    },
+    /// A database the project does not migrate (another application's file).
+    External {
+        /// Why: the connection the code opens and the tables no migration creates.
+        reason: String,
+    },
+    /// Left out by a gaps.toml `exclude` pattern.
+    Excluded {
+        /// The pattern.
+        pattern: String,
+    },
+}
+
+impl SiteDatabase {
+    /// True for the database being collected.
+    pub fn is_target(&self) -> bool {
+        matches!(self, SiteDatabase::Target { .. })
+    }
+
+    /// Why a statement of this database is not checked here.
+    pub fn reason(&self) -> String {
+        match self {
+            SiteDatabase::Target { .. } => "runs against the database being collected".into(),
+            SiteDatabase::Other { migrations, .. } => {
+                format!("belongs to the database migrated by {migrations}")
+            }
+            SiteDatabase::External { reason } => format!("external database: {reason}"),
+            SiteDatabase::Excluded { pattern } => {
+                format!("excluded by gaps.toml (exclude = \"{pattern}\")")
+            }
+        }
+    }
+}
+
+/// A place where the code opens a database connection itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ConnectionSite {
+    /// Source file.
+    pub file: String,
+    /// Line of the call.
+    pub line: u32,
+    /// The call, e.g. `SqlitePool::connect`, `SqliteConnectOptions::filename`.
+    pub api: String,
+    /// Its argument as written (shortened).
+    pub argument: String,
+    /// True when the argument is the service's own database URL (`DATABASE_URL`,
+    /// `database_url`).
+    #[serde(default)]
+    pub service_url: bool,
+}
+
+/// What gaps.toml says about one source file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileHint {
+    /// The `exclude` pattern that matches it.
+    pub excluded: Option<String>,
+    /// The migrations folder of the `[[database]]` whose `sources` match it.
+    pub database: Option<String>,
+}
+
+/// How specific a module scope is for a file: the length of the matching prefix; crate
+/// roots (`lib.rs`, `main.rs`) cover everything below them and count as weak.
+fn scope_depth(scope_file: &str, file: &str) -> Option<(usize, bool)> {
+    if scope_file == file {
+        return Some((usize::MAX, false));
+    }
+    let (dir, weak) = match scope_file.rsplit_once('/') {
+        Some((parent, "mod.rs")) => (format!("{parent}/"), false),
+        Some((parent, "lib.rs" | "main.rs")) => (format!("{parent}/"), true),
+        Some((_, _)) | None => (
+            format!("{}/", scope_file.strip_suffix(".rs").unwrap_or(scope_file)),
+            false,
+        ),
+    };
+    file.starts_with(&dir).then_some((dir.len(), weak))
+}
+
+/// The database whose `sqlx::migrate!` module covers `file` most specifically, and whether
+/// that module is a crate root.
+fn pool_of<'d>(databases: &'d [ProjectDatabase], file: &str) -> Option<(&'d str, bool)> {
+    let mut best: Option<(usize, bool, &str)> = None;
+    for db in databases {
+        for at in &db.declared_at {
+            let Some((macro_file, _)) = at.rsplit_once(':') else {
+                continue;
+            };
+            if !macro_file.ends_with(".rs") {
+                continue;
+            }
+            if let Some((depth, weak)) = scope_depth(macro_file, file)
+                && best.is_none_or(|(d, _, _)| depth > d)
+            {
+                best = Some((depth, weak, db.migrations.as_str()));
+            }
+        }
+    }
+    best.map(|(_, weak, m)| (m, weak))
+}
+
+/// The connection the code opens itself, from something other than the service's URL, in a
+/// module that runs no migrations: where an importer reads another application's database.
+fn foreign_connection<'c>(code: &'c CodeEvidence, file: &str) -> Option<&'c ConnectionSite> {
+    code.connections
+        .iter()
+        .filter(|c| !c.service_url)
+        .filter(|c| scope_depth(&c.file, file).is_some())
+        .find(|c| {
+            !code
+                .migrate_macros
+                .iter()
+                .any(|m| scope_depth(&m.file, &c.file).is_some_and(|(_, weak)| !weak))
+        })
+}
+
+fn tables_of(site: &QuerySite) -> Vec<String> {
+    let temp = site.session_tables();
+    let mut out: Vec<String> = site
+        .access
+        .iter()
+        .flat_map(|a| &a.statements)
+        .flat_map(|st| &st.tables)
+        .map(|t| t.name.to_lowercase())
+        .filter(|t| !temp.iter().any(|x| x.eq_ignore_ascii_case(t)))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Attributes every statement site of `code` to a database (see the module documentation),
+/// given what gaps.toml says per file. Sites of a project with one database and no
+/// connection of its own are left plain.
+pub fn attribute(code: &mut CodeEvidence, hints: &BTreeMap<String, FileHint>) {
+    let several = code.databases.len() > 1;
+    let target = code
+        .databases
+        .iter()
+        .find(|d| d.target)
+        .map(|d| d.migrations.clone());
+    let decisions: Vec<Option<SiteDatabase>> = code
+        .queries
+        .iter()
+        .map(|site| {
+            decide(
+                code,
+                site,
+                hints.get(&site.file),
+                target.as_deref(),
+                several,
+            )
+        })
+        .collect();
+    for (site, d) in code.queries.iter_mut().zip(decisions) {
+        site.scope.database = d;
+    }
+}
+
+fn decide(
+    code: &CodeEvidence,
+    site: &QuerySite,
+    hint: Option<&FileHint>,
+    target: Option<&str>,
+    several: bool,
+) -> Option<SiteDatabase> {
+    if let Some(pattern) = hint.and_then(|h| h.excluded.clone()) {
+        return Some(SiteDatabase::Excluded { pattern });
+    }
+    let pick = |migrations: &str, how: &str| -> Option<SiteDatabase> {
+        if Some(migrations) == target || target.is_none() {
+            several.then(|| SiteDatabase::Target { how: how.into() })
+        } else {
+            Some(SiteDatabase::Other {
+                migrations: migrations.to_string(),
+                how: how.into(),
+            })
+        }
+    };
+    if let Some(db) = hint.and_then(|h| h.database.as_deref()) {
+        return pick(db, "gaps_toml");
+    }
+    let tables = tables_of(site);
+    let candidates: Vec<&str> = if tables.is_empty() {
+        Vec::new()
+    } else {
+        code.databases
+            .iter()
+            .filter(|d| d.problem.is_none())
+            .filter(|d| {
+                tables
+                    .iter()
+                    .all(|t| d.tables.iter().any(|x| x.eq_ignore_ascii_case(t)))
+            })
+            .map(|d| d.migrations.as_str())
+            .collect()
+    };
+    if let [one] = candidates.as_slice() {
+        return pick(one, "tables");
+    }
+    let pool = pool_of(&code.databases, &site.file);
+    if let Some((p, false)) = pool
+        && (candidates.is_empty() || candidates.contains(&p))
+    {
+        return pick(p, "pool");
+    }
+    if candidates.len() > 1 {
+        let chosen = target
+            .filter(|t| candidates.contains(t))
+            .unwrap_or(candidates[0]);
+        return pick(chosen, "tables");
+    }
+    if !tables.is_empty()
+        && let Some(c) = foreign_connection(code, &site.file)
+    {
+        return Some(SiteDatabase::External {
+            reason: format!(
+                "{}:{} opens its own connection ({} {}) and no migration of the project \
+                 creates {}",
+                c.file,
+                c.line,
+                c.api,
+                c.argument,
+                tables.join(", ")
+            ),
+        });
+    }
+    if let Some((p, true)) = pool {
+        return pick(p, "pool");
+    }
+    target.and_then(|t| pick(t, "default"))
+}
+
+#[cfg(test)]
+mod tests;
