@@ -273,7 +273,14 @@ fn decide(
             .unwrap_or(candidates[0]);
         return pick(chosen, "tables");
     }
+    // Only when the database being collected is known: otherwise every table would look
+    // like one no migration creates.
+    let target_known = code
+        .databases
+        .iter()
+        .any(|d| d.target && d.problem.is_none());
     if !tables.is_empty()
+        && target_known
         && let Some(c) = foreign_connection(code, &site.file)
     {
         return Some(SiteDatabase::External {
