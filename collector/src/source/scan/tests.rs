@@ -263,3 +263,49 @@ fn invalid_utf8_is_named() {
         ev.problems
     );
 }
+
+#[test]
+fn statements_after_a_temporary_table_in_the_same_function_depend_on_it() {
+    let ev = scan_text(&[(
+        "src/db/jobs.rs",
+        r##"
+impl Jobs {
+    pub async fn purge(&self, tx: &mut PgConnection, days: i32) -> sqlx::Result<()> {
+        sqlx::query(
+            "create temporary table doomed on commit drop as (select id from jobs where finished_at < now() - make_interval(days => $1))",
+        )
+        .bind(days)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("delete from job_logs where job_id in (select id from doomed)")
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn count(&self) -> sqlx::Result<i64> {
+        sqlx::query_scalar("select count(*) from doomed").fetch_one(&self.pool).await
+    }
+}
+pub async fn open(path: &str) -> sqlx::Result<SqlitePool> {
+    let opts = SqliteConnectOptions::new().filename(path);
+    SqlitePool::connect_with(opts).await
+}
+"##,
+    )]);
+    let reasons: Vec<Option<String>> = ev
+        .queries
+        .iter()
+        .map(|q| q.not_described_reason())
+        .collect();
+    assert_eq!(reasons[0], None);
+    assert_eq!(
+        reasons[1].as_deref(),
+        Some("depends on temporary table doomed created at src/db/jobs.rs:4")
+    );
+    // Another function: not linked by the scan (the crate-wide pass may).
+    assert_eq!(reasons[2], None);
+    assert_eq!(ev.connections.len(), 1, "{:?}", ev.connections);
+    assert_eq!(ev.connections[0].api, ".filename");
+    assert!(!ev.connections[0].service_url);
+}
