@@ -6,9 +6,10 @@
 //! 2. the tables it uses, when exactly one database's migrations create them all;
 //! 3. the module that runs `sqlx::migrate!` on the pool (the file that calls it, and the
 //!    module directory under it), the most specific one;
-//! 4. code that opens a connection of its own from a path or URL that is not the service's
-//!    and uses tables no migration of the project creates: an external database (another
-//!    application's file, read by an importer);
+//! 4. code that opens a connection of its own (not from the service's `DATABASE_URL`) in a
+//!    module that runs no migrations and never uses only a project database's tables, when
+//!    the statement uses tables no migration of the project creates: an external database
+//!    (another application's file, read by an importer);
 //! 5. otherwise the database being collected.
 //!
 //! Only the statements of the database being collected are described and checked; the others
@@ -163,18 +164,46 @@ fn pool_of<'d>(databases: &'d [ProjectDatabase], file: &str) -> Option<(&'d str,
 }
 
 /// The connection the code opens itself, from something other than the service's URL, in a
-/// module that runs no migrations: where an importer reads another application's database.
+/// module that runs no migrations and none of whose statements uses only tables of a project
+/// database: where an importer reads another application's database. A connection in a
+/// crate root (`main.rs`, `lib.rs`) covers that file only.
 fn foreign_connection<'c>(code: &'c CodeEvidence, file: &str) -> Option<&'c ConnectionSite> {
+    let covers = |c: &ConnectionSite, f: &str| match scope_depth(&c.file, f) {
+        Some((_, true)) => c.file == f,
+        Some((_, false)) => true,
+        None => false,
+    };
     code.connections
         .iter()
-        .filter(|c| !c.service_url)
-        .filter(|c| scope_depth(&c.file, file).is_some())
+        .filter(|c| !c.service_url && covers(c, file))
         .find(|c| {
-            !code
-                .migrate_macros
+            let runs_migrations = code.migrate_macros.iter().any(|m| {
+                m.file == c.file || scope_depth(&m.file, &c.file).is_some_and(|(_, weak)| !weak)
+            });
+            let uses_project_tables = code
+                .queries
                 .iter()
-                .any(|m| scope_depth(&m.file, &c.file).is_some_and(|(_, weak)| !weak))
+                .filter(|q| covers(c, &q.file))
+                .any(|q| !candidates(code, &tables_of(q)).is_empty());
+            !runs_migrations && !uses_project_tables
         })
+}
+
+/// The project databases whose migrations create every one of `tables`.
+fn candidates<'d>(code: &'d CodeEvidence, tables: &[String]) -> Vec<&'d str> {
+    if tables.is_empty() {
+        return Vec::new();
+    }
+    code.databases
+        .iter()
+        .filter(|d| d.problem.is_none())
+        .filter(|d| {
+            tables
+                .iter()
+                .all(|t| d.tables.iter().any(|x| x.eq_ignore_ascii_case(t)))
+        })
+        .map(|d| d.migrations.as_str())
+        .collect()
 }
 
 fn tables_of(site: &QuerySite) -> Vec<String> {
@@ -244,20 +273,7 @@ fn decide(
         return pick(db, "gaps_toml");
     }
     let tables = tables_of(site);
-    let candidates: Vec<&str> = if tables.is_empty() {
-        Vec::new()
-    } else {
-        code.databases
-            .iter()
-            .filter(|d| d.problem.is_none())
-            .filter(|d| {
-                tables
-                    .iter()
-                    .all(|t| d.tables.iter().any(|x| x.eq_ignore_ascii_case(t)))
-            })
-            .map(|d| d.migrations.as_str())
-            .collect()
-    };
+    let candidates = candidates(code, &tables);
     if let [one] = candidates.as_slice() {
         return pick(one, "tables");
     }

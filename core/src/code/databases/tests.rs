@@ -78,6 +78,14 @@ fn project() -> CodeEvidence {
                 argument: "&url".into(),
                 service_url: false,
             },
+            // The service's own pool, opened in the crate root from a variable.
+            ConnectionSite {
+                file: "src/main.rs".into(),
+                line: 8,
+                api: ".connect".into(),
+                argument: "& url".into(),
+                service_url: false,
+            },
             ConnectionSite {
                 file: "src/record/store.rs".into(),
                 line: 25,
@@ -217,4 +225,26 @@ fn a_single_database_project_stays_plain_but_an_importer_is_still_external() {
     assert_eq!(v[5], "external");
     assert_eq!(v[7], "plain");
     assert_eq!(v[8], "plain");
+}
+
+#[test]
+fn a_module_that_opens_the_service_pool_is_not_an_importer() {
+    let mut code = project();
+    code.connections.push(ConnectionSite {
+        file: "src/db.rs".into(),
+        line: 3,
+        api: "PgPool::connect".into(),
+        argument: "& url".into(),
+        service_url: false,
+    });
+    code.queries
+        .push(site("src/db.rs", 10, "select id from history"));
+    code.queries
+        .push(site("src/db.rs", 20, "select id from dropped_since"));
+    attribute(&mut code, &BTreeMap::new());
+    let v = verdicts(&code);
+    assert_eq!(v[v.len() - 2], "target/tables");
+    // It uses project tables elsewhere: a table no migration creates here is this
+    // database's problem, not an external database.
+    assert_eq!(v[v.len() - 1], "target/default");
 }
