@@ -7,9 +7,9 @@
 //! 3. the module that runs `sqlx::migrate!` on the pool (the file that calls it, and the
 //!    module directory under it), the most specific one;
 //! 4. code that opens a connection of its own (not from the service's `DATABASE_URL`) in a
-//!    module that runs no migrations and never uses only a project database's tables, when
-//!    the statement uses tables no migration of the project creates: an external database
-//!    (another application's file, read by an importer);
+//!    module that runs no migrations and opens a file (or never uses only a project
+//!    database's tables), when the statement uses tables no migration of the project
+//!    creates: an external database (another application's file, read by an importer);
 //! 5. otherwise the database being collected.
 //!
 //! Only the statements of the database being collected are described and checked; the others
@@ -164,9 +164,9 @@ fn pool_of<'d>(databases: &'d [ProjectDatabase], file: &str) -> Option<(&'d str,
 }
 
 /// The connection the code opens itself, from something other than the service's URL, in a
-/// module that runs no migrations and none of whose statements uses only tables of a project
-/// database: where an importer reads another application's database. A connection in a
-/// crate root (`main.rs`, `lib.rs`) covers that file only.
+/// module that runs no migrations and either opens a file or never uses only tables of a
+/// project database: where an importer reads another application's database. A connection
+/// in a crate root (`main.rs`, `lib.rs`) covers that file only.
 fn foreign_connection<'c>(code: &'c CodeEvidence, file: &str) -> Option<&'c ConnectionSite> {
     let covers = |c: &ConnectionSite, f: &str| match scope_depth(&c.file, f) {
         Some((_, true)) => c.file == f,
@@ -185,8 +185,18 @@ fn foreign_connection<'c>(code: &'c CodeEvidence, file: &str) -> Option<&'c Conn
                 .iter()
                 .filter(|q| covers(c, &q.file))
                 .any(|q| !candidates(code, &tables_of(q)).is_empty());
-            !runs_migrations && !uses_project_tables
+            !runs_migrations && (opens_a_file(c) || !uses_project_tables)
         })
+}
+
+/// True when a connection is opened from a file (an SQLite path, `:memory:`), not a server
+/// URL: what an importer of another application's data does.
+fn opens_a_file(c: &ConnectionSite) -> bool {
+    let arg = c.argument.to_ascii_lowercase();
+    c.api == ".filename"
+        || ["path", "file", ".db", ".sqlite", "sqlite:", "memory"]
+            .iter()
+            .any(|w| arg.contains(w))
 }
 
 /// The project databases whose migrations create every one of `tables`.
