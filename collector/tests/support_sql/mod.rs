@@ -18,6 +18,11 @@ pub fn runtime() -> tokio::runtime::Runtime {
 
 /// Applies every migration of `dir` to the database at `url` with sqlx's own migrator.
 pub fn migrate(url: &str, dir: &Path) {
+    migrate_to(url, dir, None)
+}
+
+/// Applies the migrations of `dir` up to version `to` (all when None) with sqlx's migrator.
+pub fn migrate_to(url: &str, dir: &Path, to: Option<i64>) {
     runtime().block_on(async {
         let migrator = sqlx::migrate::Migrator::new(dir.to_path_buf())
             .await
@@ -32,7 +37,11 @@ pub fn migrate(url: &str, dir: &Path) {
             conn.close().await.expect("close");
         } else {
             let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
-            migrator.run(&mut conn).await.expect("sqlx migrates");
+            match to {
+                Some(v) => migrator.run_to(v, &mut conn).await,
+                None => migrator.run(&mut conn).await,
+            }
+            .expect("sqlx migrates");
             conn.close().await.expect("close");
         }
     });
