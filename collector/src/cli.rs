@@ -51,7 +51,7 @@ pub struct CollectArgs {
     /// Migrations folder; default: from sqlx::migrate!("...") in the source, else DIR/migrations.
     #[arg(long, value_name = "DIR")]
     pub migrations: Option<PathBuf>,
-    /// Name of sqlx's migrations table; default: sqlx.toml's [migrate] table-name, else _sqlx_migrations.
+    /// Name of sqlx's migrations table; default: sqlx.toml's `[migrate]` table-name, else _sqlx_migrations.
     #[arg(long, value_name = "NAME")]
     pub migrations_table: Option<String>,
     /// Where to write the snapshot; `-` for standard output.
@@ -72,7 +72,7 @@ pub struct CollectArgs {
     /// A scratch server on which to build the exact expected schema (never the target).
     #[arg(long, value_name = "URL")]
     pub scratch_database_url: Option<String>,
-    /// Overrides for model-to-table mapping; default: DIR/gaps.toml when present.
+    /// gaps.toml (model-to-table overrides, the project's databases, excluded paths); default: DIR/gaps.toml when present.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Application or server log to classify (repeatable; `-` for stdin; .gz is read transparently).
@@ -81,7 +81,7 @@ pub struct CollectArgs {
     /// Force the log format instead of detecting it per file.
     #[arg(long, value_enum)]
     pub log_format: Option<LogFormatArg>,
-    /// The service's health endpoint, e.g. https://api.example.com/health.
+    /// The service's health endpoint, e.g. `https://api.example.com/health`.
     #[arg(long, value_name = "URL")]
     pub health: Option<String>,
     /// Seconds to wait for the health endpoint.

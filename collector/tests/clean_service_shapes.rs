@@ -141,7 +141,7 @@ fn the_drifted_job_service_still_reports_what_is_missing() {
         assert!(
             names_it,
             "an error about something else: {}",
-            show(&[f.clone()])
+            show(std::slice::from_ref(f))
         );
     }
 }

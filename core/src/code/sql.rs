@@ -7,8 +7,8 @@
 //! analysed" ([`SqlAccess::parse_errors`]): nothing is guessed for it.
 //!
 //! [`split`] splits scripts (the migration replay uses it too), [`names`] spells names per
-//! engine, [`scope`] resolves them, [`exprs`] reads expressions, [`query`] queries and
-//! [`dml`] statements; [`access`] holds the recorded result.
+//! engine, `scope` resolves them, `exprs` reads expressions, `query` queries and `dml`
+//! statements; [`access`] holds the recorded result.
 
 pub mod access;
 mod dml;
