@@ -7,7 +7,7 @@
 //! [`replay`] (migrations into a schema), [`mapping`] (model to table), [`gapsmd`]
 //! (the "Expected Tables" list of a gaps.md registry), [`session`] (statements that depend
 //! on temporary objects the code creates) and [`databases`] (which of the project's
-//! databases each statement runs against).
+//! databases each statement runs against); [`site_scope`] holds what those two record.
 
 pub mod databases;
 pub mod expected;
@@ -18,6 +18,7 @@ pub mod model;
 pub mod naming;
 pub mod replay;
 pub mod session;
+pub mod site_scope;
 pub mod sql;
 
 pub use expected::ExpectedSchema;

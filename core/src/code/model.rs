@@ -6,8 +6,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::databases::{ConnectionSite, ProjectDatabase, SiteDatabase};
-use super::session::SessionDependency;
+pub use super::site_scope::SiteScope;
+use super::site_scope::{ConnectionSite, ProjectDatabase, SessionDependency, SiteDatabase};
 use super::sql::SqlAccess;
 
 /// Models and SQL statements found in the service's Rust source.
@@ -283,26 +283,6 @@ pub struct QuerySite {
     /// how it can be checked.
     #[serde(default, skip_serializing_if = "SiteScope::is_plain")]
     pub scope: SiteScope,
-}
-
-/// What limits how a statement site can be checked: another database, or an object the
-/// code itself creates earlier in the same function.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct SiteScope {
-    /// The database it runs against, when the project has more than one or it opens one of
-    /// its own (None: the database being collected).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub database: Option<SiteDatabase>,
-    /// The temporary tables, temporary views or `search_path` changes it depends on.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub depends_on: Vec<SessionDependency>,
-}
-
-impl SiteScope {
-    /// True when nothing limits the checks.
-    pub fn is_plain(&self) -> bool {
-        self.database.is_none() && self.depends_on.is_empty()
-    }
 }
 
 impl QuerySite {

@@ -5,50 +5,9 @@
 //! statement is recorded as not checkable, with the creating statement's `file:line`, never
 //! as an error.
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-
 use super::model::QuerySite;
+pub use super::site_scope::SessionDependency;
 use super::sql::SessionObjectKind;
-
-/// A session object a statement depends on, and where the code creates it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-pub struct SessionDependency {
-    /// What it is.
-    pub kind: SessionObjectKind,
-    /// Its name (the schema list for `search_path`).
-    pub name: String,
-    /// File of the creating statement.
-    pub file: String,
-    /// Line of the creating statement's call.
-    pub line: u32,
-}
-
-impl SessionDependency {
-    /// "depends on temporary table doomed created at src/db/jobs.rs:528".
-    pub fn reason(&self) -> String {
-        match self.kind {
-            SessionObjectKind::SearchPath => format!(
-                "depends on the search_path set at {}:{} ({}), which the collecting session \
-                 does not have",
-                self.file, self.line, self.name
-            ),
-            kind => format!(
-                "depends on {} {} created at {}:{}",
-                kind.as_str(),
-                self.name,
-                self.file,
-                self.line
-            ),
-        }
-    }
-
-    /// True for a `search_path` change: every unqualified name after it may resolve
-    /// elsewhere.
-    pub fn moves_names(&self) -> bool {
-        self.kind == SessionObjectKind::SearchPath
-    }
-}
 
 /// One object created by a site.
 struct Created {
