@@ -68,30 +68,37 @@ fn pool_of<'d>(databases: &'d [ProjectDatabase], file: &str) -> Option<(&'d str,
     best.map(|(_, weak, m)| (m, weak))
 }
 
-/// The connection the code opens itself, from something other than the service's URL, in a
-/// module that runs no migrations and either opens a file or never uses only tables of a
-/// project database: where an importer reads another application's database. A connection
-/// in a crate root (`main.rs`, `lib.rs`) covers that file only.
-fn foreign_connection<'c>(code: &'c CodeEvidence, file: &str) -> Option<&'c ConnectionSite> {
-    let covers = |c: &ConnectionSite, f: &str| match scope_depth(&c.file, f) {
-        Some((_, true)) => c.file == f,
+/// Whether connection `c` covers `file`: a crate root (`main.rs`, `lib.rs`) covers itself
+/// only, any other module its file and the directory of its submodules.
+fn covers(c: &ConnectionSite, file: &str) -> bool {
+    match scope_depth(&c.file, file) {
+        Some((_, true)) => c.file == file,
         Some((_, false)) => true,
         None => false,
-    };
+    }
+}
+
+/// The connections the code opens itself, from something other than the service's URL, in a
+/// module that runs no migrations and either opens a file or never uses only tables of a
+/// project database: where an importer reads another application's database. Computed once
+/// per collection.
+fn foreign_connections(code: &CodeEvidence) -> Vec<&ConnectionSite> {
     code.connections
         .iter()
-        .filter(|c| !c.service_url && covers(c, file))
-        .find(|c| {
+        .filter(|c| !c.service_url)
+        .filter(|c| {
             let runs_migrations = code.migrate_macros.iter().any(|m| {
                 m.file == c.file || scope_depth(&m.file, &c.file).is_some_and(|(_, weak)| !weak)
             });
-            let uses_project_tables = code
-                .queries
-                .iter()
-                .filter(|q| covers(c, &q.file))
-                .any(|q| !candidates(code, &tables_of(q)).is_empty());
-            !runs_migrations && (opens_a_file(c) || !uses_project_tables)
+            let uses_project_tables = || {
+                code.queries
+                    .iter()
+                    .filter(|q| covers(c, &q.file))
+                    .any(|q| !candidates(code, &tables_of(q)).is_empty())
+            };
+            !runs_migrations && (opens_a_file(c) || !uses_project_tables())
         })
+        .collect()
 }
 
 /// True when a connection is opened from a file (an SQLite path, `:memory:`), not a server
@@ -146,90 +153,99 @@ pub fn attribute(code: &mut CodeEvidence, hints: &BTreeMap<String, FileHint>) {
         .iter()
         .find(|d| d.target)
         .map(|d| d.migrations.clone());
+    let foreign = foreign_connections(code);
+    let ctx = Decide {
+        code,
+        foreign: &foreign,
+        target: target.as_deref(),
+        several,
+    };
     let decisions: Vec<Option<SiteDatabase>> = code
         .queries
         .iter()
-        .map(|site| {
-            decide(
-                code,
-                site,
-                hints.get(&site.file),
-                target.as_deref(),
-                several,
-            )
-        })
+        .map(|site| ctx.decide(site, hints.get(&site.file)))
         .collect();
     for (site, d) in code.queries.iter_mut().zip(decisions) {
         site.scope.database = d;
     }
 }
 
-fn decide(
-    code: &CodeEvidence,
-    site: &QuerySite,
-    hint: Option<&FileHint>,
-    target: Option<&str>,
+/// What one attribution reads besides the site.
+struct Decide<'a> {
+    code: &'a CodeEvidence,
+    foreign: &'a [&'a ConnectionSite],
+    target: Option<&'a str>,
     several: bool,
-) -> Option<SiteDatabase> {
-    if let Some(pattern) = hint.and_then(|h| h.excluded.clone()) {
-        return Some(SiteDatabase::Excluded { pattern });
-    }
-    let pick = |migrations: &str, how: &str| -> Option<SiteDatabase> {
-        if Some(migrations) == target || target.is_none() {
-            several.then(|| SiteDatabase::Target { how: how.into() })
-        } else {
-            Some(SiteDatabase::Other {
-                migrations: migrations.to_string(),
-                how: how.into(),
-            })
+}
+
+impl Decide<'_> {
+    fn decide(&self, site: &QuerySite, hint: Option<&FileHint>) -> Option<SiteDatabase> {
+        let Decide {
+            code,
+            target,
+            several,
+            ..
+        } = *self;
+        if let Some(pattern) = hint.and_then(|h| h.excluded.clone()) {
+            return Some(SiteDatabase::Excluded { pattern });
         }
-    };
-    if let Some(db) = hint.and_then(|h| h.database.as_deref()) {
-        return pick(db, "gaps_toml");
-    }
-    let tables = tables_of(site);
-    let candidates = candidates(code, &tables);
-    if let [one] = candidates.as_slice() {
-        return pick(one, "tables");
-    }
-    let pool = pool_of(&code.databases, &site.file);
-    if let Some((p, false)) = pool
-        && (candidates.is_empty() || candidates.contains(&p))
-    {
-        return pick(p, "pool");
-    }
-    if candidates.len() > 1 {
-        let chosen = target
-            .filter(|t| candidates.contains(t))
-            .unwrap_or(candidates[0]);
-        return pick(chosen, "tables");
-    }
-    // Only when the database being collected is known: otherwise every table would look
-    // like one no migration creates.
-    let target_known = code
-        .databases
-        .iter()
-        .any(|d| d.target && d.problem.is_none());
-    if !tables.is_empty()
-        && target_known
-        && let Some(c) = foreign_connection(code, &site.file)
-    {
-        return Some(SiteDatabase::External {
-            reason: format!(
-                "{}:{} opens its own connection ({} {}) and no migration of the project \
+        let pick = |migrations: &str, how: &str| -> Option<SiteDatabase> {
+            if Some(migrations) == target || target.is_none() {
+                several.then(|| SiteDatabase::Target { how: how.into() })
+            } else {
+                Some(SiteDatabase::Other {
+                    migrations: migrations.to_string(),
+                    how: how.into(),
+                })
+            }
+        };
+        if let Some(db) = hint.and_then(|h| h.database.as_deref()) {
+            return pick(db, "gaps_toml");
+        }
+        let tables = tables_of(site);
+        let candidates = candidates(code, &tables);
+        if let [one] = candidates.as_slice() {
+            return pick(one, "tables");
+        }
+        let pool = pool_of(&code.databases, &site.file);
+        if let Some((p, false)) = pool
+            && (candidates.is_empty() || candidates.contains(&p))
+        {
+            return pick(p, "pool");
+        }
+        if candidates.len() > 1 {
+            let chosen = target
+                .filter(|t| candidates.contains(t))
+                .unwrap_or(candidates[0]);
+            return pick(chosen, "tables");
+        }
+        // Only when the database being collected is known: otherwise every table would look
+        // like one no migration creates.
+        let target_known = code
+            .databases
+            .iter()
+            .any(|d| d.target && d.problem.is_none());
+        if !tables.is_empty()
+            && target_known
+            && let Some(c) = self.foreign.iter().find(|c| covers(c, &site.file))
+        {
+            return Some(SiteDatabase::External {
+                reason: format!(
+                    "{}:{} opens its own connection ({} {}) and no migration of the project \
                  creates {}",
-                c.file,
-                c.line,
-                c.api,
-                c.argument,
-                tables.join(", ")
-            ),
-        });
+                    c.file,
+                    c.line,
+                    c.api,
+                    c.argument,
+                    tables.join(", ")
+                ),
+            });
+        }
+        if let Some((p, true)) = pool {
+            return pick(p, "pool");
+        }
+        target.and_then(|t| pick(t, "default"))
     }
-    if let Some((p, true)) = pool {
-        return pick(p, "pool");
-    }
-    target.and_then(|t| pick(t, "default"))
 }
 
 #[cfg(test)]
