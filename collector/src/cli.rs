@@ -80,7 +80,7 @@ pub struct CollectArgs {
     /// A scratch server on which to build the exact expected schema (never the target).
     #[arg(long, value_name = "URL")]
     pub scratch_database_url: Option<String>,
-    /// Overrides for model-to-table mapping; default: DIR/gaps.toml when present.
+    /// gaps.toml (model-to-table overrides, the project's databases, excluded paths); default: DIR/gaps.toml when present.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Application or server log to classify (repeatable; `-` for stdin; .gz is read transparently).

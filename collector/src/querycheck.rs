@@ -133,8 +133,8 @@ pub async fn check(
                     }
                 }
             }
-            (_, reason) => (
-                StatementKind::Unknown,
+            (sql, reason) => (
+                sql.as_deref().map_or(StatementKind::Unknown, classify),
                 Live::not_checkable(
                     reason
                         .clone()
@@ -264,7 +264,9 @@ pub fn inputs_from_code(code: &CodeEvidence) -> Vec<StatementInput> {
             sql_line: q.sql_line,
             api: Some(q.api.clone()),
             sql: q.sql.clone(),
-            not_checkable: q.not_checkable.clone(),
+            // Also a statement of another database, or one that depends on a temporary
+            // table or search_path the code sets up first: never sent here.
+            not_checkable: q.not_described_reason(),
             target: target_of(code, q),
         })
         .collect()
@@ -385,6 +387,7 @@ mod tests {
             target_origin: Some(origin.into()),
             not_checkable: None,
             access: None,
+            scope: Default::default(),
         }
     }
 

@@ -2,11 +2,15 @@
 //! from the migrations (or built exactly on a scratch database), and the live database's
 //! describe of each statement.
 
+mod attrs;
 pub mod config;
+mod connections;
+pub mod databases;
 pub mod manual;
 pub mod migrations_input;
 pub mod scan;
 pub mod scratch;
+mod sqltext;
 pub mod walk;
 
 use std::path::Path;
@@ -22,6 +26,7 @@ use gaps_core::section::Section;
 use gaps_core::snapshot::{Backend, Snapshot};
 
 use crate::cli::CollectArgs;
+use config::Config;
 
 /// The two code-side sections.
 pub struct CodeSections {
@@ -49,6 +54,21 @@ pub async fn collect(
         Some(root) => Section::collected(scan_source(root, args, backend)),
     };
     let mut expected = expected_schema(args, snapshot, backend, target_url).await;
+    if let (Section::Collected { data: (ev, config) }, Some(root)) = (&mut code, &args.source) {
+        databases::attribute_sites(
+            root,
+            ev,
+            config,
+            snapshot.local_migrations.data(),
+            expected.data(),
+            backend,
+        );
+    }
+    let mut code = match code {
+        Section::Collected { data: (ev, _) } => Section::collected(ev),
+        Section::Failed { error } => Section::Failed { error },
+        Section::Skipped { reason } => Section::Skipped { reason },
+    };
     if let (Section::Collected { data: ev }, expected) = (&mut code, &expected) {
         let mut known: Vec<String> = Vec::new();
         if let Section::Collected { data: e } = expected {
@@ -66,7 +86,8 @@ pub async fn collect(
     }
 }
 
-fn scan_source(root: &Path, args: &CollectArgs, backend: Backend) -> CodeEvidence {
+/// The scan of the source and the gaps.toml that applies to it.
+fn scan_source(root: &Path, args: &CollectArgs, backend: Backend) -> (CodeEvidence, Config) {
     let (files, walk_errors) = walk::rust_files(root);
     let mut ev = scan::scan(root, &files, backend);
     ev.root = root.display().to_string();
@@ -81,10 +102,14 @@ fn scan_source(root: &Path, args: &CollectArgs, backend: Backend) -> CodeEvidenc
         .config
         .clone()
         .or_else(|| Some(root.join("gaps.toml")).filter(|p| p.is_file()));
+    let mut read = Config::default();
     if let Some(path) = config {
         ev.config_file = Some(path.display().to_string());
         match config::read(&path) {
-            Ok(o) => ev.overrides = o,
+            Ok(c) => {
+                ev.overrides = c.overrides.clone();
+                read = c;
+            }
             Err(message) => ev.problems.push(SourceProblem {
                 file: path.display().to_string(),
                 line: None,
@@ -92,7 +117,7 @@ fn scan_source(root: &Path, args: &CollectArgs, backend: Backend) -> CodeEvidenc
             }),
         }
     }
-    ev
+    (ev, read)
 }
 
 async fn expected_schema(

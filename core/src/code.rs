@@ -4,9 +4,12 @@
 //! The types live in [`model`] (source evidence) and [`expected`] (the expected schema); the
 //! pure analyses that fill them are [`sql`] (tables and columns a statement touches),
 //! [`expr`] (CHECK and DEFAULT expressions in one canonical form),
-//! [`replay`] (migrations into a schema), [`mapping`] (model to table) and [`gapsmd`]
-//! (the "Expected Tables" list of a gaps.md registry).
+//! [`replay`] (migrations into a schema), [`mapping`] (model to table), [`gapsmd`]
+//! (the "Expected Tables" list of a gaps.md registry), [`session`] (statements that depend
+//! on temporary objects the code creates) and [`databases`] (which of the project's
+//! databases each statement runs against); [`site_scope`] holds what those two record.
 
+pub mod databases;
 pub mod expected;
 pub mod expr;
 pub mod gapsmd;
@@ -14,6 +17,8 @@ pub mod mapping;
 pub mod model;
 pub mod naming;
 pub mod replay;
+pub mod session;
+pub mod site_scope;
 pub mod sql;
 
 pub use expected::ExpectedSchema;

@@ -367,7 +367,8 @@ pub fn not_checkable_reason(kind: StatementKind, sql: &str) -> Option<String> {
             "{word} is session or transaction control: it cannot be described without running it"
         )),
         StatementKind::Utility => Some(format!(
-            "{} is DDL or a utility statement: gaps never sends it to the target database",
+            "{} is DDL or a utility statement: it cannot be described inside the read-only \
+             transaction, and gaps never sends it to the target database",
             if word.is_empty() {
                 "an empty statement".to_string()
             } else {

@@ -9,6 +9,7 @@ mod provider;
 mod queries;
 mod schema;
 mod session;
+mod static_sql;
 mod types;
 
 use crate::finding::{Finding, sort_findings};

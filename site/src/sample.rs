@@ -333,6 +333,7 @@ pub fn evidence_snapshot() -> Snapshot {
         target_origin: target.map(|_| "turbofish".to_string()),
         not_checkable: sql.is_none().then(|| "SQL built with format!".to_string()),
         access: sql.map(|q| analyse(q, Backend::Postgres)),
+        scope: Default::default(),
     };
     let select_habits = "SELECT id, streak, archived_at FROM habits WHERE id = $1";
     let insert_completion =
@@ -358,6 +359,7 @@ pub fn evidence_snapshot() -> Snapshot {
                     tables: vec!["habits".into()],
                     source: MappingSource::Query,
                     evidence: vec!["src/habits_repos.rs:20".into()],
+                    database: None,
                 },
             },
             Model {
@@ -373,6 +375,7 @@ pub fn evidence_snapshot() -> Snapshot {
                     tables: vec![],
                     source: MappingSource::Projection,
                     evidence: vec!["src/habits_repos.rs:61".into()],
+                    database: None,
                 },
             },
         ],

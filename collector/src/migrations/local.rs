@@ -96,14 +96,14 @@ pub fn locate(flag: Option<&Path>, source: Option<&Path>) -> Result<Located, Loc
 }
 
 /// `base/rel` without a `./` in the middle.
-fn clean_join(base: &Path, rel: &str) -> PathBuf {
+pub fn clean_join(base: &Path, rel: &str) -> PathBuf {
     let rel = Path::new(rel);
     let rel = rel.strip_prefix("./").unwrap_or(rel);
     base.join(rel)
 }
 
 /// The nearest directory at or above `file` (but not above `source`) holding a Cargo.toml.
-fn crate_root_of(file: &Path, source: &Path) -> PathBuf {
+pub fn crate_root_of(file: &Path, source: &Path) -> PathBuf {
     let mut dir = file.parent();
     while let Some(d) = dir {
         if d.join("Cargo.toml").is_file() {

@@ -9,35 +9,25 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use gaps_core::code::databases::ConnectionSite;
 use gaps_core::code::model::{
     CodeEvidence, ManualFromRow, MigrateMacro, Model, ModelField, ModelMapping, QuerySite,
     SourceProblem, SqlTypeDef,
 };
 use gaps_core::code::naming::apply_rename_all;
+use gaps_core::code::session::link_function;
 use gaps_core::code::sql::analyse;
 use gaps_core::snapshot::Backend;
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 use syn::visit::Visit;
-use syn::{Attribute, Expr, Lit, Meta, Token};
+use syn::{Expr, Lit, Meta, Token};
 
-/// One parsed file.
-struct Parsed {
-    rel: String,
-    path: PathBuf,
-    ast: syn::File,
-    mentions_sqlx: bool,
-}
-
-/// A statically known SQL text and where it came from.
-#[derive(Debug, Clone)]
-struct KnownSql {
-    text: String,
-    origin: String,
-    /// (file, line) where the text starts, when it is one string literal in a Rust file.
-    at: Option<(String, u32)>,
-}
+use super::attrs::{derives, effective_metas, path_is, repr, sqlx_attrs};
+use super::connections;
+use super::sqltext::{
+    ConstCollector, KnownSql, Parsed, eval_sql, line_of, manifest_dir, read_sql_file,
+};
 
 /// Scans `files` (absolute paths under `root`) into code evidence. Unreadable or unparsable
 /// files are recorded as problems; the scan carries on.
@@ -123,6 +113,8 @@ pub fn scan(root: &Path, files: &[PathBuf], backend: Backend) -> CodeEvidence {
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     ev.migrate_macros
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    ev.connections
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     ev
 }
 
@@ -133,10 +125,6 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
-}
-
-fn line_of<T: Spanned>(node: &T) -> u32 {
-    node.span().start().line as u32
 }
 
 /// A type as compact text: `Option<chrono::DateTime<Utc>>`.
@@ -178,283 +166,6 @@ fn core_type(ty: &syn::Type) -> Option<String> {
         syn::Type::Reference(r) => core_type(&r.elem),
         syn::Type::Paren(p) => core_type(&p.elem),
         _ => None,
-    }
-}
-
-/// The attributes of an item with every `cfg_attr(pred, a, b)` opened up into `a`, `b`.
-fn effective_metas(attrs: &[Attribute]) -> Vec<Meta> {
-    let mut out = Vec::new();
-    for a in attrs {
-        if a.path().is_ident("cfg_attr") {
-            if let Ok(list) = a.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated) {
-                out.extend(list.into_iter().skip(1));
-            }
-        } else {
-            out.push(a.meta.clone());
-        }
-    }
-    out
-}
-
-/// Derive paths (as written) of an item.
-fn derives(metas: &[Meta]) -> Vec<syn::Path> {
-    let mut out = Vec::new();
-    for m in metas {
-        if let Meta::List(l) = m
-            && l.path.is_ident("derive")
-            && let Ok(paths) =
-                l.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-        {
-            out.extend(paths);
-        }
-    }
-    out
-}
-
-fn path_is(p: &syn::Path, name: &str, mentions_sqlx: bool) -> bool {
-    let Some(last) = p.segments.last() else {
-        return false;
-    };
-    if last.ident != name {
-        return false;
-    }
-    if p.segments.len() == 1 {
-        // A bare `FromRow` / `Type` only counts in a file that uses sqlx at all.
-        return mentions_sqlx;
-    }
-    p.segments.first().is_some_and(|s| s.ident == "sqlx")
-}
-
-/// `#[sqlx(...)]` keys of an item or field.
-#[derive(Debug, Default)]
-struct SqlxAttrs {
-    rename: Option<String>,
-    rename_all: Option<String>,
-    type_name: Option<String>,
-    try_from: Option<String>,
-    skip: bool,
-    default: bool,
-    flatten: bool,
-    json: bool,
-    transparent: bool,
-}
-
-fn sqlx_attrs(metas: &[Meta]) -> SqlxAttrs {
-    let mut a = SqlxAttrs::default();
-    for m in metas {
-        let Meta::List(l) = m else { continue };
-        if !l.path.is_ident("sqlx") {
-            continue;
-        }
-        let _ = l.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .get_ident()
-                .map(|i| i.to_string())
-                .unwrap_or_default();
-            let value = || -> Option<String> {
-                let v = meta.value().ok()?;
-                let lit: syn::LitStr = v.parse().ok()?;
-                Some(lit.value())
-            };
-            match key.as_str() {
-                "rename" => a.rename = value(),
-                "rename_all" => a.rename_all = value(),
-                "type_name" => a.type_name = value(),
-                "try_from" => a.try_from = value(),
-                "skip" => a.skip = true,
-                "default" => a.default = true,
-                "flatten" => a.flatten = true,
-                "json" => {
-                    a.json = true;
-                    // `json(nullable)`
-                    if meta.input.peek(syn::token::Paren) {
-                        let _ = meta.parse_nested_meta(|_| Ok(()));
-                    }
-                }
-                "transparent" => a.transparent = true,
-                _ => {
-                    // Consume `key = value` or `key(...)` of keys we do not need.
-                    if meta.input.peek(Token![=]) {
-                        let _ = meta.value().and_then(|v| v.parse::<Expr>());
-                    } else if meta.input.peek(syn::token::Paren) {
-                        let _ = meta.parse_nested_meta(|_| Ok(()));
-                    }
-                }
-            }
-            Ok(())
-        });
-    }
-    a
-}
-
-fn repr(metas: &[Meta]) -> Option<String> {
-    for m in metas {
-        if let Meta::List(l) = m
-            && l.path.is_ident("repr")
-        {
-            let t = l.tokens.to_string();
-            if matches!(
-                t.as_str(),
-                "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64"
-            ) {
-                return Some(t);
-            }
-        }
-    }
-    None
-}
-
-struct ConstCollector<'a> {
-    file: &'a Parsed,
-    consts: &'a mut HashMap<String, KnownSql>,
-}
-
-impl<'ast> Visit<'ast> for ConstCollector<'_> {
-    fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
-        if let Ok(k) = eval_sql(&c.expr, self.file, &HashMap::new(), &HashMap::new()) {
-            self.consts.insert(
-                c.ident.to_string(),
-                KnownSql {
-                    text: k.text,
-                    origin: format!("const {}", c.ident),
-                    at: k.at,
-                },
-            );
-        }
-    }
-    fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
-        if let Ok(k) = eval_sql(&s.expr, self.file, &HashMap::new(), &HashMap::new()) {
-            self.consts.insert(
-                s.ident.to_string(),
-                KnownSql {
-                    text: k.text,
-                    origin: format!("static {}", s.ident),
-                    at: k.at,
-                },
-            );
-        }
-    }
-}
-
-/// The nearest directory at or above the file's that holds a Cargo.toml (sqlx resolves
-/// `query_file!` paths against CARGO_MANIFEST_DIR).
-fn manifest_dir(file: &Path) -> PathBuf {
-    let mut dir = file.parent();
-    while let Some(d) = dir {
-        if d.join("Cargo.toml").is_file() {
-            return d.to_path_buf();
-        }
-        dir = d.parent();
-    }
-    file.parent().map(Path::to_path_buf).unwrap_or_default()
-}
-
-fn read_sql_file(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("could not read {}: {e}", path.display()))
-}
-
-/// Evaluates an expression to a SQL text when it is statically known; otherwise says why not.
-fn eval_sql(
-    e: &Expr,
-    file: &Parsed,
-    consts: &HashMap<String, KnownSql>,
-    locals: &HashMap<String, KnownSql>,
-) -> Result<KnownSql, String> {
-    match e {
-        Expr::Lit(l) => match &l.lit {
-            Lit::Str(s) => Ok(KnownSql {
-                text: s.value(),
-                origin: "literal".into(),
-                at: Some((file.rel.clone(), line_of(s))),
-            }),
-            _ => Err("not a string literal".into()),
-        },
-        Expr::Reference(r) => eval_sql(&r.expr, file, consts, locals),
-        Expr::Paren(p) => eval_sql(&p.expr, file, consts, locals),
-        Expr::Group(g) => eval_sql(&g.expr, file, consts, locals),
-        Expr::Macro(m) => eval_macro(&m.mac, file, consts, locals),
-        Expr::Path(p) => {
-            let name = p
-                .path
-                .segments
-                .last()
-                .map(|s| s.ident.to_string())
-                .unwrap_or_default();
-            if p.path.segments.len() == 1
-                && let Some(k) = locals.get(&name)
-            {
-                return Ok(k.clone());
-            }
-            consts
-                .get(&name)
-                .cloned()
-                .ok_or_else(|| format!("runtime string (variable `{}`)", type_text(&p.path)))
-        }
-        Expr::MethodCall(mc) => {
-            let m = mc.method.to_string();
-            if matches!(m.as_str(), "to_string" | "to_owned" | "as_str" | "into")
-                && let Ok(k) = eval_sql(&mc.receiver, file, consts, locals)
-            {
-                return Ok(k);
-            }
-            Err(format!("runtime string (built by `.{m}()`)"))
-        }
-        Expr::Call(_) => Err("runtime string (returned by a function call)".into()),
-        Expr::Binary(_) => Err("runtime string (built with `+`)".into()),
-        _ => Err("runtime string".into()),
-    }
-}
-
-fn eval_macro(
-    mac: &syn::Macro,
-    file: &Parsed,
-    consts: &HashMap<String, KnownSql>,
-    locals: &HashMap<String, KnownSql>,
-) -> Result<KnownSql, String> {
-    let name = mac
-        .path
-        .segments
-        .last()
-        .map(|s| s.ident.to_string())
-        .unwrap_or_default();
-    match name.as_str() {
-        "concat" => {
-            let args = mac
-                .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
-                .map_err(|e| format!("concat! arguments: {e}"))?;
-            let mut text = String::new();
-            for a in &args {
-                match a {
-                    Expr::Lit(l) => match &l.lit {
-                        Lit::Str(s) => text.push_str(&s.value()),
-                        Lit::Int(i) => text.push_str(i.base10_digits()),
-                        Lit::Char(c) => text.push(c.value()),
-                        _ => return Err("concat! of a non-string literal".into()),
-                    },
-                    other => text.push_str(&eval_sql(other, file, consts, locals)?.text),
-                }
-            }
-            Ok(KnownSql {
-                text,
-                origin: "concat".into(),
-                at: None,
-            })
-        }
-        "include_str" => {
-            let lit: syn::LitStr = mac
-                .parse_body()
-                .map_err(|_| "include_str! of a computed path".to_string())?;
-            let dir = file.path.parent().unwrap_or(Path::new("."));
-            let target = dir.join(lit.value());
-            Ok(KnownSql {
-                text: read_sql_file(&target)?,
-                origin: format!("include_str {}", lit.value()),
-                at: None,
-            })
-        }
-        "format" => Err("built at runtime with format!".into()),
-        other => Err(format!("built at runtime by {other}!")),
     }
 }
 
@@ -513,6 +224,16 @@ impl Walker<'_> {
         self.ev.queries.push(q);
     }
 
+    fn connection(&mut self, line: u32, (api, argument): (String, String)) {
+        self.ev.connections.push(ConnectionSite {
+            file: self.file.rel.clone(),
+            line,
+            service_url: connections::service_url(&argument),
+            api,
+            argument,
+        });
+    }
+
     fn site(&self, line: u32, api: String) -> QuerySite {
         QuerySite {
             file: self.file.rel.clone(),
@@ -526,6 +247,7 @@ impl Walker<'_> {
             target_origin: None,
             not_checkable: None,
             access: None,
+            scope: Default::default(),
         }
     }
 
@@ -859,7 +581,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         };
         self.return_types.push(rt);
         let saved = std::mem::take(&mut self.locals);
+        let first = self.ev.queries.len();
         syn::visit::visit_item_fn(self, f);
+        link_function(&mut self.ev.queries[first..]);
         self.locals = saved;
         self.return_types.pop();
     }
@@ -871,7 +595,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         };
         self.return_types.push(rt);
         let saved = std::mem::take(&mut self.locals);
+        let first = self.ev.queries.len();
         syn::visit::visit_impl_item_fn(self, f);
+        link_function(&mut self.ev.queries[first..]);
         self.locals = saved;
         self.return_types.pop();
     }
@@ -908,8 +634,19 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let Expr::Path(p) = &*call.func {
             self.query_call(call, &p.path);
+            let args: Vec<&Expr> = call.args.iter().collect();
+            if let Some(opened) = connections::from_call(&p.path, &args) {
+                self.connection(line_of(call), opened);
+            }
         }
         syn::visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
+        if let Some(opened) = connections::from_method(mc) {
+            self.connection(line_of(&mc.method), opened);
+        }
+        syn::visit::visit_expr_method_call(self, mc);
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
@@ -918,269 +655,4 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn scan_text(files: &[(&str, &str)]) -> CodeEvidence {
-        let dir = tempfile::tempdir().unwrap();
-        let mut paths = Vec::new();
-        for (name, text) in files {
-            let p = dir.path().join(name);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(&p, text).unwrap();
-            if name.ends_with(".rs") {
-                paths.push(p);
-            }
-        }
-        scan(dir.path(), &paths, Backend::Postgres)
-    }
-
-    #[test]
-    fn from_row_in_every_spelling_with_field_attributes() {
-        let ev = scan_text(&[(
-            "src/user_models.rs",
-            r#"
-use sqlx::FromRow;
-#[derive(Debug, FromRow)]
-pub struct A { id: i64 }
-#[derive(sqlx::FromRow)]
-#[sqlx(rename_all = "camelCase")]
-pub struct B {
-    created_at: String,
-    #[sqlx(rename = "mail")] email: String,
-    #[sqlx(skip)] cache: Vec<u8>,
-    #[sqlx(default)] score: Option<i32>,
-    #[sqlx(flatten)] inner: A,
-    #[sqlx(json)] prefs: Prefs,
-    #[sqlx(try_from = "i64")] count: u64,
-}
-#[cfg_attr(feature = "db", derive(sqlx::FromRow), sqlx(rename_all = "UPPERCASE"))]
-pub struct C { name: String }
-/// Not a model: derives Debug only, and mentions FromRow in a doc comment.
-#[derive(Debug)]
-pub struct D { x: i32 }
-"#,
-        )]);
-        let names: Vec<&str> = ev.models.iter().map(|m| m.name.as_str()).collect();
-        assert_eq!(names, ["A", "B", "C"]);
-        let b = ev.model("B").unwrap();
-        let f = |n: &str| b.fields.iter().find(|f| f.name == n).unwrap();
-        assert_eq!(f("created_at").column, "createdAt");
-        assert_eq!(f("email").column, "mail");
-        assert!(f("cache").skip);
-        assert!(f("score").default);
-        assert!(f("inner").flatten);
-        assert!(f("prefs").json);
-        assert_eq!(f("count").try_from.as_deref(), Some("i64"));
-        assert_eq!(f("score").rust_type, "Option<i32>");
-        assert_eq!(f("email").line, 9);
-        assert_eq!(ev.model("C").unwrap().fields[0].column, "NAME");
-    }
-
-    #[test]
-    fn a_field_line_is_its_name_not_the_doc_comment_or_attribute_above() {
-        let ev = scan_text(&[(
-            "src/m.rs",
-            "#[derive(sqlx::FromRow)]\npub struct U {\n    /// Renamed by 0014.\n    /// Second doc line.\n    \
-             pub name: Option<String>,\n    #[sqlx(rename = \"email_address\")]\n    pub email: String,\n}\n",
-        )]);
-        let u = ev.model("U").unwrap();
-        let lines: Vec<(&str, u32)> = u.fields.iter().map(|f| (f.name.as_str(), f.line)).collect();
-        assert_eq!(lines, [("name", 5), ("email", 7)]);
-    }
-
-    #[test]
-    fn sql_types_and_manual_impls_are_listed() {
-        let ev = scan_text(&[(
-            "src/types.rs",
-            r#"
-#[derive(sqlx::Type)]
-#[sqlx(type_name = "quest_status", rename_all = "snake_case")]
-enum QuestStatus { InProgress, #[sqlx(rename = "finished")] Done }
-#[derive(sqlx::Type)]
-#[repr(i32)]
-enum Level { Low = 1 }
-#[derive(sqlx::Type)]
-#[sqlx(transparent)]
-struct UserId(uuid::Uuid);
-impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for Legacy {
-    fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
-        Ok(Legacy { id: row.try_get("legacy_id")?, n: row.get::<i32, _>("n") })
-    }
-}
-"#,
-        )]);
-        let q = ev.sql_type("QuestStatus").unwrap();
-        assert_eq!(q.labels, ["in_progress", "finished"]);
-        assert_eq!(q.type_name.as_deref(), Some("quest_status"));
-        assert_eq!(ev.sql_type("Level").unwrap().repr.as_deref(), Some("i32"));
-        assert_eq!(
-            ev.sql_type("UserId").unwrap().transparent.as_deref(),
-            Some("uuid::Uuid")
-        );
-        assert_eq!(ev.manual_impls[0].name, "Legacy");
-        assert_eq!(ev.manual_impls[0].columns, ["legacy_id", "n"]);
-        let lines: Vec<(&str, u32)> = ev.manual_impls[0]
-            .reads
-            .iter()
-            .map(|r| (r.column.as_str(), r.line))
-            .collect();
-        assert_eq!(lines, [("legacy_id", 13), ("n", 13)]);
-    }
-
-    #[test]
-    fn sql_is_found_in_every_form_with_targets_and_reasons() {
-        let ev = scan_text(&[
-            ("sql/by_id.sql", "SELECT * FROM goals WHERE id = $1"),
-            ("Cargo.toml", "[package]\nname = \"x\"\n"),
-            (
-                "src/repos.rs",
-                r##"
-const LIST: &str = "SELECT * FROM habits";
-// sqlx::query("SELECT * FROM commented_out")
-async fn f(pool: &PgPool, table: &str) -> Result<Vec<User>, sqlx::Error> {
-    let a = sqlx::query("DELETE FROM sessions WHERE id = $1");
-    let b = sqlx::query_as::<_, Habit>(LIST);
-    let c = sqlx::query_as::<_, Goal>(include_str!("../sql/by_id.sql"));
-    let d = sqlx::query_scalar::<_, i64>(concat!("SELECT count(*) ", "FROM users"));
-    let e = sqlx::query(&format!("SELECT * FROM {table}"));
-    let g = sqlx::query!("SELECT id FROM users WHERE email = $1", email);
-    let h = sqlx::query_as!(User, r#"SELECT id, email FROM users"#);
-    let i = sqlx::query_file_as!(Goal, "sql/by_id.sql");
-    let mut qb = sqlx::QueryBuilder::<Postgres>::new("SELECT * FROM quests WHERE ");
-    let sql = "SELECT * FROM books";
-    let j = sqlx::query_as::<_, Book>(sql);
-    let k: Vec<Idea> = sqlx::query_as("SELECT * FROM ideas").fetch_all(pool).await?;
-    sqlx::query_as("SELECT * FROM users").fetch_all(pool).await
-}
-fn m() { let m = sqlx::migrate!("./db/migrations"); }
-"##,
-            ),
-        ]);
-        type Row<'a> = (
-            u32,
-            &'a str,
-            Option<&'a str>,
-            Option<&'a str>,
-            Option<&'a str>,
-        );
-        let q: Vec<Row> = ev
-            .queries
-            .iter()
-            .map(|q| {
-                (
-                    q.line,
-                    q.api.as_str(),
-                    q.sql_origin.as_deref(),
-                    q.target.as_deref(),
-                    q.not_checkable.as_deref(),
-                )
-            })
-            .collect();
-        assert!(!ev.queries.iter().any(|q| {
-            q.sql
-                .as_deref()
-                .is_some_and(|s| s.contains("commented_out"))
-        }));
-        assert_eq!(q[0], (5, "sqlx::query", Some("literal"), None, None));
-        assert_eq!(
-            q[1],
-            (6, "sqlx::query_as", Some("const LIST"), Some("Habit"), None)
-        );
-        assert_eq!(q[2].2, Some("include_str ../sql/by_id.sql"));
-        assert_eq!(q[3].2, Some("concat"));
-        assert_eq!(q[3].3, Some("i64"));
-        assert_eq!(q[4].4, Some("built at runtime with format!"));
-        assert!(ev.queries[5].macro_checked);
-        assert_eq!(q[6].3, Some("User"));
-        assert_eq!(q[7].2, Some("query_file sql/by_id.sql"));
-        assert_eq!(q[8].1, "QueryBuilder::new");
-        assert!(q[8].4.unwrap().contains("QueryBuilder"));
-        assert_eq!(
-            q[9].2,
-            Some("literal"),
-            "a local literal binding is followed"
-        );
-        assert_eq!(
-            (q[10].3, ev.queries[10].target_origin.as_deref()),
-            (Some("Idea"), Some("let"))
-        );
-        assert_eq!(
-            (q[11].3, ev.queries[11].target_origin.as_deref()),
-            (Some("User"), Some("return"))
-        );
-        assert_eq!(ev.queries.len(), 12);
-        assert_eq!(ev.migrate_macros[0].directory, "./db/migrations");
-        assert_eq!(ev.migrate_macros[0].line, 19);
-        let habits = ev.queries[1].access.as_ref().unwrap();
-        assert_eq!(habits.statements[0].single_source_table(), Some("habits"));
-    }
-
-    #[test]
-    fn the_line_where_the_sql_text_starts_is_recorded_when_it_is_in_this_file() {
-        let ev = scan_text(&[
-            ("sql/q.sql", "SELECT 1"),
-            (
-                "src/consts.rs",
-                "pub const ELSEWHERE: &str = \"SELECT 2\";\n",
-            ),
-            (
-                "src/repos.rs",
-                r##"
-const HERE: &str =
-    "SELECT 3";
-async fn f(pool: &PgPool) {
-    let a = sqlx::query_as::<_, (i64,)>(
-        "SELECT id
-           FROM t",
-    );
-    let b = sqlx::query(HERE);
-    let c = sqlx::query(ELSEWHERE);
-    let d = sqlx::query(include_str!("../sql/q.sql"));
-    let e = sqlx::query!(
-        r#"SELECT 4"#
-    );
-}
-"##,
-            ),
-        ]);
-        let lines: Vec<(u32, Option<u32>)> =
-            ev.queries.iter().map(|q| (q.line, q.sql_line)).collect();
-        assert_eq!(
-            lines,
-            [
-                (5, Some(6)),
-                (9, Some(3)),
-                (10, None),
-                (11, None),
-                (12, Some(13))
-            ]
-        );
-    }
-
-    #[test]
-    fn bad_files_are_problems_not_panics() {
-        let ev = scan_text(&[
-            ("src/broken.rs", "fn x( {"),
-            ("src/ok.rs", "#[derive(sqlx::FromRow)] struct A { id: i32 }"),
-        ]);
-        assert_eq!(ev.files_scanned, 1);
-        assert_eq!(ev.problems.len(), 1);
-        assert_eq!(ev.problems[0].file, "src/broken.rs");
-        assert!(ev.problems[0].line.is_some());
-        assert_eq!(ev.models.len(), 1);
-    }
-
-    #[test]
-    fn invalid_utf8_is_named() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("bad.rs");
-        std::fs::write(&p, b"fn a() {}\xff").unwrap();
-        let ev = scan(dir.path(), &[p], Backend::Postgres);
-        assert!(
-            ev.problems[0].message.contains("UTF-8"),
-            "{:?}",
-            ev.problems
-        );
-    }
-}
+mod tests;

@@ -2,8 +2,11 @@
 //! queries that load it (a `query_as` target whose every result column comes from one table,
 //! via FROM or RETURNING), then the naming convention against tables known to exist or to be
 //! expected. A struct loaded only from joins or expressions is a projection: its fields are
-//! not table columns and are never checked as such.
+//! not table columns and are never checked as such. Only statements that run against the
+//! database being collected count; a struct loaded only by another database's statements
+//! is left unmapped, with that database named.
 
+use super::databases::SiteDatabase;
 use super::model::{CodeEvidence, MappingSource, ModelMapping, ModelOverride, QuerySite};
 use super::naming::conventional_tables;
 
@@ -42,16 +45,24 @@ fn mapping_of(
                 MappingSource::Config
             },
             evidence: vec!["gaps.toml".into()],
+            database: None,
         };
     }
     let mut tables: Vec<String> = Vec::new();
     let mut table_evidence = Vec::new();
     let mut projection_evidence = Vec::new();
+    let mut elsewhere: Option<String> = None;
     for q in queries {
         let Some(target) = q.target.as_deref() else {
             continue;
         };
         if target_name(target) != name {
+            continue;
+        }
+        if !q.statically_checked() {
+            if let Some(SiteDatabase::Other { migrations, .. }) = &q.scope.database {
+                elsewhere.get_or_insert_with(|| migrations.clone());
+            }
             continue;
         }
         let Some(access) = &q.access else {
@@ -77,12 +88,19 @@ fn mapping_of(
             tables,
             source: MappingSource::Query,
             evidence: table_evidence,
+            database: None,
         }
     } else if !projection_evidence.is_empty() {
         ModelMapping {
             tables: Vec::new(),
             source: MappingSource::Projection,
             evidence: projection_evidence,
+            database: None,
+        }
+    } else if elsewhere.is_some() {
+        ModelMapping {
+            database: elsewhere,
+            ..ModelMapping::default()
         }
     } else if let Some(t) = conventional_tables(name)
         .into_iter()
@@ -92,6 +110,7 @@ fn mapping_of(
             tables: vec![t],
             source: MappingSource::Convention,
             evidence: Vec::new(),
+            database: None,
         }
     } else {
         ModelMapping::default()
@@ -140,6 +159,7 @@ mod tests {
             target: Some(target.into()),
             target_origin: Some("turbofish".into()),
             not_checkable: None,
+            scope: Default::default(),
             access: Some(analyse(sql, Backend::Postgres)),
         }
     }

@@ -6,6 +6,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use super::site_scope::SiteScope;
+use super::site_scope::{ConnectionSite, ProjectDatabase, SessionDependency, SiteDatabase};
 use super::sql::SqlAccess;
 
 /// Models and SQL statements found in the service's Rust source.
@@ -32,6 +34,14 @@ pub struct CodeEvidence {
     /// `sqlx::migrate!("...")` invocations.
     #[serde(default)]
     pub migrate_macros: Vec<MigrateMacro>,
+    /// The databases of the project, one per migrations folder (every `sqlx::migrate!`,
+    /// sqlx.toml's `migrations-dir`, gaps.toml's `[[database]]`); the one this collection
+    /// describes is marked `target`. Empty when the source names no more than one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub databases: Vec<ProjectDatabase>,
+    /// Places where the code opens a database connection itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connections: Vec<ConnectionSite>,
     /// Explicit model-to-table overrides read from gaps.toml.
     #[serde(default)]
     pub overrides: Vec<ModelOverride>,
@@ -147,6 +157,10 @@ pub struct ModelMapping {
     /// Locations of the queries that decided it, `file:line`.
     #[serde(default)]
     pub evidence: Vec<String>,
+    /// When the model is loaded only by statements of another database of the project, that
+    /// database's migrations folder: the model is not checked against this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
 }
 
 /// The reason a model maps (or does not map) to a table.
@@ -265,6 +279,61 @@ pub struct QuerySite {
     /// Tables and columns the statement reads and writes (when the SQL is known).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<SqlAccess>,
+    /// Which database the statement runs against and what it depends on, when that limits
+    /// how it can be checked.
+    #[serde(default, skip_serializing_if = "SiteScope::is_plain")]
+    pub scope: SiteScope,
+}
+
+impl QuerySite {
+    /// True when the statement runs against the database being collected (or the project
+    /// has only that one).
+    pub fn in_target_database(&self) -> bool {
+        self.scope
+            .database
+            .as_ref()
+            .is_none_or(SiteDatabase::is_target)
+    }
+
+    /// Why the statement is not sent to the database being collected, when it is not:
+    /// the SQL is not known, it belongs to another database, or it depends on an object the
+    /// code creates first.
+    pub fn not_described_reason(&self) -> Option<String> {
+        if let Some(r) = &self.not_checkable {
+            return Some(r.clone());
+        }
+        if let Some(d) = self.scope.database.as_ref().filter(|d| !d.is_target()) {
+            return Some(d.reason());
+        }
+        let first = self.scope.depends_on.first()?;
+        Some(match self.scope.depends_on.len() {
+            1 => first.reason(),
+            n => format!("{} (and {} more)", first.reason(), n - 1),
+        })
+    }
+
+    /// True when static analysis may judge the statement's tables and columns against the
+    /// collected schema: it runs against that database, and no `search_path` change in front
+    /// of it moves its unqualified names elsewhere.
+    pub fn statically_checked(&self) -> bool {
+        self.in_target_database()
+            && !self
+                .scope
+                .depends_on
+                .iter()
+                .any(SessionDependency::moves_names)
+    }
+
+    /// The session objects (temporary tables and views) the statement depends on: names that
+    /// are not tables of any schema.
+    pub fn session_tables(&self) -> Vec<&str> {
+        self.scope
+            .depends_on
+            .iter()
+            .filter(|d| !d.moves_names())
+            .map(|d| d.name.as_str())
+            .collect()
+    }
 }
 
 /// A `sqlx::migrate!(...)` invocation.

@@ -77,6 +77,9 @@ pub fn replay(migrations: &[MigrationSource], backend: Backend) -> ExpectedSchem
 /// Hands one parsed statement to the handler of its kind.
 fn statement(r: &mut Replay, stmt: &Statement, text: &str) {
     match stmt {
+        // A temporary table or view is gone when the migration's session ends.
+        Statement::CreateTable(ct) if ct.temporary => {}
+        Statement::CreateView(v) if v.temporary => {}
         Statement::CreateTable(ct) => r.create_table(ct, text),
         Statement::AlterTable(at) => r.alter_table(at, text),
         Statement::CreateIndex(ci) => r.create_index(ci, text),

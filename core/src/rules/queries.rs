@@ -1306,6 +1306,7 @@ mod tests {
                 target: None,
                 target_origin: None,
                 not_checkable: None,
+                scope: Default::default(),
                 access: st
                     .sql
                     .as_deref()

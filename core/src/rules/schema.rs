@@ -9,7 +9,8 @@
 //! returns under an alias, a manual FromRow read whose error is handled on the spot (`.ok()`,
 //! `unwrap_or`, `match`) or that reads by index.
 //!
-//! Keys, CHECK constraints and column defaults are compared in [`constraints`].
+//! Keys, CHECK constraints and column defaults are compared in [`constraints`]. Which SQL
+//! statements static analysis may judge (the database's verdict wins) is [`static_sql`]'s.
 
 use std::collections::BTreeMap;
 
@@ -19,9 +20,12 @@ use crate::code::mapping::aliased_output;
 use crate::code::model::{CodeEvidence, ManualFromRow, MappingSource, Model, ModelField, RowRead};
 use crate::finding::{Finding, FindingKind, Severity};
 use crate::migrations::AppliedMigrations;
+use crate::querycheck::QueryChecks;
 use crate::schema::{Catalog, Schema, Table, TableKind};
 use crate::snapshot::{Backend, Snapshot};
 use crate::typemap::{Compat, RustType, TypeContext, check as type_check, normalize_sql_type};
+
+use super::static_sql;
 
 /// Findings derived from the schema evidence.
 pub(super) fn check(s: &Snapshot) -> Vec<Finding> {
@@ -35,6 +39,7 @@ pub(super) fn check(s: &Snapshot) -> Vec<Finding> {
         expected: s.expected_schema.data(),
         code: s.code.data(),
         applied: s.applied_migrations.data().and_then(|a| a.known()),
+        checks: s.query_checks.data(),
         backend,
     };
     let mut out = Out::default();
@@ -43,7 +48,11 @@ pub(super) fn check(s: &Snapshot) -> Vec<Finding> {
     ctx.models(&mut out);
     ctx.manual_impls(&mut out);
     ctx.query_columns(&mut out);
-    out.findings.into_values().collect()
+    let mut findings: Vec<Finding> = out.findings.into_values().collect();
+    if let (Some(code), Some(live)) = (ctx.code, ctx.live) {
+        findings.extend(static_sql::disagreements(code, ctx.checks, live));
+    }
+    findings
 }
 
 #[derive(Default)]
@@ -90,6 +99,7 @@ struct Ctx<'a> {
     expected: Option<&'a ExpectedSchema>,
     code: Option<&'a CodeEvidence>,
     applied: Option<&'a AppliedMigrations>,
+    checks: Option<&'a QueryChecks>,
     backend: Backend,
 }
 
@@ -101,11 +111,7 @@ struct Expectation {
 }
 
 fn find_table<'s>(schema: &'s Schema, name: &str) -> Option<&'s Table> {
-    let preferred = ["public", "main"];
-    preferred
-        .iter()
-        .find_map(|s| schema.table(s, name))
-        .or_else(|| schema.tables.iter().find(|t| t.name == name))
+    static_sql::find_table(schema, name)
 }
 
 /// Whether the columns of `t` were read: a table whose columns catalog could not be read (or
@@ -195,18 +201,16 @@ impl Ctx<'_> {
                 }
             }
         }
-        for q in &code.queries {
-            for st in q.access.iter().flat_map(|a| &a.statements) {
-                for t in &st.tables {
-                    out.push((
-                        t.name.clone(),
-                        Expectation {
-                            what: query_phrase(&st.kind),
-                            file: q.file.clone(),
-                            line: q.line + st.line.saturating_sub(1),
-                        },
-                    ));
-                }
+        for j in static_sql::judged(code, self.checks) {
+            for t in j.tables() {
+                out.push((
+                    t.name.clone(),
+                    Expectation {
+                        what: query_phrase(&j.st.kind),
+                        file: j.site.file.clone(),
+                        line: j.line(),
+                    },
+                ));
             }
         }
         out
@@ -822,46 +826,45 @@ impl Ctx<'_> {
         let (Some(code), Some((schema, against))) = (self.code, self.target()) else {
             return;
         };
-        for q in &code.queries {
-            for st in q.access.iter().flat_map(|a| &a.statements) {
-                for c in &st.columns {
-                    let Some(t) = find_table(schema, &c.table) else {
-                        continue;
-                    };
-                    if t.column(&c.column).is_some()
-                        || t.kind != TableKind::Table
-                        || !columns_known(schema, t)
-                    {
-                        continue;
-                    }
-                    if against == "expected"
-                        && self
-                            .expected
-                            .is_some_and(|e| e.partial_tables.contains(&c.table))
-                    {
-                        continue;
-                    }
-                    let line = q.line + st.line.saturating_sub(1);
-                    out.push(
-                        Finding::new(
-                            FindingKind::ColumnMissing,
-                            Severity::Error,
-                            actions::COLUMNS,
-                            format!(
-                                "{} ({}:{line}) uses column {}.{}, which does not exist",
-                                query_phrase(&st.kind),
-                                q.file,
-                                c.table,
-                                c.column
-                            ),
-                        )
-                        .table(c.table.clone())
-                        .column(c.column.clone())
-                        .location(q.file.clone(), Some(line))
-                        .live("absent")
-                        .detail("against", against),
-                    );
+        for j in static_sql::judged(code, self.checks) {
+            let (q, st) = (j.site, j.st);
+            for c in j.columns() {
+                let Some(t) = find_table(schema, &c.table) else {
+                    continue;
+                };
+                if static_sql::has_column(t, &c.column)
+                    || t.kind != TableKind::Table
+                    || !columns_known(schema, t)
+                {
+                    continue;
                 }
+                if against == "expected"
+                    && self
+                        .expected
+                        .is_some_and(|e| e.partial_tables.contains(&c.table))
+                {
+                    continue;
+                }
+                let line = q.line + st.line.saturating_sub(1);
+                out.push(
+                    Finding::new(
+                        FindingKind::ColumnMissing,
+                        Severity::Error,
+                        actions::COLUMNS,
+                        format!(
+                            "{} ({}:{line}) uses column {}.{}, which does not exist",
+                            query_phrase(&st.kind),
+                            q.file,
+                            c.table,
+                            c.column
+                        ),
+                    )
+                    .table(c.table.clone())
+                    .column(c.column.clone())
+                    .location(q.file.clone(), Some(line))
+                    .live("absent")
+                    .detail("against", against),
+                );
             }
         }
     }

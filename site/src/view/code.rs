@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use gaps_core::actions;
+use gaps_core::code::databases::SiteDatabase;
 use gaps_core::code::expected::ExpectationMode;
 use gaps_core::code::model::{MappingSource, Model, ModelField, QuerySite};
 use gaps_core::code::sql::Access;
@@ -92,7 +93,10 @@ pub struct QueryRow {
     pub api: String,
     /// "select", "insert"... or the checker's kind.
     pub kind: String,
-    /// `ok`, `rejected`, `not_checkable` or `unchecked`.
+    /// `ok`, `rejected`, `not_checkable`, `other_database` (belongs to another database of
+    /// the project), `external` (a database the project does not migrate), `excluded` (by
+    /// gaps.toml), `depends` (on a temporary table or search_path the code sets up first) or
+    /// `unchecked`.
     pub status: String,
     /// A symbol for the status.
     pub icon: String,
@@ -100,6 +104,9 @@ pub struct QueryRow {
     pub check: String,
     /// Tables with their access, e.g. "users (read)".
     pub tables: Vec<String>,
+    /// "not analysed: ..." when the SQL parser could not read the statement (no table or
+    /// column is guessed for it).
+    pub analysis: Option<String>,
     /// The type the rows decode into.
     pub target: Option<String>,
     /// The SQL, cut at [`MAX_SQL`] characters.
@@ -140,7 +147,13 @@ fn mapping_text(m: &Model) -> String {
         MappingSource::Projection => {
             format!("a projection (joins or expressions), not one table{evidence}")
         }
-        MappingSource::Unknown => "not decided: no loading query and no table by that name".into(),
+        MappingSource::Unknown => match &m.mapping.database {
+            Some(db) => format!(
+                "loaded only by statements of another database: belongs to the database \
+                 migrated by {db}{evidence}"
+            ),
+            None => "not decided: no loading query and no table by that name".into(),
+        },
     }
 }
 
@@ -188,11 +201,29 @@ fn checker_kind(k: StatementKind) -> &'static str {
     }
 }
 
+/// The status of a site the collection did not send to the database on purpose: another
+/// database's statement, an external one, an excluded one, or one that depends on a session
+/// object the code creates first.
+fn scoped(site: Option<&QuerySite>) -> Option<(&'static str, &'static str, String)> {
+    let site = site?;
+    let status = match &site.scope.database {
+        Some(SiteDatabase::Other { .. }) => "other_database",
+        Some(SiteDatabase::External { .. }) => "external",
+        Some(SiteDatabase::Excluded { .. }) => "excluded",
+        _ if !site.scope.depends_on.is_empty() && site.not_checkable.is_none() => "depends",
+        _ => return None,
+    };
+    Some((status, "⊘", redact_text(&site.not_described_reason()?)))
+}
+
 fn verdict(
     check: Option<&StatementCheck>,
     site: Option<&QuerySite>,
     checks: &SectionRef,
 ) -> (&'static str, &'static str, String) {
+    if let Some(v) = scoped(site) {
+        return v;
+    }
     match check.map(|c| &c.outcome) {
         Some(Outcome::Ok) => ("ok", "✔", "accepted by the database".into()),
         Some(Outcome::Rejected(r)) => (
@@ -287,6 +318,7 @@ fn query_row(
         icon: icon.into(),
         check: check_text,
         tables,
+        analysis: access.and_then(|a| a.not_analysed()),
         target: site
             .and_then(|s| s.target.clone())
             .or_else(|| check.and_then(|c| c.target.as_ref().map(|t| t.name.clone()))),
@@ -446,5 +478,100 @@ pub fn code_view(s: &Snapshot, findings: &[Finding]) -> CodeView {
             .map(finding_view)
             .collect(),
         sections,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use gaps_core::code::databases::SiteDatabase;
+    use gaps_core::code::model::{CodeEvidence, QuerySite, SiteScope};
+    use gaps_core::code::session::SessionDependency;
+    use gaps_core::code::sql::{SessionObjectKind, analyse};
+    use gaps_core::section::Section;
+    use gaps_core::snapshot::{Backend, Snapshot, Target};
+
+    fn site(line: u32, sql: &str, scope: SiteScope) -> QuerySite {
+        QuerySite {
+            file: "src/store.rs".into(),
+            line,
+            api: "sqlx::query".into(),
+            macro_checked: false,
+            sql: Some(sql.into()),
+            sql_origin: Some("literal".into()),
+            sql_line: None,
+            target: None,
+            target_origin: None,
+            not_checkable: None,
+            access: Some(analyse(sql, Backend::Sqlite)),
+            scope,
+        }
+    }
+
+    #[test]
+    fn the_code_view_says_why_a_statement_was_not_checked_here() {
+        let mut s = Snapshot::new("0", "2026-01-01T00:00:00Z".into(), Target::default());
+        let other = SiteScope {
+            database: Some(SiteDatabase::Other {
+                migrations: "./record-migrations".into(),
+                how: "tables".into(),
+            }),
+            depends_on: Vec::new(),
+        };
+        let external = SiteScope {
+            database: Some(SiteDatabase::External {
+                reason: "src/import.rs:9 opens its own connection".into(),
+            }),
+            depends_on: Vec::new(),
+        };
+        let depends = SiteScope {
+            database: None,
+            depends_on: vec![SessionDependency {
+                kind: SessionObjectKind::TemporaryTable,
+                name: "doomed".into(),
+                file: "src/store.rs".into(),
+                line: 3,
+            }],
+        };
+        s.code = Section::collected(CodeEvidence {
+            queries: vec![
+                site(10, "select id from store", other),
+                site(20, "select cmd from commands", external),
+                site(
+                    30,
+                    "delete from kv where k in (select k from doomed)",
+                    depends,
+                ),
+                site(40, "selec nonsense", SiteScope::default()),
+            ],
+            ..CodeEvidence::default()
+        });
+        let v = super::code_view(&s, &[]);
+        let rows: Vec<(&str, &str)> = v
+            .queries
+            .iter()
+            .map(|q| (q.status.as_str(), q.check.as_str()))
+            .collect();
+        assert_eq!(
+            rows[0],
+            (
+                "other_database",
+                "belongs to the database migrated by ./record-migrations"
+            )
+        );
+        assert_eq!(rows[1].0, "external");
+        assert!(
+            rows[1].1.starts_with("external database: "),
+            "{}",
+            rows[1].1
+        );
+        assert_eq!(
+            rows[2],
+            (
+                "depends",
+                "depends on temporary table doomed created at src/store.rs:3"
+            )
+        );
+        let a = v.queries[3].analysis.as_deref().unwrap();
+        assert!(a.starts_with("not analysed"), "{a}");
     }
 }

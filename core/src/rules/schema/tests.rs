@@ -48,6 +48,7 @@ fn model(name: &str, table: Option<&str>, fields: Vec<ModelField>) -> Model {
                 MappingSource::Projection
             },
             evidence: Vec::new(),
+            database: None,
         },
     }
 }
@@ -381,6 +382,7 @@ fn query_columns_and_tables_are_checked() {
         target: None,
         target_origin: None,
         not_checkable: None,
+        scope: Default::default(),
         access: Some(analyse(sql, Backend::Postgres)),
     };
     let code = CodeEvidence {
@@ -536,6 +538,7 @@ fn manual(name: &str, table: Option<&str>, reads: &[(&str, u32, &str, bool)]) ->
                 MappingSource::Projection
             },
             evidence: Vec::new(),
+            database: None,
         },
     }
 }
@@ -643,6 +646,7 @@ fn manual_reads_that_exist_are_handled_aliased_or_of_a_projection_are_not_report
         target: Some("LegacyUser".into()),
         target_origin: Some("turbofish".into()),
         not_checkable: None,
+        scope: Default::default(),
         access: Some(analyse(
             "SELECT id, email AS contact FROM users",
             Backend::Postgres,
@@ -688,6 +692,7 @@ fn a_derived_field_the_loading_query_returns_under_an_alias_is_not_reported() {
         target: Some("Contact".into()),
         target_origin: Some("turbofish".into()),
         not_checkable: None,
+        scope: Default::default(),
         access: Some(analyse(sql, Backend::Postgres)),
     };
     let code = CodeEvidence {
@@ -766,6 +771,7 @@ fn nothing_is_said_about_a_relation_whose_catalogs_were_not_read() {
             target: None,
             target_origin: None,
             not_checkable: None,
+            scope: Default::default(),
             access: Some(analyse(
                 "SELECT id, email FROM users WHERE id = $1",
                 Backend::Postgres,
