@@ -17,5 +17,6 @@ pub mod output;
 pub mod progress;
 pub mod provider;
 pub mod querycheck;
+pub mod registry_file;
 pub mod report;
 pub mod source;

@@ -9,6 +9,7 @@ pub mod actions;
 pub mod code;
 pub mod diff;
 pub mod finding;
+pub mod gapsmd_limits;
 pub mod health;
 pub mod logs;
 pub mod migrations;

@@ -103,17 +103,13 @@ async fn expected_schema(
     target_url: Option<&str>,
 ) -> Section<ExpectedSchema> {
     let gaps_tables = match &args.gaps {
-        Some(path) => match std::fs::read(path) {
-            Ok(bytes) => Some((
-                path.display().to_string(),
-                gapsmd::expected_tables(&String::from_utf8_lossy(&bytes)),
-            )),
-            Err(e) => {
-                return Section::failed(
-                    "reading the gaps.md registry",
-                    format!("could not read {}: {e}", path.display()),
-                );
-            }
+        // The same loader `gaps report` uses: a file one command refuses, the other does too.
+        Some(path) => match crate::registry_file::read(path).and_then(|text| {
+            gapsmd::expected_tables(&text)
+                .map_err(|e| anyhow::anyhow!("gaps.md {}: {e}", path.display()))
+        }) {
+            Ok(tables) => Some((path.display().to_string(), tables)),
+            Err(e) => return Section::failed("reading the gaps.md registry", format!("{e:#}")),
         },
         None => None,
     };
