@@ -14,6 +14,7 @@ pub mod inspect;
 pub mod logs;
 pub mod migrations;
 pub mod output;
+pub mod preserve;
 pub mod progress;
 pub mod provider;
 pub mod querycheck;

@@ -21,6 +21,7 @@ pub mod schema;
 pub mod section;
 pub mod snapshot;
 pub mod typemap;
+pub mod unread;
 pub mod view;
 
 pub use finding::{Finding, FindingKind, Severity};

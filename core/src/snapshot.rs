@@ -118,6 +118,12 @@ pub enum LoadError {
     /// JSON, but without a `format_version`: probably not a gaps snapshot.
     #[error("this is not a gaps snapshot: it has no numeric \"format_version\" field")]
     NotASnapshot,
+    /// JSON (or nothing at all) that is not an object, e.g. an array.
+    #[error("this is not a gaps snapshot: a snapshot is a JSON object, this file holds {found}")]
+    NotAnObject {
+        /// What the file holds instead: "an array", "a string", "nothing (it is empty)"...
+        found: &'static str,
+    },
     /// Written by a newer gaps.
     #[error(
         "snapshot format_version {found} is newer than this gaps understands (up to {supported}); upgrade gaps to read it"
@@ -152,7 +158,27 @@ struct VersionProbe {
 impl Snapshot {
     /// Parses a snapshot, checking its `format_version` before its shape so that a file from a
     /// newer gaps gets a version message rather than a confusing field error.
+    /// A UTF-8 byte-order mark in front (some Windows editors write one) is skipped.
     pub fn from_json(text: &str) -> Result<Snapshot, LoadError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let found = match text.trim_start().bytes().next() {
+            Some(b'{') => None,
+            None => Some("nothing (it is empty)"),
+            Some(b'[') => Some("an array"),
+            Some(b'"') => Some("a string"),
+            Some(b't' | b'f') => Some("a boolean"),
+            Some(b'n') => Some("null"),
+            Some(b'-' | b'0'..=b'9') => Some("a number"),
+            Some(_) => None,
+        };
+        if let Some(found) = found {
+            // Only when it really is JSON: otherwise the parser's position says more.
+            if found.starts_with("nothing")
+                || serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+            {
+                return Err(LoadError::NotAnObject { found });
+            }
+        }
         let probe: VersionProbe = serde_json::from_str(text).map_err(|e| LoadError::Malformed {
             line: e.line(),
             column: e.column(),
@@ -229,13 +255,15 @@ impl Snapshot {
         ]
     }
 
-    /// True when any attempted section failed, or the live schema was read only in part (a
-    /// catalog could not be read): the snapshot is partial.
+    /// True when any attempted section failed, the live schema was read only in part (a
+    /// catalog could not be read), or an input named on the command line could not be read
+    /// ([`crate::unread::unread_inputs`]): the snapshot is partial.
     pub fn is_partial(&self) -> bool {
         self.section_statuses()
             .iter()
             .any(|(_, s)| *s == SectionStatus::Failed)
             || self.schema.data().is_some_and(Schema::is_incomplete)
+            || !crate::unread::unread_inputs(self).is_empty()
     }
 }
 
@@ -310,6 +338,34 @@ mod tests {
             Snapshot::from_json(r#"{"tables": []}"#).unwrap_err(),
             LoadError::NotASnapshot
         );
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_accepted() {
+        let s = empty();
+        let text = format!("\u{feff}{}", s.to_json());
+        assert_eq!(Snapshot::from_json(&text).unwrap(), s);
+    }
+
+    #[test]
+    fn a_json_array_or_other_non_object_is_not_a_snapshot() {
+        for (text, found) in [
+            ("[1, 2]", "an array"),
+            ("[{\"format_version\": 1}]", "an array"),
+            ("\"text\"", "a string"),
+            ("42", "a number"),
+            ("null", "null"),
+            ("  \n", "nothing (it is empty)"),
+        ] {
+            let err = Snapshot::from_json(text).unwrap_err();
+            assert_eq!(err, LoadError::NotAnObject { found }, "{text}");
+            assert!(err.to_string().contains("not a gaps snapshot"), "{err}");
+        }
+        // Broken JSON keeps its position.
+        assert!(matches!(
+            Snapshot::from_json("[1,"),
+            Err(LoadError::Malformed { .. })
+        ));
     }
 
     #[test]

@@ -117,14 +117,13 @@ async fn expected_schema(
     // is nothing sound to replay, and guessing the folder again here would hide why. gaps.md's
     // expected tables still stand on their own; the failure is recorded with them.
     let mut unreadable_migrations = None;
+    let mut unreadable_files: Vec<String> = Vec::new();
     let migrations: Option<Vec<MigrationSource>> = match &snapshot.local_migrations {
-        Section::Collected { data } => match migrations_input::from_section(data) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                unreadable_migrations = Some(e);
-                None
-            }
-        },
+        Section::Collected { data } => {
+            let (sources, problems) = migrations_input::from_section(data);
+            unreadable_files = problems;
+            Some(sources)
+        }
         Section::Failed { error } => {
             unreadable_migrations = Some(format!(
                 "the local migrations could not be read ({}: {}), so the expected schema \
@@ -144,7 +143,7 @@ async fn expected_schema(
     let replayable = migrations.is_some();
     let migrations = migrations.unwrap_or_default();
     let mut expected = replay(&migrations, backend);
-    if let Some(message) = unreadable_migrations {
+    for message in unreadable_migrations.into_iter().chain(unreadable_files) {
         expected.schema.incomplete.push(SectionError {
             during: "reading the migration files to replay".into(),
             message,

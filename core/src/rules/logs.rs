@@ -5,7 +5,7 @@
 
 use crate::actions;
 use crate::finding::{Finding, FindingKind, Severity};
-use crate::logs::{LogCategory, LogKind, LogSignature};
+use crate::logs::{LogCategory, LogKind, LogSignature, LogsEvidence};
 use crate::migrations::MigrationKind;
 use crate::schema::Schema;
 use crate::snapshot::Snapshot;
@@ -33,12 +33,47 @@ pub(super) fn check(snapshot: &Snapshot) -> Vec<Finding> {
             );
         }
     }
+    if let Some(f) = ungrouped(logs) {
+        out.push(f);
+    }
     for sig in &logs.signatures {
         if let Some(f) = finding_for(sig, snapshot) {
             out.push(f);
         }
     }
     out
+}
+
+/// Classified lines past the signature cap were counted but not grouped: the per-signature
+/// counts (and so every log finding) miss them, and `check` must say how many.
+fn ungrouped(logs: &LogsEvidence) -> Option<Finding> {
+    let lines = logs.ungrouped_lines;
+    if lines == 0 {
+        return None;
+    }
+    let classified: u64 = logs.inputs.iter().map(|i| i.classified_lines).sum();
+    let share = lines as f64 * 100.0 / classified.max(lines) as f64;
+    Some(
+        Finding::new(
+            FindingKind::EvidenceUnavailable,
+            Severity::Warning,
+            actions::LOGS,
+            format!(
+                "{lines} classified log line(s) ({share:.0}% of the {} classified) were not \
+                 grouped: the logs hold more than {} distinct signatures, so the signatures and \
+                 counts shown miss them",
+                classified.max(lines),
+                crate::logs::scan::MAX_SIGNATURES
+            ),
+        )
+        .next_step(
+            "narrow the logs (a shorter time window, or grep the service's error lines first) \
+             and collect again, so every error line is grouped",
+        )
+        .detail("section", "logs")
+        .detail("ungrouped_lines", lines)
+        .detail("classified_lines", classified),
+    )
 }
 
 fn finding_for(sig: &LogSignature, snapshot: &Snapshot) -> Option<Finding> {
@@ -399,6 +434,31 @@ mod tests {
     const LOG: &str = "2026-01-09T12:00:00Z app[148e272a] iad [info] database_error: relation \"focus_pause_state\" does not exist\n\
 2026-01-09T12:01:00Z app[148e272a] iad [info] database_error: relation \"focus_pause_state\" does not exist\n\
 2026-01-09T12:02:00Z app[148e272a] iad [info] database_error: column \"nickname\" of relation \"users\" does not exist\n";
+
+    #[test]
+    fn lines_past_the_signature_cap_are_reported_with_their_share() {
+        let mut logs = analyse_text("fly.log", None, LOG.as_bytes());
+        assert!(
+            check(&snap(logs.clone()))
+                .iter()
+                .all(|f| !f.message.contains("not grouped"))
+        );
+        logs.inputs[0].classified_lines = 100;
+        logs.ungrouped_lines = 53;
+        let findings = check(&snap(logs));
+        let f = findings
+            .iter()
+            .find(|f| f.message.contains("not grouped"))
+            .expect("a finding for the ungrouped lines");
+        assert_eq!(f.kind, FindingKind::EvidenceUnavailable);
+        assert!(
+            f.message
+                .contains("53 classified log line(s) (53% of the 100"),
+            "{}",
+            f.message
+        );
+        assert!(f.message.contains("2000"), "{}", f.message);
+    }
 
     #[test]
     fn missing_table_is_linked_to_live_schema_and_pending_migration() {
