@@ -293,7 +293,10 @@ pub fn split_statements(text: &str) -> Vec<SplitStatement> {
                 );
                 if begin_depth == 0 {
                     let piece: String = b[start..i].iter().collect();
-                    if let Some(l) = start_line.take() {
+                    // `;;` or a lone `;`: nothing between, nothing to keep.
+                    if let Some(l) = start_line.take()
+                        && !piece.trim().is_empty()
+                    {
                         out.push(SplitStatement {
                             line: l,
                             text: piece.trim().to_string(),
@@ -956,6 +959,13 @@ mod tests {
             .iter()
             .map(|c| format!("{}.{}", c.table, c.column))
             .collect()
+    }
+
+    #[test]
+    fn empty_pieces_between_semicolons_are_dropped() {
+        let split = split_statements("*/END;;\n;  ;SELECT 1;");
+        let texts: Vec<&str> = split.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["*/END", "SELECT 1"]);
     }
 
     #[test]
