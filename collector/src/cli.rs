@@ -51,7 +51,7 @@ pub struct CollectArgs {
     /// Migrations folder; default: from sqlx::migrate!("...") in the source, else DIR/migrations.
     #[arg(long, value_name = "DIR")]
     pub migrations: Option<PathBuf>,
-    /// Name of sqlx's migrations table; default: sqlx.toml's [migrate] table-name, else _sqlx_migrations.
+    /// Name of sqlx's migrations table; default: sqlx.toml's `[migrate]` table-name, else _sqlx_migrations.
     #[arg(long, value_name = "NAME")]
     pub migrations_table: Option<String>,
     /// Where to write the snapshot; `-` for standard output.
@@ -81,7 +81,7 @@ pub struct CollectArgs {
     /// Force the log format instead of detecting it per file.
     #[arg(long, value_enum)]
     pub log_format: Option<LogFormatArg>,
-    /// The service's health endpoint, e.g. https://api.example.com/health.
+    /// The service's health endpoint, e.g. `https://api.example.com/health`.
     #[arg(long, value_name = "URL")]
     pub health: Option<String>,
     /// Seconds to wait for the health endpoint.

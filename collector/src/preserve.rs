@@ -244,7 +244,13 @@ mod tests {
 
     fn snap(at: &str, collected: usize) -> Snapshot {
         let mut s = Snapshot::new("0", at.into(), Target::default());
-        s.database = Section::collected(Default::default());
+        s.database = Section::collected(gaps_core::schema::DatabaseInfo {
+            backend: gaps_core::snapshot::Backend::Sqlite,
+            server_version: "3.46.0".into(),
+            database: None,
+            current_user: None,
+            search_path: None,
+        });
         if collected > 1 {
             s.local_migrations = Section::collected(gaps_core::migrations::LocalMigrations {
                 directory: "m".into(),

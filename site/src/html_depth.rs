@@ -393,6 +393,29 @@ mod tests {
         assert_eq!(m.depth(), 1);
     }
 
+    /// Found by the property below: html5ever answers `</p>` without an open `p` by
+    /// inserting an empty one, one level deeper.
+    #[test]
+    fn a_stray_end_p_counts_the_empty_p_html5ever_inserts() {
+        let mut m = OpenElements::default();
+        assert_eq!(
+            m.try_run(&["<em><blockquote></p>"], 0, 2),
+            Err(Refused::TooDeep)
+        );
+        assert_eq!(m.try_run(&["<em><blockquote></p>"], 0, 3), Ok(()));
+    }
+
+    /// Found by the property below: `<td>` makes html5ever open tbody and tr too, and a model
+    /// element that html5ever never opened must not be closed in place of one it did.
+    #[test]
+    fn table_parts_are_refused_as_they_imply_parents() {
+        for html in ["<td>", "<tr>", "<table>", "<col>", "<tbody>"] {
+            assert_eq!(depth_after(html), Err(Refused::Opaque), "{html}");
+        }
+        // An end tag only closes the element the run opened last.
+        assert_eq!(depth_after("<dl><pre><code></section>"), Ok(3));
+    }
+
     #[test]
     fn overlong_names_never_match_an_end_tag() {
         let long = "a".repeat(MAX_NAME + 5);

@@ -3,7 +3,7 @@
 //! add/drop constraint), CREATE/DROP INDEX, CREATE/ALTER/DROP TYPE ... AS ENUM, CREATE DOMAIN,
 //! CREATE SCHEMA and CREATE EXTENSION. Every other statement is listed as not modelled with
 //! its file and line — never silently dropped. Unnamed indexes and constraints get the names
-//! Postgres would give them ([`pgnames`]: `users_pkey`, `users_email_key`,
+//! Postgres would give them (`pgnames`: `users_pkey`, `users_email_key`,
 //! `posts_user_id_fkey`, shortened to 63 bytes, numbered when taken). Renames and drops carry
 //! through to the keys, indexes and foreign keys that name the object, as in Postgres; column
 //! ordinals keep the gaps dropped columns leave on Postgres.

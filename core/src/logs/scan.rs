@@ -1,7 +1,7 @@
 //! Streaming scanner: raw bytes in, [`LogsEvidence`] out, with flat memory.
 //!
 //! Bytes are fed in chunks of any size. Complete lines are searched with one Aho-Corasick
-//! automaton over the raw bytes ([`PREFILTER`](super::classify::PREFILTER)); only the lines
+//! automaton over the raw bytes ([`PREFILTER`]); only the lines
 //! containing a literal are parsed and classified. Lines are never required to be UTF-8, and a
 //! line longer than [`MAX_LINE`] is read up to that length and counted.
 

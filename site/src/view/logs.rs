@@ -396,6 +396,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn ungrouped_lines_are_shown_with_their_share_of_the_classified_lines() {
+        let mut l = gaps_core::logs::scan::analyse_text(
+            "fly.log",
+            None,
+            crate::sample::SAMPLE_LOG.as_bytes(),
+        );
+        assert_eq!(ungrouped_percent(&l), 0);
+        l.inputs[0].classified_lines = 1000;
+        l.ungrouped_lines = 530;
+        assert_eq!(ungrouped_percent(&l), 53);
+        l.ungrouped_lines = 1;
+        assert_eq!(ungrouped_percent(&l), 1, "never shown as 0%");
+    }
+
+    #[test]
     fn utc_times_read_as_date_and_time() {
         assert_eq!(time_text("2026-01-09T12:01:12Z"), "2026-01-09 12:01:12 UTC");
         assert_eq!(
