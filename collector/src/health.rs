@@ -1,6 +1,6 @@
 //! Querying the service's health endpoint (`--health URL`): one GET with a global timeout, at
 //! most [`MAX_REDIRECTS`] redirects, TLS through rustls, the body read up to
-//! [`gaps_core::health::MAX_BODY`] bytes. The blocking client runs on a blocking
+//! [`MAX_BODY`] bytes. The blocking client runs on a blocking
 //! thread. Comparing `schema_version` with the migrations is the rules' job, not this one's.
 
 use std::io::Read;

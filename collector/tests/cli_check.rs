@@ -11,36 +11,28 @@ use gaps_core::migrations::{
     AppliedMigration, AppliedMigrations, IgnoreCause, IgnoredFile, LocalMigrations,
 };
 use gaps_core::section::Section;
-use gaps_core::snapshot::{Snapshot, Target};
+use gaps_core::snapshot::Snapshot;
+use gaps_core::testing;
 
 fn snapshot(applied: Vec<AppliedMigration>, ignored: Vec<IgnoredFile>) -> Snapshot {
-    let mut s = Snapshot::new("0.1.0", "2026-01-09T12:00:00Z".into(), Target::default());
+    let mut s = testing::snapshot();
     s.applied_migrations = Section::collected(AppliedMigrations {
-        table: "public._sqlx_migrations".into(),
         table_source: Some("default".into()),
-        present: true,
-        rows: applied,
+        ..testing::applied_migrations(applied)
     });
     s.local_migrations = Section::collected(LocalMigrations {
-        directory: "migrations".into(),
-        directory_source: "default".into(),
-        source_file: None,
-        source_line: None,
-        ignored_chars: vec![],
-        files: vec![],
         ignored,
+        ..testing::local_migrations(vec![])
     });
     s
 }
 
 fn row(version: i64, success: bool) -> AppliedMigration {
     AppliedMigration {
-        version,
-        description: "x".into(),
-        installed_on: None,
         success,
         checksum: "ab".into(),
         execution_time: 5,
+        ..testing::applied(version, "x")
     }
 }
 

@@ -5,56 +5,21 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use gaps_core::Section;
-use gaps_core::migrations::{AppliedMigration, AppliedMigrations};
-use gaps_core::schema::{Column, ForeignKey, Index, Schema, Table, TableKind};
-use gaps_core::snapshot::{Snapshot, Target};
-
-fn col(ordinal: i32, name: &str, ty: &str, nullable: bool) -> Column {
-    Column::new(ordinal, name, ty, nullable)
-}
-
-fn table(name: &str, columns: Vec<Column>) -> Table {
-    Table::new("public", name, TableKind::Table, columns)
-}
+use gaps_core::migrations::AppliedMigration;
+use gaps_core::schema::{ForeignKey, Index, Table};
+use gaps_core::snapshot::Snapshot;
+use gaps_core::testing::{applied, col, snapshot_of, table};
 
 fn migration(version: i64, description: &str) -> AppliedMigration {
     AppliedMigration {
-        version,
-        description: description.into(),
         installed_on: Some("2026-01-09T11:00:00Z".into()),
-        success: true,
-        checksum: "ab".repeat(48),
         execution_time: 1_000_000,
+        ..applied(version, description)
     }
 }
 
-fn snapshot(label: &str, tables: Vec<Table>, migrations: Vec<AppliedMigration>) -> Snapshot {
-    let mut s = Snapshot::new(
-        "0.1.0",
-        "2026-01-09T12:00:00Z".into(),
-        Target {
-            label: Some(label.into()),
-            ..Target::default()
-        },
-    );
-    let mut schema = Schema {
-        schemas: vec!["public".into()],
-        tables,
-        ..Schema::default()
-    };
-    schema.canonicalize();
-    s.schema = Section::collected(schema);
-    s.applied_migrations = Section::collected(AppliedMigrations {
-        table_source: None,
-        table: "public._sqlx_migrations".into(),
-        present: true,
-        rows: migrations,
-    });
-    s
-}
-
 fn before() -> Snapshot {
-    snapshot(
+    snapshot_of(
         "before",
         vec![
             table(
@@ -71,7 +36,7 @@ fn before() -> Snapshot {
 }
 
 fn after() -> Snapshot {
-    snapshot(
+    snapshot_of(
         "after",
         vec![
             table(

@@ -7,9 +7,8 @@ use std::time::Duration;
 
 use gaps_collector::health::probe;
 use gaps_core::health::{HealthBody, HealthErrorKind, HealthEvidence};
-use gaps_core::migrations::{
-    AppliedMigration, AppliedMigrations, LocalMigration, LocalMigrations, MigrationKind,
-};
+use gaps_core::migrations::{LocalMigration, LocalMigrations};
+use gaps_core::testing;
 use gaps_core::{FindingKind, Section, Snapshot};
 
 /// Starts a server answering by path; returns its base URL. It lives for the test process.
@@ -61,45 +60,20 @@ fn snapshot_with(h: HealthEvidence) -> Snapshot {
     let mut s = Snapshot::new("0", "2026-01-09T13:00:00Z".into(), Default::default());
     s.health = Section::collected(h);
     s.local_migrations = Section::collected(LocalMigrations {
-        source_file: None,
-        source_line: None,
-        ignored_chars: Vec::new(),
-        directory: "migrations".into(),
         directory_source: "flag".into(),
-        files: [1, 14]
-            .iter()
-            .map(|v| LocalMigration {
-                checksum_variants: Default::default(),
-                version: *v,
-                description: "m".into(),
-                kind: MigrationKind::Simple,
-                file: format!("{v:04}_m.sql"),
-                no_transaction: false,
-                checksum: String::new(),
-                checksum_normalized: String::new(),
-                has_crlf: false,
-                has_bom: false,
-                size: 1,
-            })
-            .collect(),
-        ignored: vec![],
+        ..testing::local_migrations(
+            [1, 14]
+                .iter()
+                .map(|v| LocalMigration {
+                    size: 1,
+                    ..testing::local(*v, "m")
+                })
+                .collect(),
+        )
     });
-    s.applied_migrations = Section::collected(AppliedMigrations {
-        table_source: None,
-        table: "public._sqlx_migrations".into(),
-        present: true,
-        rows: [1, 14]
-            .iter()
-            .map(|v| AppliedMigration {
-                version: *v,
-                description: "m".into(),
-                installed_on: None,
-                success: true,
-                checksum: String::new(),
-                execution_time: 1,
-            })
-            .collect(),
-    });
+    s.applied_migrations = Section::collected(testing::applied_migrations(
+        [1, 14].iter().map(|v| testing::applied(*v, "m")).collect(),
+    ));
     s
 }
 

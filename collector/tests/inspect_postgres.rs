@@ -6,27 +6,16 @@ use std::time::Duration;
 use gaps_collector::db::{Session, SessionOptions};
 use gaps_collector::inspect;
 use gaps_core::schema::{
-    CheckConstraint, Column, EnumType, Extension, ForeignKey, Index, KeyConstraint, Schema, Table,
-    TableKind,
+    CheckConstraint, Column, EnumType, Extension, ForeignKey, Index, Schema, Table, TableKind,
 };
 use gaps_core::section::Section;
+use gaps_core::testing::{col, key};
 use gaps_tests::{fixtures, pg};
 
 fn opts() -> SessionOptions {
     SessionOptions {
         connect_timeout: Duration::from_secs(10),
         statement_timeout: Duration::from_secs(30),
-    }
-}
-
-fn col(ordinal: i32, name: &str, data_type: &str, nullable: bool) -> Column {
-    Column::new(ordinal, name, data_type, nullable)
-}
-
-fn key(name: &str, columns: &[&str]) -> KeyConstraint {
-    KeyConstraint {
-        name: name.into(),
-        columns: columns.iter().map(|c| c.to_string()).collect(),
     }
 }
 

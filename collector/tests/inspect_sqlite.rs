@@ -8,6 +8,7 @@ use std::str::FromStr;
 use gaps_core::schema::{Column, ForeignKey, Index, KeyConstraint, Table, TableKind};
 use gaps_core::section::Section;
 use gaps_core::snapshot::Snapshot;
+use gaps_core::testing::col;
 use gaps_tests::fixtures;
 use sqlx::{Connection, SqliteConnection};
 
@@ -40,18 +41,6 @@ fn collect(url: &str, out: &Path) -> (i32, String, Snapshot) {
         stderr,
         Snapshot::from_json(&text).unwrap(),
     )
-}
-
-fn col(ordinal: i32, name: &str, data_type: &str, nullable: bool) -> Column {
-    Column {
-        ordinal,
-        name: name.into(),
-        data_type: data_type.into(),
-        nullable,
-        default: None,
-        identity: None,
-        generated: None,
-    }
 }
 
 fn strings(v: &[&str]) -> Vec<String> {

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use gaps_core::schema::Schema;
 use gaps_core::section::Section;
+use gaps_core::testing;
 use gaps_site::sample;
 use gaps_tests::browser::Browser;
 
@@ -28,9 +29,9 @@ fn hostile_snapshot() -> String {
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            sample::table(
+            testing::table(
                 &format!("t{i}{p}"),
-                vec![sample::column(1, &format!("c{p}"), p, true)],
+                vec![testing::col(1, &format!("c{p}"), p, true)],
             )
         })
         .collect();

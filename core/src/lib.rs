@@ -6,6 +6,7 @@
 //! very same logic as `gaps check`.
 
 pub mod actions;
+pub mod backend;
 pub mod code;
 pub mod diff;
 pub mod finding;
@@ -20,6 +21,8 @@ pub mod rules;
 pub mod schema;
 pub mod section;
 pub mod snapshot;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod typemap;
 pub mod unread;
 pub mod view;

@@ -7,8 +7,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::backend::Backend;
 use crate::section::SectionError;
-use crate::snapshot::Backend;
 
 /// Identity of the server a snapshot was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -7,6 +7,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+// `Target` names the engine; the type lives in its own leaf module so that the schema and the
+// query checks need not import the snapshot. Re-exported for the callers that know it here.
+pub use crate::backend::Backend;
 use crate::code::{CodeEvidence, ExpectedSchema};
 use crate::health::HealthEvidence;
 use crate::logs::LogsEvidence;
@@ -86,20 +89,6 @@ pub struct Target {
     /// The service's source directory as given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_dir: Option<String>,
-}
-
-/// The database engines gaps inspects.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Backend {
-    /// PostgreSQL (and compatible hosted services).
-    Postgres,
-    /// SQLite files.
-    Sqlite,
-    /// MySQL or MariaDB.
-    Mysql,
 }
 
 /// Why a snapshot could not be loaded.
@@ -296,9 +285,7 @@ pub fn json_schema() -> serde_json::Value {
 mod tests {
     use super::*;
 
-    fn empty() -> Snapshot {
-        Snapshot::new("0.1.0", "2026-01-09T12:00:00Z".into(), Target::default())
-    }
+    use crate::testing::snapshot as empty;
 
     #[test]
     fn round_trips_through_json() {

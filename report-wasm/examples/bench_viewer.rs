@@ -6,7 +6,8 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use support::{Browser, col, migration, page, snapshot, table, with_findings};
+use gaps_core::testing::{applied, col, snapshot_of, table};
+use support::{Browser, page, with_findings};
 
 fn big(label: &str, variant: bool) -> gaps_core::snapshot::Snapshot {
     let tables = (0..10_000)
@@ -26,7 +27,7 @@ fn big(label: &str, variant: bool) -> gaps_core::snapshot::Snapshot {
             table(&format!("table_{i:05}"), cols)
         })
         .collect();
-    snapshot(label, tables, vec![migration(1, "init")])
+    snapshot_of(label, tables, vec![applied(1, "init")])
 }
 
 fn median(mut v: Vec<f64>) -> f64 {

@@ -14,6 +14,7 @@
 //! so.
 
 use gaps_core::Section;
+use gaps_core::backend::Backend;
 use gaps_core::code::ExpectedSchema;
 use gaps_core::code::expected::{ExpectationMode, ReplayedMigration};
 use gaps_core::finding::{Finding, FindingKind, Severity};
@@ -22,7 +23,7 @@ use gaps_core::schema::{
     CheckConstraint, Column, ForeignKey, Index, KeyConstraint, Schema, Table, TableKind,
 };
 use gaps_core::section::SectionError;
-use gaps_core::snapshot::{Backend, FORMAT_VERSION, Snapshot, Target};
+use gaps_core::snapshot::{FORMAT_VERSION, Snapshot, Target};
 
 use crate::json::{Error, R, Reader, line_column};
 

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod mojibake;
 pub mod page;
 pub mod registry;
+#[cfg(any(test, feature = "testing"))]
 pub mod sample;
 pub mod status;
 pub mod update;

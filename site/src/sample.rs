@@ -1,39 +1,23 @@
 //! Sample inputs for tests and benchmarks: a small snapshot with realistic drift (one failed
 //! and one pending migration, an edited file, a missing table, a type mismatch) with the
-//! findings the rules would give, and a generator of very large snapshots.
+//! findings the rules would give, and a generator of very large snapshots. Behind the
+//! `testing` feature (tests and benchmarks only), like core's fixture builders it uses.
 
 use gaps_core::actions;
+use gaps_core::backend::Backend;
 use gaps_core::finding::{Finding, FindingKind, Severity};
-use gaps_core::migrations::{
-    AppliedMigration, AppliedMigrations, LocalMigration, LocalMigrations, MigrationKind,
-};
-use gaps_core::schema::{Column, Schema, Table, TableKind};
+use gaps_core::migrations::{AppliedMigration, LocalMigration, LocalMigrations};
+use gaps_core::schema::{Schema, Table};
 use gaps_core::section::Section;
-use gaps_core::snapshot::{Backend, Snapshot, Target};
-
-/// A column.
-pub fn column(ordinal: i32, name: &str, data_type: &str, nullable: bool) -> Column {
-    Column::new(ordinal, name, data_type, nullable)
-}
-
-/// A table in schema `public`.
-pub fn table(name: &str, columns: Vec<Column>) -> Table {
-    Table::new("public", name, TableKind::Table, columns)
-}
+use gaps_core::snapshot::{Snapshot, Target};
+use gaps_core::testing::{self, col, table};
 
 fn local(v: i64, name: &str, checksum: &str) -> LocalMigration {
     LocalMigration {
-        checksum_variants: Default::default(),
-        version: v,
-        description: name.replace('_', " "),
-        kind: MigrationKind::Simple,
-        file: format!("{v:04}_{name}.sql"),
-        no_transaction: false,
         checksum: checksum.into(),
         checksum_normalized: checksum.into(),
-        has_crlf: false,
-        has_bom: false,
         size: 420,
+        ..testing::local(v, &name.replace('_', " "))
     }
 }
 
@@ -67,27 +51,22 @@ pub fn sample_snapshot() -> Snapshot {
         },
     );
     s.local_migrations = Section::collected(LocalMigrations {
-        source_file: None,
-        source_line: None,
-        ignored_chars: Vec::new(),
-        directory: "migrations".into(),
-        directory_source: "default".into(),
-        files: NAMES
-            .iter()
-            .enumerate()
-            .map(|(i, n)| local(i as i64 + 1, n, &format!("{:02x}", i + 1)))
-            .collect(),
         ignored: vec![gaps_core::migrations::IgnoredFile {
             cause: gaps_core::migrations::IgnoreCause::NotSql,
             fatal: false,
             file: "V15__feedback.sql".into(),
             reason: "version 'V15' is not an integer".into(),
         }],
+        ..testing::local_migrations(
+            NAMES
+                .iter()
+                .enumerate()
+                .map(|(i, n)| local(i as i64 + 1, n, &format!("{:02x}", i + 1)))
+                .collect(),
+        )
     });
     let rows = (1..=13)
         .map(|v: i64| AppliedMigration {
-            version: v,
-            description: NAMES[v as usize - 1].replace('_', " "),
             installed_on: Some(format!("2025-11-{:02}T10:00:00Z", v * 2)),
             success: v != 13,
             checksum: if v == 7 {
@@ -96,27 +75,20 @@ pub fn sample_snapshot() -> Snapshot {
                 format!("{v:02x}")
             },
             execution_time: 1_500_000 * v,
+            ..testing::applied(v, &NAMES[v as usize - 1].replace('_', " "))
         })
         .collect();
-    s.applied_migrations = Section::collected(AppliedMigrations {
-        table_source: None,
-        table: "public._sqlx_migrations".into(),
-        present: true,
-        rows,
-    });
+    s.applied_migrations = Section::collected(testing::applied_migrations(rows));
     s.schema = Section::collected(Schema {
         incomplete: Vec::new(),
         schemas: vec!["public".into()],
         tables: vec![
             table(
                 "habits",
-                vec![
-                    column(1, "id", "uuid", false),
-                    column(2, "streak", "text", true),
-                ],
+                vec![col(1, "id", "uuid", false), col(2, "streak", "text", true)],
             ),
-            table("quests", vec![column(1, "id", "uuid", false)]),
-            table("users", vec![column(1, "id", "uuid", false)]),
+            table("quests", vec![col(1, "id", "uuid", false)]),
+            table("users", vec![col(1, "id", "uuid", false)]),
         ],
         enums: vec![],
         extensions: vec![],
@@ -205,7 +177,7 @@ pub fn large_snapshot(tables: usize, columns: usize) -> (Snapshot, Vec<Finding>)
                 &format!("table_{t:05}"),
                 (0..columns)
                     .map(|c| {
-                        column(
+                        col(
                             c as i32 + 1,
                             &format!("column_{c:02}"),
                             types[c % types.len()],

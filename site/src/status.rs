@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use gaps_core::actions;
 use gaps_core::finding::{Finding, FindingKind};
-use gaps_core::migrations::{AppliedMigrations, LocalMigrations, MigrationKind};
+use gaps_core::migrations::{AppliedMigrations, LocalMigrations};
 use gaps_core::section::Section;
 use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
@@ -212,7 +212,7 @@ pub fn migration_summary(
         .map(|l| {
             l.files
                 .iter()
-                .filter(|f| f.kind != MigrationKind::Down)
+                .filter(|f| f.kind.is_applied())
                 .map(|f| (f.version, f.checksum.as_str()))
                 .collect()
         })
@@ -370,17 +370,6 @@ fn columns_summary(s: &Snapshot, mine: &[&Finding], exp: &Expectations) -> Strin
     format!("{} in {} table(s)", parts.join(", "), tables.len())
 }
 
-/// The newest migration version the repository has, for "schema_version 12 of 14".
-fn latest_local(s: &Snapshot) -> Option<i64> {
-    s.local_migrations.data().and_then(|l| {
-        l.files
-            .iter()
-            .filter(|f| f.kind != MigrationKind::Down)
-            .map(|f| f.version)
-            .max()
-    })
-}
-
 fn health_summary(s: &Snapshot) -> String {
     use gaps_core::health::SchemaVersionField;
     let Some(data) = s.health.data() else {
@@ -401,7 +390,8 @@ fn health_summary(s: &Snapshot) -> String {
         .map(|s| gaps_core::redact::redact_line(&s))
         .or_else(|| data.status.map(|c| format!("HTTP {c}")))
         .unwrap_or_else(|| "answered".into());
-    match (data.schema_version(), latest_local(s)) {
+    let latest_local = s.local_migrations.data().and_then(|l| l.latest_version());
+    match (data.schema_version(), latest_local) {
         (SchemaVersionField::Version(v), Some(latest)) => {
             format!("{status}, schema_version {v} of {latest}")
         }
@@ -446,176 +436,4 @@ fn findings_summary(what: &str, mine: &[&Finding]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use gaps_core::migrations::{AppliedMigration, LocalMigration};
-    use gaps_core::snapshot::Target;
-
-    fn local(v: i64, checksum: &str) -> LocalMigration {
-        LocalMigration {
-            checksum_variants: Default::default(),
-            version: v,
-            description: format!("m{v}"),
-            kind: MigrationKind::Simple,
-            file: format!("{v:04}_m{v}.sql"),
-            no_transaction: false,
-            checksum: checksum.into(),
-            checksum_normalized: checksum.into(),
-            has_crlf: false,
-            has_bom: false,
-            size: 10,
-        }
-    }
-
-    fn row(v: i64, success: bool, checksum: &str) -> AppliedMigration {
-        AppliedMigration {
-            version: v,
-            description: format!("m{v}"),
-            installed_on: Some("2026-01-01T00:00:00Z".into()),
-            success,
-            checksum: checksum.into(),
-            execution_time: 1_000_000,
-        }
-    }
-
-    fn snapshot_14() -> Snapshot {
-        let mut s = Snapshot::new("0", "2026-01-09T12:00:00Z".into(), Target::default());
-        s.local_migrations = Section::collected(LocalMigrations {
-            source_file: None,
-            source_line: None,
-            ignored_chars: Vec::new(),
-            directory: "migrations".into(),
-            directory_source: "flag".into(),
-            files: (1..=14).map(|v| local(v, "aa")).collect(),
-            ignored: vec![],
-        });
-        let mut rows: Vec<AppliedMigration> = (1..=12).map(|v| row(v, true, "aa")).collect();
-        rows.push(row(13, false, "aa"));
-        s.applied_migrations = Section::collected(AppliedMigrations {
-            table_source: None,
-            table: "_sqlx_migrations".into(),
-            present: true,
-            rows,
-        });
-        s
-    }
-
-    #[test]
-    fn action_002_counts_applied_failed_and_pending() {
-        let s = snapshot_14();
-        let st = action_status(actions::MIGRATIONS, &s, &[], &Expectations::default());
-        assert_eq!(st.state, EvidenceState::Complete);
-        assert_eq!(st.summary, "12 applied, 1 failed (0013), 1 pending (0014)");
-    }
-
-    #[test]
-    fn edited_and_db_only_migrations_are_named() {
-        let mut s = snapshot_14();
-        if let Section::Collected { data } = &mut s.applied_migrations {
-            data.rows[6].checksum = "bb".into();
-            data.rows.push(row(99, true, "cc"));
-        }
-        let text = migration_summary(s.applied_migrations.data(), s.local_migrations.data());
-        assert!(
-            text.contains("1 edited after being applied (0007)"),
-            "{text}"
-        );
-        assert!(
-            text.contains("1 applied but missing locally (0099)"),
-            "{text}"
-        );
-        assert!(text.starts_with("13 applied"), "{text}");
-    }
-
-    #[test]
-    fn absent_migrations_table_says_nothing_ran() {
-        let text = migration_summary(
-            Some(&AppliedMigrations {
-                table_source: None,
-                table: "public._sqlx_migrations".into(),
-                present: false,
-                rows: vec![],
-            }),
-            snapshot_14().local_migrations.data(),
-        );
-        assert!(text.contains("does not exist"), "{text}");
-        assert!(text.contains("14 local migrations pending"), "{text}");
-    }
-
-    #[test]
-    fn skipped_sections_give_no_evidence_with_the_reason() {
-        let s = Snapshot::new("0", "t".into(), Target::default());
-        let st = action_status(actions::HEALTH, &s, &[], &Expectations::default());
-        assert_eq!(st.state, EvidenceState::Missing);
-        assert!(st.summary.starts_with("health skipped"), "{}", st.summary);
-        assert!(
-            st.summary.contains("not collected by this version"),
-            "{}",
-            st.summary
-        );
-    }
-
-    #[test]
-    fn partial_evidence_names_what_is_missing() {
-        let mut s = snapshot_14();
-        s.applied_migrations = Section::failed("reading _sqlx_migrations", "permission denied");
-        let st = action_status(actions::MIGRATIONS, &s, &[], &Expectations::default());
-        assert_eq!(st.state, EvidenceState::Partial);
-        assert!(
-            st.summary.contains("applied_migrations failed"),
-            "{}",
-            st.summary
-        );
-        assert!(
-            st.sections[0]
-                .note
-                .as_deref()
-                .unwrap()
-                .contains("permission denied")
-        );
-    }
-
-    #[test]
-    fn action_005_counts_constraint_and_default_mismatches() {
-        use gaps_core::finding::Severity;
-        let s = snapshot_14();
-        let f = |kind, table: &str, column: &str| {
-            Finding::new(kind, Severity::Warning, actions::COLUMNS, "m")
-                .table(table)
-                .column(column)
-        };
-        let findings = [
-            f(
-                FindingKind::ConstraintMismatch,
-                "orders",
-                "orders_qty_check",
-            ),
-            f(FindingKind::DefaultMismatch, "orders", "status"),
-            f(FindingKind::ColumnMissing, "users", "email"),
-        ];
-        let mine: Vec<&Finding> = findings.iter().collect();
-        let text = columns_summary(&s, &mine, &Expectations::default());
-        assert_eq!(
-            text,
-            "1 missing column(s), 1 constraint mismatch(es), 1 default mismatch(es) in 2 table(s)"
-        );
-    }
-
-    #[test]
-    fn unknown_actions_are_not_covered() {
-        let s = snapshot_14();
-        let st = action_status("ACTION-042", &s, &[], &Expectations::default());
-        assert_eq!(st.state, EvidenceState::NotCovered);
-    }
-
-    #[test]
-    fn health_and_provider_statuses_read_the_body_status_and_the_provider_name() {
-        let s = crate::sample::evidence_snapshot();
-        let findings = gaps_core::rules::analyse(&s);
-        let exp = Expectations::default();
-        let h = action_status(actions::HEALTH, &s, &findings, &exp);
-        assert_eq!(h.summary, "healthy, schema_version 12 of 14");
-        let p = action_status(actions::PROVIDER, &s, &findings, &exp);
-        assert_eq!(p.summary, "Neon; a transaction-mode pooler is in use");
-    }
-}
+mod tests;

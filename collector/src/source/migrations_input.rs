@@ -6,17 +6,13 @@
 use std::path::{Path, PathBuf};
 
 use gaps_core::code::replay::MigrationSource;
-use gaps_core::migrations::{LocalMigrations, MigrationKind};
+use gaps_core::migrations::LocalMigrations;
 
 /// Reads the files listed in the local-migrations section (simple and up migrations only):
 /// the sources that could be read, and one message per file that could not.
 pub fn from_section(local: &LocalMigrations) -> (Vec<MigrationSource>, Vec<String>) {
     let dir = PathBuf::from(&local.directory);
-    let mut files: Vec<_> = local
-        .files
-        .iter()
-        .filter(|f| f.kind != MigrationKind::Down)
-        .collect();
+    let mut files: Vec<_> = local.files.iter().filter(|f| f.kind.is_applied()).collect();
     files.sort_by_key(|f| f.version);
     let mut sources = Vec::new();
     let mut problems = Vec::new();

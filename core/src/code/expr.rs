@@ -23,7 +23,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Token;
 
 use super::sql::dialect;
-use crate::snapshot::Backend;
+use crate::backend::Backend;
 use crate::typemap::normalize_sql_type;
 
 /// What is known about the expression being compared.

@@ -113,9 +113,9 @@ pub fn aliased_output(code: &CodeEvidence, name: &str, column: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::Backend;
     use crate::code::model::{ManualFromRow, Model};
     use crate::code::sql::analyse;
-    use crate::snapshot::Backend;
 
     fn model(name: &str) -> Model {
         Model {

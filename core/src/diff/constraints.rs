@@ -11,7 +11,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Sides, Sorted, Status};
+use super::sorted::Sorted;
+use super::status::{Sides, Status};
 use crate::actions;
 use crate::finding::Severity;
 use crate::schema::Table;

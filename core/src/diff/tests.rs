@@ -1,33 +1,17 @@
 //! Unit tests of the schema, migration and findings comparisons.
 
 use super::*;
+use crate::backend::Backend;
 use crate::code::ExpectedSchema;
-use crate::migrations::AppliedMigrations;
-use crate::schema::{
-    CheckConstraint, Column, ForeignKey, Index, KeyConstraint, Schema, Table, TableKind,
-};
-use crate::snapshot::{Snapshot, Target};
-
-fn col(ordinal: i32, name: &str, ty: &str, nullable: bool) -> Column {
-    Column::new(ordinal, name, ty, nullable)
-}
-
-fn table(schema: &str, name: &str, columns: Vec<Column>) -> Table {
-    Table::new(schema, name, TableKind::Table, columns)
-}
-
-fn schema(tables: Vec<Table>) -> Schema {
-    let mut s = Schema {
-        schemas: vec!["public".into()],
-        tables,
-        ..Schema::default()
-    };
-    s.canonicalize();
-    s
-}
+use crate::finding::{Finding, Severity};
+use crate::migrations::AppliedMigration;
+use crate::schema::{ForeignKey, Schema, Table, TableKind};
+use crate::section::Section;
+use crate::snapshot::Snapshot;
+use crate::testing::{applied, check, col, fk, index, key, schema, snapshot_of, table_in};
 
 fn users() -> Table {
-    table(
+    table_in(
         "public",
         "users",
         vec![
@@ -42,7 +26,7 @@ fn users() -> Table {
 fn identical_schemas_have_no_differences() {
     let s = schema(vec![
         users(),
-        table("public", "todos", vec![col(1, "id", "bigint", false)]),
+        table_in("public", "todos", vec![col(1, "id", "bigint", false)]),
     ]);
     let d = diff_schemas(&s, &s);
     assert!(d.is_empty());
@@ -56,7 +40,7 @@ fn identical_schemas_have_no_differences() {
 #[test]
 fn missing_and_unexpected_tables_carry_their_columns() {
     let expected = schema(vec![users()]);
-    let live = schema(vec![table(
+    let live = schema(vec![table_in(
         "public",
         "todos",
         vec![col(1, "id", "bigint", false)],
@@ -137,12 +121,12 @@ fn a_column_with_two_changes_reports_both() {
 
 #[test]
 fn type_case_and_spacing_do_not_count_as_a_difference() {
-    let expected = schema(vec![table(
+    let expected = schema(vec![table_in(
         "public",
         "t",
         vec![col(1, "a", "TIMESTAMP  WITH TIME ZONE", true)],
     )]);
-    let live = schema(vec![table(
+    let live = schema(vec![table_in(
         "public",
         "t",
         vec![col(1, "a", "timestamp with time zone", true)],
@@ -152,12 +136,12 @@ fn type_case_and_spacing_do_not_count_as_a_difference() {
 
 #[test]
 fn column_order_and_ordinal_shift_is_not_a_difference() {
-    let expected = schema(vec![table(
+    let expected = schema(vec![table_in(
         "public",
         "t",
         vec![col(1, "a", "int", true), col(2, "b", "int", true)],
     )]);
-    let live = schema(vec![table(
+    let live = schema(vec![table_in(
         "public",
         "t",
         vec![col(1, "a", "int", true), col(3, "b", "int", true)],
@@ -167,8 +151,8 @@ fn column_order_and_ordinal_shift_is_not_a_difference() {
 
 #[test]
 fn same_table_name_in_two_schemas_is_two_tables() {
-    let expected = schema(vec![table("public", "t", vec![])]);
-    let live = schema(vec![table("audit", "t", vec![])]);
+    let expected = schema(vec![table_in("public", "t", vec![])]);
+    let live = schema(vec![table_in("audit", "t", vec![])]);
     let d = diff_schemas(&expected, &live);
     let keys: Vec<String> = d.tables.iter().map(|t| t.key()).collect();
     assert_eq!(keys, vec!["audit.t", "public.t"]);
@@ -177,14 +161,14 @@ fn same_table_name_in_two_schemas_is_two_tables() {
 #[test]
 fn output_is_deterministic_whatever_the_input_order() {
     let a = Schema {
-        tables: vec![users(), table("public", "a", vec![])],
+        tables: vec![users(), table_in("public", "a", vec![])],
         ..Schema::default()
     };
     let b = Schema {
-        tables: vec![table("public", "a", vec![]), users()],
+        tables: vec![table_in("public", "a", vec![]), users()],
         ..Schema::default()
     };
-    let other = schema(vec![table("public", "z", vec![])]);
+    let other = schema(vec![table_in("public", "z", vec![])]);
     assert_eq!(
         serde_json::to_string(&diff_schemas(&a, &other)).unwrap(),
         serde_json::to_string(&diff_schemas(&b, &other)).unwrap()
@@ -193,8 +177,8 @@ fn output_is_deterministic_whatever_the_input_order() {
 
 #[test]
 fn view_kind_change_alters_the_table() {
-    let expected = schema(vec![table("public", "t", vec![])]);
-    let mut v = table("public", "t", vec![]);
+    let expected = schema(vec![table_in("public", "t", vec![])]);
+    let mut v = table_in("public", "t", vec![]);
     v.kind = TableKind::View;
     let d = diff_schemas(&expected, &schema(vec![v]));
     assert_eq!(d.tables[0].status, TableStatus::Altered);
@@ -202,31 +186,15 @@ fn view_kind_change_alters_the_table() {
 
 fn migration(version: i64, success: bool, checksum: &str) -> AppliedMigration {
     AppliedMigration {
-        version,
-        description: format!("m{version}"),
-        installed_on: None,
         success,
         checksum: checksum.into(),
-        execution_time: 1000,
+        ..applied(version, &format!("m{version}"))
     }
 }
 
 fn snapshot(label: &str, s: Schema, rows: Vec<AppliedMigration>) -> Snapshot {
-    let mut snap = Snapshot::new(
-        "0.1.0",
-        "2026-01-09T12:00:00Z".into(),
-        Target {
-            label: Some(label.into()),
-            ..Target::default()
-        },
-    );
+    let mut snap = snapshot_of(label, Vec::new(), rows);
     snap.schema = Section::collected(s);
-    snap.applied_migrations = Section::collected(AppliedMigrations {
-        table_source: None,
-        table: "public._sqlx_migrations".into(),
-        present: true,
-        rows,
-    });
     snap
 }
 
@@ -251,7 +219,7 @@ fn migrations_applied_between_snapshots_are_listed() {
         "b",
         schema(vec![
             users(),
-            table("public", "todos", vec![col(1, "id", "bigint", false)]),
+            table_in("public", "todos", vec![col(1, "id", "bigint", false)]),
         ]),
         vec![
             migration(1, true, "aa"),
@@ -365,46 +333,10 @@ fn status_names_round_trip() {
     assert_eq!(Status::parse("bogus"), None);
 }
 
-fn key(name: &str, columns: &[&str]) -> KeyConstraint {
-    KeyConstraint {
-        name: name.into(),
-        columns: columns.iter().map(|c| c.to_string()).collect(),
-    }
-}
-
-fn index(name: &str, columns: &[&str], unique: bool, definition: Option<&str>) -> Index {
-    Index {
-        name: name.into(),
-        columns: columns.iter().map(|c| c.to_string()).collect(),
-        unique,
-        primary: false,
-        definition: definition.map(str::to_owned),
-    }
-}
-
-fn fk(name: &str, column: &str, table: &str, on_delete: &str) -> ForeignKey {
-    ForeignKey {
-        name: name.into(),
-        columns: vec![column.into()],
-        referenced_schema: "public".into(),
-        referenced_table: table.into(),
-        referenced_columns: vec!["id".into()],
-        on_delete: on_delete.into(),
-        on_update: "no action".into(),
-    }
-}
-
-fn check(name: &str, expression: &str) -> CheckConstraint {
-    CheckConstraint {
-        name: name.into(),
-        expression: expression.into(),
-    }
-}
-
 /// todos(id, user_id, title) with a primary key, a foreign key to users, a check, a unique
 /// constraint with its backing index, and a plain index: as Postgres' catalog reads it.
 fn todos_live() -> Table {
-    let mut t = table(
+    let mut t = table_in(
         "public",
         "todos",
         vec![
@@ -690,13 +622,13 @@ fn expected_vs_live_compares_the_replayed_schema() {
     let mut live_users = users();
     live_users.columns.retain(|c| c.name != "email");
     live_users.columns.push(col(4, "nick", "text", true));
-    let migrations_table = table(
+    let migrations_table = table_in(
         "public",
         "_sqlx_migrations",
         vec![col(1, "version", "bigint", false)],
     );
-    let view_live = table("public", "report", vec![col(1, "n", "bigint", true)]);
-    let mut view_expected = table("public", "report", vec![]);
+    let view_live = table_in("public", "report", vec![col(1, "n", "bigint", true)]);
+    let mut view_expected = table_in("public", "report", vec![]);
     view_expected.kind = TableKind::View;
     let mut view_live = view_live;
     view_live.kind = TableKind::View;

@@ -4,7 +4,6 @@
 use crate::actions;
 use crate::finding::{Finding, FindingKind, Severity};
 use crate::health::{SchemaVersionField, is_healthy_status};
-use crate::migrations::MigrationKind;
 use crate::snapshot::Snapshot;
 
 /// Findings derived from the health evidence.
@@ -69,17 +68,14 @@ pub(super) fn check(snapshot: &Snapshot) -> Vec<Finding> {
         out.push(f);
     }
 
-    let local = snapshot.local_migrations.data().and_then(|l| {
-        l.files
-            .iter()
-            .filter(|f| f.kind != MigrationKind::Down)
-            .map(|f| f.version)
-            .max()
-    });
+    let local = snapshot
+        .local_migrations
+        .data()
+        .and_then(|l| l.latest_version());
     let applied = snapshot
         .applied_migrations
         .data()
-        .and_then(|a| a.rows.iter().filter(|r| r.success).map(|r| r.version).max());
+        .and_then(|a| a.latest_version());
     let show = |v: Option<i64>, what: &str| match v {
         Some(v) => v.to_string(),
         None => format!("unknown ({what} not collected)"),
@@ -152,144 +148,4 @@ pub(super) fn check(snapshot: &Snapshot) -> Vec<Finding> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::health::{HealthError, HealthErrorKind, HealthEvidence, body_from_bytes};
-    use crate::migrations::{AppliedMigration, AppliedMigrations, LocalMigration, LocalMigrations};
-    use crate::section::Section;
-    use crate::snapshot::Target;
-
-    fn snap(status: u16, body: &str) -> Snapshot {
-        let mut s = Snapshot::new("0", "2026-01-09T13:00:00Z".into(), Target::default());
-        s.health = Section::collected(HealthEvidence {
-            url: "https://api.example.com/health".into(),
-            reachable: true,
-            status: Some(status),
-            body: body_from_bytes(body.as_bytes(), false),
-            ..HealthEvidence::default()
-        });
-        s
-    }
-
-    fn with_migrations(mut s: Snapshot, local: &[i64], applied: &[i64]) -> Snapshot {
-        s.local_migrations = Section::collected(LocalMigrations {
-            source_file: None,
-            source_line: None,
-            ignored_chars: Vec::new(),
-            directory: "m".into(),
-            directory_source: "flag".into(),
-            files: local
-                .iter()
-                .map(|v| LocalMigration {
-                    checksum_variants: Default::default(),
-                    version: *v,
-                    description: "d".into(),
-                    kind: MigrationKind::Simple,
-                    file: format!("{v}_d.sql"),
-                    no_transaction: false,
-                    checksum: String::new(),
-                    checksum_normalized: String::new(),
-                    has_crlf: false,
-                    has_bom: false,
-                    size: 0,
-                })
-                .collect(),
-            ignored: vec![],
-        });
-        s.applied_migrations = Section::collected(AppliedMigrations {
-            table_source: None,
-            table: "_sqlx_migrations".into(),
-            present: true,
-            rows: applied
-                .iter()
-                .map(|v| AppliedMigration {
-                    version: *v,
-                    description: "d".into(),
-                    installed_on: None,
-                    success: true,
-                    checksum: String::new(),
-                    execution_time: 1,
-                })
-                .collect(),
-        });
-        s
-    }
-
-    fn kinds(s: &Snapshot) -> Vec<FindingKind> {
-        check(s).iter().map(|f| f.kind).collect()
-    }
-
-    #[test]
-    fn healthy_and_matching_gives_nothing() {
-        let s = with_migrations(
-            snap(200, r#"{"status":"healthy","schema_version":14}"#),
-            &[1, 14],
-            &[1, 14],
-        );
-        assert!(check(&s).is_empty());
-    }
-
-    #[test]
-    fn mismatch_names_all_three_versions() {
-        let s = with_migrations(
-            snap(200, r#"{"status":"healthy","schema_version":12}"#),
-            &[12, 14],
-            &[12],
-        );
-        let f = check(&s);
-        assert_eq!(f.len(), 1);
-        assert_eq!(f[0].kind, FindingKind::HealthSchemaVersionMismatch);
-        let m = &f[0].message;
-        assert!(
-            m.contains("schema_version 12")
-                && m.contains("applied migration is 12")
-                && m.contains("local migration is 14"),
-            "{m}"
-        );
-    }
-
-    #[test]
-    fn unhealthy_status_field_and_http_errors() {
-        assert_eq!(
-            kinds(&snap(200, r#"{"status":"unhealthy"}"#)),
-            [
-                FindingKind::HealthUnhealthy,
-                FindingKind::HealthSchemaVersionMissing
-            ]
-        );
-        let f = check(&snap(500, "Internal Server Error"));
-        assert_eq!(f.len(), 1);
-        assert!(f[0].message.contains("HTTP 500"), "{}", f[0].message);
-    }
-
-    #[test]
-    fn null_schema_version_is_a_warning() {
-        let f = check(&snap(200, r#"{"status":"ok","schema_version":null}"#));
-        assert_eq!(f.len(), 1);
-        assert_eq!(
-            (f[0].kind, f[0].severity),
-            (FindingKind::HealthSchemaVersionMissing, Severity::Warning)
-        );
-    }
-
-    #[test]
-    fn unreachable_is_one_error() {
-        let mut s = Snapshot::new("0", "2026-01-09T13:00:00Z".into(), Target::default());
-        s.health = Section::collected(HealthEvidence {
-            url: "http://127.0.0.1:1/health".into(),
-            reachable: false,
-            error: Some(HealthError {
-                kind: HealthErrorKind::ConnectionRefused,
-                message: "refused".into(),
-            }),
-            ..HealthEvidence::default()
-        });
-        let f = check(&s);
-        assert_eq!(f.len(), 1);
-        assert!(
-            f[0].message.contains("connection_refused"),
-            "{}",
-            f[0].message
-        );
-    }
-}
+mod tests;

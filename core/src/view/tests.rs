@@ -3,15 +3,8 @@
 use super::*;
 use crate::diff::diff_schemas;
 use crate::finding::FindingKind;
-use crate::schema::{Schema, Table};
-
-fn col(ordinal: i32, name: &str, ty: &str, nullable: bool) -> Column {
-    Column::new(ordinal, name, ty, nullable)
-}
-
-fn table(name: &str, columns: Vec<Column>) -> Table {
-    Table::new("public", name, TableKind::Table, columns)
-}
+use crate::schema::Schema;
+use crate::testing::{col, table};
 
 /// expected: users(id, email, name), orders(id), same(id)
 /// live:     users(id integer, email NULL, nick), todos(id), same(id)

@@ -10,58 +10,13 @@ use std::time::{Duration, Instant};
 use gaps_core::Section;
 use gaps_core::code::ExpectedSchema;
 use gaps_core::code::expected::ReplayedMigration;
-use gaps_core::migrations::{AppliedMigration, AppliedMigrations};
-use gaps_core::schema::{Column, Index, Schema, Table, TableKind};
-use gaps_core::snapshot::{Snapshot, Target};
+use gaps_core::snapshot::Snapshot;
+use gaps_core::testing::{applied, col, index, schema, snapshot_of, table};
 use serde_json::{Value, json};
-
-pub fn col(ordinal: i32, name: &str, ty: &str, nullable: bool) -> Column {
-    Column::new(ordinal, name, ty, nullable)
-}
-
-pub fn table(name: &str, columns: Vec<Column>) -> Table {
-    Table::new("public", name, TableKind::Table, columns)
-}
-
-pub fn migration(version: i64, description: &str) -> AppliedMigration {
-    AppliedMigration {
-        version,
-        description: description.into(),
-        installed_on: None,
-        success: true,
-        checksum: "ab".repeat(48),
-        execution_time: 1000,
-    }
-}
-
-pub fn snapshot(label: &str, tables: Vec<Table>, rows: Vec<AppliedMigration>) -> Snapshot {
-    let mut s = Snapshot::new(
-        "0.1.0",
-        "2026-01-09T12:00:00Z".into(),
-        Target {
-            label: Some(label.into()),
-            ..Target::default()
-        },
-    );
-    let mut schema = Schema {
-        schemas: vec!["public".into()],
-        tables,
-        ..Schema::default()
-    };
-    schema.canonicalize();
-    s.schema = Section::collected(schema);
-    s.applied_migrations = Section::collected(AppliedMigrations {
-        table_source: None,
-        table: "public._sqlx_migrations".into(),
-        present: true,
-        rows,
-    });
-    s
-}
 
 /// staging: users(id bigint, email), legacy(id)
 pub fn snapshot_before() -> Snapshot {
-    snapshot(
+    snapshot_of(
         "staging",
         vec![
             table(
@@ -73,19 +28,8 @@ pub fn snapshot_before() -> Snapshot {
             ),
             table("legacy", vec![col(1, "id", "bigint", false)]),
         ],
-        vec![migration(1, "create users")],
+        vec![applied(1, "create users")],
     )
-}
-
-/// An index on one column.
-pub fn index(name: &str, column: &str) -> Index {
-    Index {
-        name: name.into(),
-        columns: vec![column.into()],
-        unique: false,
-        primary: false,
-        definition: None,
-    }
 }
 
 /// production: users(id integer, email, nick, index on nick), todos(id)
@@ -98,17 +42,19 @@ pub fn snapshot_after() -> Snapshot {
             col(3, "nick", "text", true),
         ],
     );
-    users.indexes.push(index("users_nick_idx", "nick"));
-    snapshot(
+    users
+        .indexes
+        .push(index("users_nick_idx", &["nick"], false, None));
+    snapshot_of(
         "production </script><b>x</b>",
         vec![users, table("todos", vec![col(1, "id", "bigint", false)])],
-        vec![migration(1, "create users"), migration(2, "add todos")],
+        vec![applied(1, "create users"), applied(2, "add todos")],
     )
 }
 
 /// after deploy: production plus orders, email nullable
 pub fn snapshot_deploy() -> Snapshot {
-    snapshot(
+    snapshot_of(
         "after deploy",
         vec![
             table(
@@ -123,9 +69,9 @@ pub fn snapshot_deploy() -> Snapshot {
             table("orders", vec![col(1, "id", "bigint", false)]),
         ],
         vec![
-            migration(1, "create users"),
-            migration(2, "add todos"),
-            migration(3, "add orders"),
+            applied(1, "create users"),
+            applied(2, "add todos"),
+            applied(3, "add orders"),
         ],
     )
 }
@@ -133,7 +79,7 @@ pub fn snapshot_deploy() -> Snapshot {
 /// One snapshot whose migrations create users(id, email) and todos(id), while the live users
 /// lacks email and has an unexpected column.
 pub fn snapshot_expected() -> Snapshot {
-    let mut s = snapshot(
+    let mut s = snapshot_of(
         "staging",
         vec![
             table(
@@ -142,11 +88,10 @@ pub fn snapshot_expected() -> Snapshot {
             ),
             table("todos", vec![col(1, "id", "bigint", false)]),
         ],
-        vec![migration(1, "create users")],
+        vec![applied(1, "create users")],
     );
-    let mut schema = Schema {
-        schemas: vec!["public".into()],
-        tables: vec![
+    s.expected_schema = Section::collected(ExpectedSchema {
+        schema: schema(vec![
             table(
                 "users",
                 vec![
@@ -155,12 +100,7 @@ pub fn snapshot_expected() -> Snapshot {
                 ],
             ),
             table("todos", vec![col(1, "id", "bigint", false)]),
-        ],
-        ..Schema::default()
-    };
-    schema.canonicalize();
-    s.expected_schema = Section::collected(ExpectedSchema {
-        schema,
+        ]),
         migrations: vec![ReplayedMigration {
             version: 1,
             file: "0001_create_users.sql".into(),

@@ -15,7 +15,7 @@ use gaps_core::redact::{redact_line, redact_url};
 use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
 
-use super::{FindingView, finding_view, plural};
+use super::findings::{FindingView, finding_view, plural};
 use crate::status::{self, SectionRef, version_label};
 
 /// Rows shown at most per table (models, queries, not-modelled statements); the rest are

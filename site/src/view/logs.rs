@@ -10,7 +10,7 @@ use gaps_core::redact::redact_line;
 use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
 
-use super::{FindingView, finding_view, plural};
+use super::findings::{FindingView, finding_view, plural};
 use crate::charts::{self, LogSeries};
 use crate::status::{self, SectionRef, version_label};
 

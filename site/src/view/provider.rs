@@ -9,7 +9,7 @@ use gaps_core::redact::redact_line;
 use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
 
-use super::{FindingView, finding_view};
+use super::findings::{FindingView, finding_view};
 use crate::status::{self, SectionRef};
 
 /// The provider section.

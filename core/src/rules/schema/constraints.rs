@@ -14,11 +14,11 @@
 
 use super::{Ctx, Out};
 use crate::actions;
+use crate::backend::Backend;
 use crate::code::expected::{ExpectationMode, ExpectedSchema, ObjectKind, Origin};
 use crate::code::expr::{self, Comparison, ExprContext};
 use crate::finding::{Finding, FindingKind, Severity};
 use crate::schema::{CheckConstraint, Column, Schema, Table};
-use crate::snapshot::Backend;
 
 /// False when the catalog named by `word` could not be read: what it describes is unknown.
 pub(super) fn catalog_read(live: &Schema, word: &str) -> bool {

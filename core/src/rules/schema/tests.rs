@@ -4,9 +4,8 @@ use super::*;
 use crate::code::model::{ManualFromRow, ModelMapping, QuerySite, RowRead};
 use crate::code::replay::{MigrationSource, replay};
 use crate::code::sql::analyse;
-use crate::migrations::AppliedMigration;
 use crate::section::Section;
-use crate::snapshot::Target;
+use crate::testing::{self, migration_source as mig};
 
 const M1: &str = "CREATE TABLE users (id BIGSERIAL PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
                   bio TEXT, score INT NOT NULL DEFAULT 0, created_at TIMESTAMPTZ NOT NULL DEFAULT now());";
@@ -14,14 +13,6 @@ const M2: &str = "CREATE TABLE habits (id BIGINT PRIMARY KEY, user_id BIGINT NOT
                   name TEXT NOT NULL);\nCREATE INDEX habits_user_idx ON habits (user_id);";
 const M3: &str = "ALTER TABLE users ADD COLUMN display_name TEXT NOT NULL DEFAULT '';\n\
                   CREATE TABLE goals (id BIGINT PRIMARY KEY, title TEXT NOT NULL);";
-
-fn mig(v: i64, sql: &str) -> MigrationSource {
-    MigrationSource {
-        version: v,
-        file: format!("{v:04}_m.sql"),
-        sql: sql.into(),
-    }
-}
 
 fn schema_of(ms: &[MigrationSource]) -> Schema {
     replay(ms, Backend::Postgres).schema
@@ -76,7 +67,7 @@ fn user_model() -> Model {
 }
 
 fn snapshot(live: Option<Schema>, applied: &[i64], code: CodeEvidence) -> Snapshot {
-    let mut s = Snapshot::new("0", "2026-01-01T00:00:00Z".into(), Target::default());
+    let mut s = testing::snapshot();
     s.target.backend = Some(Backend::Postgres);
     s.expected_schema = Section::collected(replay(
         &[mig(1, M1), mig(2, M2), mig(3, M3)],
@@ -85,22 +76,9 @@ fn snapshot(live: Option<Schema>, applied: &[i64], code: CodeEvidence) -> Snapsh
     if let Some(l) = live {
         s.schema = Section::collected(l);
     }
-    s.applied_migrations = Section::collected(AppliedMigrations {
-        table_source: None,
-        table: "public._sqlx_migrations".into(),
-        present: true,
-        rows: applied
-            .iter()
-            .map(|v| AppliedMigration {
-                version: *v,
-                description: "m".into(),
-                installed_on: None,
-                success: true,
-                checksum: String::new(),
-                execution_time: 1,
-            })
-            .collect(),
-    });
+    s.applied_migrations = Section::collected(testing::applied_migrations(
+        applied.iter().map(|v| testing::applied(*v, "m")).collect(),
+    ));
     s.code = Section::collected(code);
     s
 }

@@ -3,13 +3,14 @@
 //! SQLite, unreadable catalogs).
 
 use super::super::check;
+use crate::backend::Backend;
 use crate::code::expected::{ExpectationMode, ExpectedSchema};
 use crate::code::replay::{MigrationSource, replay};
 use crate::finding::{Finding, FindingKind, Severity};
-use crate::migrations::{AppliedMigration, AppliedMigrations};
 use crate::schema::{CheckConstraint, Index, Schema, Table};
 use crate::section::{Section, SectionError};
-use crate::snapshot::{Backend, Snapshot, Target};
+use crate::snapshot::Snapshot;
+use crate::testing;
 
 const ORDERS: &str = "CREATE TYPE order_status AS ENUM ('pending', 'paid', 'void');
 CREATE TABLE customers (id BIGINT PRIMARY KEY, email TEXT NOT NULL UNIQUE);
@@ -96,23 +97,13 @@ fn as_postgres_prints_it() -> Schema {
 }
 
 fn snapshot(e: ExpectedSchema, live: Schema, backend: Backend) -> Snapshot {
-    let mut s = Snapshot::new("0", "2026-01-01T00:00:00Z".into(), Target::default());
+    let mut s = testing::snapshot();
     s.target.backend = Some(backend);
     s.expected_schema = Section::collected(e);
     s.schema = Section::collected(live);
-    s.applied_migrations = Section::collected(AppliedMigrations {
-        table_source: None,
-        table: "public._sqlx_migrations".into(),
-        present: true,
-        rows: vec![AppliedMigration {
-            version: 1,
-            description: "orders".into(),
-            installed_on: None,
-            success: true,
-            checksum: String::new(),
-            execution_time: 1,
-        }],
-    });
+    s.applied_migrations = Section::collected(testing::applied_migrations(vec![testing::applied(
+        1, "orders",
+    )]));
     s
 }
 

@@ -8,6 +8,7 @@ mod migrations;
 mod provider;
 mod queries;
 mod schema;
+mod types;
 
 use crate::finding::{Finding, sort_findings};
 use crate::snapshot::Snapshot;

@@ -1,8 +1,8 @@
 //! Database-related log evidence: classified lines grouped by signature, with the identifiers
 //! (table, column, SQLSTATE) kept.
 //!
-//! The pieces: [`format`](mod@format) recognises a line's layout (fly logs, JSON lines, tracing text,
-//! PostgreSQL stderr) and pulls out timestamp, instance, region and message; [`classify`](mod@classify) names
+//! The pieces: [`mod@format`] recognises a line's layout (fly logs, JSON lines, tracing text,
+//! PostgreSQL stderr) and pulls out timestamp, instance, region and message; [`mod@classify`] names
 //! the database problem a message reports; [`scan`] streams raw bytes through a literal
 //! prefilter so only candidate lines are parsed, and groups them into [`LogSignature`]s.
 

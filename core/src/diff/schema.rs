@@ -1,0 +1,539 @@
+//! Schema vs schema: tables and columns compared one by one (constraints and indexes through
+//! [`super::constraints`]), either expected (the migrations' replay) vs live, or snapshot A vs
+//! snapshot B read by the same catalog code.
+
+use serde::{Deserialize, Serialize};
+
+use super::constraints::{self, ConstraintDiff};
+use super::sorted::Sorted;
+use super::status::{Sides, Status, status_severity};
+use crate::actions;
+use crate::backend::Backend;
+use crate::code::ExpectedSchema;
+use crate::finding::Severity;
+use crate::schema::{Column, Schema, Table, TableKind};
+use crate::typemap::normalize_sql_type;
+
+/// A table's overall outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableStatus {
+    /// On the left only.
+    Missing,
+    /// On the right only.
+    Unexpected,
+    /// On both sides, with at least one column, constraint or index (or its kind) differing.
+    Altered,
+    /// On both sides and identical in every compared respect.
+    Ok,
+}
+
+impl TableStatus {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableStatus::Missing => "missing",
+            TableStatus::Unexpected => "unexpected",
+            TableStatus::Altered => "altered",
+            TableStatus::Ok => "ok",
+        }
+    }
+
+    /// The column-level status a table-level filter matches on (`None` for altered tables,
+    /// which match through their columns).
+    pub fn as_status(self) -> Option<Status> {
+        match self {
+            TableStatus::Missing => Some(Status::Missing),
+            TableStatus::Unexpected => Some(Status::Unexpected),
+            TableStatus::Ok => Some(Status::Ok),
+            TableStatus::Altered => None,
+        }
+    }
+}
+
+/// One column compared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnDiff {
+    /// Column name.
+    pub name: String,
+    /// Overall outcome: missing, unexpected, the first of `changes`, or ok.
+    pub status: Status,
+    /// Every respect in which the two sides differ (type, nullability, default), in that order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Status>,
+    /// The column on the left (expected / A), if there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left: Option<Column>,
+    /// The column on the right (live / B), if there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub right: Option<Column>,
+}
+
+impl ColumnDiff {
+    /// True when the status (or any change) is `s`.
+    pub fn has(&self, s: Status) -> bool {
+        self.status == s || self.changes.contains(&s)
+    }
+
+    /// How much the difference matters when the left side is what the code expects.
+    pub fn severity(&self) -> Option<Severity> {
+        status_severity(self.status)
+    }
+
+    /// The gaps.md action a column difference is evidence for.
+    pub fn action(&self) -> Option<&'static str> {
+        (self.status != Status::Ok).then_some(actions::COLUMNS)
+    }
+}
+
+/// One table compared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableDiff {
+    /// Schema name.
+    pub schema: String,
+    /// Table name.
+    pub name: String,
+    /// Overall outcome.
+    pub status: TableStatus,
+    /// Relation kind on the left, if there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_kind: Option<TableKind>,
+    /// Relation kind on the right, if there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub right_kind: Option<TableKind>,
+    /// Every column of either side.
+    pub columns: Vec<ColumnDiff>,
+    /// Every constraint and index of either side (those backing a constraint are compared as
+    /// the constraint), grouped by kind.
+    #[serde(default)]
+    pub constraints: Vec<ConstraintDiff>,
+}
+
+impl TableDiff {
+    /// `schema.name`, the key used in deep links.
+    pub fn key(&self) -> String {
+        format!("{}.{}", self.schema, self.name)
+    }
+
+    /// True when anything about the table differs.
+    pub fn differs(&self) -> bool {
+        self.status != TableStatus::Ok
+    }
+
+    /// Severity of the table's own status (missing/unexpected), if it has one.
+    pub fn severity(&self) -> Option<Severity> {
+        match self.status {
+            TableStatus::Missing => Some(Severity::Error),
+            TableStatus::Unexpected => Some(Severity::Info),
+            TableStatus::Altered => self
+                .columns
+                .iter()
+                .filter_map(|c| c.severity())
+                .chain(self.constraints.iter().filter_map(|c| c.severity()))
+                .max(),
+            TableStatus::Ok => None,
+        }
+    }
+
+    /// The gaps.md action of the table's own status.
+    pub fn action(&self) -> Option<&'static str> {
+        match self.status {
+            TableStatus::Missing | TableStatus::Unexpected => Some(actions::TABLES),
+            TableStatus::Altered => Some(actions::COLUMNS),
+            TableStatus::Ok => None,
+        }
+    }
+}
+
+/// Counts of a schema diff, always shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Tables on the left only.
+    pub tables_missing: usize,
+    /// Tables on the right only.
+    pub tables_unexpected: usize,
+    /// Tables on both sides that differ.
+    pub tables_altered: usize,
+    /// Tables identical on both sides.
+    pub tables_ok: usize,
+    /// Columns on the left only (in tables present on both sides).
+    pub columns_missing: usize,
+    /// Columns on the right only (in tables present on both sides).
+    pub columns_unexpected: usize,
+    /// Columns whose type differs.
+    pub columns_type: usize,
+    /// Columns whose nullability differs.
+    pub columns_nullability: usize,
+    /// Columns whose default differs.
+    pub columns_default: usize,
+    /// Columns identical on both sides.
+    pub columns_ok: usize,
+    /// Constraints and indexes on the left only (in tables present on both sides).
+    #[serde(default)]
+    pub constraints_missing: usize,
+    /// Constraints and indexes on the right only (in tables present on both sides).
+    #[serde(default)]
+    pub constraints_unexpected: usize,
+    /// Constraints and indexes whose definition differs.
+    #[serde(default)]
+    pub constraints_changed: usize,
+    /// Constraints and indexes identical on both sides.
+    #[serde(default)]
+    pub constraints_ok: usize,
+}
+
+impl Summary {
+    /// The number of columns (in tables on both sides) with status `s` or change `s`.
+    pub fn columns(&self, s: Status) -> usize {
+        match s {
+            Status::Missing => self.columns_missing,
+            Status::Unexpected => self.columns_unexpected,
+            Status::Type => self.columns_type,
+            Status::Nullability => self.columns_nullability,
+            Status::Default => self.columns_default,
+            Status::Changed => 0,
+            Status::Ok => self.columns_ok,
+        }
+    }
+
+    /// The number of constraints and indexes (in tables on both sides) with status `s`.
+    pub fn constraints(&self, s: Status) -> usize {
+        match s {
+            Status::Missing => self.constraints_missing,
+            Status::Unexpected => self.constraints_unexpected,
+            Status::Changed => self.constraints_changed,
+            Status::Ok => self.constraints_ok,
+            Status::Type | Status::Nullability | Status::Default => 0,
+        }
+    }
+}
+
+/// A whole schema comparison.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SchemaDiff {
+    /// Counts.
+    pub summary: Summary,
+    /// Every table of either side, sorted by (schema, name).
+    pub tables: Vec<TableDiff>,
+}
+
+impl SchemaDiff {
+    /// True when nothing differs.
+    pub fn is_empty(&self) -> bool {
+        self.tables.iter().all(|t| !t.differs())
+    }
+
+    /// Only the tables that differ.
+    pub fn differing(&self) -> impl Iterator<Item = &TableDiff> {
+        self.tables.iter().filter(|t| t.differs())
+    }
+}
+
+/// Normalises a type name for comparison: case and runs of whitespace do not matter.
+fn norm(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn in_primary_key(t: &Table, column: &str) -> bool {
+    t.primary_key
+        .as_ref()
+        .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+}
+
+/// How column `l` of table `lt` differs from column `r` of table `rt`.
+fn column_changes(
+    (lt, l): (&Table, &Column),
+    (rt, r): (&Table, &Column),
+    opts: &Options<'_>,
+) -> Vec<Status> {
+    let mut changes = Vec::new();
+    let (types_differ, nullable, default) = match opts.sides {
+        Sides::SameCatalog => (
+            norm(&l.data_type) != norm(&r.data_type),
+            (l.nullable, r.nullable),
+            (
+                l.default.as_deref().map(str::trim).map(str::to_owned),
+                r.default.as_deref().map(str::trim).map(str::to_owned),
+            ),
+        ),
+        // The replay and the catalog spell things differently: types go through the same
+        // normalisation as the rules', defaults lose casts and parentheses (`'a'::text` is
+        // `'a'`), and a primary-key column is NOT NULL whatever SQLite's pragma says.
+        Sides::Expected => (
+            normalize_sql_type(&l.data_type, opts.backend)
+                != normalize_sql_type(&r.data_type, opts.backend),
+            (
+                l.nullable && !in_primary_key(lt, &l.name),
+                r.nullable && !in_primary_key(rt, &r.name),
+            ),
+            (
+                l.default.as_deref().map(constraints::norm_expr),
+                r.default.as_deref().map(constraints::norm_expr),
+            ),
+        ),
+    };
+    if types_differ {
+        changes.push(Status::Type);
+    }
+    if nullable.0 != nullable.1 {
+        changes.push(Status::Nullability);
+    }
+    if default.0 != default.1 {
+        changes.push(Status::Default);
+    }
+    changes
+}
+
+fn sorted_columns(t: &Table) -> Vec<&Column> {
+    let c = &t.columns;
+    let order = Sorted::new(c.len(), &|a, b| c[a].ordinal.cmp(&c[b].ordinal));
+    order.into_vec().into_iter().map(|i| &c[i]).collect()
+}
+
+fn by_name(cols: &[&Column]) -> Sorted {
+    Sorted::new(cols.len(), &|a, b| cols[a].name.cmp(&cols[b].name))
+}
+
+fn find_column<'a>(order: &Sorted, cols: &[&'a Column], name: &str) -> Option<&'a Column> {
+    order
+        .find(&|i| cols[i].name.as_str().cmp(name))
+        .map(|i| cols[i])
+}
+
+fn one_sided(cols: &[&Column], status: Status, left: bool) -> Vec<ColumnDiff> {
+    cols.iter()
+        .map(|c| ColumnDiff {
+            name: c.name.clone(),
+            status,
+            changes: Vec::new(),
+            left: left.then(|| (*c).clone()),
+            right: (!left).then(|| (*c).clone()),
+        })
+        .collect()
+}
+
+/// How a schema comparison is made.
+#[derive(Debug, Clone, Copy)]
+struct Options<'a> {
+    sides: Sides,
+    /// Tables (`name` or `schema.name`) the replay could not fully model: their right-only
+    /// columns, constraints and indexes are not differences.
+    partial: &'a [String],
+    /// Whether CHECK constraints are compared (SQLite's catalog does not list them).
+    checks: bool,
+    /// The engine, for type normalisation expected vs live.
+    backend: Backend,
+}
+
+impl Options<'_> {
+    const SAME_CATALOG: Options<'static> = Options {
+        sides: Sides::SameCatalog,
+        partial: &[],
+        checks: true,
+        backend: Backend::Postgres,
+    };
+
+    fn is_partial(&self, t: &Table) -> bool {
+        self.partial.iter().any(|p| {
+            p == &t.name
+                || p.split_once('.')
+                    .is_some_and(|(s, n)| s == t.schema && n == t.name)
+        })
+    }
+}
+
+fn diff_table(l: Option<&Table>, r: Option<&Table>, opts: &Options<'_>) -> TableDiff {
+    let (schema, name) = match (l, r) {
+        (Some(t), _) | (None, Some(t)) => (t.schema.clone(), t.name.clone()),
+        (None, None) => unreachable!("a table is on at least one side"),
+    };
+    let (status, columns, cons) = match (l, r) {
+        (Some(l), None) => (
+            TableStatus::Missing,
+            one_sided(&sorted_columns(l), Status::Missing, true),
+            constraints::one_sided(l, Status::Missing, true, opts.checks),
+        ),
+        (None, Some(r)) => (
+            TableStatus::Unexpected,
+            one_sided(&sorted_columns(r), Status::Unexpected, false),
+            constraints::one_sided(r, Status::Unexpected, false, opts.checks),
+        ),
+        (Some(l), Some(r)) => {
+            // Columns the replay could not model are not unexpected (nor are constraints).
+            let partial = opts.is_partial(l);
+            let lc = sorted_columns(l);
+            let rc = sorted_columns(r);
+            let (lnames, rnames) = (by_name(&lc), by_name(&rc));
+            let mut cols = Vec::with_capacity(lc.len().max(rc.len()));
+            for c in &lc {
+                cols.push(match find_column(&rnames, &rc, &c.name) {
+                    Some(rcol) => {
+                        let changes = column_changes((l, c), (r, rcol), opts);
+                        ColumnDiff {
+                            name: c.name.clone(),
+                            status: changes.first().copied().unwrap_or(Status::Ok),
+                            changes,
+                            left: Some((*c).clone()),
+                            right: Some(rcol.clone()),
+                        }
+                    }
+                    None => ColumnDiff {
+                        name: c.name.clone(),
+                        status: Status::Missing,
+                        changes: Vec::new(),
+                        left: Some((*c).clone()),
+                        right: None,
+                    },
+                });
+            }
+            for c in rc
+                .iter()
+                .filter(|c| find_column(&lnames, &lc, &c.name).is_none())
+            {
+                cols.push(ColumnDiff {
+                    name: c.name.clone(),
+                    status: if partial {
+                        Status::Ok
+                    } else {
+                        Status::Unexpected
+                    },
+                    changes: Vec::new(),
+                    left: None,
+                    right: Some((*c).clone()),
+                });
+            }
+            let cons = constraints::compare(l, r, opts.sides, opts.checks, partial);
+            let altered = l.kind != r.kind
+                || cols.iter().any(|c| c.status != Status::Ok)
+                || cons.iter().any(|c| c.status != Status::Ok);
+            let status = if altered {
+                TableStatus::Altered
+            } else {
+                TableStatus::Ok
+            };
+            (status, cols, cons)
+        }
+        (None, None) => unreachable!("a table is on at least one side"),
+    };
+    TableDiff {
+        schema,
+        name,
+        status,
+        left_kind: l.map(|t| t.kind),
+        right_kind: r.map(|t| t.kind),
+        columns,
+        constraints: cons,
+    }
+}
+
+/// Compares two schemas read by the same catalog code (snapshot A and snapshot B) table by
+/// table: columns, constraints and indexes.
+pub fn diff_schemas(left: &Schema, right: &Schema) -> SchemaDiff {
+    diff_with(
+        left.tables.iter().collect(),
+        right.tables.iter().collect(),
+        &Options::SAME_CATALOG,
+    )
+}
+
+/// Compares the schema the migrations create (left) with the live one (right) of a `backend`
+/// database (Postgres when unknown). Tables the replay could not fully model
+/// ([`ExpectedSchema::partial_tables`]) have no unexpected columns, constraints or indexes;
+/// `ignored` live tables (the migrations table) are left out; CHECK constraints are not compared
+/// on SQLite, whose catalog does not list them.
+pub fn diff_expected(
+    expected: &ExpectedSchema,
+    live: &Schema,
+    backend: Option<Backend>,
+    ignored: &[&str],
+) -> SchemaDiff {
+    let backend = backend.unwrap_or(Backend::Postgres);
+    let opts = Options {
+        sides: Sides::Expected,
+        partial: &expected.partial_tables,
+        checks: backend != Backend::Sqlite,
+        backend,
+    };
+    let left: Vec<&Table> = expected.schema.tables.iter().collect();
+    let known = Sorted::new(left.len(), &|a, b| {
+        table_key(left[a]).cmp(&table_key(left[b]))
+    });
+    let right = live
+        .tables
+        .iter()
+        .filter(|t| {
+            known
+                .find(&|i| table_key(left[i]).cmp(&table_key(t)))
+                .is_some()
+                || !(ignored.contains(&t.name.as_str()) || t.name.starts_with("sqlite_"))
+        })
+        .collect();
+    diff_with(left, right, &opts)
+}
+
+fn table_key(t: &Table) -> (&str, &str) {
+    (&t.schema, &t.name)
+}
+
+fn diff_with(left: Vec<&Table>, right: Vec<&Table>, opts: &Options<'_>) -> SchemaDiff {
+    let unique = |x: &[&Table]| {
+        let order = Sorted::new(x.len(), &|a, b| table_key(x[a]).cmp(&table_key(x[b])));
+        order.unique(&|a, b| table_key(x[a]) == table_key(x[b]))
+    };
+    // Both sides in (schema, name) order, merged.
+    let (lo, ro) = (unique(&left), unique(&right));
+    let (mut i, mut j) = (0, 0);
+    let mut tables: Vec<TableDiff> = Vec::with_capacity(lo.len().max(ro.len()));
+    loop {
+        let l = lo.get(i).map(|&k| left[k]);
+        let r = ro.get(j).map(|&k| right[k]);
+        let pair = match (l, r) {
+            (None, None) => break,
+            (Some(x), Some(y)) => match table_key(x).cmp(&table_key(y)) {
+                std::cmp::Ordering::Less => (l, None),
+                std::cmp::Ordering::Greater => (None, r),
+                std::cmp::Ordering::Equal => (l, r),
+            },
+            _ => (l, r),
+        };
+        i += usize::from(pair.0.is_some());
+        j += usize::from(pair.1.is_some());
+        tables.push(diff_table(pair.0, pair.1, opts));
+    }
+    let mut summary = Summary::default();
+    for t in &tables {
+        match t.status {
+            TableStatus::Missing => summary.tables_missing += 1,
+            TableStatus::Unexpected => summary.tables_unexpected += 1,
+            TableStatus::Altered => summary.tables_altered += 1,
+            TableStatus::Ok => summary.tables_ok += 1,
+        }
+        if matches!(t.status, TableStatus::Altered | TableStatus::Ok) {
+            for c in &t.columns {
+                for s in std::iter::once(c.status).chain(c.changes.iter().skip(1).copied()) {
+                    match s {
+                        Status::Missing => summary.columns_missing += 1,
+                        Status::Unexpected => summary.columns_unexpected += 1,
+                        Status::Type => summary.columns_type += 1,
+                        Status::Nullability => summary.columns_nullability += 1,
+                        Status::Default => summary.columns_default += 1,
+                        Status::Changed => {}
+                        Status::Ok => summary.columns_ok += 1,
+                    }
+                }
+            }
+            for c in &t.constraints {
+                match c.status {
+                    Status::Missing => summary.constraints_missing += 1,
+                    Status::Unexpected => summary.constraints_unexpected += 1,
+                    Status::Ok => summary.constraints_ok += 1,
+                    _ => summary.constraints_changed += 1,
+                }
+            }
+        }
+    }
+    SchemaDiff { summary, tables }
+}

@@ -1,0 +1,168 @@
+//! Fixture builders for tests and benchmarks: columns, tables, schemas, constraints, migration
+//! rows and files, migration sources and snapshots, each with fixed, deterministic values that
+//! a test overrides with struct-update syntax (`AppliedMigration { success: false,
+//! ..applied(3, "m3") }`), so that a new field is added here once rather than in every test.
+//!
+//! Compiled for core's own tests and with the `testing` feature, which the other crates turn on
+//! in their dev-dependencies only: it is never part of a production build.
+
+use crate::code::replay::MigrationSource;
+use crate::migrations::{
+    AppliedMigration, AppliedMigrations, LocalMigration, LocalMigrations, MigrationKind,
+};
+use crate::schema::{
+    CheckConstraint, Column, ForeignKey, Index, KeyConstraint, Schema, Table, TableKind,
+};
+use crate::section::Section;
+use crate::snapshot::{Snapshot, Target};
+
+/// The `collected_at` of every fixture snapshot.
+pub const COLLECTED_AT: &str = "2026-01-09T12:00:00Z";
+
+/// A column with no default, identity or generation expression.
+pub fn col(ordinal: i32, name: &str, data_type: &str, nullable: bool) -> Column {
+    Column::new(ordinal, name, data_type, nullable)
+}
+
+/// A table in schema `public`.
+pub fn table(name: &str, columns: Vec<Column>) -> Table {
+    table_in("public", name, columns)
+}
+
+/// A table in `schema`.
+pub fn table_in(schema: &str, name: &str, columns: Vec<Column>) -> Table {
+    Table::new(schema, name, TableKind::Table, columns)
+}
+
+/// A schema of `tables` with the one namespace `public`, sorted as collection sorts it.
+pub fn schema(tables: Vec<Table>) -> Schema {
+    let mut s = Schema {
+        schemas: vec!["public".into()],
+        tables,
+        ..Schema::default()
+    };
+    s.canonicalize();
+    s
+}
+
+/// A primary key or UNIQUE constraint.
+pub fn key(name: &str, columns: &[&str]) -> KeyConstraint {
+    KeyConstraint {
+        name: name.into(),
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+    }
+}
+
+/// An index that is not the primary key's.
+pub fn index(name: &str, columns: &[&str], unique: bool, definition: Option<&str>) -> Index {
+    Index {
+        name: name.into(),
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        unique,
+        primary: false,
+        definition: definition.map(str::to_owned),
+    }
+}
+
+/// A one-column foreign key to `public.table(id)`, ON UPDATE NO ACTION.
+pub fn fk(name: &str, column: &str, table: &str, on_delete: &str) -> ForeignKey {
+    ForeignKey {
+        name: name.into(),
+        columns: vec![column.into()],
+        referenced_schema: "public".into(),
+        referenced_table: table.into(),
+        referenced_columns: vec!["id".into()],
+        on_delete: on_delete.into(),
+        on_update: "no action".into(),
+    }
+}
+
+/// A CHECK constraint.
+pub fn check(name: &str, expression: &str) -> CheckConstraint {
+    CheckConstraint {
+        name: name.into(),
+        expression: expression.into(),
+    }
+}
+
+/// A successful row of the migrations table: no `installed_on`, a 96-digit checksum, 1 µs.
+pub fn applied(version: i64, description: &str) -> AppliedMigration {
+    AppliedMigration {
+        version,
+        description: description.into(),
+        installed_on: None,
+        success: true,
+        checksum: "ab".repeat(48),
+        execution_time: 1000,
+    }
+}
+
+/// The migrations table `public._sqlx_migrations`, present, holding `rows`.
+pub fn applied_migrations(rows: Vec<AppliedMigration>) -> AppliedMigrations {
+    AppliedMigrations {
+        table: "public._sqlx_migrations".into(),
+        table_source: None,
+        present: true,
+        rows,
+    }
+}
+
+/// A simple (not reversible) migration file `NNNN_description.sql` with empty checksums.
+pub fn local(version: i64, description: &str) -> LocalMigration {
+    LocalMigration {
+        version,
+        description: description.into(),
+        kind: MigrationKind::Simple,
+        file: format!("{version:04}_{}.sql", description.replace(' ', "_")),
+        no_transaction: false,
+        checksum: String::new(),
+        checksum_normalized: String::new(),
+        checksum_variants: Default::default(),
+        has_crlf: false,
+        has_bom: false,
+        size: 0,
+    }
+}
+
+/// The folder `migrations` (found by default) holding `files`, nothing ignored.
+pub fn local_migrations(files: Vec<LocalMigration>) -> LocalMigrations {
+    LocalMigrations {
+        directory: "migrations".into(),
+        directory_source: "default".into(),
+        source_file: None,
+        source_line: None,
+        ignored_chars: Vec::new(),
+        files,
+        ignored: Vec::new(),
+    }
+}
+
+/// Migration `version`, file `NNNN_m.sql`, for the replay.
+pub fn migration_source(version: i64, sql: &str) -> MigrationSource {
+    MigrationSource {
+        version,
+        file: format!("{version:04}_m.sql"),
+        sql: sql.into(),
+    }
+}
+
+/// An unlabelled snapshot with every section skipped, collected at [`COLLECTED_AT`].
+pub fn snapshot() -> Snapshot {
+    Snapshot::new("0.1.0", COLLECTED_AT.into(), Target::default())
+}
+
+/// [`snapshot`] labelled `label`.
+pub fn labelled(label: &str) -> Snapshot {
+    let mut s = snapshot();
+    s.target.label = Some(label.into());
+    s
+}
+
+/// A labelled snapshot whose live schema holds `tables` (in `public`) and whose migrations
+/// table holds `rows`.
+pub fn snapshot_of(label: &str, tables: Vec<Table>, rows: Vec<AppliedMigration>) -> Snapshot {
+    let mut s = labelled(label);
+    s.schema = Section::collected(schema(tables));
+    s.applied_migrations = Section::collected(applied_migrations(rows));
+    s
+}

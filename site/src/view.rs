@@ -1,0 +1,28 @@
+//! View models: small serialisable structs the templates render, built from snapshots,
+//! findings and the parsed registry. Templates never see the domain types, so a template can
+//! be overridden without knowing the snapshot format, and every string here is plain text
+//! that tera escapes (the few pre-rendered HTML fields are named `*_html` / `*_svg`).
+//!
+//! One module per part of the page: the page itself (`page`), the actions, one snapshot's part
+//! (`snapshot`), and the evidence sections: migrations, schema, [`code`], [`logs`], [`health`]
+//! and [`provider`]; `findings` holds what they all show the same way.
+
+mod actions;
+pub mod code;
+mod findings;
+pub mod health;
+mod input;
+pub mod logs;
+mod migrations;
+mod page;
+pub mod provider;
+mod schema;
+mod snapshot;
+
+pub use actions::{ActionStatusView, ActionView, Link, PriorityView};
+pub use findings::{Counts, FindingView, finding_view};
+pub use input::{NamedSnapshot, RegistryDoc, expectations};
+pub use migrations::{MigrationRow, MigrationsView};
+pub use page::{RegistryView, ReportView, UnknownView, report_view};
+pub use schema::{ColumnRow, Coverage, MissingTable, OK_TABLE_NAMES_LIMIT, SchemaView, TableView};
+pub use snapshot::{ActionCount, SnapshotView, verdict};
