@@ -54,9 +54,10 @@ fn main() {
         let opts = SessionOptions {
             connect_timeout: Duration::from_secs(10),
             statement_timeout: Duration::from_secs(30),
+            ..SessionOptions::default()
         };
         let mut session = Session::open(&db.url, &opts).await.expect("session");
-        let Session::Postgres(conn) = &mut session else {
+        let Some(conn) = session.postgres() else {
             unreachable!()
         };
         let start = Instant::now();
@@ -72,6 +73,7 @@ fn main() {
                 timeout: Duration::from_secs(5),
                 offline_dir: None,
                 source_scanned: false,
+                ..CheckOptions::default()
             },
         )
         .await

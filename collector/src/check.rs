@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use gaps_core::escape::terminal as t;
 use gaps_core::finding::{Finding, Severity};
 use gaps_core::snapshot::Snapshot;
 
@@ -52,15 +53,19 @@ pub fn exit_code(findings: &[Finding], fail_on: FailOn) -> u8 {
     }
 }
 
-/// `{"findings": [...]}` followed by a newline.
+/// `{"findings": [...]}` followed by a newline, with control, bidi and invisible characters
+/// spelled as `\uXXXX` ([`gaps_core::escape::json_output`]) so it is safe on a terminal.
 pub fn render_json(findings: &[Finding]) -> String {
-    let mut s = serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))
+    let s = serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))
         .expect("findings serialise");
+    let mut s = gaps_core::escape::json_output(&s).into_owned();
     s.push('\n');
     s
 }
 
-/// Findings grouped by action, most severe first, one line each with the next step.
+/// Findings grouped by action, most severe first, one line each with the next step. Every
+/// value from the snapshot is escaped ([`gaps_core::escape::terminal`]): a table name or a log
+/// line cannot drive the terminal or forge a line.
 pub fn render_text(snapshot: &Snapshot, findings: &[Finding]) -> String {
     let mut out = String::new();
     let target = snapshot
@@ -70,8 +75,9 @@ pub fn render_text(snapshot: &Snapshot, findings: &[Finding]) -> String {
         .or_else(|| snapshot.target.database_url.clone())
         .unwrap_or_else(|| "(no database)".into());
     out.push_str(&format!(
-        "gaps check: {target} (collected {})\n",
-        snapshot.collected_at
+        "gaps check: {} (collected {})\n",
+        t(&target),
+        t(&snapshot.collected_at)
     ));
     let skipped = skipped_sections(snapshot);
     if !skipped.is_empty() {
@@ -96,15 +102,15 @@ pub fn render_text(snapshot: &Snapshot, findings: &[Finding]) -> String {
     });
     for action in actions {
         let title = gaps_core::actions::title(action).unwrap_or("");
-        out.push_str(&format!("\n{action} {title}\n"));
+        out.push_str(&format!("\n{} {title}\n", t(action)));
         for f in findings.iter().filter(|f| f.action == action) {
             out.push_str(&format!("  {:<7} ", f.severity.as_str()));
             if let Some(subject) = subject(f) {
-                out.push_str(&format!("[{subject}] "));
+                out.push_str(&format!("[{}] ", t(&subject)));
             }
-            out.push_str(&format!("{}: {}", f.kind.as_str(), f.message));
+            out.push_str(&format!("{}: {}", f.kind.as_str(), t(&f.message)));
             if let Some(step) = &f.next_step {
-                out.push_str(&format!(" -> next: {step}"));
+                out.push_str(&format!(" -> next: {}", t(step)));
             }
             out.push('\n');
         }

@@ -51,7 +51,7 @@ pub struct CollectArgs {
     /// Migrations folder; default: from sqlx::migrate!("...") in the source, else DIR/migrations.
     #[arg(long, value_name = "DIR")]
     pub migrations: Option<PathBuf>,
-    /// Name of sqlx's migrations table; default: sqlx.toml's `[migrate]` table-name, else _sqlx_migrations.
+    /// Name of sqlx's migrations table; default: sqlx.toml's `[migrate] table-name`, else _sqlx_migrations.
     #[arg(long, value_name = "NAME")]
     pub migrations_table: Option<String>,
     /// Where to write the snapshot; `-` for standard output.
@@ -66,6 +66,14 @@ pub struct CollectArgs {
     /// Seconds any single catalog statement may run.
     #[arg(long, value_name = "SECS", default_value_t = 30.0)]
     pub statement_timeout: f64,
+    /// Seconds any catalog read or describe may wait for a lock another session holds
+    /// (never retried; the blocked object and who holds the lock are recorded).
+    #[arg(long, value_name = "SECS", default_value_t = 2.0)]
+    pub lock_timeout: f64,
+    /// Seconds the whole collection may take; then what was gathered is written and the
+    /// rest is marked as not read.
+    #[arg(long, value_name = "SECS", default_value_t = 180.0)]
+    pub deadline: f64,
     /// gaps.md action registry; its ACTION-004 "Expected Tables" list becomes an expectation.
     #[arg(long, value_name = "FILE")]
     pub gaps: Option<PathBuf>,
@@ -105,12 +113,27 @@ pub struct CollectArgs {
 impl CollectArgs {
     /// The connection timeout as a duration.
     pub fn connect_timeout(&self) -> Duration {
-        Duration::from_secs_f64(self.connect_timeout.max(0.1))
+        seconds(self.connect_timeout, 0.1)
     }
     /// The per-statement timeout as a duration.
     pub fn statement_timeout(&self) -> Duration {
-        Duration::from_secs_f64(self.statement_timeout.max(0.1))
+        seconds(self.statement_timeout, 0.1)
     }
+    /// The lock timeout as a duration (at least 10 ms).
+    pub fn lock_timeout(&self) -> Duration {
+        seconds(self.lock_timeout, 0.01)
+    }
+    /// The collection's deadline as a duration (at least one second).
+    pub fn deadline(&self) -> Duration {
+        seconds(self.deadline, 1.0)
+    }
+}
+
+/// A flag's seconds as a duration: at least `min`, at most a day (so `inf` or `1e300` cannot
+/// overflow), `min` for NaN.
+fn seconds(value: f64, min: f64) -> Duration {
+    let v = if value.is_nan() { min } else { value };
+    Duration::from_secs_f64(v.clamp(min, 86_400.0))
 }
 
 /// Log formats `--log-format` can force.
@@ -211,8 +234,23 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("gaps: error: {err:#}");
+            crate::output::message(&format!("error: {err:#}"));
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Prints a command-line parse error (or `--help` / `--version`) and returns clap's exit code.
+/// An error is printed redacted and without colours: clap quotes the offending argument, and
+/// a database URL typed in the wrong place must not be echoed with its password.
+pub fn usage_error(err: clap::Error) -> ExitCode {
+    if !err.use_stderr() {
+        // --help and --version: clap's own text, on stdout.
+        let _ = err.print();
+        return ExitCode::SUCCESS;
+    }
+    let text = err.render().to_string();
+    let safe = gaps_core::redact::redact_text(&text);
+    eprint!("{}", gaps_core::escape::terminal_lines(&safe));
+    ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(EXIT_ERROR))
 }

@@ -2,6 +2,7 @@
 //! independent: one that fails is recorded as failed and the others still run.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
 use anyhow::Context;
 use gaps_core::redact;
@@ -11,7 +12,9 @@ use gaps_core::snapshot::{Snapshot, Target};
 use crate::cli::{CollectArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::db::{self, Session, SessionOptions};
 use crate::progress::Progress;
-use crate::{dotenv, health, inspect, logs, migrations, preserve, provider, source};
+use crate::{
+    dotenv, health, inspect, logs, migrations, output, preserve, provider, querycheck, source,
+};
 
 /// Runs `gaps collect` and returns the exit code (1 when the snapshot is partial).
 pub fn run(args: &CollectArgs) -> anyhow::Result<u8> {
@@ -21,10 +24,19 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<u8> {
     if let Some((url, _)) = dotenv::resolve_database_url(args.database_url.as_deref(), &cwd)
         && db::backend_of(&url).is_none()
     {
+        // The URL itself is never echoed: one gaps cannot read may hold a password anywhere.
+        let scheme = url.split_once(':').map(|(s, _)| s).filter(|s| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        });
         anyhow::bail!(
-            "unsupported database URL {}: gaps reads postgres://, postgresql://, mysql://, \
+            "unsupported database URL ({}): gaps reads postgres://, postgresql://, mysql://, \
              mariadb:// and sqlite: URLs",
-            redact::redact_url(&url)
+            match scheme {
+                Some(s) => format!("scheme \"{s}:\""),
+                None => "no scheme".to_string(),
+            }
         );
     }
     // The output is opened before any work: a bad --out fails now, not after the collection.
@@ -42,14 +54,14 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<u8> {
     }
     if let Some(why) = &written.kept {
         // Said even with --quiet: the file the caller named was not updated.
-        eprintln!(
-            "gaps: kept the snapshot already at {}: {why}; this run's snapshot was written to {} \
+        output::message(&format!(
+            "kept the snapshot already at {}: {why}; this run's snapshot was written to {} \
              (pass --force to replace it)",
             args.out.display(),
             written.path.display()
-        );
+        ));
     } else if !args.quiet && written.path.as_os_str() != "-" {
-        eprintln!("gaps: snapshot written to {}", written.path.display());
+        output::message(&format!("snapshot written to {}", written.path.display()));
     }
     Ok(if snapshot.is_partial() || written.kept.is_some() {
         EXIT_FINDINGS
@@ -97,6 +109,8 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
         backend: url.as_deref().and_then(db::backend_of),
         source_dir: args.source.as_ref().map(|p| p.display().to_string()),
     };
+    // Every round trip to the database and the health endpoint ends by this instant.
+    let deadline = Instant::now() + args.deadline();
     let collected_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut snap = Snapshot::new(env!("CARGO_PKG_VERSION"), collected_at, target);
 
@@ -122,14 +136,24 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
             let opts = SessionOptions {
                 connect_timeout: args.connect_timeout(),
                 statement_timeout: args.statement_timeout(),
+                lock_timeout: args.lock_timeout(),
+                deadline: Some(deadline),
             };
-            match Session::open(url, &opts).await {
+            let opened = if Instant::now() >= deadline {
+                Err(format!(
+                    "not read: the --deadline of {:.0}s was reached before connecting",
+                    args.deadline().as_secs_f64()
+                ))
+            } else {
+                Session::open(url, &opts).await.map_err(|e| e.to_string())
+            };
+            match opened {
                 Err(e) => {
                     let during = "connecting to the database";
-                    snap.database = Section::failed(during, e.to_string());
-                    snap.schema = Section::failed(during, e.to_string());
-                    snap.applied_migrations = Section::failed(during, e.to_string());
-                    snap.query_checks = Section::failed(during, e.to_string());
+                    snap.database = Section::failed(during, e.clone());
+                    snap.schema = Section::failed(during, e.clone());
+                    snap.applied_migrations = Section::failed(during, e.clone());
+                    snap.query_checks = Section::failed(during, e);
                     snap.provider = provider::collect(Some(url), None).await;
                 }
                 Ok(mut session) => {
@@ -142,7 +166,11 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
                     progress.step("reading provider and connection facts");
                     snap.provider = provider::collect(Some(url), Some(&mut session)).await;
                     progress.step("describing the SQL found in the code");
-                    snap.query_checks = source::check_queries(&mut session, &snap, args).await;
+                    snap.query_checks =
+                        querycheck::section(&mut session, &snap, args, progress).await;
+                    let mut report = session.report.clone();
+                    report.canonicalize();
+                    snap.session = Some(report);
                     session.close().await;
                 }
             }
@@ -152,29 +180,93 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
     progress.step("classifying logs");
     snap.logs = logs::collect(args);
     progress.step("querying the health endpoint");
-    snap.health = health::collect(args).await;
+    let left = deadline.saturating_duration_since(Instant::now());
+    snap.health = if args.health.is_some() && left.is_zero() {
+        Section::failed(
+            "querying the health endpoint",
+            format!(
+                "not queried: the --deadline of {:.0}s was reached",
+                args.deadline().as_secs_f64()
+            ),
+        )
+    } else {
+        tokio::time::timeout(left, health::collect(args))
+            .await
+            .unwrap_or_else(|_| {
+                Section::failed(
+                    "querying the health endpoint",
+                    format!(
+                        "no answer before the --deadline of {:.0}s",
+                        args.deadline().as_secs_f64()
+                    ),
+                )
+            })
+    };
+    // Every field from outside, redacted once more with the secrets gaps was given verbatim.
+    let known: Vec<String> = [
+        url.as_deref(),
+        args.scratch_database_url.as_deref(),
+        args.health.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(redact::secrets_in_url)
+    .collect();
+    snap.redact(&known);
     snap
 }
 
 fn report_outcome(snapshot: &Snapshot) {
     // The database errors first and in full: "could not connect" is the one a person must read.
     if let Some(e) = snapshot.database.error() {
-        eprintln!("gaps: {}: {}", e.during, e.message);
+        output::message(&format!("{}: {}", e.during, e.message));
     }
     if let Some(schema) = snapshot.schema.data() {
         for e in &schema.incomplete {
-            eprintln!(
-                "gaps: the live schema is partial: {}: {}",
+            output::message(&format!(
+                "the live schema is partial: {}: {}",
                 e.during, e.message
-            );
+            ));
         }
+    }
+    if let Some(session) = &snapshot.session {
+        for l in &session.locked {
+            let pids: Vec<String> = l.blockers.iter().map(|b| b.pid.to_string()).collect();
+            let not_read = if l.not_read.is_empty() {
+                String::new()
+            } else {
+                format!("; not read: {}", l.not_read.join("; "))
+            };
+            output::message(&format!(
+                "{} is locked by another session (pid {}){not_read}",
+                l.relation,
+                pids.join(", ")
+            ));
+        }
+        if let Some(end) = &session.ended_early {
+            output::message(&format!(
+                "the database session ended early while {}: {}",
+                end.during, end.message
+            ));
+        }
+    }
+    if let Some(why) = snapshot
+        .query_checks
+        .data()
+        .and_then(|q| q.stopped.as_ref())
+    {
+        output::message(&format!("describing stopped early: {why}"));
     }
     for (name, status) in snapshot.section_statuses() {
         if status == gaps_core::snapshot::SectionStatus::Failed {
-            eprintln!("gaps: section {name} could not be collected (recorded in the snapshot)");
+            output::message(&format!(
+                "section {name} could not be collected (recorded in the snapshot)"
+            ));
         }
     }
     for input in gaps_core::unread::unread_inputs(snapshot) {
-        eprintln!("gaps: could not read {input} (recorded in the snapshot)");
+        output::message(&format!(
+            "could not read {input} (recorded in the snapshot)"
+        ));
     }
 }

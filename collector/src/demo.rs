@@ -262,9 +262,12 @@ pub fn run_demo(out: &Path) -> anyhow::Result<DemoOutput> {
 /// Runs `gaps demo`.
 pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
     let o = run_demo(&args.out)?;
-    eprintln!("gaps: snapshot {}", o.snapshot.display());
-    eprintln!("gaps: updated registry {}", o.gaps.display());
-    eprintln!("gaps: open the report in a browser:");
-    println!("{}", o.report.display());
+    crate::output::message(&format!("snapshot {}", o.snapshot.display()));
+    crate::output::message(&format!("updated registry {}", o.gaps.display()));
+    crate::output::message("open the report in a browser:");
+    println!(
+        "{}",
+        gaps_core::escape::terminal(&o.report.display().to_string())
+    );
     Ok(EXIT_OK)
 }

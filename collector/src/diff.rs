@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use gaps_core::diff::{Compared, SchemaDiff, SnapshotDiff, Status, TableStatus, diff_snapshots};
+use gaps_core::escape::terminal as esc;
 use gaps_core::view::describe_column;
 
 use crate::check::load_snapshot;
@@ -37,7 +38,8 @@ pub fn render_json(diff: &SnapshotDiff) -> String {
             serde_json::Value::Bool(diff.has_differences()),
         );
     }
-    let mut s = serde_json::to_string_pretty(&value).expect("diff serialises");
+    let s = serde_json::to_string_pretty(&value).expect("diff serialises");
+    let mut s = gaps_core::escape::json_output(&s).into_owned();
     s.push('\n');
     s
 }
@@ -65,7 +67,7 @@ fn render_schema(out: &mut String, d: &SchemaDiff) {
             TableStatus::Missing => '-',
             _ => '~',
         };
-        out.push_str(&format!("  {mark} {}\n", t.key()));
+        out.push_str(&format!("  {mark} {}\n", esc(&t.key())));
         if t.status != TableStatus::Altered {
             continue;
         }
@@ -79,22 +81,28 @@ fn render_schema(out: &mut String, d: &SchemaDiff) {
             let l = c.left.as_ref().map(describe_column);
             let r = c.right.as_ref().map(describe_column);
             let line = match (c.status, l, r) {
-                (Status::Unexpected, _, Some(r)) => format!("+ {} {r}", c.name),
-                (Status::Missing, Some(l), _) => format!("- {} {l}", c.name),
+                (Status::Unexpected, _, Some(r)) => format!("+ {} {}", esc(&c.name), esc(&r)),
+                (Status::Missing, Some(l), _) => format!("- {} {}", esc(&c.name), esc(&l)),
                 (_, Some(l), Some(r)) => {
                     let what: Vec<&str> = c.changes.iter().map(|s| s.as_str()).collect();
-                    format!("~ {} ({}): {l} -> {r}", c.name, what.join(", "))
+                    format!(
+                        "~ {} ({}): {} -> {}",
+                        esc(&c.name),
+                        what.join(", "),
+                        esc(&l),
+                        esc(&r)
+                    )
                 }
-                _ => format!("? {}", c.name),
+                _ => format!("? {}", esc(&c.name)),
             };
             out.push_str(&format!("      {line}\n"));
         }
         for c in t.constraints.iter().filter(|c| c.status != Status::Ok) {
-            let what = format!("{} {}", c.kind.as_str(), c.name);
+            let what = format!("{} {}", c.kind.as_str(), esc(&c.name));
             let line = match (c.status, &c.left, &c.right) {
-                (Status::Unexpected, _, Some(r)) => format!("+ {what}: {r}"),
-                (Status::Missing, Some(l), _) => format!("- {what}: {l}"),
-                (_, Some(l), Some(r)) => format!("~ {what}: {l} -> {r}"),
+                (Status::Unexpected, _, Some(r)) => format!("+ {what}: {}", esc(r)),
+                (Status::Missing, Some(l), _) => format!("- {what}: {}", esc(l)),
+                (_, Some(l), Some(r)) => format!("~ {what}: {} -> {}", esc(l), esc(r)),
                 _ => format!("? {what}"),
             };
             out.push_str(&format!("      {line}\n"));
@@ -102,16 +110,20 @@ fn render_schema(out: &mut String, d: &SchemaDiff) {
     }
 }
 
-/// The comparison for people: one block per part, `+` added, `-` dropped, `~` changed.
+/// The comparison for people: one block per part, `+` added, `-` dropped, `~` changed. Every
+/// name and message from the snapshots is escaped ([`gaps_core::escape::terminal`]).
 pub fn render_text(diff: &SnapshotDiff) -> String {
     let mut out = format!(
         "gaps diff: A {} (collected {}) -> B {} (collected {})\n\n",
-        diff.a.label, diff.a.collected_at, diff.b.label, diff.b.collected_at
+        esc(&diff.a.label),
+        esc(&diff.a.collected_at),
+        esc(&diff.b.label),
+        esc(&diff.b.collected_at)
     );
     match &diff.schema {
         Compared::Compared { diff } => render_schema(&mut out, diff),
         Compared::Unavailable { reason } => {
-            out.push_str(&format!("Schema: not compared: {reason}\n"))
+            out.push_str(&format!("Schema: not compared: {}\n", esc(reason)))
         }
     }
     match &diff.migrations {
@@ -126,24 +138,28 @@ pub fn render_text(diff: &SnapshotDiff) -> String {
                 let when = r
                     .installed_on
                     .as_deref()
-                    .map(|w| format!(" (installed {w})"))
+                    .map(|w| format!(" (installed {})", esc(w)))
                     .unwrap_or_default();
-                out.push_str(&format!("  + {} {}{when}\n", r.version, r.description));
+                out.push_str(&format!(
+                    "  + {} {}{when}\n",
+                    r.version,
+                    esc(&r.description)
+                ));
             }
             for r in &m.removed {
-                out.push_str(&format!("  - {} {}\n", r.version, r.description));
+                out.push_str(&format!("  - {} {}\n", r.version, esc(&r.description)));
             }
             for c in &m.changed {
                 out.push_str(&format!(
                     "  ~ {} {}: {}\n",
                     c.version,
-                    c.description,
-                    c.changes.join("; ")
+                    esc(&c.description),
+                    esc(&c.changes.join("; "))
                 ));
             }
         }
         Compared::Unavailable { reason } => {
-            out.push_str(&format!("Migrations: not compared: {reason}\n"))
+            out.push_str(&format!("Migrations: not compared: {}\n", esc(reason)))
         }
     }
     let f = &diff.findings;
@@ -159,7 +175,7 @@ pub fn render_text(diff: &SnapshotDiff) -> String {
                 "  {mark} {} {}: {}\n",
                 x.severity.as_str(),
                 x.kind.as_str(),
-                x.message
+                esc(&x.message)
             ));
         }
     }

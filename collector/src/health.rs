@@ -41,7 +41,7 @@ pub fn probe(url: &str, timeout: Duration) -> HealthEvidence {
     let fail = |mut ev: HealthEvidence, kind, message: String| {
         ev.error = Some(HealthError {
             kind,
-            message: redact::scrub(&message, &secrets),
+            message: redact::redact_text(&redact::scrub(&message, &secrets)),
         });
         ev
     };
@@ -95,7 +95,7 @@ pub fn probe(url: &str, timeout: Duration) -> HealthEvidence {
             let v = if n == "location" {
                 redact::redact_url(v)
             } else {
-                v.to_string()
+                redact::redact_text(v)
             };
             ev.headers.insert(n, v);
         }
@@ -125,7 +125,7 @@ pub fn probe(url: &str, timeout: Duration) -> HealthEvidence {
             message: format!(
                 "reading the body stopped after {} bytes: {}",
                 body.len(),
-                redact::scrub(&e.to_string(), &secrets)
+                redact::redact_text(&redact::scrub(&e.to_string(), &secrets))
             ),
         });
     }

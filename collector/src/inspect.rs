@@ -2,6 +2,7 @@
 
 use gaps_core::schema::{DatabaseInfo, Schema};
 use gaps_core::section::Section;
+use gaps_core::snapshot::Backend;
 
 use crate::db::Session;
 
@@ -11,18 +12,18 @@ mod sqlite;
 
 /// Server identity: version, database, user, search_path.
 pub async fn database_info(session: &mut Session) -> Section<DatabaseInfo> {
-    match session {
-        Session::Postgres(_) => postgres::database_info(session).await,
-        Session::Sqlite(_) => sqlite::database_info(session).await,
-        Session::Mysql(_) => mysql::database_info(session).await,
+    match session.backend() {
+        Backend::Postgres => postgres::database_info(session).await,
+        Backend::Sqlite => sqlite::database_info(session).await,
+        Backend::Mysql => mysql::database_info(session).await,
     }
 }
 
 /// The live schema. Catalogs that could not be read are named in `Schema::incomplete`.
 pub async fn schema(session: &mut Session) -> Section<Schema> {
-    match session {
-        Session::Postgres(_) => postgres::schema(session).await,
-        Session::Sqlite(_) => sqlite::schema(session).await,
-        Session::Mysql(_) => mysql::schema(session).await,
+    match session.backend() {
+        Backend::Postgres => postgres::schema(session).await,
+        Backend::Sqlite => sqlite::schema(session).await,
+        Backend::Mysql => mysql::schema(session).await,
     }
 }

@@ -14,6 +14,7 @@ pub mod diff;
 pub mod dotenv;
 pub mod health;
 pub mod inspect;
+pub mod locks;
 pub mod logs;
 pub mod migrations;
 pub mod output;

@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = gaps_collector::cli::Cli::parse();
-    gaps_collector::cli::run(cli)
+    match gaps_collector::cli::Cli::try_parse() {
+        Ok(cli) => gaps_collector::cli::run(cli),
+        Err(e) => gaps_collector::cli::usage_error(e),
+    }
 }

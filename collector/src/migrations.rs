@@ -54,10 +54,9 @@ pub async fn collect_applied(
     };
     match applied::read(session, &table, source).await {
         Ok(data) => Section::collected(data),
-        Err(crate::db::DbError::Statement { during, message }) => Section::failed(during, message),
-        Err(e) => Section::failed(
-            format!("reading the migrations table {table}"),
-            e.to_string(),
-        ),
+        Err(e) => {
+            let e = e.into_section_error(&format!("reading the migrations table {table}"));
+            Section::failed(e.during, e.message)
+        }
     }
 }

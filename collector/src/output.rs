@@ -7,6 +7,19 @@ use std::path::Path;
 
 use anyhow::Context;
 
+/// Prints `gaps: <text>` on standard error, redacted ([`gaps_core::redact::redact_text`]) and
+/// with control and bidi characters escaped ([`gaps_core::escape::terminal`]): every message
+/// gaps prints about its work goes through here, since file names, driver errors and object
+/// names in it come from outside.
+pub fn message(text: &str) {
+    eprintln!("gaps: {}", safe_line(text));
+}
+
+/// `text` as [`message`] prints it: redacted and escaped, on one line.
+pub fn safe_line(text: &str) -> String {
+    gaps_core::escape::terminal(&gaps_core::redact::redact_text(text)).into_owned()
+}
+
 /// Writes `text` to `path` atomically, or to stdout when `path` is `-`.
 pub fn write_output(path: &Path, text: &str) -> anyhow::Result<()> {
     if path.as_os_str() == "-" {

@@ -10,7 +10,7 @@ use gaps_core::redact;
 use gaps_core::section::Section;
 use sqlx::Row;
 
-use crate::db::Session;
+use crate::db::{Conn, Session};
 
 /// Detects the provider from `url` and, when a session is open, reads connection facts.
 pub async fn collect(
@@ -22,7 +22,7 @@ pub async fn collect(
     };
     let mut ev = provider::detect(url);
     if let Some(session) = session
-        && matches!(session, Session::Postgres(_))
+        && session.backend() == gaps_core::snapshot::Backend::Postgres
     {
         let facts = server_facts(session).await;
         if let (Some(attach), Some(db)) = (ev.fly_attach.as_mut(), facts.database.as_ref()) {
@@ -37,9 +37,11 @@ pub async fn collect(
 macro_rules! pg {
     ($s:expr) => {
         match $s {
-            Session::Postgres(c) => c,
-            Session::Sqlite(_) | Session::Mysql(_) => {
-                return Err(sqlx::Error::Protocol("not a Postgres session".into()))
+            Conn::Postgres(c) => c,
+            Conn::Sqlite(_) | Conn::Mysql(_) => {
+                return Err(sqlx::Error::InvalidArgument(
+                    "not a Postgres session".into(),
+                ))
             }
         }
     };
@@ -145,7 +147,7 @@ async fn server_facts(session: &mut Session) -> ServerFacts {
                         state_change: r.try_get(7)?,
                         query: r
                             .try_get::<Option<String>, _>(8)?
-                            .map(|q| redact::redact_line(&q)),
+                            .map(|q| redact::redact_sql(&q)),
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()

@@ -2,9 +2,10 @@
 //! inside the collector's read-only transaction, and never executes one.
 //!
 //! Postgres: every statement runs in its own SAVEPOINT (a rejected Parse would otherwise abort
-//! the whole transaction), under transaction-local `statement_timeout` and `lock_timeout` so
-//! a statement waiting on a lock (a migration holding an ACCESS EXCLUSIVE lock) gives up
-//! quickly, with a client-side timeout behind that. SELECT-like statements go through sqlx's
+//! the whole transaction) that is rolled back afterwards so no lock outlives the statement,
+//! under transaction-local `statement_timeout` and `lock_timeout` so a statement waiting on a
+//! lock (a migration holding an ACCESS EXCLUSIVE lock) gives up quickly and is never
+//! retried, with a client-side timeout behind that (the `describer` module). SELECT-like statements go through sqlx's
 //! `describe` (Parse + Describe, plus sqlx's nullability inference: a catalog query and an
 //! `EXPLAIN` without ANALYZE, which plans and never runs); INSERT/UPDATE/DELETE only through
 //! `prepare` (Parse + Describe). sqlx prepares under a *named* statement (`sqlx_s_N`); every
@@ -15,25 +16,30 @@
 //! SQLite: `describe` compiles the statement (`sqlite3_prepare`) and reads its bytecode with
 //! `EXPLAIN`; nothing is stepped.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use gaps_core::code::CodeEvidence;
 use gaps_core::code::model::QuerySite;
 use gaps_core::querycheck::{
-    DescribedColumn, LiveDescribe, OfflineCheck, OfflineColumn, OfflineDescribe, OfflineEntry,
-    OfflineProblem, Outcome, QueryChecks, QueryCounts, Rejection, StatementCheck, StatementKind,
-    TargetField, TargetShape, TargetType, classify, error_subject, not_checkable_reason,
-    position_line,
+    DescribedColumn, Outcome, QueryChecks, QueryCounts, StatementCheck, StatementKind, TargetField,
+    TargetShape, TargetType, classify, not_checkable_reason, position_line,
 };
 use gaps_core::section::Section;
 use gaps_core::snapshot::Snapshot;
-use serde::Serialize;
-use sqlx::{AssertSqlSafe, Column, Connection, Database, Either, Executor, SqlSafeStr, TypeInfo};
 
 use crate::cli::CollectArgs;
 use crate::db::{DbError, Session};
+use crate::progress::Progress;
+
+mod describer;
+mod live;
+mod offline;
+
+use describer::Describer;
+use live::Live;
+pub use offline::{parse_offline, read_offline_dir};
 
 /// One statement site to check: what the source scan found, or what a test builds.
 #[derive(Debug, Clone, Default)]
@@ -60,66 +66,56 @@ pub struct StatementInput {
 pub struct CheckOptions {
     /// How long one statement's Parse/Describe may take.
     pub timeout: Duration,
+    /// How long one describe may wait for a lock (Postgres; MySQL/MariaDB use the session's
+    /// `lock_wait_timeout`).
+    pub lock_timeout: Duration,
     /// The `.sqlx/` folder to compare, with the name to record for it.
     pub offline_dir: Option<(PathBuf, String)>,
     /// Whether the statements came from a source scan (so "no longer in the source" can be
     /// told).
     pub source_scanned: bool,
+    /// Where "describing 412/1,000 statements" goes.
+    pub progress: Progress,
 }
 
-/// What one distinct SQL text gave.
-#[derive(Debug, Clone)]
-struct Live {
-    /// Ok, a rejection without the site-specific line, or not checkable.
-    outcome: Outcome,
-    columns: Vec<LiveColumn>,
-    /// (display name, offline spelling).
-    params: Vec<(String, String)>,
-}
-
-#[derive(Debug, Clone)]
-struct LiveColumn {
-    name: String,
-    type_name: String,
-    type_info: String,
-    nullable: Option<bool>,
-}
-
-impl Live {
-    fn not_checkable(reason: String) -> Live {
-        Live {
-            outcome: Outcome::NotCheckable { reason },
-            columns: Vec::new(),
-            params: Vec::new(),
-        }
-    }
-
-    fn offline(&self) -> OfflineDescribe {
-        OfflineDescribe {
-            columns: self
-                .columns
-                .iter()
-                .map(|c| OfflineColumn {
-                    name: c.name.clone(),
-                    type_info: c.type_info.clone(),
-                    nullable: c.nullable,
-                })
-                .collect(),
-            parameters: self.params.iter().map(|(_, o)| o.clone()).collect(),
+impl Default for CheckOptions {
+    fn default() -> CheckOptions {
+        CheckOptions {
+            timeout: Duration::from_secs(5),
+            lock_timeout: Duration::from_secs(2),
+            offline_dir: None,
+            source_scanned: false,
+            progress: Progress::silent(),
         }
     }
 }
 
 /// Describes every statement in `inputs` (and every `.sqlx/` cached query) on `session`.
-/// Fails only when the session itself breaks (a SAVEPOINT cannot be set); a statement that is
-/// rejected, times out or cannot be prepared is recorded and the next one is checked.
+/// Fails only when the session cannot start the phase (a SAVEPOINT cannot be set); a
+/// statement that is rejected, blocked by a lock, times out or cannot be prepared is recorded
+/// and the next one is checked. When the session ends part-way (deadline, stalled server,
+/// lost connection) the statements left are recorded as not described and
+/// [`QueryChecks::stopped`] says why.
 pub async fn check(
     session: &mut Session,
     inputs: &[StatementInput],
     opts: &CheckOptions,
 ) -> Result<QueryChecks, DbError> {
     let backend = session.backend();
-    let mut d = Describer::start(session, opts.timeout).await?;
+    let total = inputs
+        .iter()
+        .filter_map(|i| i.sql.as_deref().filter(|_| i.not_checkable.is_none()))
+        .filter(|sql| not_checkable_reason(classify(sql), sql).is_none())
+        .collect::<HashSet<&str>>()
+        .len();
+    let mut d = Describer::start(
+        session,
+        opts.timeout,
+        opts.lock_timeout,
+        opts.progress.clone(),
+        total,
+    )
+    .await?;
     let mut cache: HashMap<String, Live> = HashMap::new();
     let mut statements = Vec::with_capacity(inputs.len());
     for input in inputs {
@@ -130,7 +126,7 @@ pub async fn check(
                     Some(reason) => (kind, Live::not_checkable(reason)),
                     None => {
                         if !cache.contains_key(sql) {
-                            let live = d.describe(sql, kind).await?;
+                            let live = d.describe(sql, kind).await;
                             cache.insert(sql.clone(), live);
                         }
                         (kind, cache[sql].clone())
@@ -151,9 +147,11 @@ pub async fn check(
     let offline = match &opts.offline_dir {
         None => None,
         Some((dir, shown)) => Some(
-            compare_offline(&mut d, &mut cache, dir, shown, inputs, opts.source_scanned).await?,
+            offline::compare_offline(&mut d, &mut cache, dir, shown, inputs, opts.source_scanned)
+                .await,
         ),
     };
+    let stopped = d.stopped();
     d.finish().await?;
     statements.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     Ok(QueryChecks {
@@ -161,6 +159,7 @@ pub async fn check(
         counts: QueryCounts::of(&statements),
         statements,
         offline,
+        stopped,
     })
 }
 
@@ -199,454 +198,6 @@ fn site_check(input: &StatementInput, kind: StatementKind, live: &Live) -> State
     }
 }
 
-/// The statement-by-statement session state.
-struct Describer<'s> {
-    session: &'s mut Session,
-    timeout: Duration,
-    /// Set when a statement did not answer within the client-side timeout: the connection's
-    /// protocol state is unknown, so nothing more is sent on it.
-    abandoned: Option<String>,
-}
-
-impl<'s> Describer<'s> {
-    async fn start(session: &'s mut Session, timeout: Duration) -> Result<Describer<'s>, DbError> {
-        let mut d = Describer {
-            session,
-            timeout,
-            abandoned: None,
-        };
-        if let Session::Postgres(_) = d.session {
-            let ms = timeout.as_millis().max(1);
-            // The outer savepoint scopes the SET LOCALs: rolling back to it at the end
-            // restores the session's own timeouts for anything that runs later.
-            d.control("SAVEPOINT gaps_querycheck".into()).await?;
-            d.control(format!("SET LOCAL statement_timeout = {ms}"))
-                .await?;
-            d.control(format!("SET LOCAL lock_timeout = {ms}")).await?;
-        }
-        Ok(d)
-    }
-
-    async fn control(&mut self, sql: String) -> Result<(), DbError> {
-        let during = format!("validating queries ({sql})");
-        let result = match &mut *self.session {
-            Session::Postgres(conn) => sqlx::raw_sql(AssertSqlSafe(sql))
-                .execute(&mut *conn)
-                .await
-                .map(|_| ()),
-            Session::Sqlite(conn) => sqlx::raw_sql(AssertSqlSafe(sql))
-                .execute(&mut *conn)
-                .await
-                .map(|_| ()),
-            Session::Mysql(conn) => sqlx::raw_sql(AssertSqlSafe(sql))
-                .execute(&mut *conn)
-                .await
-                .map(|_| ()),
-        };
-        result.map_err(|e| DbError::Statement {
-            during,
-            message: e.to_string(),
-        })
-    }
-
-    async fn describe(&mut self, sql: &str, kind: StatementKind) -> Result<Live, DbError> {
-        if let Some(reason) = &self.abandoned {
-            return Ok(Live::not_checkable(reason.clone()));
-        }
-        let full = kind == StatementKind::Query;
-        match self.attempt(sql, full).await? {
-            Attempt::Done(live) => Ok(live),
-            // sqlx's nullability inference failed after a clean Parse, or the Parse itself
-            // failed: a bare Parse/Describe tells which, and gives the server's own error.
-            Attempt::Failed(_) if full => match self.attempt(sql, false).await? {
-                Attempt::Done(live) => Ok(live),
-                Attempt::Failed(e) => Ok(failure(&e, self.timeout)),
-            },
-            Attempt::Failed(e) => Ok(failure(&e, self.timeout)),
-        }
-    }
-
-    async fn attempt(&mut self, sql: &str, full: bool) -> Result<Attempt, DbError> {
-        let is_pg = matches!(self.session, Session::Postgres(_));
-        if is_pg {
-            self.control("SAVEPOINT gaps_query".into()).await?;
-        }
-        let text = AssertSqlSafe(sql.to_string()).into_sql_str();
-        // The server's statement_timeout fires first; this only guards against a server
-        // that stops answering altogether.
-        let limit = self.timeout + Duration::from_secs(2);
-        let work = async {
-            match &mut *self.session {
-                Session::Postgres(conn) => {
-                    if full {
-                        conn.describe(text).await.map(|d| {
-                            from_parts::<sqlx::Postgres>(&d.columns, d.parameters, &d.nullable)
-                        })
-                    } else {
-                        let st = conn.prepare(text).await?;
-                        Ok(statement_parts::<sqlx::Postgres, _>(&st))
-                    }
-                }
-                Session::Sqlite(conn) => {
-                    if full {
-                        conn.describe(text).await.map(|d| {
-                            from_parts::<sqlx::Sqlite>(&d.columns, d.parameters, &d.nullable)
-                        })
-                    } else {
-                        let st = conn.prepare(text).await?;
-                        Ok(statement_parts::<sqlx::Sqlite, _>(&st))
-                    }
-                }
-                // COM_STMT_PREPARE only: the server parses and resolves the statement and
-                // reports its parameters and columns; nothing is executed. A failed prepare
-                // does not abort the transaction on MySQL, so no savepoint is needed.
-                Session::Mysql(conn) => {
-                    if full {
-                        conn.describe(text).await.map(|d| {
-                            from_parts::<sqlx::MySql>(&d.columns, d.parameters, &d.nullable)
-                        })
-                    } else {
-                        let st = conn.prepare(text).await?;
-                        Ok(statement_parts::<sqlx::MySql, _>(&st))
-                    }
-                }
-            }
-        };
-        match tokio::time::timeout(limit, work).await {
-            Err(_) => {
-                let reason = format!(
-                    "no answer within {:.1}s; the connection was abandoned, later statements \
-                     were not described",
-                    limit.as_secs_f64()
-                );
-                self.abandoned = Some(reason.clone());
-                Ok(Attempt::Done(Live::not_checkable(format!(
-                    "the database did not answer within {:.1}s",
-                    limit.as_secs_f64()
-                ))))
-            }
-            Ok(Ok(live)) => {
-                if is_pg {
-                    self.control("RELEASE SAVEPOINT gaps_query".into()).await?;
-                }
-                Ok(Attempt::Done(live))
-            }
-            Ok(Err(e)) => {
-                if matches!(e, sqlx::Error::Io(_)) {
-                    self.abandoned = Some(format!("the connection failed: {e}"));
-                    return Ok(Attempt::Done(Live::not_checkable(format!(
-                        "the connection failed while describing it: {e}"
-                    ))));
-                }
-                if is_pg {
-                    self.control("ROLLBACK TO SAVEPOINT gaps_query".into())
-                        .await?;
-                }
-                Ok(Attempt::Failed(e))
-            }
-        }
-    }
-
-    /// Closes every statement sqlx prepared and restores the session's timeouts.
-    async fn finish(self) -> Result<(), DbError> {
-        if self.abandoned.is_some() {
-            return Ok(());
-        }
-        let Describer { session, .. } = self;
-        let closed = match &mut *session {
-            Session::Postgres(conn) => conn.clear_cached_statements().await,
-            Session::Sqlite(conn) => conn.clear_cached_statements().await,
-            Session::Mysql(conn) => conn.clear_cached_statements().await,
-        };
-        closed.map_err(|e| DbError::Statement {
-            during: "closing the statements prepared for query validation".into(),
-            message: e.to_string(),
-        })?;
-        if let Session::Postgres(conn) = session {
-            for sql in [
-                "ROLLBACK TO SAVEPOINT gaps_querycheck",
-                "RELEASE SAVEPOINT gaps_querycheck",
-            ] {
-                sqlx::raw_sql(sql)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(|e| DbError::Statement {
-                        during: format!("validating queries ({sql})"),
-                        message: e.to_string(),
-                    })?;
-            }
-        }
-        Ok(())
-    }
-}
-
-enum Attempt {
-    Done(Live),
-    Failed(sqlx::Error),
-}
-
-/// The outcome of a statement the database would not prepare.
-fn failure(e: &sqlx::Error, timeout: Duration) -> Live {
-    let Some(db) = e.as_database_error() else {
-        return Live::not_checkable(format!("could not be described: {e}"));
-    };
-    let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
-    let secs = timeout.as_secs_f64();
-    let reason = match code.as_str() {
-        // Parameter types come from the Rust values bound at run time; sqlx sends them with
-        // the Parse, gaps has none to send.
-        "42P18" | "42P08" => Some(format!(
-            "the database needs the bound values' types to read it ({})",
-            db.message()
-        )),
-        "57014" => Some(format!("did not finish within {secs:.1}s")),
-        // MariaDB refuses to even prepare a write inside a READ ONLY transaction (error
-        // 1792), and the collector never leaves one. (Postgres raises this only on execute.)
-        "25006" => Some(
-            "a write cannot be prepared inside the read-only transaction on MariaDB/MySQL, \
-             so it was not checked"
-                .to_string(),
-        ),
-        "55P03" => Some(format!(
-            "waited more than {secs:.1}s for a lock on a table it reads (a migration or ALTER \
-             holding it?)"
-        )),
-        // A leftover server-side statement of the same name: a transaction-mode pooler
-        // mixing clients' prepared statements on one server connection.
-        "42P05" | "26000" => Some(format!(
-            "prepared-statement name clash on the server connection (a transaction-mode \
-             pooler?): {}",
-            db.message()
-        )),
-        _ => None,
-    };
-    if let Some(reason) = reason {
-        return Live::not_checkable(reason);
-    }
-    let message = db.message().to_string();
-    let (table_named, column_named) = error_subject(&message);
-    let mut rejection = Rejection {
-        sqlstate: code,
-        message,
-        detail: None,
-        hint: None,
-        position: None,
-        line: None,
-        table: table_named,
-        column: column_named,
-    };
-    if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
-        rejection.detail = pg.detail().map(str::to_owned);
-        rejection.hint = pg.hint().map(str::to_owned);
-        if let Some(sqlx::postgres::PgErrorPosition::Original(p)) = pg.position() {
-            rejection.position = Some(p as u32);
-        }
-        rejection.table = rejection.table.or_else(|| pg.table().map(str::to_owned));
-        rejection.column = rejection.column.or_else(|| pg.column().map(str::to_owned));
-    }
-    Live {
-        outcome: Outcome::Rejected(rejection),
-        columns: Vec::new(),
-        params: Vec::new(),
-    }
-}
-
-fn statement_parts<DB, S>(st: &S) -> Live
-where
-    DB: Database,
-    DB::TypeInfo: Serialize,
-    S: sqlx::Statement<Database = DB>,
-{
-    from_parts::<DB>(
-        st.columns(),
-        st.parameters()
-            .map(|p| p.map_left(<[DB::TypeInfo]>::to_vec)),
-        &[],
-    )
-}
-
-fn from_parts<DB>(
-    columns: &[DB::Column],
-    params: Option<Either<Vec<DB::TypeInfo>, usize>>,
-    nullable: &[Option<bool>],
-) -> Live
-where
-    DB: Database,
-    DB::TypeInfo: Serialize,
-{
-    let columns = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| LiveColumn {
-            name: c.name().to_string(),
-            type_name: c.type_info().name().to_string(),
-            type_info: offline_spelling(c.type_info()),
-            nullable: nullable.get(i).copied().flatten(),
-        })
-        .collect();
-    let params = match params {
-        Some(Either::Left(types)) => types
-            .iter()
-            .map(|t| (t.name().to_string(), offline_spelling(t)))
-            .collect(),
-        Some(Either::Right(n)) => (0..n).map(|_| ("?".into(), "?".into())).collect(),
-        None => Vec::new(),
-    };
-    Live {
-        outcome: Outcome::Ok,
-        columns,
-        params,
-    }
-}
-
-/// `type_info` the way sqlx writes it into `.sqlx/` files.
-fn offline_spelling<T: Serialize>(t: &T) -> String {
-    json_spelling(&serde_json::to_value(t).unwrap_or(serde_json::Value::Null))
-}
-
-fn json_spelling(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// Reads `.sqlx/query-*.json` and describes each cached query live.
-async fn compare_offline(
-    d: &mut Describer<'_>,
-    cache: &mut HashMap<String, Live>,
-    dir: &Path,
-    shown: &str,
-    inputs: &[StatementInput],
-    source_scanned: bool,
-) -> Result<OfflineCheck, DbError> {
-    let (cached, problems) = read_offline_dir(dir);
-    let mut entries = Vec::with_capacity(cached.len());
-    for (file, query, describe) in cached {
-        let in_source = source_scanned.then(|| {
-            inputs
-                .iter()
-                .any(|i| i.sql.as_deref().map(str::trim) == Some(query.trim()))
-        });
-        let kind = classify(&query);
-        let live = match not_checkable_reason(kind, &query) {
-            Some(reason) => LiveDescribe::NotDescribed { reason },
-            None => {
-                if !cache.contains_key(&query) {
-                    let live = d.describe(&query, kind).await?;
-                    cache.insert(query.clone(), live);
-                }
-                let live = &cache[&query];
-                match &live.outcome {
-                    Outcome::Ok => LiveDescribe::Described(live.offline()),
-                    Outcome::Rejected(r) => LiveDescribe::Rejected(r.clone()),
-                    Outcome::NotCheckable { reason } => LiveDescribe::NotDescribed {
-                        reason: reason.clone(),
-                    },
-                }
-            }
-        };
-        entries.push(OfflineEntry {
-            file,
-            query,
-            in_source,
-            cached: describe,
-            live,
-        });
-    }
-    Ok(OfflineCheck {
-        directory: shown.to_string(),
-        entries,
-        problems,
-    })
-}
-
-type CachedQuery = (String, String, OfflineDescribe);
-
-/// Parses every `query-*.json` in `dir`, sorted by file name; unreadable files become
-/// problems naming the file.
-pub fn read_offline_dir(dir: &Path) -> (Vec<CachedQuery>, Vec<OfflineProblem>) {
-    let mut found = Vec::new();
-    let mut problems = Vec::new();
-    let mut names: Vec<String> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| n.starts_with("query-") && n.ends_with(".json"))
-            .collect(),
-        Err(e) => {
-            problems.push(OfflineProblem {
-                file: dir.display().to_string(),
-                message: format!("cannot read the directory: {e}"),
-            });
-            Vec::new()
-        }
-    };
-    names.sort();
-    for name in names {
-        let path = dir.join(&name);
-        match std::fs::read(&path)
-            .map_err(|e| format!("cannot read: {e}"))
-            .and_then(|bytes| parse_offline(&bytes))
-        {
-            Ok((query, describe)) => found.push((name, query, describe)),
-            Err(message) => problems.push(OfflineProblem {
-                file: name,
-                message,
-            }),
-        }
-    }
-    (found, problems)
-}
-
-/// Parses one sqlx offline file: `query`, `describe.columns[].{name,type_info}`,
-/// `describe.parameters` (`{"Left": [...]}` or `{"Right": n}`), `describe.nullable`.
-pub fn parse_offline(bytes: &[u8]) -> Result<(String, OfflineDescribe), String> {
-    let v: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| format!("not valid JSON at line {}: {e}", e.line()))?;
-    let query = v["query"]
-        .as_str()
-        .ok_or("no \"query\" string: not an sqlx offline file")?
-        .to_string();
-    let describe = &v["describe"];
-    let columns = describe["columns"]
-        .as_array()
-        .ok_or("no \"describe.columns\" array")?;
-    let nullable = describe["nullable"].as_array();
-    let columns = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            Ok(OfflineColumn {
-                name: c["name"]
-                    .as_str()
-                    .ok_or(format!("describe.columns[{i}] has no name"))?
-                    .to_string(),
-                type_info: json_spelling(&c["type_info"]),
-                nullable: nullable.and_then(|n| n.get(i)).and_then(|b| b.as_bool()),
-            })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    let parameters = match &describe["parameters"] {
-        serde_json::Value::Object(m) if m.contains_key("Left") => m["Left"]
-            .as_array()
-            .map(|a| a.iter().map(json_spelling).collect())
-            .unwrap_or_default(),
-        serde_json::Value::Object(m) if m.contains_key("Right") => {
-            let n = m["Right"].as_u64().unwrap_or(0);
-            (0..n).map(|_| "?".to_string()).collect()
-        }
-        _ => Vec::new(),
-    };
-    Ok((
-        query,
-        OfflineDescribe {
-            columns,
-            parameters,
-        },
-    ))
-}
-
 /// The longest a single statement's Parse/Describe may take, whatever `--statement-timeout`
 /// says: a describe answers in milliseconds unless it waits on a lock.
 pub const MAX_DESCRIBE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -657,6 +208,7 @@ pub async fn section(
     session: &mut Session,
     snapshot: &Snapshot,
     args: &CollectArgs,
+    progress: &Progress,
 ) -> Section<QueryChecks> {
     if args.no_describe {
         return Section::skipped("--no-describe given");
@@ -669,8 +221,10 @@ pub async fn section(
     };
     let opts = CheckOptions {
         timeout: args.statement_timeout().min(MAX_DESCRIBE_TIMEOUT),
+        lock_timeout: args.lock_timeout(),
         offline_dir: offline_dir(source),
         source_scanned: true,
+        progress: progress.clone(),
     };
     match check(session, &inputs_from_code(code), &opts).await {
         Ok(checks) => Section::collected(checks),
@@ -897,29 +451,6 @@ mod tests {
         assert_eq!(
             target_of(&code, &site("query_as", "Elsewhere", "turbofish")),
             None
-        );
-    }
-
-    #[test]
-    fn offline_files_parse_in_sqlx_spelling() {
-        let text = br#"{"db_name":"PostgreSQL","query":"SELECT id FROM t WHERE x = $1",
-            "describe":{"columns":[{"ordinal":0,"name":"id","type_info":"Int8"}],
-            "parameters":{"Left":["Text"]},"nullable":[false]},"hash":"ab"}"#;
-        let (q, d) = parse_offline(text).unwrap();
-        assert_eq!(q, "SELECT id FROM t WHERE x = $1");
-        assert_eq!(d.columns[0].type_info, "Int8");
-        assert_eq!(d.columns[0].nullable, Some(false));
-        assert_eq!(d.parameters, vec!["Text".to_string()]);
-    }
-
-    #[test]
-    fn malformed_offline_files_say_what_is_wrong() {
-        assert!(parse_offline(b"{").unwrap_err().contains("not valid JSON"));
-        assert!(parse_offline(b"{}").unwrap_err().contains("\"query\""));
-        assert!(
-            parse_offline(br#"{"query":"x","describe":{}}"#)
-                .unwrap_err()
-                .contains("describe.columns")
         );
     }
 }

@@ -122,10 +122,13 @@ pub fn viewer_scripts() -> Vec<String> {
 /// Runs `gaps report`.
 pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
     let w = write_report(args, viewer_scripts())?;
-    println!("{}", w.index.display());
+    println!(
+        "{}",
+        gaps_core::escape::terminal(&w.index.display().to_string())
+    );
     if let Some(g) = &w.gaps {
-        eprintln!(
-            "gaps: updated registry written to {} ({} action(s) completed: {})",
+        crate::output::message(&format!(
+            "updated registry written to {} ({} action(s) completed: {})",
             g.display(),
             w.completed.len(),
             if w.completed.is_empty() {
@@ -133,7 +136,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
             } else {
                 w.completed.join(", ")
             }
-        );
+        ));
     }
     Ok(EXIT_OK)
 }

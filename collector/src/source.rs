@@ -16,13 +16,12 @@ use gaps_core::code::mapping::map_models;
 use gaps_core::code::model::SourceProblem;
 use gaps_core::code::replay::{MigrationSource, replay};
 use gaps_core::code::{CodeEvidence, ExpectedSchema, gapsmd};
-use gaps_core::querycheck::QueryChecks;
 use gaps_core::redact;
-use gaps_core::section::{Section, SectionError};
+use gaps_core::schema::IncompleteCatalog;
+use gaps_core::section::Section;
 use gaps_core::snapshot::{Backend, Snapshot};
 
 use crate::cli::CollectArgs;
-use crate::db::Session;
 
 /// The two code-side sections.
 pub struct CodeSections {
@@ -144,9 +143,13 @@ async fn expected_schema(
     let migrations = migrations.unwrap_or_default();
     let mut expected = replay(&migrations, backend);
     for message in unreadable_migrations.into_iter().chain(unreadable_files) {
-        expected.schema.incomplete.push(SectionError {
+        // No catalog named: nothing of the expected schema is assumed complete.
+        expected.schema.incomplete.push(IncompleteCatalog {
             during: "reading the migration files to replay".into(),
             message,
+            catalogs: Vec::new(),
+            relations: Vec::new(),
+            cause: None,
         });
     }
     if backend == Backend::Mysql
@@ -211,13 +214,4 @@ fn place_in_database(expected: &mut ExpectedSchema, db: &str) {
         fix(&mut o.schema);
     }
     expected.schema.canonicalize();
-}
-
-/// Asks the live database to describe each statically known statement (never executes them).
-pub async fn check_queries(
-    session: &mut Session,
-    snapshot: &Snapshot,
-    args: &CollectArgs,
-) -> Section<QueryChecks> {
-    crate::querycheck::section(session, snapshot, args).await
 }

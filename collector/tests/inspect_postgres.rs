@@ -16,6 +16,7 @@ fn opts() -> SessionOptions {
     SessionOptions {
         connect_timeout: Duration::from_secs(10),
         statement_timeout: Duration::from_secs(30),
+        ..SessionOptions::default()
     }
 }
 

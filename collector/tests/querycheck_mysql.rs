@@ -71,6 +71,7 @@ fn statements_are_prepared_not_executed_and_missing_objects_are_rejected() {
         let opts = SessionOptions {
             connect_timeout: Duration::from_secs(10),
             statement_timeout: Duration::from_secs(30),
+            ..SessionOptions::default()
         };
         let mut session = Session::open(&db.url_as(&user, Some("qcpw")), &opts)
             .await
@@ -82,6 +83,7 @@ fn statements_are_prepared_not_executed_and_missing_objects_are_rejected() {
                 timeout: Duration::from_secs(5),
                 offline_dir: None,
                 source_scanned: false,
+                ..CheckOptions::default()
             },
         )
         .await

@@ -33,6 +33,7 @@ fn sqlite_rejects_missing_table_and_column_and_accepts_valid_statements() {
         let opts = SessionOptions {
             connect_timeout: Duration::from_secs(5),
             statement_timeout: Duration::from_secs(5),
+            ..SessionOptions::default()
         };
         let mut session = Session::open(&url, &opts).await.expect("session");
         let site = |line: u32, sql: &str| StatementInput {
@@ -55,6 +56,7 @@ fn sqlite_rejects_missing_table_and_column_and_accepts_valid_statements() {
                 timeout: Duration::from_secs(5),
                 offline_dir: None,
                 source_scanned: false,
+                ..CheckOptions::default()
             },
         )
         .await

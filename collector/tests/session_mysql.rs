@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use gaps_collector::db::{DbError, Session, SessionOptions};
+use gaps_collector::db::{Conn, DbError, Session, SessionOptions};
 use gaps_tests::mysql;
 
 #[test]
@@ -24,18 +24,22 @@ fn a_failed_read_is_isolated_and_the_transaction_stays_read_only() {
         let opts = SessionOptions {
             connect_timeout: Duration::from_secs(10),
             statement_timeout: Duration::from_secs(30),
+            ..SessionOptions::default()
         };
         let mut session = Session::open(&db.url, &opts).await.expect("session");
         let failed = session
             .isolated("reading a catalog that is not there", async |s| match s {
-                Session::Mysql(c) => sqlx::query("SELECT * FROM information_schema.NO_SUCH_VIEW")
+                Conn::Mysql(c) => sqlx::query("SELECT * FROM information_schema.NO_SUCH_VIEW")
                     .execute(&mut *c)
                     .await
                     .map(|_| ()),
                 _ => unreachable!("a MySQL session"),
             })
             .await;
-        let Err(DbError::Statement { during, message }) = failed else {
+        let Err(DbError::Statement {
+            during, message, ..
+        }) = failed
+        else {
             panic!("the bad read should fail: {failed:?}")
         };
         assert_eq!(during, "reading a catalog that is not there");
@@ -43,7 +47,7 @@ fn a_failed_read_is_isolated_and_the_transaction_stays_read_only() {
 
         let n: i64 = session
             .isolated("counting rows", async |s| match s {
-                Session::Mysql(c) => {
+                Conn::Mysql(c) => {
                     sqlx::query_scalar("SELECT COUNT(*) FROM t")
                         .fetch_one(&mut *c)
                         .await
@@ -56,7 +60,7 @@ fn a_failed_read_is_isolated_and_the_transaction_stays_read_only() {
 
         let write = session
             .isolated("a write", async |s| match s {
-                Session::Mysql(c) => sqlx::query("INSERT INTO t VALUES (2)")
+                Conn::Mysql(c) => sqlx::query("INSERT INTO t VALUES (2)")
                     .execute(&mut *c)
                     .await
                     .map(|_| ()),

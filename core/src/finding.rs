@@ -50,6 +50,9 @@ pub enum FindingKind {
     // --- migrations (ACTION-002) ---
     /// The migrations table does not exist in the database.
     MigrationsTableMissing,
+    /// The migrations table exists in another schema, but the session's search_path (often a
+    /// role-level setting) hides it from sqlx.
+    MigrationsTableNotOnSearchPath,
     /// A local migration file has not been applied.
     MigrationPending,
     /// A row has `success = false`.
@@ -119,12 +122,19 @@ pub enum FindingKind {
     // --- collection ---
     /// A section of evidence could not be collected.
     EvidenceUnavailable,
+    /// A section was collected only in part (a catalog, some relations, some statements):
+    /// what it lacks is unknown, and rules that need it stood down.
+    EvidenceIncomplete,
+    /// Another session holds (or queues for) an exclusive lock on a relation: gaps did not
+    /// wait for it, and the application's queries on it wait too.
+    LockBlocked,
 }
 
 impl FindingKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FindingKind; 32] = [
+    pub const ALL: [FindingKind; 35] = [
         FindingKind::MigrationsTableMissing,
+        FindingKind::MigrationsTableNotOnSearchPath,
         FindingKind::MigrationPending,
         FindingKind::MigrationFailed,
         FindingKind::MigrationChecksumMismatch,
@@ -156,6 +166,8 @@ impl FindingKind {
         FindingKind::ProviderPoolerInUse,
         FindingKind::ConnectionsNearLimit,
         FindingKind::EvidenceUnavailable,
+        FindingKind::EvidenceIncomplete,
+        FindingKind::LockBlocked,
     ];
 
     /// The snake_case name used in JSON (a match, not a round trip through serde_json, so the
@@ -163,6 +175,7 @@ impl FindingKind {
     pub fn name(self) -> &'static str {
         match self {
             FindingKind::MigrationsTableMissing => "migrations_table_missing",
+            FindingKind::MigrationsTableNotOnSearchPath => "migrations_table_not_on_search_path",
             FindingKind::MigrationPending => "migration_pending",
             FindingKind::MigrationFailed => "migration_failed",
             FindingKind::MigrationChecksumMismatch => "migration_checksum_mismatch",
@@ -194,7 +207,18 @@ impl FindingKind {
             FindingKind::ProviderPoolerInUse => "provider_pooler_in_use",
             FindingKind::ConnectionsNearLimit => "connections_near_limit",
             FindingKind::EvidenceUnavailable => "evidence_unavailable",
+            FindingKind::EvidenceIncomplete => "evidence_incomplete",
+            FindingKind::LockBlocked => "lock_blocked",
         }
+    }
+
+    /// True for the findings about the evidence itself (a section missing or incomplete)
+    /// rather than about the service.
+    pub fn is_about_evidence(self) -> bool {
+        matches!(
+            self,
+            FindingKind::EvidenceUnavailable | FindingKind::EvidenceIncomplete
+        )
     }
 
     /// The snake_case name used in JSON, owned.

@@ -172,12 +172,15 @@ pub fn is_healthy_status(s: &str) -> bool {
     )
 }
 
-/// Reads a body: JSON when it parses (and was not cut), text otherwise.
+/// Reads a body: JSON when it parses (and was not cut), text otherwise; secrets are redacted
+/// either way (a JSON body by key at any depth and by value, see
+/// [`redact_json`](crate::redact::redact_json)).
 pub fn body_from_bytes(bytes: &[u8], truncated: bool) -> Option<HealthBody> {
     if bytes.is_empty() {
         return None;
     }
-    if !truncated && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) {
+    if !truncated && let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) {
+        crate::redact::redact_json(&mut value);
         return Some(HealthBody::Json {
             value,
             bytes: bytes.len() as u64,
@@ -185,7 +188,7 @@ pub fn body_from_bytes(bytes: &[u8], truncated: bool) -> Option<HealthBody> {
     }
     let cut = &bytes[..bytes.len().min(MAX_BODY)];
     Some(HealthBody::Text {
-        text: crate::redact::redact_line(&String::from_utf8_lossy(cut)),
+        text: crate::redact::redact_text(&String::from_utf8_lossy(cut)),
         bytes: bytes.len() as u64,
         truncated,
     })

@@ -9,6 +9,7 @@ pub mod actions;
 pub mod backend;
 pub mod code;
 pub mod diff;
+pub mod escape;
 pub mod finding;
 pub mod gapsmd_limits;
 pub mod health;
@@ -20,6 +21,7 @@ pub mod redact;
 pub mod rules;
 pub mod schema;
 pub mod section;
+pub mod session;
 pub mod snapshot;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -25,6 +25,14 @@ pub struct AppliedMigrations {
     /// Every row, sorted by version.
     #[serde(default)]
     pub rows: Vec<AppliedMigration>,
+    /// When the table is not on the session's search_path: the tables of that name in other
+    /// schemas of the database (`schema.name`). A search_path that hides the migrations table
+    /// from sqlx, not a database where no migration ran.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hidden_in: Vec<String>,
+    /// The search_path the name was resolved through, when it was not found on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_path: Option<String>,
 }
 
 /// Where one migration version stands in the database's migrations table.
@@ -50,6 +58,18 @@ impl MigrationStatus {
 }
 
 impl AppliedMigrations {
+    /// True when the table is absent from the search_path but exists in another schema: the
+    /// rows sqlx would read are unknown, so no migration's status can be told.
+    pub fn is_hidden(&self) -> bool {
+        !self.present && !self.hidden_in.is_empty()
+    }
+
+    /// These rows when they say which migrations ran (the table is present, or truly absent);
+    /// `None` when a search_path hides the table.
+    pub fn known(&self) -> Option<&AppliedMigrations> {
+        (!self.is_hidden()).then_some(self)
+    }
+
     /// The status of `version` by the rows of the table, the way sqlx's migrator sees it: a
     /// missing table means every migration is pending.
     pub fn status(&self, version: i64) -> MigrationStatus {

@@ -246,6 +246,10 @@ pub fn lock_key_halves(key: i64) -> (u32, u32) {
 /// Provider, pooler and connection facts that the URL alone tells. Never fails: an unparsable
 /// URL gives `Unknown`.
 pub fn detect(url: &str) -> ProviderEvidence {
+    // Host, user and database are read from the redacted URL: a URL that does not parse the
+    // usual way (`postgres:/u:PW@h/db`) must not put its password into the evidence.
+    let redacted = crate::redact::redact_url(url);
+    let url = redacted.as_str();
     let lower = url.to_ascii_lowercase();
     if lower.starts_with("sqlite:") {
         return ProviderEvidence {

@@ -21,6 +21,10 @@ pub struct QueryChecks {
     /// The `.sqlx/` offline data compared with the live database, when the folder exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offline: Option<OfflineCheck>,
+    /// Why describing stopped before every statement was described (the collection deadline,
+    /// a stalled server, a lost connection); the statements left are not checkable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
 }
 
 /// Totals over [`QueryChecks::statements`].

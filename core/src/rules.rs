@@ -8,6 +8,7 @@ mod migrations;
 mod provider;
 mod queries;
 mod schema;
+mod session;
 mod types;
 
 use crate::finding::{Finding, sort_findings};
@@ -23,6 +24,7 @@ pub fn analyse(snapshot: &Snapshot) -> Vec<Finding> {
     findings.extend(logs::check(snapshot));
     findings.extend(health::check(snapshot));
     findings.extend(provider::check(snapshot));
+    findings.extend(session::check(snapshot));
     sort_findings(&mut findings);
     findings
 }

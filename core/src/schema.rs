@@ -8,7 +8,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
-use crate::section::SectionError;
+
+mod incomplete;
+
+pub use incomplete::{Catalog, IncompleteCatalog, IncompleteCause, RelationName};
 
 /// Identity of the server a snapshot was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -43,10 +46,11 @@ pub struct Schema {
     /// Installed extensions.
     #[serde(default)]
     pub extensions: Vec<Extension>,
-    /// Catalogs that could not be read (a permission error, a timeout): the rest of the schema
-    /// is still here, but what those catalogs describe is missing. Non-empty means partial.
+    /// Catalogs that could not be read (a permission error, a lock, a timeout), whole or for
+    /// some relations: the rest of the schema is still here, but what those catalogs describe
+    /// is unknown (see [`Schema::sees`]). Non-empty means partial.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub incomplete: Vec<SectionError>,
+    pub incomplete: Vec<IncompleteCatalog>,
 }
 
 impl Schema {

@@ -18,6 +18,7 @@ use crate::provider::ProviderEvidence;
 use crate::querycheck::QueryChecks;
 use crate::schema::{DatabaseInfo, Schema};
 use crate::section::Section;
+use crate::session::SessionReport;
 
 /// The snapshot format this build writes and the newest it can read.
 pub const FORMAT_VERSION: u32 = 1;
@@ -63,6 +64,10 @@ pub struct Snapshot {
     /// The database provider, pooler and connection facts (ACTION-003).
     #[serde(default)]
     pub provider: Section<ProviderEvidence>,
+    /// gaps' own database session: its limits, the relations it found locked, and whether it
+    /// ended early. Absent when no session was opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionReport>,
 }
 
 /// The program that wrote a snapshot.
@@ -139,42 +144,38 @@ pub enum LoadError {
     },
 }
 
-#[derive(Deserialize)]
-struct VersionProbe {
-    format_version: Option<serde_json::Value>,
-}
-
 impl Snapshot {
     /// Parses a snapshot, checking its `format_version` before its shape so that a file from a
-    /// newer gaps gets a version message rather than a confusing field error.
+    /// newer gaps gets a version message rather than a confusing field error. Every field that
+    /// holds text from outside is redacted on the way in ([`crate::redact::snapshot`]), so a
+    /// snapshot written by another tool or an older gaps cannot carry a secret any further.
     /// A UTF-8 byte-order mark in front (some Windows editors write one) is skipped.
     pub fn from_json(text: &str) -> Result<Snapshot, LoadError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let found = match text.trim_start().bytes().next() {
-            Some(b'{') => None,
-            None => Some("nothing (it is empty)"),
-            Some(b'[') => Some("an array"),
-            Some(b'"') => Some("a string"),
-            Some(b't' | b'f') => Some("a boolean"),
-            Some(b'n') => Some("null"),
-            Some(b'-' | b'0'..=b'9') => Some("a number"),
-            Some(_) => None,
+        if text.trim().is_empty() {
+            return Err(LoadError::NotAnObject {
+                found: "nothing (it is empty)",
+            });
+        }
+        let mut value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| LoadError::Malformed {
+                line: e.line(),
+                column: e.column(),
+                message: strip_position(&e.to_string()),
+            })?;
+        let found = match &value {
+            serde_json::Value::Object(_) => None,
+            serde_json::Value::Array(_) => Some("an array"),
+            serde_json::Value::String(_) => Some("a string"),
+            serde_json::Value::Bool(_) => Some("a boolean"),
+            serde_json::Value::Number(_) => Some("a number"),
+            serde_json::Value::Null => Some("null"),
         };
         if let Some(found) = found {
-            // Only when it really is JSON: otherwise the parser's position says more.
-            if found.starts_with("nothing")
-                || serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
-            {
-                return Err(LoadError::NotAnObject { found });
-            }
+            return Err(LoadError::NotAnObject { found });
         }
-        let probe: VersionProbe = serde_json::from_str(text).map_err(|e| LoadError::Malformed {
-            line: e.line(),
-            column: e.column(),
-            message: strip_position(&e.to_string()),
-        })?;
-        let version = probe
-            .format_version
+        let version = value
+            .get("format_version")
             .and_then(|v| v.as_u64())
             .ok_or(LoadError::NotASnapshot)?;
         if version > u64::from(FORMAT_VERSION) {
@@ -183,19 +184,46 @@ impl Snapshot {
                 supported: FORMAT_VERSION,
             });
         }
-        serde_json::from_str(text).map_err(|e| LoadError::Invalid {
-            version: version as u32,
-            line: e.line(),
-            column: e.column(),
-            message: strip_position(&e.to_string()),
+        crate::redact::redact_snapshot_value(&mut value, &[]);
+        serde_json::from_value(value).map_err(|value_error| {
+            // Reading the text again gives the error its line and column.
+            let (line, column, message) = match serde_json::from_str::<Snapshot>(text) {
+                Err(e) => (e.line(), e.column(), e.to_string()),
+                Ok(_) => (0, 0, value_error.to_string()),
+            };
+            LoadError::Invalid {
+                version: version as u32,
+                line,
+                column,
+                message: strip_position(&message),
+            }
         })
     }
 
-    /// The canonical JSON text of this snapshot: pretty-printed, ending in a newline.
+    /// The canonical JSON text of this snapshot: pretty-printed, ending in a newline, redacted
+    /// field by field ([`crate::redact::snapshot`]) and with control, bidi and invisible
+    /// characters spelled as `\uXXXX` ([`crate::escape::json_output`]), so the file is safe to
+    /// print.
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).expect("snapshot serialises");
+        let mut value = serde_json::to_value(self).expect("snapshot serialises");
+        crate::redact::redact_snapshot_value(&mut value, &[]);
+        let text = serde_json::to_string_pretty(&value).expect("snapshot serialises");
+        let mut text = crate::escape::json_output(&text).into_owned();
         text.push('\n');
         text
+    }
+
+    /// Redacts this snapshot in place: every field holding text from outside, as
+    /// [`to_json`](Snapshot::to_json) does, and `known` secrets (the password of the database
+    /// URL, which a driver may repeat in any shape) wherever they appear in those fields.
+    pub fn redact(&mut self, known: &[String]) {
+        let mut value = serde_json::to_value(&*self).expect("snapshot serialises");
+        crate::redact::redact_snapshot_value(&mut value, known);
+        // Redaction only rewrites strings, so the shape holds; were it ever not to, the
+        // evidence is kept rather than lost ([`to_json`](Snapshot::to_json) redacts again).
+        if let Ok(redacted) = serde_json::from_value(value) {
+            *self = redacted;
+        }
     }
 
     /// An empty snapshot (every section skipped), the starting point of a collection.
@@ -218,6 +246,7 @@ impl Snapshot {
             logs: Section::default(),
             health: Section::default(),
             provider: Section::default(),
+            session: None,
         }
     }
 
@@ -245,13 +274,22 @@ impl Snapshot {
     }
 
     /// True when any attempted section failed, the live schema was read only in part (a
-    /// catalog could not be read), or an input named on the command line could not be read
-    /// ([`crate::unread::unread_inputs`]): the snapshot is partial.
+    /// catalog could not be read), some statements were not described because the session
+    /// stopped, the session ended early, or an input named on the command line could not be
+    /// read ([`crate::unread::unread_inputs`]): the snapshot is partial.
     pub fn is_partial(&self) -> bool {
         self.section_statuses()
             .iter()
             .any(|(_, s)| *s == SectionStatus::Failed)
             || self.schema.data().is_some_and(Schema::is_incomplete)
+            || self
+                .query_checks
+                .data()
+                .is_some_and(|q| q.stopped.is_some())
+            || self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.ended_early.is_some())
             || !crate::unread::unread_inputs(self).is_empty()
     }
 }
@@ -370,10 +408,12 @@ mod tests {
         s.schema = Section::collected(Schema::default());
         assert!(!s.is_partial(), "a complete schema is not partial");
         s.schema = Section::collected(Schema {
-            incomplete: vec![crate::section::SectionError {
-                during: "reading indexes (pg_index)".into(),
-                message: "permission denied for table pg_index".into(),
-            }],
+            incomplete: vec![crate::schema::IncompleteCatalog::new(
+                "reading indexes (pg_index)",
+                "permission denied for table pg_index",
+                &[crate::schema::Catalog::Indexes],
+                crate::schema::IncompleteCause::Permission,
+            )],
             ..Schema::default()
         });
         assert!(s.is_partial());

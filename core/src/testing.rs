@@ -103,6 +103,8 @@ pub fn applied_migrations(rows: Vec<AppliedMigration>) -> AppliedMigrations {
         table: "public._sqlx_migrations".into(),
         table_source: None,
         present: true,
+        hidden_in: Vec::new(),
+        search_path: None,
         rows,
     }
 }

@@ -427,6 +427,8 @@ fn applied(r: &mut Reader<'_>) -> R<AppliedMigrations> {
         table: String::new(),
         table_source: None,
         present: false,
+        hidden_in: Vec::new(),
+        search_path: None,
         rows: Vec::new(),
     };
     r.object(&mut |r, key| {

@@ -56,9 +56,12 @@ fn el(doc: &Document, tag: &str, class: &str) -> Res<HtmlElement> {
         .map_err(|_| format!("<{tag}> is not an HTML element"))
 }
 
+/// An element holding `text`, with control and bidi characters made visible
+/// ([`gaps_core::escape::terminal_lines`]) as in the server-rendered tables: a hostile name
+/// must not reorder or hide what the viewer shows.
 fn text_el(doc: &Document, tag: &str, class: &str, text: &str) -> Res<HtmlElement> {
     let e = el(doc, tag, class)?;
-    e.set_text_content(Some(text));
+    e.set_text_content(Some(&gaps_core::escape::terminal_lines(text)));
     Ok(e)
 }
 

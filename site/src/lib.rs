@@ -50,15 +50,18 @@ pub struct Report {
 }
 
 /// Parses a registry, repairing double-encoded UTF-8 first. Refused (naming the file and the
-/// line) when it breaks the gaps.md size or nesting limits.
+/// line) when it breaks the gaps.md size or nesting limits. The parsed prose is redacted
+/// ([`registry::Registry::redact_prose`]); `text` stays as written, for `--write-gaps`, and is
+/// redacted where it is rendered ([`markdown::render`]).
 pub fn load_registry(file: &str, text: &str) -> Result<RegistryDoc, PageError> {
     let repaired = mojibake::repair(text);
     let was_repaired = matches!(repaired, std::borrow::Cow::Owned(_));
     let text = repaired.into_owned();
-    let registry = registry::parse(&text).map_err(|error| PageError::Registry {
+    let mut registry = registry::parse(&text).map_err(|error| PageError::Registry {
         file: file.to_string(),
         error,
     })?;
+    registry.redact_prose();
     Ok(RegistryDoc {
         file: file.to_string(),
         registry,

@@ -93,9 +93,12 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// Renders Markdown to sanitised HTML.
+/// Renders Markdown to sanitised HTML. Secrets in the text are redacted first
+/// ([`gaps_core::redact::redact_text`]): a registry may quote a connection string or a token,
+/// and the page is shared.
 pub fn render(markdown: &str) -> String {
-    let events = bound_depth(Parser::new_ext(markdown, options()));
+    let markdown = gaps_core::redact::redact_text(markdown);
+    let events = bound_depth(Parser::new_ext(&markdown, options()));
     let events = add_heading_ids(events);
     let events = rewrite_footnotes(events);
     let events = link_unknowns(events);

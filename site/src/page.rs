@@ -115,6 +115,8 @@ impl Templates {
     pub fn tera(&self) -> Result<tera::Tera, PageError> {
         let mut t = tera::Tera::default();
         t.autoescape_on(vec![".html"]);
+        // HTML escaping plus visible escapes for NUL, control and bidi characters.
+        t.set_escape_fn(gaps_core::escape::html);
         t.add_raw_templates(
             self.files
                 .iter()
@@ -206,7 +208,31 @@ pub fn render(
     let html = tera
         .render("report.html", &ctx)
         .map_err(|e| PageError::Template(tera_message(&e)))?;
-    seal(html, &assets, !extra_scripts.is_empty())
+    seal(page_safe(html), &assets, !extra_scripts.is_empty())
+}
+
+/// The page with every character invalid in HTML (NUL, C0 and C1 controls other than
+/// whitespace, noncharacters) and every bidi or invisible format character made visible
+/// (`\u{0}`), wherever it came from: a value tera did not escape (the rendered gaps.md, chart
+/// SVG text) or a template override. Escaped values never hold one, so this usually returns
+/// the page as it was.
+pub fn page_safe(html: String) -> String {
+    let keep = |c: char| matches!(c, '\n' | '\t' | '\r');
+    if !html
+        .chars()
+        .any(|c| gaps_core::escape::is_unsafe(c) && !keep(c))
+    {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 16);
+    for c in html.chars() {
+        if gaps_core::escape::is_unsafe(c) && !keep(c) {
+            gaps_core::escape::push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The packed data element, exactly as `report.html` must emit it.
@@ -288,6 +314,14 @@ mod tests {
         assert!(!p.contains("wasm-unsafe-eval"));
         assert!(p.contains("img-src data:"));
         assert!(csp(&["a()".into()], "b{}", true).contains("'wasm-unsafe-eval'"));
+    }
+
+    #[test]
+    fn characters_invalid_in_html_are_made_visible() {
+        let page = page_safe("<p>a\u{0}b\u{1b}[31m\u{202e}c\u{9b}</p>\n\t\r\n".to_string());
+        assert_eq!(page, "<p>a\\u{0}b\\u{1b}[31m\\u{202e}c\\u{9b}</p>\n\t\r\n");
+        let plain = "<p>café 日本</p>\n".to_string();
+        assert_eq!(page_safe(plain.clone()), plain);
     }
 
     #[test]

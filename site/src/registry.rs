@@ -131,6 +131,44 @@ impl Registry {
     pub fn action(&self, id: &str) -> Option<&Action> {
         self.actions.iter().find(|a| a.id == id)
     }
+
+    /// Redacts every prose field the report shows ([`gaps_core::redact::redact_text`]): a
+    /// gaps.md is written by people and may quote a connection string or a token. Ids, table
+    /// lists, `resolves` and line spans stay as parsed: the rules and the completion update
+    /// (which edits the original text) use them.
+    pub fn redact_prose(&mut self) {
+        use gaps_core::redact::redact_text as r;
+        let opt = |s: &mut Option<String>| {
+            if let Some(v) = s.as_mut() {
+                *v = r(v);
+            }
+        };
+        opt(&mut self.title);
+        for w in &mut self.warnings {
+            *w = r(w);
+        }
+        for a in &mut self.actions {
+            a.title = r(&a.title);
+            opt(&mut a.blocks);
+            opt(&mut a.owner);
+            opt(&mut a.description);
+            opt(&mut a.evidence_required);
+            opt(&mut a.resolves_text);
+            opt(&mut a.expected_response);
+            if let Some(p) = a.priority.as_mut() {
+                p.label = r(&p.label);
+            }
+            for s in &mut a.steps {
+                *s = r(s);
+            }
+            for x in &mut a.extra {
+                x.key = r(&x.key);
+                for v in &mut x.values {
+                    *v = r(v);
+                }
+            }
+        }
+    }
 }
 
 struct Heading<'a> {

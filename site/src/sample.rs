@@ -436,6 +436,7 @@ pub fn evidence_snapshot() -> Snapshot {
         counts: QueryCounts::of(&statements),
         statements,
         offline: None,
+        stopped: None,
     });
     let migrations = [
         (1, "0001_users.sql", "CREATE TABLE users (id uuid PRIMARY KEY);"),

@@ -136,9 +136,15 @@ pub fn action_status(
     let names = sections_for(action);
     let sections: Vec<SectionRef> = names.iter().map(|n| section_ref(snapshot, n)).collect();
     let collected = sections.iter().filter(|s| s.status == "collected").count();
+    // A live schema read in part (a catalog unreadable, a relation locked) is partial
+    // evidence, never complete.
+    let schema_gap = names
+        .contains(&"schema")
+        .then(|| schema_incomplete_note(snapshot))
+        .flatten();
     let state = if names.is_empty() {
         EvidenceState::NotCovered
-    } else if collected == sections.len() {
+    } else if collected == sections.len() && schema_gap.is_none() {
         EvidenceState::Complete
     } else if collected == 0 {
         EvidenceState::Missing
@@ -173,11 +179,12 @@ pub fn action_status(
         },
     };
     let summary = if state == EvidenceState::Partial {
-        let missing: Vec<String> = sections
+        let mut missing: Vec<String> = sections
             .iter()
             .filter(|s| s.status != "collected")
             .map(|s| format!("{} {}", s.name, s.status))
             .collect();
+        missing.extend(schema_gap);
         format!("{summary} ({})", missing.join(", "))
     } else {
         summary
@@ -188,6 +195,36 @@ pub fn action_status(
         summary,
         sections,
     }
+}
+
+/// "schema incomplete: columns of public.users not read" when the live schema was read only
+/// in part.
+fn schema_incomplete_note(s: &Snapshot) -> Option<String> {
+    let schema = s.schema.data()?;
+    if schema.incomplete.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = schema
+        .incomplete
+        .iter()
+        .map(|e| {
+            let what: Vec<&str> = e.covers().iter().map(|c| c.label()).collect();
+            let whose = if e.relations.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " of {}",
+                    e.relations
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            format!("{}{whose}", what.join(", "))
+        })
+        .collect();
+    Some(format!("schema incomplete: {} not read", parts.join("; ")))
 }
 
 /// A migration version as its file name writes it.
@@ -223,6 +260,15 @@ pub fn migration_summary(
             local_versions.len()
         );
     };
+    if applied.is_hidden() {
+        return format!(
+            "{} is not on the search_path ({}), but {} exists: which migrations ran is not \
+             known from here",
+            applied.table,
+            applied.search_path.as_deref().unwrap_or("unknown"),
+            applied.hidden_in.join(", ")
+        );
+    }
     if !applied.present {
         return format!(
             "{} does not exist: no migration has run here; {} local migrations pending",
@@ -380,14 +426,14 @@ fn health_summary(s: &Snapshot) -> String {
             "unreachable: {}",
             data.error
                 .as_ref()
-                .map(|e| gaps_core::redact::redact_line(&e.message))
+                .map(|e| gaps_core::redact::redact_text(&e.message))
                 .unwrap_or_else(|| "no response".into())
         );
     }
     // The body's own status word ("healthy"), else the HTTP status.
     let status = data
         .status_field()
-        .map(|s| gaps_core::redact::redact_line(&s))
+        .map(|s| gaps_core::redact::redact_text(&s))
         .or_else(|| data.status.map(|c| format!("HTTP {c}")))
         .unwrap_or_else(|| "answered".into());
     let latest_local = s.local_migrations.data().and_then(|l| l.latest_version());
@@ -419,7 +465,7 @@ fn provider_summary(s: &Snapshot, mine: &[&Finding]) -> String {
 fn findings_summary(what: &str, mine: &[&Finding]) -> String {
     let real: Vec<&&Finding> = mine
         .iter()
-        .filter(|f| f.kind != FindingKind::EvidenceUnavailable)
+        .filter(|f| !f.kind.is_about_evidence())
         .collect();
     if real.is_empty() {
         return format!("{what} collected: nothing found for this action");

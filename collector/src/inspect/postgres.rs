@@ -1,19 +1,23 @@
 //! Catalog inspection for PostgreSQL: one query per catalog (the `.sql` files in
 //! `postgres/`), each in its own savepoint, so the number of statements never grows with the
-//! number of tables and one unreadable catalog does not lose the others.
+//! number of tables and one unreadable catalog does not lose the others. Relations another
+//! session holds an exclusive lock on are left out of the reads that would queue behind it
+//! (and recorded as not read), never waited for.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use futures_util::TryStreamExt;
 use gaps_core::schema::{
-    CheckConstraint, Column, DatabaseInfo, EnumType, Extension, ForeignKey, Index, KeyConstraint,
-    Schema, Table, TableKind,
+    Catalog, CheckConstraint, Column, DatabaseInfo, EnumType, Extension, ForeignKey,
+    IncompleteCatalog, IncompleteCause, Index, KeyConstraint, RelationName, Schema, Table,
+    TableKind,
 };
 use gaps_core::section::Section;
 use gaps_core::snapshot::Backend;
 use sqlx::PgConnection;
 
-use crate::db::{DbError, Session};
+use crate::db::{Conn, DbError, Session};
+use crate::locks::{self, Locked};
 
 /// The catalog queries, in the order the collector runs them. Public so the benchmark's psql
 /// floor runs exactly the same text.
@@ -36,18 +40,52 @@ const INDEXES_SQL: &str = include_str!("postgres/indexes.sql");
 const ENUMS_SQL: &str = include_str!("postgres/enums.sql");
 const EXTENSIONS_SQL: &str = include_str!("postgres/extensions.sql");
 
-/// Runs `body` on the Postgres connection inside the session's savepoint.
+/// Runs `body` on the Postgres connection as one read (see [`Session::isolated`]).
 async fn read<T>(
     session: &mut Session,
     during: &str,
     body: impl AsyncFnOnce(&mut PgConnection) -> Result<T, sqlx::Error>,
 ) -> Result<T, DbError> {
     session
-        .isolated(during, async |s| match s {
-            Session::Postgres(conn) => body(conn).await,
-            _ => Err(sqlx::Error::Protocol("not a PostgreSQL session".into())),
+        .isolated(during, async |c| match c {
+            Conn::Postgres(conn) => body(conn).await,
+            _ => Err(sqlx::Error::InvalidArgument(
+                "not a PostgreSQL session".into(),
+            )),
         })
         .await
+}
+
+/// One read of a catalog that opens user relations (`pg_get_expr`, `pg_get_indexdef`), with
+/// the relations known to be locked left out (`$1`). On a lock timeout the locks are read
+/// again: when that names relations not yet left out, the read runs once more without them;
+/// otherwise it is not retried.
+async fn read_unlocked<T>(
+    session: &mut Session,
+    during: &str,
+    skip: &mut Vec<Locked>,
+    body: impl AsyncFn(&mut PgConnection, Vec<i64>) -> Result<T, sqlx::Error>,
+) -> Result<T, DbError> {
+    let oids = |skip: &[Locked]| skip.iter().filter_map(|l| l.oid).collect::<Vec<i64>>();
+    let ids = oids(skip);
+    match read(session, during, async |c| body(c, ids).await).await {
+        Err(e) if e.is_lock_timeout() => {
+            let before = skip.len();
+            if let Ok(found) = locks::survey(session).await {
+                for l in found {
+                    if !skip.contains(&l) {
+                        skip.push(l);
+                    }
+                }
+            }
+            if skip.len() == before {
+                return Err(e);
+            }
+            let ids = oids(skip);
+            read(session, during, async |c| body(c, ids).await).await
+        }
+        other => other,
+    }
 }
 
 /// Server identity.
@@ -78,12 +116,18 @@ pub(super) async fn database_info(session: &mut Session) -> Section<DatabaseInfo
 /// Where each relation's table lives in `Schema::tables`, by oid.
 type ByOid = HashMap<i64, usize>;
 
+/// The catalogs a read of the constraints fills.
+const CONSTRAINT_CATALOGS: [Catalog; 3] = [Catalog::Keys, Catalog::ForeignKeys, Catalog::Checks];
+
 /// The live schema. Fails as a whole only when the relations themselves cannot be listed;
-/// any other unreadable catalog is recorded in `Schema::incomplete`.
+/// any other unreadable catalog is recorded in `Schema::incomplete`, and so is each relation
+/// left out because another session held a lock on it. A catalog read that fails part-way
+/// keeps none of its rows.
 pub(super) async fn schema(session: &mut Session) -> Section<Schema> {
     let mut schema = Schema::default();
 
-    match read(session, "reading schemas (pg_namespace)", async |c| {
+    let during = "reading schemas (pg_namespace)";
+    match read(session, during, async |c| {
         sqlx::query_scalar::<_, String>(SCHEMAS_SQL)
             .persistent(false)
             .fetch_all(c)
@@ -94,11 +138,10 @@ pub(super) async fn schema(session: &mut Session) -> Section<Schema> {
         Ok(names) => schema.schemas = names,
         Err(e) => schema
             .incomplete
-            .push(e.into_section_error("reading schemas (pg_namespace)")),
+            .push(e.into_incomplete(during, &[Catalog::Schemas])),
     }
 
     let during = "reading relations (pg_class)";
-    let mut by_oid = ByOid::new();
     let tables = read(session, during, async |c| {
         let mut tables = Vec::new();
         let mut rows = sqlx::query_as::<_, (i64, String, String, String)>(TABLES_SQL)
@@ -112,109 +155,164 @@ pub(super) async fn schema(session: &mut Session) -> Section<Schema> {
                 "f" => TableKind::ForeignTable,
                 _ => TableKind::Table,
             };
-            by_oid.insert(oid, tables.len());
-            tables.push(Table {
-                schema: ns,
-                name,
-                kind,
-                columns: Vec::new(),
-                primary_key: None,
-                unique_constraints: Vec::new(),
-                check_constraints: Vec::new(),
-                foreign_keys: Vec::new(),
-                indexes: Vec::new(),
-            });
+            tables.push((oid, Table::new(&ns, &name, kind, Vec::new())));
         }
         Ok(tables)
     })
     .await;
+    let mut by_oid = ByOid::new();
     match tables {
-        Ok(t) => schema.tables = t,
+        Ok(t) => {
+            for (oid, table) in t {
+                by_oid.insert(oid, schema.tables.len());
+                schema.tables.push(table);
+            }
+        }
         Err(e) => {
             let e = e.into_section_error(during);
             return Section::failed(e.during, e.message);
         }
     }
 
-    let catalogs: [(&str, Step); 5] = [
-        ("reading columns (pg_attribute, pg_attrdef)", Step::Columns),
-        ("reading constraints (pg_constraint)", Step::Constraints),
-        ("reading indexes (pg_index)", Step::Indexes),
-        ("reading enum types (pg_enum)", Step::Enums),
-        ("reading extensions (pg_extension)", Step::Extensions),
-    ];
-    for (during, step) in catalogs {
-        let tables = &mut schema.tables;
-        let by_oid = &by_oid;
-        let result = match step {
-            Step::Columns => {
-                read(session, during, async |c| {
-                    read_columns(c, tables, by_oid).await
-                })
-                .await
+    // Relations another session holds an exclusive lock on are left out of the reads that
+    // would wait for it. An unreadable pg_locks only means such locks are found by timeout.
+    let mut skip: Vec<Locked> = locks::survey(session).await.unwrap_or_default();
+    let mut skipped: BTreeMap<RelationName, BTreeSet<Catalog>> = BTreeMap::new();
+    let mut note_skipped = |skip: &[Locked], catalogs: &[Catalog]| {
+        for l in skip {
+            if l.oid.is_some_and(|o| by_oid.contains_key(&o)) {
+                skipped
+                    .entry(l.relation.clone())
+                    .or_default()
+                    .extend(catalogs.iter().copied());
             }
-            Step::Constraints => {
-                // Column names come from the columns catalog; sort them by ordinal first so
-                // attnum lookups can binary-search.
-                for t in tables.iter_mut() {
-                    t.columns.sort_by_key(|c| c.ordinal);
-                }
-                read(session, during, async |c| {
-                    read_constraints(c, tables, by_oid).await
-                })
-                .await
-            }
-            Step::Indexes => {
-                read(session, during, async |c| {
-                    read_indexes(c, tables, by_oid).await
-                })
-                .await
-            }
-            Step::Enums => read(session, during, async |c| {
-                let mut rows = sqlx::query_as::<_, (String, String, Vec<String>)>(ENUMS_SQL)
-                    .persistent(false)
-                    .fetch(c);
-                let mut out = Vec::new();
-                while let Some((schema, name, labels)) = rows.try_next().await? {
-                    out.push(EnumType {
-                        schema,
-                        name,
-                        labels,
-                    });
-                }
-                Ok(out)
-            })
-            .await
-            .map(|e| schema.enums = e),
-            Step::Extensions => read(session, during, async |c| {
-                let mut rows = sqlx::query_as::<_, (String, String)>(EXTENSIONS_SQL)
-                    .persistent(false)
-                    .fetch(c);
-                let mut out = Vec::new();
-                while let Some((name, version)) = rows.try_next().await? {
-                    out.push(Extension { name, version });
-                }
-                Ok(out)
-            })
-            .await
-            .map(|e| schema.extensions = e),
-        };
-        if let Err(e) = result {
-            schema.incomplete.push(e.into_section_error(during));
         }
+    };
+
+    let during = "reading columns (pg_attribute, pg_attrdef)";
+    match read_unlocked(session, during, &mut skip, async |c, ex| {
+        read_columns(c, &by_oid, ex).await
+    })
+    .await
+    {
+        Ok(columns) => {
+            note_skipped(&skip, &[Catalog::Columns]);
+            for (i, column) in columns {
+                schema.tables[i].columns.push(column);
+            }
+            // Constraint and index keys are resolved by ordinal: binary search needs order.
+            for t in &mut schema.tables {
+                t.columns.sort_by_key(|c| c.ordinal);
+            }
+        }
+        Err(e) => schema
+            .incomplete
+            .push(e.into_incomplete(during, &[Catalog::Columns])),
+    }
+
+    let during = "reading constraints (pg_constraint)";
+    match read_unlocked(session, during, &mut skip, async |c, ex| {
+        sqlx::query_as::<_, ConstraintRow>(CONSTRAINTS_SQL)
+            .persistent(false)
+            .bind(ex)
+            .fetch_all(c)
+            .await
+    })
+    .await
+    {
+        Ok(rows) => {
+            note_skipped(&skip, &CONSTRAINT_CATALOGS);
+            apply_constraints(&mut schema.tables, &by_oid, rows);
+        }
+        Err(e) => schema
+            .incomplete
+            .push(e.into_incomplete(during, &CONSTRAINT_CATALOGS)),
+    }
+
+    let during = "reading indexes (pg_index)";
+    match read_unlocked(session, during, &mut skip, async |c, ex| {
+        sqlx::query_as::<_, IndexRow>(INDEXES_SQL)
+            .persistent(false)
+            .bind(ex)
+            .fetch_all(c)
+            .await
+    })
+    .await
+    {
+        Ok(rows) => {
+            note_skipped(&skip, &[Catalog::Indexes]);
+            apply_indexes(&mut schema.tables, &by_oid, rows);
+        }
+        Err(e) => schema
+            .incomplete
+            .push(e.into_incomplete(during, &[Catalog::Indexes])),
+    }
+
+    let during = "reading enum types (pg_enum)";
+    match read(session, during, async |c| {
+        sqlx::query_as::<_, (String, String, Vec<String>)>(ENUMS_SQL)
+            .persistent(false)
+            .fetch_all(c)
+            .await
+    })
+    .await
+    {
+        Ok(rows) => {
+            schema.enums = rows
+                .into_iter()
+                .map(|(schema, name, labels)| EnumType {
+                    schema,
+                    name,
+                    labels,
+                })
+                .collect()
+        }
+        Err(e) => schema
+            .incomplete
+            .push(e.into_incomplete(during, &[Catalog::Enums])),
+    }
+
+    let during = "reading extensions (pg_extension)";
+    match read(session, during, async |c| {
+        sqlx::query_as::<_, (String, String)>(EXTENSIONS_SQL)
+            .persistent(false)
+            .fetch_all(c)
+            .await
+    })
+    .await
+    {
+        Ok(rows) => {
+            schema.extensions = rows
+                .into_iter()
+                .map(|(name, version)| Extension { name, version })
+                .collect()
+        }
+        Err(e) => schema
+            .incomplete
+            .push(e.into_incomplete(during, &[Catalog::Extensions])),
+    }
+
+    for (relation, catalogs) in skipped {
+        let catalogs: Vec<Catalog> = catalogs.into_iter().collect();
+        let what: Vec<&str> = catalogs.iter().map(|c| c.label()).collect();
+        let who = locks::who(session, &relation);
+        locks::note_not_read(session, &relation, &format!("its {}", what.join(", ")));
+        schema.incomplete.push(IncompleteCatalog {
+            relations: vec![relation.clone()],
+            ..IncompleteCatalog::new(
+                "reading columns, constraints and indexes",
+                format!(
+                    "{relation} is locked by {who}; gaps left it out rather than queue behind \
+                     the lock"
+                ),
+                &catalogs,
+                IncompleteCause::Locked,
+            )
+        });
     }
 
     schema.canonicalize();
     Section::collected(schema)
-}
-
-#[derive(Clone, Copy)]
-enum Step {
-    Columns,
-    Constraints,
-    Indexes,
-    Enums,
-    Extensions,
 }
 
 type ColumnRow = (
@@ -228,14 +326,18 @@ type ColumnRow = (
     String,
 );
 
+/// Every column row, converted, with the index of its table; rows of relations not in
+/// `by_oid` are dropped.
 async fn read_columns(
     c: &mut PgConnection,
-    tables: &mut [Table],
     by_oid: &ByOid,
-) -> Result<(), sqlx::Error> {
+    exclude: Vec<i64>,
+) -> Result<Vec<(usize, Column)>, sqlx::Error> {
     let mut rows = sqlx::query_as::<_, ColumnRow>(COLUMNS_SQL)
         .persistent(false)
+        .bind(exclude)
         .fetch(c);
+    let mut out = Vec::new();
     while let Some((rel, attnum, name, data_type, not_null, default, identity, generated)) =
         rows.try_next().await?
     {
@@ -251,17 +353,20 @@ async fn read_columns(
         } else {
             (None, default)
         };
-        tables[i].columns.push(Column {
-            ordinal: i32::from(attnum),
-            name,
-            data_type,
-            nullable: !not_null,
-            default,
-            identity,
-            generated,
-        });
+        out.push((
+            i,
+            Column {
+                ordinal: i32::from(attnum),
+                name,
+                data_type,
+                nullable: !not_null,
+                default,
+                identity,
+                generated,
+            },
+        ));
     }
-    Ok(())
+    Ok(out)
 }
 
 /// The name of column `attnum` of `table` (columns sorted by ordinal), or `#attnum` when the
@@ -302,17 +407,9 @@ type ConstraintRow = (
     Option<String>,
 );
 
-async fn read_constraints(
-    c: &mut PgConnection,
-    tables: &mut [Table],
-    by_oid: &ByOid,
-) -> Result<(), sqlx::Error> {
-    let mut rows = sqlx::query_as::<_, ConstraintRow>(CONSTRAINTS_SQL)
-        .persistent(false)
-        .fetch(c);
-    while let Some((rel, name, kind, key, frel, fschema, ftable, fkey, upd, del, check)) =
-        rows.try_next().await?
-    {
+/// Attaches the constraint rows (read in full) to their tables.
+fn apply_constraints(tables: &mut [Table], by_oid: &ByOid, rows: Vec<ConstraintRow>) {
+    for (rel, name, kind, key, frel, fschema, ftable, fkey, upd, del, check) in rows {
         let Some(&i) = by_oid.get(&rel) else { continue };
         let columns: Vec<String> = key
             .unwrap_or_default()
@@ -347,7 +444,6 @@ async fn read_constraints(
             }
         }
     }
-    Ok(())
 }
 
 type IndexRow = (
@@ -361,17 +457,9 @@ type IndexRow = (
     Option<Vec<String>>,
 );
 
-async fn read_indexes(
-    c: &mut PgConnection,
-    tables: &mut [Table],
-    by_oid: &ByOid,
-) -> Result<(), sqlx::Error> {
-    let mut rows = sqlx::query_as::<_, IndexRow>(INDEXES_SQL)
-        .persistent(false)
-        .fetch(c);
-    while let Some((rel, name, unique, primary, nkey, key, definition, exprs)) =
-        rows.try_next().await?
-    {
+/// Attaches the index rows (read in full) to their tables.
+fn apply_indexes(tables: &mut [Table], by_oid: &ByOid, rows: Vec<IndexRow>) {
+    for (rel, name, unique, primary, nkey, key, definition, exprs) in rows {
         let Some(&i) = by_oid.get(&rel) else { continue };
         let nkey = usize::try_from(nkey).unwrap_or(0).min(key.len());
         let columns = match exprs {
@@ -389,7 +477,6 @@ async fn read_indexes(
             definition: Some(definition),
         });
     }
-    Ok(())
 }
 
 #[cfg(test)]

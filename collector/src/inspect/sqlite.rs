@@ -5,13 +5,13 @@ use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
 use gaps_core::schema::{
-    Column, DatabaseInfo, ForeignKey, Index, KeyConstraint, Schema, Table, TableKind,
+    Catalog, Column, DatabaseInfo, ForeignKey, Index, KeyConstraint, Schema, Table, TableKind,
 };
 use gaps_core::section::Section;
 use gaps_core::snapshot::Backend;
 use sqlx::SqliteConnection;
 
-use crate::db::{DbError, Session};
+use crate::db::{Conn, DbError, Session};
 
 const SERVER_SQL: &str = include_str!("sqlite/server.sql");
 const COLUMNS_SQL: &str = include_str!("sqlite/columns.sql");
@@ -27,9 +27,9 @@ async fn read<T>(
     body: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T, sqlx::Error>,
 ) -> Result<T, DbError> {
     session
-        .isolated(during, async |s| match s {
-            Session::Sqlite(conn) => body(conn).await,
-            _ => Err(sqlx::Error::Protocol("not a SQLite session".into())),
+        .isolated(during, async |c| match c {
+            Conn::Sqlite(conn) => body(conn).await,
+            _ => Err(sqlx::Error::InvalidArgument("not a SQLite session".into())),
         })
         .await
 }
@@ -158,22 +158,25 @@ pub(super) async fn schema(session: &mut Session) -> Section<Schema> {
         .collect();
 
     let during = "reading indexes (pragma_index_list, pragma_index_info)";
-    let tables = &mut schema.tables;
+    type IndexRow = (
+        String,
+        String,
+        bool,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+    );
+    // Rows are applied only when the whole read succeeded.
     let result = read(session, during, async |c| {
-        let mut rows = sqlx::query_as::<
-            _,
-            (
-                String,
-                String,
-                bool,
-                String,
-                i64,
-                Option<String>,
-                Option<String>,
-            ),
-        >(INDEXES_SQL)
-        .fetch(c);
-        while let Some((table, index, unique, origin, _seq, column, sql)) = rows.try_next().await? {
+        sqlx::query_as::<_, IndexRow>(INDEXES_SQL)
+            .fetch_all(c)
+            .await
+    })
+    .await
+    .map(|rows| {
+        let tables = &mut schema.tables;
+        for (table, index, unique, origin, _seq, column, sql) in rows {
             let Some(&i) = by_name.get(&table) else {
                 continue;
             };
@@ -206,33 +209,36 @@ pub(super) async fn schema(session: &mut Session) -> Section<Schema> {
                 }
             }
         }
-        Ok(())
-    })
-    .await;
+    });
     if let Err(e) = result {
-        schema.incomplete.push(e.into_section_error(during));
+        schema
+            .incomplete
+            .push(e.into_incomplete(during, &[Catalog::Indexes, Catalog::Keys]));
     }
 
     let during = "reading foreign keys (pragma_foreign_key_list)";
-    let tables = &mut schema.tables;
+    type FkRow = (
+        String,
+        i64,
+        i64,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+    );
     let result = read(session, during, async |c| {
-        type FkRow = (
-            String,
-            i64,
-            i64,
-            String,
-            String,
-            Option<String>,
-            String,
-            String,
-        );
-        let mut rows = sqlx::query_as::<_, FkRow>(FOREIGN_KEYS_SQL).fetch(c);
+        sqlx::query_as::<_, FkRow>(FOREIGN_KEYS_SQL)
+            .fetch_all(c)
+            .await
+    })
+    .await
+    .map(|rows| {
+        let tables = &mut schema.tables;
         // (table index, fk id) -> position in that table's foreign_keys.
         let mut seen: HashMap<(usize, i64), usize> = HashMap::new();
         let mut unresolved: Vec<(usize, usize)> = Vec::new();
-        while let Some((table, id, _seq, parent, from, to, on_update, on_delete)) =
-            rows.try_next().await?
-        {
+        for (table, id, _seq, parent, from, to, on_update, on_delete) in rows {
             let Some(&i) = by_name.get(&table) else {
                 continue;
             };
@@ -267,11 +273,11 @@ pub(super) async fn schema(session: &mut Session) -> Section<Schema> {
                 .unwrap_or_default();
             tables[i].foreign_keys[k].referenced_columns = pk;
         }
-        Ok(())
-    })
-    .await;
+    });
     if let Err(e) = result {
-        schema.incomplete.push(e.into_section_error(during));
+        schema
+            .incomplete
+            .push(e.into_incomplete(during, &[Catalog::ForeignKeys, Catalog::ForeignKeyRules]));
     }
 
     schema.canonicalize();

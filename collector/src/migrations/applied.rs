@@ -8,7 +8,7 @@ use gaps_core::migrations::{
 };
 use sqlx::{AssertSqlSafe, MySqlConnection, PgConnection, Row, SqliteConnection};
 
-use crate::db::{DbError, Session};
+use crate::db::{Conn, DbError, Session};
 
 /// Reads every row of `table` (the name as sqlx would interpolate it), or records that the
 /// table is absent. `source` says where the name came from.
@@ -20,10 +20,10 @@ pub async fn read(
     let during = format!("reading the migrations table {table}");
     let table_owned = table.to_string();
     let mut result = session
-        .isolated(&during, async |s: &mut Session| match s {
-            Session::Postgres(conn) => read_postgres(conn, &table_owned).await,
-            Session::Sqlite(conn) => read_sqlite(conn, &table_owned).await,
-            Session::Mysql(conn) => read_mysql(conn, &table_owned).await,
+        .isolated(&during, async |c: &mut Conn| match c {
+            Conn::Postgres(conn) => read_postgres(conn, &table_owned).await,
+            Conn::Sqlite(conn) => read_sqlite(conn, &table_owned).await,
+            Conn::Mysql(conn) => read_mysql(conn, &table_owned).await,
         })
         .await?;
     result.table_source = Some(source.to_string());
@@ -46,7 +46,29 @@ async fn read_postgres(
     .fetch_optional(&mut *conn)
     .await?;
     let Some((shown, quoted)) = found else {
-        return Ok(absent(table));
+        // Not on the search_path. A table of that name in another schema means the search_path
+        // (often set on the role: ALTER ROLE ... SET search_path) hides it, which is not the
+        // same diagnosis as "no migration ever ran here".
+        let elsewhere: Vec<(String, String)> = sqlx::query_as(
+            "SELECT format('%I.%I', n.nspname, c.relname), \
+             pg_catalog.current_setting('search_path') \
+             FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE pg_catalog.array_length(pg_catalog.parse_ident($1), 1) = 1 \
+               AND c.relname = (pg_catalog.parse_ident($1))[1] \
+               AND c.relkind IN ('r', 'p', 'v', 'm', 'f') \
+             ORDER BY 1",
+        )
+        .persistent(false)
+        .bind(table)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut missing = absent(table);
+        if let Some((_, path)) = elsewhere.first() {
+            missing.search_path = Some(path.clone());
+        }
+        missing.hidden_in = elsewhere.into_iter().map(|(t, _)| t).collect();
+        return Ok(missing);
     };
     // `quoted` comes from format('%I.%I'), so it is a safely quoted identifier.
     let sql = format!(
@@ -74,6 +96,8 @@ async fn read_postgres(
         table: shown,
         table_source: None,
         present: true,
+        hidden_in: Vec::new(),
+        search_path: None,
         rows: out,
     })
 }
@@ -133,6 +157,8 @@ async fn read_sqlite(
         table: format!("{schema}.{real_name}"),
         table_source: None,
         present: true,
+        hidden_in: Vec::new(),
+        search_path: None,
         rows: out,
     })
 }
@@ -208,6 +234,8 @@ async fn read_mysql(
         table: format!("{db}.{real_name}"),
         table_source: None,
         present: true,
+        hidden_in: Vec::new(),
+        search_path: None,
         rows: out,
     })
 }
@@ -217,6 +245,8 @@ fn absent(table: &str) -> AppliedMigrations {
         table: table.to_string(),
         table_source: None,
         present: false,
+        hidden_in: Vec::new(),
+        search_path: None,
         rows: Vec::new(),
     }
 }

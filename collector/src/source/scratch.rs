@@ -139,6 +139,7 @@ async fn apply_and_inspect(
     let opts = SessionOptions {
         connect_timeout: Duration::from_secs(10),
         statement_timeout: Duration::from_secs(30),
+        ..SessionOptions::default()
     };
     let mut session = Session::open(&with_database(scratch_url, name), &opts)
         .await

@@ -375,7 +375,7 @@ impl LogAnalyzer {
                 migration: class.migration,
                 input: input.to_string(),
                 line: line_no,
-                message: cut(&redact::redact_line(&parsed.message), MAX_SAMPLE),
+                message: cut(&redact::redact_text(&parsed.message), MAX_SAMPLE),
             });
         }
         let path = parsed
@@ -416,7 +416,7 @@ impl LogAnalyzer {
                 input: input.to_string(),
                 line: line_no,
                 text: cut(
-                    &redact::redact_line(&String::from_utf8_lossy(line)),
+                    &redact::redact_text(&String::from_utf8_lossy(line)),
                     MAX_SAMPLE,
                 ),
             });

@@ -6,7 +6,7 @@
 use crate::actions;
 use crate::finding::{Finding, FindingKind, Severity};
 use crate::logs::{LogCategory, LogKind, LogSignature, LogsEvidence};
-use crate::schema::Schema;
+use crate::schema::{Catalog, Schema};
 use crate::snapshot::Snapshot;
 
 /// Findings derived from the logs evidence.
@@ -302,6 +302,10 @@ fn schema_link(sig: &LogSignature, snapshot: &Snapshot) -> (String, Option<Strin
                 format!(" — table {t} is missing in the live database{pending}"),
                 None,
             ),
+            // Its columns were not read (locked, unreadable): nothing is said about them.
+            Some(table) if !schema.sees(Catalog::Columns, &table.schema, &table.name) => {
+                (String::new(), None)
+            }
             Some(table) if table.column(c).is_none() => (
                 format!(" — column {c} is missing from table {t} in the live database"),
                 Some(format!(
@@ -319,6 +323,7 @@ fn schema_link(sig: &LogSignature, snapshot: &Snapshot) -> (String, Option<Strin
                 )
             }
         },
+        (None, Some(_)) if !schema.sees_all(Catalog::Columns) => (String::new(), None),
         (None, Some(c)) => {
             let with: Vec<String> = schema
                 .tables
@@ -360,6 +365,14 @@ fn tables_named<'a>(schema: &'a Schema, name: &str) -> Vec<&'a crate::schema::Ta
 /// `0014_create_focus_pause_state.sql` has the description "create focus pause state".
 fn pending_migration_for(snapshot: &Snapshot, table: &str) -> Option<(i64, String)> {
     let local = snapshot.local_migrations.data()?;
+    if snapshot
+        .applied_migrations
+        .data()
+        .is_some_and(|a| a.is_hidden())
+    {
+        // Which migrations ran is unknown: no migration can be called pending.
+        return None;
+    }
     let applied: Vec<i64> = snapshot
         .applied_migrations
         .data()

@@ -32,6 +32,10 @@ pub fn check_sections(
     let Some(applied) = applied else {
         return out;
     };
+    if applied.is_hidden() {
+        out.push(hidden_by_search_path(applied));
+        return out;
+    }
     if !applied.present {
         out.push(table_missing(applied, local));
         return out;
@@ -126,6 +130,35 @@ fn table_missing(applied: &AppliedMigrations, local: Option<&LocalMigrations>) -
     )
     .detail("table", applied.table.clone())
     .detail("local_migrations", ups.len())
+}
+
+/// The table exists in another schema: the session's search_path hides it. Which migrations
+/// ran is unknown (sqlx, with this search_path, would not find them either).
+fn hidden_by_search_path(applied: &AppliedMigrations) -> Finding {
+    let path = applied.search_path.as_deref().unwrap_or("unknown");
+    finding(
+        FindingKind::MigrationsTableNotOnSearchPath,
+        Severity::Error,
+        format!(
+            "the migrations table {} is not on this session's search_path ({path}), but {} \
+             exists in this database: the search_path (a role or database setting?) hides it, \
+             so sqlx finds no migrations table; which migrations ran is not known from here",
+            applied.table,
+            applied.hidden_in.join(", ")
+        ),
+    )
+    .next_step(format!(
+        "fix the search_path of the service's role (ALTER ROLE ... RESET search_path, or one that \
+         includes {}), or give sqlx the schema-qualified table name ([migrate] table-name)",
+        applied
+            .hidden_in
+            .first()
+            .and_then(|t| t.split('.').next())
+            .unwrap_or("the table's schema")
+    ))
+    .detail("table", applied.table.clone())
+    .detail("search_path", path.to_string())
+    .detail("found_in", applied.hidden_in.clone())
 }
 
 fn failed(table: &str, row: &AppliedMigration, local: Option<&LocalMigrations>) -> Finding {

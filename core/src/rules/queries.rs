@@ -178,7 +178,10 @@ impl Ctx<'_> {
     fn fixes(&self, kind: ObjectKind, tables: &[&str], name: Option<&str>) -> Vec<Fix<'_>> {
         let (Some(e), Some(applied)) = (
             self.snapshot.expected_schema.data(),
-            self.snapshot.applied_migrations.data(),
+            self.snapshot
+                .applied_migrations
+                .data()
+                .and_then(|a| a.known()),
         ) else {
             return Vec::new();
         };
@@ -619,6 +622,7 @@ mod tests {
             counts: QueryCounts::of(&statements),
             statements,
             offline,
+            stopped: None,
         });
         s
     }
@@ -1206,6 +1210,7 @@ mod tests {
             counts: QueryCounts::of(std::slice::from_ref(&s)),
             statements: vec![s],
             offline: None,
+            stopped: None,
         });
         let f = check(&snap);
         assert_eq!(f.len(), 1, "{f:#?}");
@@ -1270,6 +1275,8 @@ mod tests {
             table: "public._sqlx_migrations".into(),
             table_source: None,
             present: true,
+            hidden_in: Vec::new(),
+            search_path: None,
             rows: applied
                 .iter()
                 .map(|v| row(*v, true))

@@ -19,7 +19,7 @@ use crate::code::mapping::aliased_output;
 use crate::code::model::{CodeEvidence, ManualFromRow, MappingSource, Model, ModelField, RowRead};
 use crate::finding::{Finding, FindingKind, Severity};
 use crate::migrations::AppliedMigrations;
-use crate::schema::{Schema, Table, TableKind};
+use crate::schema::{Catalog, Schema, Table, TableKind};
 use crate::snapshot::{Backend, Snapshot};
 use crate::typemap::{Compat, RustType, TypeContext, check as type_check, normalize_sql_type};
 
@@ -34,7 +34,7 @@ pub(super) fn check(s: &Snapshot) -> Vec<Finding> {
         live: s.schema.data(),
         expected: s.expected_schema.data(),
         code: s.code.data(),
-        applied: s.applied_migrations.data(),
+        applied: s.applied_migrations.data().and_then(|a| a.known()),
         backend,
     };
     let mut out = Out::default();
@@ -106,6 +106,13 @@ fn find_table<'s>(schema: &'s Schema, name: &str) -> Option<&'s Table> {
         .iter()
         .find_map(|s| schema.table(s, name))
         .or_else(|| schema.tables.iter().find(|t| t.name == name))
+}
+
+/// Whether the columns of `t` were read: a table whose columns catalog could not be read (or
+/// that was skipped because it was locked) has an empty or partial column list that says
+/// nothing about which columns exist.
+fn columns_known(schema: &Schema, t: &Table) -> bool {
+    schema.sees(Catalog::Columns, &t.schema, &t.name)
 }
 
 fn not_null(t: &Table, column: &str) -> bool {
@@ -390,7 +397,10 @@ impl Ctx<'_> {
             let Some(lt) = find_table(live, &et.name) else {
                 continue;
             };
-            for ec in &et.columns {
+            // Columns, defaults, indexes and constraints of a table whose catalogs could not be
+            // read (locked, unreadable) are unknown, not absent.
+            let columns_read = constraints::seen(live, Catalog::Columns, lt);
+            for ec in et.columns.iter().filter(|_| columns_read) {
                 let origin = e.last_change(ObjectKind::Column, &et.name, Some(&ec.name));
                 let loc = |f: Finding| match origin {
                     Some(o) => f
@@ -467,7 +477,7 @@ impl Ctx<'_> {
                 }
                 self.column_default(out, e, live, (et, ec), (lt, lc));
             }
-            if !e.partial_tables.contains(&et.name) {
+            if columns_read && !e.partial_tables.contains(&et.name) {
                 for lc in &lt.columns {
                     if et.column(&lc.name).is_none() && !self.code_uses(&et.name, &lc.name) {
                         out.push(
@@ -488,7 +498,7 @@ impl Ctx<'_> {
                 }
             }
             // Indexes behind a UNIQUE constraint are compared as constraints.
-            let indexes_read = constraints::catalog_read(live, "indexes");
+            let indexes_read = constraints::seen(live, Catalog::Indexes, lt);
             for ei in et.indexes.iter().filter(|i| {
                 indexes_read
                     && !i.primary
@@ -561,6 +571,9 @@ impl Ctx<'_> {
                 let Some(table) = find_table(schema, tname) else {
                     continue; // reported as table_missing
                 };
+                if !columns_known(schema, table) {
+                    continue;
+                }
                 for f in code.expanded_fields(m) {
                     if f.skip || f.flatten {
                         continue;
@@ -725,6 +738,9 @@ impl Ctx<'_> {
                 let Some(table) = find_table(schema, tname) else {
                     continue; // reported as table_missing
                 };
+                if !columns_known(schema, table) {
+                    continue;
+                }
                 if against == "expected"
                     && self
                         .expected
@@ -812,7 +828,10 @@ impl Ctx<'_> {
                     let Some(t) = find_table(schema, &c.table) else {
                         continue;
                     };
-                    if t.column(&c.column).is_some() || t.kind != TableKind::Table {
+                    if t.column(&c.column).is_some()
+                        || t.kind != TableKind::Table
+                        || !columns_known(schema, t)
+                    {
                         continue;
                     }
                     if against == "expected"

@@ -113,6 +113,56 @@ fn partial_evidence_names_what_is_missing() {
 }
 
 #[test]
+fn a_schema_read_in_part_is_partial_evidence_naming_what_was_not_read() {
+    use gaps_core::schema::{Catalog, IncompleteCatalog, IncompleteCause, RelationName, Schema};
+    let mut s = snapshot_14();
+    let mut schema = Schema::default();
+    schema.incomplete.push(IncompleteCatalog {
+        relations: vec![RelationName {
+            schema: "public".into(),
+            name: "users".into(),
+        }],
+        ..IncompleteCatalog::new(
+            "reading columns",
+            "locked by pid 42",
+            &[Catalog::Columns],
+            IncompleteCause::Locked,
+        )
+    });
+    s.schema = Section::collected(schema);
+    let st = action_status(actions::TABLES, &s, &[], &Expectations::default());
+    assert_eq!(st.state, EvidenceState::Partial);
+    assert!(
+        st.summary
+            .contains("schema incomplete: columns of public.users not read"),
+        "{}",
+        st.summary
+    );
+    // Without the gap the same schema is complete evidence.
+    s.schema = Section::collected(Schema::default());
+    let st = action_status(actions::TABLES, &s, &[], &Expectations::default());
+    assert_eq!(st.state, EvidenceState::Complete);
+}
+
+#[test]
+fn a_migrations_table_hidden_by_the_search_path_is_not_called_absent() {
+    let applied = AppliedMigrations {
+        table: "_sqlx_migrations".into(),
+        table_source: None,
+        present: false,
+        hidden_in: vec!["public._sqlx_migrations".into()],
+        search_path: Some("missing_schema".into()),
+        rows: Vec::new(),
+    };
+    let text = migration_summary(Some(&applied), None);
+    assert!(
+        text.contains("not on the search_path (missing_schema)"),
+        "{text}"
+    );
+    assert!(!text.contains("no migration has run"), "{text}");
+}
+
+#[test]
 fn action_005_counts_constraint_and_default_mismatches() {
     use gaps_core::finding::Severity;
     let s = snapshot_14();

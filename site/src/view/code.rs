@@ -11,7 +11,7 @@ use gaps_core::code::model::{MappingSource, Model, ModelField, QuerySite};
 use gaps_core::code::sql::Access;
 use gaps_core::finding::Finding;
 use gaps_core::querycheck::{Outcome, StatementCheck, StatementKind};
-use gaps_core::redact::{redact_line, redact_url};
+use gaps_core::redact::{redact_sql, redact_text, redact_url};
 use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
 
@@ -201,10 +201,10 @@ fn verdict(
             format!(
                 "rejected: {} {}{}",
                 r.sqlstate,
-                redact_line(&r.message),
+                redact_text(&r.message),
                 r.hint
                     .as_deref()
-                    .map(|h| format!(" (hint: {})", redact_line(h)))
+                    .map(|h| format!(" (hint: {})", redact_text(h)))
                     .unwrap_or_default()
             ),
         ),
@@ -275,7 +275,7 @@ fn query_row(
     let sql = site
         .and_then(|s| s.sql.as_deref())
         .or(check.and_then(|c| c.sql.as_deref()))
-        .map(|q| cut(&redact_line(q), MAX_SQL));
+        .map(|q| cut(&redact_sql(q), MAX_SQL));
     QueryRow {
         location: format!("{file}:{line}"),
         api: site
@@ -354,7 +354,7 @@ fn expected_text(s: &Snapshot) -> Option<String> {
     if let Some(err) = &e.scratch_error {
         text.push_str(&format!(
             "; the scratch database failed ({}), so the replay was used",
-            redact_line(err)
+            redact_text(err)
         ));
     }
     if !e.partial_tables.is_empty() {
@@ -394,7 +394,7 @@ pub fn code_view(s: &Snapshot, findings: &[Finding]) -> CodeView {
                     .map(|n| NotModelledRow {
                         migration: version_label(n.version),
                         location: format!("{}:{}", n.file, n.line),
-                        statement: n.statement.clone(),
+                        statement: redact_sql(&n.statement),
                         reason: n.reason.clone(),
                     })
                     .collect()

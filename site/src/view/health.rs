@@ -5,7 +5,7 @@
 use gaps_core::actions;
 use gaps_core::finding::Finding;
 use gaps_core::health::{HealthBody, HealthEvidence, SchemaVersionField, is_healthy_status};
-use gaps_core::redact::{REDACTED, is_secret_key, redact_line, redact_url};
+use gaps_core::redact::{REDACTED, is_secret_key, redact_text, redact_url};
 use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
 
@@ -156,7 +156,7 @@ fn schema_version_view(h: &HealthEvidence, s: &Snapshot) -> Option<SchemaVersion
             "the body is not a JSON object, so it carries no schema_version".to_string(),
         ),
         SchemaVersionField::Other(o) => (
-            redact_line(&o),
+            redact_text(&o),
             "warning",
             "schema_version is not a number".to_string(),
         ),
@@ -206,13 +206,13 @@ fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, String)>,
             out,
             more,
             prefix.to_string(),
-            cut(&redact_line(s), MAX_VALUE),
+            cut(&redact_text(s), MAX_VALUE),
         ),
         other => push(
             out,
             more,
             prefix.to_string(),
-            cut(&redact_line(&other.to_string()), MAX_VALUE),
+            cut(&redact_text(&other.to_string()), MAX_VALUE),
         ),
     }
 }
@@ -230,7 +230,7 @@ fn summary(h: &HealthEvidence, sv: Option<&SchemaVersionView>) -> String {
         let why = h
             .error
             .as_ref()
-            .map(|e| redact_line(&e.message))
+            .map(|e| redact_text(&e.message))
             .unwrap_or_else(|| "no response".into());
         return format!("Unreachable: {why}.");
     }
@@ -239,7 +239,7 @@ fn summary(h: &HealthEvidence, sv: Option<&SchemaVersionView>) -> String {
         .map(|c| format!("HTTP {c}"))
         .unwrap_or_else(|| "an answer".into());
     let body = match h.status_field() {
-        Some(st) => format!(" with status \"{}\"", redact_line(&st)),
+        Some(st) => format!(" with status \"{}\"", redact_text(&st)),
         None => String::new(),
     };
     let version = match sv {
@@ -276,7 +276,7 @@ pub fn health_view(s: &Snapshot, findings: &[Finding]) -> HealthView {
                 "Reachable",
                 format!(
                     "no: {} ({})",
-                    redact_line(&e.message),
+                    redact_text(&e.message),
                     serde_json::to_value(e.kind)
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_owned))
@@ -300,7 +300,7 @@ pub fn health_view(s: &Snapshot, findings: &[Finding]) -> HealthView {
         if let Some(st) = h.status_field() {
             facts.push(Fact::with(
                 "Body status",
-                redact_line(&st),
+                redact_text(&st),
                 is_healthy_status(&st),
             ));
         }
@@ -315,7 +315,7 @@ pub fn health_view(s: &Snapshot, findings: &[Finding]) -> HealthView {
                 let v = if is_secret_key(k) {
                     REDACTED.to_string()
                 } else {
-                    cut(&redact_line(v), MAX_VALUE)
+                    cut(&redact_text(v), MAX_VALUE)
                 };
                 (k.clone(), v)
             })
@@ -330,7 +330,7 @@ pub fn health_view(s: &Snapshot, findings: &[Finding]) -> HealthView {
                 bytes,
                 truncated,
             }) => {
-                body_text = Some(cut(&redact_line(text), MAX_TEXT));
+                body_text = Some(cut(&redact_text(text), MAX_TEXT));
                 body_note = Some(format!(
                     "{} of text{}",
                     super::logs::size_text(*bytes),

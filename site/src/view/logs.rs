@@ -6,7 +6,7 @@
 use gaps_core::actions;
 use gaps_core::finding::Finding;
 use gaps_core::logs::{LogCategory, LogInput, LogKind, LogSignature, LogsEvidence, MigrationEvent};
-use gaps_core::redact::redact_line;
+use gaps_core::redact::redact_text;
 use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
 
@@ -196,15 +196,15 @@ fn signature_row(s: &LogSignature) -> SignatureRow {
         class: s.kind.title().to_string(),
         category: category_name(s.category),
         icon: category_icon(s.category).to_string(),
-        signature: redact_line(&signature_text(s)),
-        key: redact_line(&s.key),
+        signature: redact_text(&signature_text(s)),
+        key: redact_text(&s.key),
         sqlstate: s.sqlstate.clone(),
         count: s.count,
         first_seen: s.first_seen.as_deref().map(time_text),
         last_seen: s.last_seen.as_deref().map(time_text),
         // Samples are redacted when collected; redacting again here also covers snapshots
         // written by another tool or an older gaps.
-        example: example.map(|e| redact_line(&e.text)),
+        example: example.map(|e| redact_text(&e.text)),
         example_at: example.map(|e| format!("{}:{}", e.input, e.line)),
         files: s.inputs.clone(),
         spread: (!spread.is_empty()).then(|| spread.join("; ")),
@@ -283,7 +283,7 @@ fn input_row(i: &LogInput) -> InputRow {
             (Some(a), _) | (None, Some(a)) => Some(time_text(a)),
             (None, None) => None,
         },
-        error: i.error.as_deref().map(redact_line),
+        error: i.error.as_deref().map(redact_text),
     }
 }
 
@@ -305,7 +305,7 @@ fn event_row(e: &MigrationEvent) -> EventRow {
         status: status.into(),
         icon: icon.into(),
         detail,
-        message: redact_line(&e.message),
+        message: redact_text(&e.message),
         location: format!("{}:{}", e.input, e.line),
     }
 }

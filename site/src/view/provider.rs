@@ -5,7 +5,7 @@
 use gaps_core::actions;
 use gaps_core::finding::Finding;
 use gaps_core::provider::{PoolMode, ProviderEvidence, ServerFacts};
-use gaps_core::redact::redact_line;
+use gaps_core::redact::{redact_sql, redact_text};
 use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
 
@@ -166,7 +166,7 @@ fn lock_view(f: &ServerFacts) -> Option<LockView> {
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(", "),
-                query: h.query.as_deref().map(redact_line),
+                query: h.query.as_deref().map(redact_sql),
             })
             .collect(),
     })
@@ -224,7 +224,7 @@ pub fn provider_view(s: &Snapshot, findings: &[Finding]) -> ProviderView {
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default()
         }),
-        evidence: p.map(|p| redact_line(&p.evidence)),
+        evidence: p.map(|p| redact_text(&p.evidence)),
         server_version,
         connection: p.map(connection_rows).unwrap_or_default(),
         no_pooler: (p.is_some() && pooler.is_none())
@@ -236,7 +236,7 @@ pub fn provider_view(s: &Snapshot, findings: &[Finding]) -> ProviderView {
         server: server.map(server_rows).unwrap_or_default(),
         lock: server.and_then(lock_view),
         errors: server
-            .map(|f| f.errors.iter().map(|e| redact_line(e)).collect())
+            .map(|f| f.errors.iter().map(|e| redact_text(e)).collect())
             .unwrap_or_default(),
         findings: findings
             .iter()

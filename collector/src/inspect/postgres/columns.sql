@@ -1,4 +1,5 @@
--- Every live column of those relations: one row per column, attnum as the ordinal.
+-- Every live column of those relations: one row per column, attnum as the ordinal. $1: the
+-- relations found locked by another session, left out (pg_get_expr would wait for the lock).
 SELECT a.attrelid::int8, a.attnum, a.attname::text,
        pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
        pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text
@@ -9,3 +10,4 @@ LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attn
 WHERE a.attnum > 0 AND NOT a.attisdropped
   AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
   AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
+  AND a.attrelid::int8 <> ALL ($1::int8[])

@@ -54,6 +54,41 @@ fn lines_past_the_signature_cap_are_reported_with_their_share() {
 }
 
 #[test]
+fn a_column_of_a_table_whose_columns_were_not_read_is_not_called_missing() {
+    use crate::schema::{Catalog, IncompleteCatalog, IncompleteCause, RelationName};
+    let mut s = snap(analyse_text("fly.log", None, LOG.as_bytes()));
+    let mut schema = Schema {
+        schemas: vec!["public".into()],
+        tables: vec![table("users", &[])],
+        ..Schema::default()
+    };
+    let said = |s: &Snapshot| {
+        check(s)
+            .into_iter()
+            .find(|f| f.column.as_deref() == Some("nickname"))
+            .map(|f| f.message)
+            .unwrap_or_default()
+    };
+    s.schema = Section::collected(schema.clone());
+    assert!(said(&s).contains("is missing from table users"), "control");
+    schema.incomplete.push(IncompleteCatalog {
+        relations: vec![RelationName {
+            schema: "public".into(),
+            name: "users".into(),
+        }],
+        ..IncompleteCatalog::new(
+            "reading columns",
+            "locked",
+            &[Catalog::Columns],
+            IncompleteCause::Locked,
+        )
+    });
+    s.schema = Section::collected(schema);
+    let m = said(&s);
+    assert!(!m.contains("missing from table users"), "{m}");
+}
+
+#[test]
 fn missing_table_is_linked_to_live_schema_and_pending_migration() {
     let mut s = snap(analyse_text("fly.log", None, LOG.as_bytes()));
     s.schema = Section::collected(Schema {

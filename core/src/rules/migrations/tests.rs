@@ -63,6 +63,36 @@ fn checksums_compare_case_insensitively() {
 }
 
 #[test]
+fn a_table_hidden_by_the_search_path_is_diagnosed_as_such_not_as_missing() {
+    let (mut a, l) = clean();
+    a.present = false;
+    a.rows.clear();
+    a.hidden_in = vec!["public._sqlx_migrations".into()];
+    a.search_path = Some("missing_schema".into());
+    let f = check_sections(Some(&a), Some(&l));
+    assert_eq!(
+        kinds(&f),
+        vec![(FindingKind::MigrationsTableNotOnSearchPath, None)]
+    );
+    assert!(
+        f[0].message
+            .contains("not on this session's search_path (missing_schema)")
+            && f[0].message.contains("public._sqlx_migrations exists"),
+        "{}",
+        f[0].message
+    );
+    let step = f[0].next_step.as_deref().unwrap();
+    assert!(
+        step.contains("search_path") && step.contains("public"),
+        "{step}"
+    );
+    assert!(
+        !step.contains("run 0001") && !step.contains("sqlx migrate run"),
+        "{step}"
+    );
+}
+
+#[test]
 fn absent_table_is_one_error_and_not_one_pending_per_file() {
     let (mut a, l) = clean();
     a.present = false;

@@ -18,11 +18,11 @@ use crate::backend::Backend;
 use crate::code::expected::{ExpectationMode, ExpectedSchema, ObjectKind, Origin};
 use crate::code::expr::{self, Comparison, ExprContext};
 use crate::finding::{Finding, FindingKind, Severity};
-use crate::schema::{CheckConstraint, Column, Schema, Table};
+use crate::schema::{Catalog, CheckConstraint, Column, Schema, Table};
 
-/// False when the catalog named by `word` could not be read: what it describes is unknown.
-pub(super) fn catalog_read(live: &Schema, word: &str) -> bool {
-    !live.incomplete.iter().any(|e| e.during.contains(word))
+/// Whether `catalog` was read for live table `t`: what an unread catalog describes is unknown.
+pub(super) fn seen(live: &Schema, catalog: Catalog, t: &Table) -> bool {
+    live.sees(catalog, &t.schema, &t.name)
 }
 
 /// The statement that gave a column its current default (or took it away).
@@ -147,18 +147,18 @@ impl Ctx<'_> {
     ) {
         let tc = self.table_check(e, live, et, lt);
         // Key columns are resolved through the columns catalog: without it they are unknown.
-        let constraints_read = catalog_read(live, "constraints") && catalog_read(live, "columns");
-        if constraints_read {
+        let columns_read = seen(live, Catalog::Columns, lt);
+        if columns_read && seen(live, Catalog::Keys, lt) {
             self.primary_key(out, &tc);
-            if catalog_read(live, "foreign keys") {
-                self.foreign_keys(out, &tc);
+            if seen(live, Catalog::Indexes, lt) {
+                self.unique_constraints(out, &tc);
             }
         }
-        if constraints_read && catalog_read(live, "indexes") {
-            self.unique_constraints(out, &tc);
+        if columns_read && seen(live, Catalog::ForeignKeys, lt) {
+            self.foreign_keys(out, live, &tc);
         }
         // SQLite's pragmas do not list CHECK constraints: the live side is unknown there.
-        if constraints_read && self.backend == Backend::Postgres {
+        if columns_read && seen(live, Catalog::Checks, lt) && self.backend == Backend::Postgres {
             self.checks(out, &tc);
         }
     }
@@ -233,8 +233,18 @@ impl Ctx<'_> {
         }
     }
 
-    fn foreign_keys(&self, out: &mut Out, tc: &TableCheck<'_>) {
+    fn foreign_keys(&self, out: &mut Out, live: &Schema, tc: &TableCheck<'_>) {
+        let rules_read = seen(live, Catalog::ForeignKeyRules, tc.lt);
         for fk in &tc.et.foreign_keys {
+            // Referenced columns are named through the referenced table's columns catalog.
+            let target_read = live
+                .tables
+                .iter()
+                .filter(|t| t.name == fk.referenced_table)
+                .all(|t| seen(live, Catalog::Columns, t));
+            if !target_read {
+                continue;
+            }
             let want = format!(
                 "FOREIGN KEY ({}) REFERENCES {}",
                 fk.columns.join(", "),
@@ -270,13 +280,14 @@ impl Ctx<'_> {
                     format!("references ({})", l.referenced_columns.join(", ")),
                 ));
             }
-            if fk.on_delete != l.on_delete {
+            let known = |rule: &str| rules_read && rule != "unknown";
+            if known(&l.on_delete) && fk.on_delete != l.on_delete {
                 diffs.push((
                     format!("ON DELETE {}", fk.on_delete.to_uppercase()),
                     format!("ON DELETE {}", l.on_delete.to_uppercase()),
                 ));
             }
-            if fk.on_update != l.on_update {
+            if known(&l.on_update) && fk.on_update != l.on_update {
                 diffs.push((
                     format!("ON UPDATE {}", fk.on_update.to_uppercase()),
                     format!("ON UPDATE {}", l.on_update.to_uppercase()),

@@ -710,3 +710,85 @@ fn statement_kinds_take_the_right_article() {
     assert_eq!(super::query_phrase(&"select"), "a select query");
     assert_eq!(super::query_phrase(&"delete"), "a delete query");
 }
+
+/// The live schema as the collector leaves it when `users` was locked: the relation is
+/// listed, its columns, keys and indexes are not, and the gap says so.
+fn users_locked(mark: bool) -> Schema {
+    use crate::schema::{Catalog, IncompleteCatalog, IncompleteCause, RelationName};
+    let mut live = clean_db();
+    for t in live.tables.iter_mut().filter(|t| t.name == "users") {
+        t.columns.clear();
+        t.indexes.clear();
+        t.primary_key = None;
+        t.unique_constraints.clear();
+    }
+    // Another table's foreign key names users' columns through users' (unread) catalog.
+    for t in live.tables.iter_mut().filter(|t| t.name == "habits") {
+        for fk in &mut t.foreign_keys {
+            fk.referenced_columns = vec!["#1".into()];
+        }
+    }
+    if mark {
+        live.incomplete.push(IncompleteCatalog {
+            relations: vec![RelationName {
+                schema: "public".into(),
+                name: "users".into(),
+            }],
+            ..IncompleteCatalog::new(
+                "reading columns, constraints and indexes",
+                "public.users is locked by pid 42",
+                &[
+                    Catalog::Columns,
+                    Catalog::Keys,
+                    Catalog::ForeignKeys,
+                    Catalog::Checks,
+                    Catalog::Indexes,
+                ],
+                IncompleteCause::Locked,
+            )
+        });
+    }
+    live
+}
+
+#[test]
+fn nothing_is_said_about_a_relation_whose_catalogs_were_not_read() {
+    let code = || CodeEvidence {
+        models: vec![user_model()],
+        queries: vec![QuerySite {
+            file: "src/user_repos.rs".into(),
+            line: 7,
+            api: "sqlx::query".into(),
+            macro_checked: false,
+            sql: Some("SELECT id, email FROM users WHERE id = $1".into()),
+            sql_origin: Some("literal".into()),
+            sql_line: None,
+            target: None,
+            target_origin: None,
+            not_checkable: None,
+            access: Some(analyse(
+                "SELECT id, email FROM users WHERE id = $1",
+                Backend::Postgres,
+            )),
+        }],
+        ..CodeEvidence::default()
+    };
+    let f = check(&snapshot(Some(users_locked(true)), &[1, 2, 3], code()));
+    assert!(
+        f.iter().all(|f| f.table.as_deref() != Some("users")),
+        "{:#?}",
+        f
+    );
+    assert!(
+        f.iter().all(|f| f.kind != FindingKind::ConstraintMismatch),
+        "{:#?}",
+        f
+    );
+    // Control: the same evidence without the gap recorded is read as absent columns.
+    let f = check(&snapshot(Some(users_locked(false)), &[1, 2, 3], code()));
+    assert!(
+        kinds(&f).contains(&(FindingKind::ColumnMissing, "users".into(), "email".into())),
+        "{:#?}",
+        f
+    );
+}
