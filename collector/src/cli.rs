@@ -98,6 +98,10 @@ pub struct CollectArgs {
     /// Do not ask the database to describe the SQL found in the code.
     #[arg(long)]
     pub no_describe: bool,
+    /// Replace the snapshot at --out even when this run collected less than it (or it is not
+    /// a gaps snapshot); without it a worse snapshot is written beside it.
+    #[arg(long)]
+    pub force: bool,
     /// No progress output.
     #[arg(long, short)]
     pub quiet: bool,

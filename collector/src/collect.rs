@@ -12,10 +12,13 @@ use gaps_core::snapshot::{Snapshot, Target};
 use crate::cli::{CollectArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::db::{self, Session, SessionOptions};
 use crate::progress::Progress;
-use crate::{dotenv, health, inspect, logs, migrations, output, provider, querycheck, source};
+use crate::{
+    dotenv, health, inspect, logs, migrations, output, preserve, provider, querycheck, source,
+};
 
 /// Runs `gaps collect` and returns the exit code (1 when the snapshot is partial).
 pub fn run(args: &CollectArgs) -> anyhow::Result<u8> {
+    check_arguments(args)?;
     // A URL gaps cannot read is a usage error (exit 2), not a partial snapshot.
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     if let Some((url, _)) = dotenv::resolve_database_url(args.database_url.as_deref(), &cwd)
@@ -36,6 +39,8 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<u8> {
             }
         );
     }
+    // The output is opened before any work: a bad --out fails now, not after the collection.
+    let out = preserve::prepare(&args.out, args.force)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -43,15 +48,55 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<u8> {
     let progress = Progress::new(args.quiet, args.verbose);
     let snapshot = runtime.block_on(collect(args, &progress));
     progress.finish();
-    output::write_output(&args.out, &snapshot.to_json())?;
+    let written = out.write(&snapshot)?;
     if !args.quiet {
-        report_outcome(&snapshot, args);
+        report_outcome(&snapshot);
     }
-    Ok(if snapshot.is_partial() {
+    if let Some(why) = &written.kept {
+        // Said even with --quiet: the file the caller named was not updated.
+        output::message(&format!(
+            "kept the snapshot already at {}: {why}; this run's snapshot was written to {} \
+             (pass --force to replace it)",
+            args.out.display(),
+            written.path.display()
+        ));
+    } else if !args.quiet && written.path.as_os_str() != "-" {
+        output::message(&format!("snapshot written to {}", written.path.display()));
+    }
+    Ok(if snapshot.is_partial() || written.kept.is_some() {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     })
+}
+
+/// Usage errors found before any work (exit 2): an empty `--database-url`, a `--source`
+/// that is not a directory.
+fn check_arguments(args: &CollectArgs) -> anyhow::Result<()> {
+    if args
+        .database_url
+        .as_deref()
+        .is_some_and(|u| u.trim().is_empty())
+    {
+        anyhow::bail!(
+            "--database-url is empty: give the database URL, or leave the flag out to use \
+             DATABASE_URL"
+        );
+    }
+    if let Some(source) = &args.source
+        && !source.is_dir()
+    {
+        let why = if source.exists() {
+            "is not a directory"
+        } else {
+            "does not exist"
+        };
+        anyhow::bail!(
+            "--source {} {why}: give the service's repository directory",
+            source.display()
+        );
+    }
+    Ok(())
 }
 
 /// Gathers a snapshot. Never fails as a whole: failures are recorded per section.
@@ -171,7 +216,7 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
     snap
 }
 
-fn report_outcome(snapshot: &Snapshot, args: &CollectArgs) {
+fn report_outcome(snapshot: &Snapshot) {
     // The database errors first and in full: "could not connect" is the one a person must read.
     if let Some(e) = snapshot.database.error() {
         output::message(&format!("{}: {}", e.during, e.message));
@@ -219,7 +264,9 @@ fn report_outcome(snapshot: &Snapshot, args: &CollectArgs) {
             ));
         }
     }
-    if args.out.as_os_str() != "-" {
-        output::message(&format!("snapshot written to {}", args.out.display()));
+    for input in gaps_core::unread::unread_inputs(snapshot) {
+        output::message(&format!(
+            "could not read {input} (recorded in the snapshot)"
+        ));
     }
 }

@@ -43,12 +43,50 @@ pub fn write_output(path: &Path, text: &str) -> anyhow::Result<()> {
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
+    let tmp = temp_beside(path)?;
+    finish_atomic(tmp, path, bytes)
+}
+
+/// The directory a file at `path` goes to (`.` for a bare file name).
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    }
+}
+
+/// A temporary file in `path`'s directory, ready to become `path`: opening it first proves
+/// the directory exists and is writable before any work is done.
+pub fn temp_beside(path: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
+    let dir = parent_dir(path);
+    tempfile::NamedTempFile::new_in(dir).with_context(|| {
+        format!(
+            "cannot write {}: creating a temporary file in {} failed",
+            path.display(),
+            dir.display()
+        )
+    })
+}
+
+/// Writes `bytes` into `tmp` and renames it to `path`.
+pub fn finish_atomic(
+    mut tmp: tempfile::NamedTempFile,
+    path: &Path,
+    bytes: &[u8],
+) -> anyhow::Result<()> {
+    fill_temp(&mut tmp, path, bytes)?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("moving the new file into place at {}", path.display()))?;
+    Ok(())
+}
+
+/// Writes `bytes` into `tmp` (synced, with a plain file's mode); `path` names it in errors.
+pub fn fill_temp(
+    tmp: &mut tempfile::NamedTempFile,
+    path: &Path,
+    bytes: &[u8],
+) -> anyhow::Result<()> {
     // tempfile creates 0600; a report or snapshot is meant to be shared, so give it the mode
     // a plain `create` would (0644 before the umask).
     #[cfg(unix)]
@@ -61,11 +99,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     }
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("writing {}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("moving the new file into place at {}", path.display()))?;
-    Ok(())
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 /// The process umask (read by setting and restoring it; there is no read-only call).

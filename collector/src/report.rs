@@ -31,17 +31,6 @@ pub fn load_templates(dir: Option<&Path>) -> anyhow::Result<Templates> {
     Ok(t)
 }
 
-fn read_text(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{} is not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
-}
-
 fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(x), Ok(y)) => x == y,
@@ -91,7 +80,7 @@ pub fn write_report(args: &ReportArgs, extra_scripts: Vec<String>) -> anyhow::Re
             p.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| p.display().to_string()),
-            read_text(p)?,
+            crate::registry_file::read(p)?,
         )),
         None => None,
     };

@@ -127,17 +127,13 @@ async fn expected_schema(
     target_url: Option<&str>,
 ) -> Section<ExpectedSchema> {
     let gaps_tables = match &args.gaps {
-        Some(path) => match std::fs::read(path) {
-            Ok(bytes) => Some((
-                path.display().to_string(),
-                gapsmd::expected_tables(&String::from_utf8_lossy(&bytes)),
-            )),
-            Err(e) => {
-                return Section::failed(
-                    "reading the gaps.md registry",
-                    format!("could not read {}: {e}", path.display()),
-                );
-            }
+        // The same loader `gaps report` uses: a file one command refuses, the other does too.
+        Some(path) => match crate::registry_file::read(path).and_then(|text| {
+            gapsmd::expected_tables(&text)
+                .map_err(|e| anyhow::anyhow!("gaps.md {}: {e}", path.display()))
+        }) {
+            Ok(tables) => Some((path.display().to_string(), tables)),
+            Err(e) => return Section::failed("reading the gaps.md registry", format!("{e:#}")),
         },
         None => None,
     };
@@ -145,14 +141,13 @@ async fn expected_schema(
     // is nothing sound to replay, and guessing the folder again here would hide why. gaps.md's
     // expected tables still stand on their own; the failure is recorded with them.
     let mut unreadable_migrations = None;
+    let mut unreadable_files: Vec<String> = Vec::new();
     let migrations: Option<Vec<MigrationSource>> = match &snapshot.local_migrations {
-        Section::Collected { data } => match migrations_input::from_section(data) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                unreadable_migrations = Some(e);
-                None
-            }
-        },
+        Section::Collected { data } => {
+            let (sources, problems) = migrations_input::from_section(data);
+            unreadable_files = problems;
+            Some(sources)
+        }
         Section::Failed { error } => {
             unreadable_migrations = Some(format!(
                 "the local migrations could not be read ({}: {}), so the expected schema \
@@ -172,7 +167,7 @@ async fn expected_schema(
     let replayable = migrations.is_some();
     let migrations = migrations.unwrap_or_default();
     let mut expected = replay(&migrations, backend);
-    if let Some(message) = unreadable_migrations {
+    for message in unreadable_migrations.into_iter().chain(unreadable_files) {
         // No catalog named: nothing of the expected schema is assumed complete.
         expected.schema.incomplete.push(IncompleteCatalog {
             during: "reading the migration files to replay".into(),

@@ -147,13 +147,15 @@ fn sslmode_require_and_verify_ca_connect_over_tls() {
 
     // A root that did not sign the server's certificate is refused, with a clear error.
     let other = make_ca(certs.path(), "other");
+    // Its own file: a failed connection is never written over the good snapshot at `out`.
+    let refused = out.with_file_name("refused.json");
     let (code, snap, _) = collect(
         &format!(
             "{}?sslmode=verify-ca&sslrootcert={}",
             db.url,
             other.display()
         ),
-        &out,
+        &refused,
     );
     assert_eq!(code, 1);
     let e = snap.database.error().expect("connection refused");

@@ -11,6 +11,7 @@ pub mod code;
 pub mod diff;
 pub mod escape;
 pub mod finding;
+pub mod gapsmd_limits;
 pub mod health;
 pub mod logs;
 pub mod migrations;
@@ -25,6 +26,7 @@ pub mod snapshot;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod typemap;
+pub mod unread;
 pub mod view;
 
 pub use finding::{Finding, FindingKind, Severity};

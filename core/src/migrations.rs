@@ -360,6 +360,19 @@ pub fn checksum_variants(text: &str, ignored_chars: &[char]) -> BTreeMap<String,
     out
 }
 
+/// The evidence for an entry that is not a regular file (`what`: "a directory", "a named pipe
+/// (FIFO)", "a socket"...): sqlx skips it without a word.
+pub fn not_a_file(file: &str, what: &str) -> IgnoredFile {
+    IgnoredFile {
+        file: file.to_string(),
+        reason: format!(
+            "`{file}` is {what}, not a regular file: sqlx only reads regular files directly in the migrations folder"
+        ),
+        cause: IgnoreCause::NotAFile,
+        fatal: IgnoreCause::NotAFile.is_fatal(),
+    }
+}
+
 /// Builds the evidence for one directory entry the way sqlx would treat it: a migration with
 /// its checksums, or an ignored file with the reason. `bytes` is `None` for a directory.
 pub fn classify_entry(
@@ -374,12 +387,7 @@ pub fn classify_entry(
         fatal: cause.is_fatal(),
     };
     let Some(bytes) = bytes else {
-        return Err(ignored(
-            IgnoreCause::NotAFile,
-            format!(
-                "`{file}` is a directory: sqlx only reads files directly in the migrations folder"
-            ),
-        ));
+        return Err(not_a_file(file, "a directory"));
     };
     let name = file.rsplit('/').next().unwrap_or(file);
     let parsed = parse_file_name(name).map_err(|(cause, reason)| ignored(cause, reason))?;

@@ -112,6 +112,12 @@ pub enum LoadError {
     /// JSON, but without a `format_version`: probably not a gaps snapshot.
     #[error("this is not a gaps snapshot: it has no numeric \"format_version\" field")]
     NotASnapshot,
+    /// JSON (or nothing at all) that is not an object, e.g. an array.
+    #[error("this is not a gaps snapshot: a snapshot is a JSON object, this file holds {found}")]
+    NotAnObject {
+        /// What the file holds instead: "an array", "a string", "nothing (it is empty)"...
+        found: &'static str,
+    },
     /// Written by a newer gaps.
     #[error(
         "snapshot format_version {found} is newer than this gaps understands (up to {supported}); upgrade gaps to read it"
@@ -143,13 +149,31 @@ impl Snapshot {
     /// newer gaps gets a version message rather than a confusing field error. Every field that
     /// holds text from outside is redacted on the way in ([`crate::redact::snapshot`]), so a
     /// snapshot written by another tool or an older gaps cannot carry a secret any further.
+    /// A UTF-8 byte-order mark in front (some Windows editors write one) is skipped.
     pub fn from_json(text: &str) -> Result<Snapshot, LoadError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim().is_empty() {
+            return Err(LoadError::NotAnObject {
+                found: "nothing (it is empty)",
+            });
+        }
         let mut value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| LoadError::Malformed {
                 line: e.line(),
                 column: e.column(),
                 message: strip_position(&e.to_string()),
             })?;
+        let found = match &value {
+            serde_json::Value::Object(_) => None,
+            serde_json::Value::Array(_) => Some("an array"),
+            serde_json::Value::String(_) => Some("a string"),
+            serde_json::Value::Bool(_) => Some("a boolean"),
+            serde_json::Value::Number(_) => Some("a number"),
+            serde_json::Value::Null => Some("null"),
+        };
+        if let Some(found) = found {
+            return Err(LoadError::NotAnObject { found });
+        }
         let version = value
             .get("format_version")
             .and_then(|v| v.as_u64())
@@ -251,7 +275,8 @@ impl Snapshot {
 
     /// True when any attempted section failed, the live schema was read only in part (a
     /// catalog could not be read), some statements were not described because the session
-    /// stopped, or the session ended early: the snapshot is partial.
+    /// stopped, the session ended early, or an input named on the command line could not be
+    /// read ([`crate::unread::unread_inputs`]): the snapshot is partial.
     pub fn is_partial(&self) -> bool {
         self.section_statuses()
             .iter()
@@ -265,6 +290,7 @@ impl Snapshot {
                 .session
                 .as_ref()
                 .is_some_and(|s| s.ended_early.is_some())
+            || !crate::unread::unread_inputs(self).is_empty()
     }
 }
 
@@ -337,6 +363,34 @@ mod tests {
             Snapshot::from_json(r#"{"tables": []}"#).unwrap_err(),
             LoadError::NotASnapshot
         );
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_accepted() {
+        let s = empty();
+        let text = format!("\u{feff}{}", s.to_json());
+        assert_eq!(Snapshot::from_json(&text).unwrap(), s);
+    }
+
+    #[test]
+    fn a_json_array_or_other_non_object_is_not_a_snapshot() {
+        for (text, found) in [
+            ("[1, 2]", "an array"),
+            ("[{\"format_version\": 1}]", "an array"),
+            ("\"text\"", "a string"),
+            ("42", "a number"),
+            ("null", "null"),
+            ("  \n", "nothing (it is empty)"),
+        ] {
+            let err = Snapshot::from_json(text).unwrap_err();
+            assert_eq!(err, LoadError::NotAnObject { found }, "{text}");
+            assert!(err.to_string().contains("not a gaps snapshot"), "{err}");
+        }
+        // Broken JSON keeps its position.
+        assert!(matches!(
+            Snapshot::from_json("[1,"),
+            Err(LoadError::Malformed { .. })
+        ));
     }
 
     #[test]

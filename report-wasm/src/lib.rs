@@ -10,6 +10,8 @@ mod data;
 #[cfg(target_arch = "wasm32")]
 mod dom;
 mod json;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod props;
 
 pub use data::{DataError, PageData, parse_data};
 

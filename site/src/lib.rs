@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod embed;
+pub mod html_depth;
 pub mod markdown;
 pub mod mojibake;
 pub mod page;
@@ -48,21 +49,25 @@ pub struct Report {
     pub analysed: Vec<(NamedSnapshot, Vec<Finding>)>,
 }
 
-/// Parses a registry, repairing double-encoded UTF-8 first. The parsed prose is redacted
+/// Parses a registry, repairing double-encoded UTF-8 first. Refused (naming the file and the
+/// line) when it breaks the gaps.md size or nesting limits. The parsed prose is redacted
 /// ([`registry::Registry::redact_prose`]); `text` stays as written, for `--write-gaps`, and is
 /// redacted where it is rendered ([`markdown::render`]).
-pub fn load_registry(file: &str, text: &str) -> RegistryDoc {
+pub fn load_registry(file: &str, text: &str) -> Result<RegistryDoc, PageError> {
     let repaired = mojibake::repair(text);
     let was_repaired = matches!(repaired, std::borrow::Cow::Owned(_));
     let text = repaired.into_owned();
-    let mut registry = registry::parse(&text);
+    let mut registry = registry::parse(&text).map_err(|error| PageError::Registry {
+        file: file.to_string(),
+        error,
+    })?;
     registry.redact_prose();
-    RegistryDoc {
+    Ok(RegistryDoc {
         file: file.to_string(),
         registry,
         text,
         repaired: was_repaired,
-    }
+    })
 }
 
 /// Builds the report page.
@@ -70,7 +75,8 @@ pub fn build(input: ReportInput) -> Result<Report, PageError> {
     let registry = input
         .registry
         .as_ref()
-        .map(|(file, text)| load_registry(file, text));
+        .map(|(file, text)| load_registry(file, text))
+        .transpose()?;
     let analysed: Vec<(NamedSnapshot, Vec<Finding>)> = input
         .snapshots
         .into_iter()
@@ -98,4 +104,14 @@ pub fn build_analysed(
         registry,
         analysed,
     })
+}
+
+/// Cases per property test: `PROPTEST_CASES` when set (`scripts/fuzz` sets it high), else the
+/// bounded default the normal test suite runs.
+#[cfg(test)]
+pub(crate) fn proptest_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }

@@ -4,10 +4,22 @@
 //!
 //! Headings get stable ids (`md-` + slug), footnotes link within the page, and `UNKNOWN-NNN`
 //! references in running text become links to the report's unknowns index.
+//!
+//! Rendering stays linear in the document's size: the sanitiser's HTML parser costs more per
+//! tag the more elements are open, so the page never nests deeper than [`MAX_DEPTH`]. Markdown
+//! containers beyond it are flattened (their content kept), and raw HTML that would go deeper,
+//! or that the depth model cannot follow ([`crate::html_depth`]), is shown escaped instead of
+//! being sanitised.
 
 use std::collections::HashMap;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::html_depth::OpenElements;
+
+/// Deepest element nesting a rendered document may reach (markdown containers and raw HTML
+/// together): room for every line gaps.md's nesting limit allows, with some to spare.
+pub const MAX_DEPTH: usize = 2 * gaps_core::gapsmd_limits::MAX_NESTING + 16;
 
 /// Every id this module writes starts with this, and raw HTML may only use ids that do too, so
 /// a document can never shadow the report's own elements (`gaps-data`, section anchors).
@@ -86,13 +98,85 @@ pub fn escape_html(s: &str) -> String {
 /// and the page is shared.
 pub fn render(markdown: &str) -> String {
     let markdown = gaps_core::redact::redact_text(markdown);
-    let events: Vec<Event> = Parser::new_ext(&markdown, options()).collect();
+    let events = bound_depth(Parser::new_ext(&markdown, options()));
     let events = add_heading_ids(events);
     let events = rewrite_footnotes(events);
     let events = link_unknowns(events);
     let mut html = String::with_capacity(markdown.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     sanitizer().clean(&html).to_string()
+}
+
+/// Keeps the page within [`MAX_DEPTH`] open elements: a markdown container that would open
+/// deeper is dropped (its content stays, in its parent), and a run of raw HTML that would, or
+/// that the model refuses, becomes text (escaped on output). One pass, constant work per event.
+fn bound_depth<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
+    let mut out = Vec::new();
+    // One entry per open markdown container: whether it was kept.
+    let mut kept: Vec<bool> = Vec::new();
+    let mut depth = 0usize;
+    let mut raw = OpenElements::default();
+    let mut run: Vec<Event<'a>> = Vec::new();
+    for ev in events {
+        // Plain text makes no element, so it does not end a run of raw HTML.
+        if matches!(
+            ev,
+            Event::Html(_) | Event::InlineHtml(_) | Event::Text(_) | Event::SoftBreak
+        ) {
+            run.push(ev);
+            continue;
+        }
+        flush_raw(&mut run, &mut out, &mut raw, depth);
+        match ev {
+            Event::Start(tag) => {
+                let keep = depth + raw.depth() < MAX_DEPTH;
+                kept.push(keep);
+                if keep {
+                    depth += 1;
+                    out.push(Event::Start(tag));
+                }
+            }
+            Event::End(tag) => {
+                if kept.pop().unwrap_or(false) {
+                    depth -= 1;
+                    out.push(Event::End(tag));
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    flush_raw(&mut run, &mut out, &mut raw, depth);
+    out
+}
+
+/// Emits a run of raw HTML as HTML when the depth model accepts it, else as text.
+fn flush_raw<'a>(
+    run: &mut Vec<Event<'a>>,
+    out: &mut Vec<Event<'a>>,
+    raw: &mut OpenElements,
+    depth: usize,
+) {
+    if !run
+        .iter()
+        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+    {
+        out.append(run);
+        return;
+    }
+    let pieces: Vec<&str> = run
+        .iter()
+        .map(|e| match e {
+            Event::Html(t) | Event::InlineHtml(t) => t.as_ref(),
+            _ => "",
+        })
+        .collect();
+    let accepted = raw.try_run(&pieces, depth, MAX_DEPTH).is_ok();
+    for ev in run.drain(..) {
+        out.push(match ev {
+            Event::Html(t) | Event::InlineHtml(t) if !accepted => Event::Text(t),
+            other => other,
+        });
+    }
 }
 
 fn add_heading_ids(mut events: Vec<Event<'_>>) -> Vec<Event<'_>> {
@@ -272,6 +356,59 @@ mod tests {
         assert!(html.contains("<a href=\"#unknown-002\""), "{html}");
         assert!(html.contains("<a href=\"#unknown-003\""), "{html}");
         assert!(!html.contains("#unknown-009"), "{html}");
+    }
+
+    /// Deepest nesting of `tag` elements in `html`.
+    fn nesting(html: &str, tag: &str) -> usize {
+        let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+        let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
+        while i < html.len() {
+            if html[i..].starts_with(&open) {
+                depth += 1;
+                max = max.max(depth);
+                i += open.len();
+            } else if html[i..].starts_with(&close) {
+                depth = depth.saturating_sub(1);
+                i += close.len();
+            } else {
+                i += 1;
+            }
+        }
+        max
+    }
+
+    #[test]
+    fn deeply_nested_quotes_render_flattened_within_the_depth_limit() {
+        let html = render(&format!("{} deep\n", ">".repeat(20_000)));
+        assert!(html.contains("deep"), "the content is kept");
+        let depth = nesting(&html, "blockquote");
+        assert!(depth > 10 && depth <= MAX_DEPTH, "depth {depth}");
+    }
+
+    #[test]
+    fn deeply_nested_raw_html_is_escaped_past_the_depth_limit() {
+        let html = render(&format!("{}x\n", "<div>".repeat(20_000)));
+        assert!(nesting(&html, "div") <= MAX_DEPTH);
+        assert!(html.contains("&lt;div&gt;"), "the rest is shown as text");
+    }
+
+    #[test]
+    fn raw_html_the_depth_model_cannot_follow_is_escaped_not_sanitised() {
+        let html = render("<table><tr><td>cell</td></tr></table>\n");
+        assert!(html.contains("&lt;table&gt;"), "{html}");
+        let html = render("<div title=\"unfinished\n\ntext\n");
+        assert!(!html.contains("<div"), "{html}");
+    }
+
+    #[test]
+    fn ordinary_raw_html_is_still_sanitised_and_kept() {
+        let md = "<details>\n<summary>More</summary>\n\nInside **bold**.\n\n</details>\n\nA <kbd>key</kbd> and <sup>1</sup>.\n";
+        let html = render(md);
+        assert!(html.contains("<details>"), "{html}");
+        assert!(html.contains("<summary>More</summary>"), "{html}");
+        assert!(html.contains("<kbd>key</kbd>"), "{html}");
+        assert!(html.contains("<sup>1</sup>"), "{html}");
+        assert!(!html.contains("&lt;"), "{html}");
     }
 
     #[test]

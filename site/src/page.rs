@@ -59,6 +59,14 @@ pub enum PageError {
     /// unexpected inline script).
     #[error("refusing to write the report: {0}")]
     Unsafe(String),
+    /// The gaps.md registry breaks the limits every gaps.md reader enforces.
+    #[error("gaps.md registry {file}: {error}")]
+    Registry {
+        /// The file name shown.
+        file: String,
+        /// What is wrong, naming the line.
+        error: gaps_core::gapsmd_limits::GapsMdError,
+    },
 }
 
 /// The template set: built-ins with optional per-file overrides.

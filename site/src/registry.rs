@@ -8,6 +8,8 @@
 
 use serde::Serialize;
 
+use gaps_core::gapsmd_limits::{self, GapsMdError};
+
 use crate::markdown::unknown_refs;
 
 /// A parsed registry.
@@ -358,8 +360,11 @@ impl Action {
     }
 }
 
-/// Parses a registry. Never fails: problems are reported in [`Registry::warnings`].
-pub fn parse(text: &str) -> Registry {
+/// Parses a registry. Odd content never fails (problems are reported in
+/// [`Registry::warnings`]); only text over the size or nesting limits every gaps.md reader
+/// enforces ([`gapsmd_limits::check`]) is refused.
+pub fn parse(text: &str) -> Result<Registry, GapsMdError> {
+    gapsmd_limits::check(text)?;
     let lines: Vec<&str> = text.lines().collect();
     let mut reg = Registry::default();
     let mut completed_zone = false;
@@ -434,7 +439,7 @@ pub fn parse(text: &str) -> Registry {
     unknowns.sort();
     unknowns.dedup();
     reg.unknowns = unknowns;
-    reg
+    Ok(reg)
 }
 
 /// True when an odd number of fence lines precede: a heading there is code, not a heading.
@@ -535,6 +540,7 @@ mod tests {
         parse(&mojibake::repair(include_str!(
             "../../tests/fixtures/gaps.md"
         )))
+        .unwrap()
     }
 
     #[test]
@@ -632,7 +638,7 @@ mod tests {
 
     #[test]
     fn action_without_table_is_kept_with_a_warning() {
-        let r = parse("## Active Actions\n\n### ACTION-010: Prose only\n\nJust text.\n");
+        let r = parse("## Active Actions\n\n### ACTION-010: Prose only\n\nJust text.\n").unwrap();
         assert_eq!(r.actions.len(), 1);
         assert_eq!(r.actions[0].title, "Prose only");
         assert!(r.actions[0].priority.is_none());
@@ -644,7 +650,7 @@ mod tests {
     #[test]
     fn odd_headings_are_normalised_with_warnings() {
         let text = "## ACTION-8 - Level two, no colon\n\n| **Owner** | me |\n\n#### action-12: lower case\n\n### ACTION-X: no number\n";
-        let r = parse(text);
+        let r = parse(text).unwrap();
         let ids: Vec<&str> = r.actions.iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["ACTION-008", "ACTION-012"]);
         assert_eq!(r.actions[0].title, "Level two, no colon");
@@ -663,7 +669,7 @@ mod tests {
     #[test]
     fn rows_without_a_key_and_unclosed_code_are_reported() {
         let text = "### ACTION-001: A\n\n| Attribute | Value |\n|---|---|\n| stray row |\n| **Expected Response** |\n```json\n{\n";
-        let r = parse(text);
+        let r = parse(text).unwrap();
         assert!(
             r.warnings.iter().any(|w| w.contains("stray row")),
             "{:?}",
@@ -675,14 +681,14 @@ mod tests {
 
     #[test]
     fn pipes_inside_code_spans_stay_in_the_cell() {
-        let r = parse("### ACTION-001: A\n\n| **Steps** |\n| 1. Run `a | b` now |\n");
+        let r = parse("### ACTION-001: A\n\n| **Steps** |\n| 1. Run `a | b` now |\n").unwrap();
         assert_eq!(r.actions[0].steps, ["Run `a | b` now"]);
     }
 
     #[test]
     fn duplicates_and_completed_zone_are_noticed() {
         let text = "## Active Actions\n### ACTION-001: A\n| **Owner** | x |\n## Completed Actions\n### ACTION-001: A again\n| **Owner** | y |\n";
-        let r = parse(text);
+        let r = parse(text).unwrap();
         assert_eq!(r.actions.len(), 2);
         assert!(!r.actions[0].completed);
         assert!(r.actions[1].completed);
@@ -691,15 +697,15 @@ mod tests {
 
     #[test]
     fn empty_document_says_no_actions() {
-        let r = parse("");
+        let r = parse("").unwrap();
         assert!(r.actions.is_empty());
         assert_eq!(r.warnings.len(), 1);
     }
 
     #[test]
     fn crlf_registry_parses_like_lf() {
-        let lf = parse("### ACTION-001: A\n\n| **Owner** | x |\n");
-        let crlf = parse("### ACTION-001: A\r\n\r\n| **Owner** | x |\r\n");
+        let lf = parse("### ACTION-001: A\n\n| **Owner** | x |\n").unwrap();
+        let crlf = parse("### ACTION-001: A\r\n\r\n| **Owner** | x |\r\n").unwrap();
         assert_eq!(lf.actions[0].owner, crlf.actions[0].owner);
         assert_eq!(crlf.actions[0].title, "A");
     }

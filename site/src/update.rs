@@ -180,7 +180,7 @@ mod tests {
             crate::mojibake::repair(include_str!("../../tests/fixtures/gaps.md")).into_owned();
         RegistryDoc {
             file: "gaps.md".into(),
-            registry: registry::parse(&text),
+            registry: registry::parse(&text).unwrap(),
             text,
             repaired: true,
         }
@@ -205,7 +205,7 @@ mod tests {
         assert_eq!(done.len(), 1);
         assert_eq!(done[0].action, "ACTION-006");
         let text = updated_registry(&d, &done);
-        let reparsed = registry::parse(&text);
+        let reparsed = registry::parse(&text).unwrap();
         let a6 = reparsed.action("ACTION-006").unwrap();
         assert!(
             a6.completed,
@@ -248,7 +248,7 @@ mod tests {
         let text = "# R\n\n## Active Actions\n\n### ACTION-006: Health\n\n| **Owner** | me |\n\n---\n\n## Action Resolution Process\n\n1. x\n".to_string();
         let d = RegistryDoc {
             file: "g.md".into(),
-            registry: registry::parse(&text),
+            registry: registry::parse(&text).unwrap(),
             text,
             repaired: false,
         };

@@ -12,7 +12,8 @@ fn fixture_of(
     snapshot: gaps_core::Snapshot,
     findings: Vec<gaps_core::finding::Finding>,
 ) -> (view::ReportView, Assets) {
-    let reg = gaps_site::load_registry("gaps.md", include_str!("../../tests/fixtures/gaps.md"));
+    let reg =
+        gaps_site::load_registry("gaps.md", include_str!("../../tests/fixtures/gaps.md")).unwrap();
     let analysed = vec![(
         NamedSnapshot {
             file: "prod.json".into(),

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gaps_core::migrations::{LocalMigrations, classify_entry, find_migrate_macros};
+use gaps_core::migrations::{LocalMigrations, classify_entry, find_migrate_macros, not_a_file};
 
 use super::config::MigrateConfig;
 
@@ -174,7 +174,7 @@ pub fn read(located: &Located) -> Result<LocalMigrations, LocalError> {
                 Ok(bytes) => classify_entry(&name, Some(&bytes), ignored_chars),
                 Err(e) => Err(unreadable(&name, &e)),
             },
-            Ok(_) => classify_entry(&name, None, ignored_chars),
+            Ok(m) => Err(not_a_file(&name, file_kind(&m.file_type()))),
             Err(e) => Err(unreadable(&name, &e)),
         };
         match classified {
@@ -192,6 +192,28 @@ pub fn read(located: &Located) -> Result<LocalMigrations, LocalError> {
         files,
         ignored,
     })
+}
+
+/// What a directory entry that is not a regular file is, in words.
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
 }
 
 fn unreadable(name: &str, e: &std::io::Error) -> gaps_core::migrations::IgnoredFile {
@@ -284,6 +306,28 @@ mod tests {
         let ignored: Vec<&str> = l.ignored.iter().map(|f| f.file.as_str()).collect();
         assert_eq!(ignored, ["notes.txt", "old"]);
         assert_eq!(l.directory_source, "flag");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_the_migrations_folder_is_not_called_a_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("2_pipe.sql");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo only reads the NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        write(&dir.path().join("1_a.sql"), "SELECT 1;\n");
+        let l = read(&locate(Some(dir.path()), None).unwrap()).unwrap();
+        assert_eq!(l.files.len(), 1);
+        let ignored = &l.ignored[0];
+        assert_eq!(ignored.file, "2_pipe.sql");
+        assert!(
+            ignored.reason.contains("named pipe (FIFO)"),
+            "{}",
+            ignored.reason
+        );
+        assert!(!ignored.reason.contains("directory"), "{}", ignored.reason);
+        assert!(!ignored.fatal);
     }
 
     #[test]

@@ -106,7 +106,12 @@ fn discover(root: &Path, code: &CodeEvidence, config: &Config, target: &Path) ->
 fn tables_of(dir: &Path, backend: Backend) -> Result<Vec<String>, String> {
     let located = locate(Some(dir), None).map_err(|e| e.to_string())?;
     let local = read(&located).map_err(|e| e.to_string())?;
-    let sources = migrations_input::from_section(&local)?;
+    // A folder with an unreadable file is not attributed by table: a table left out would
+    // send its statements to the wrong database.
+    let (sources, problems) = migrations_input::from_section(&local);
+    if !problems.is_empty() {
+        return Err(problems.join("; "));
+    }
     Ok(replay(&sources, backend)
         .schema
         .tables

@@ -3,9 +3,13 @@
 //! (`- users, accounts`), with or without backticks. The full action parser lives with the
 //! report; this one only needs the table names.
 
+use crate::gapsmd_limits::{self, GapsMdError};
+
 /// Table names listed under "Expected Tables" in the ACTION-004 section, in order, without
-/// duplicates. Empty when the section or the list is absent.
-pub fn expected_tables(markdown: &str) -> Vec<String> {
+/// duplicates. Empty when the section or the list is absent; an error when the text breaks the
+/// size or nesting limits every gaps.md reader enforces ([`gapsmd_limits::check`]).
+pub fn expected_tables(markdown: &str) -> Result<Vec<String>, GapsMdError> {
+    gapsmd_limits::check(markdown)?;
     let mut out: Vec<String> = Vec::new();
     let mut in_action = false;
     let mut in_list = false;
@@ -50,7 +54,7 @@ pub fn expected_tables(markdown: &str) -> Vec<String> {
             None => {}
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -65,7 +69,7 @@ mod tests {
                   | **Evidence Required** | Table list diff |\n| - not_a_table |\n\
                   ### ACTION-005\n| - goals |\n";
         assert_eq!(
-            expected_tables(md),
+            expected_tables(md).unwrap(),
             [
                 "users",
                 "accounts",
@@ -80,11 +84,11 @@ mod tests {
     fn accepts_plain_bullets_and_ignores_junk() {
         let md =
             "## ACTION-004 tables\nExpected tables:\n- users\n* books, reading sessions\n\nText";
-        assert_eq!(expected_tables(md), ["users", "books"]);
+        assert_eq!(expected_tables(md).unwrap(), ["users", "books"]);
     }
 
     #[test]
     fn absent_section_gives_nothing() {
-        assert!(expected_tables("# gaps\n- users\n").is_empty());
+        assert!(expected_tables("# gaps\n- users\n").unwrap().is_empty());
     }
 }

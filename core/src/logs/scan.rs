@@ -343,6 +343,9 @@ impl LogAnalyzer {
     }
 
     fn candidate(&mut self, line: &[u8], line_no: u64) {
+        // Lines from a block still end in the CR of a CR LF: the same line must parse and
+        // sample the same whichever path (block or carried) brought it here.
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
         let Some(cur) = self.cur.as_mut() else {
             return;
         };
@@ -583,6 +586,29 @@ mod tests {
             }
             assert_eq!(a.finish(), whole, "chunk size {size}");
         }
+    }
+
+    #[test]
+    fn crlf_samples_never_keep_the_carriage_return() {
+        let crlf = FLY.replace('\n', "\r\n");
+        // Whole (lines found in a block) and byte by byte (lines carried across chunks).
+        let whole = analyse_text("a", None, crlf.as_bytes());
+        let mut a = LogAnalyzer::new();
+        a.begin_input("a", None, false);
+        for chunk in crlf.as_bytes().chunks(1) {
+            a.feed(chunk);
+        }
+        let split = a.finish();
+        for e in [&whole, &split] {
+            for s in &e.signatures {
+                for sample in &s.samples {
+                    assert!(!sample.text.contains('\r'), "{:?}", sample.text);
+                }
+            }
+        }
+        assert_eq!(whole.signatures, split.signatures);
+        let lf = analyse_text("a", None, FLY.as_bytes());
+        assert_eq!(whole.signatures, lf.signatures, "CRLF reads like LF");
     }
 
     #[test]

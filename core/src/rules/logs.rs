@@ -5,7 +5,7 @@
 
 use crate::actions;
 use crate::finding::{Finding, FindingKind, Severity};
-use crate::logs::{LogCategory, LogKind, LogSignature};
+use crate::logs::{LogCategory, LogKind, LogSignature, LogsEvidence};
 use crate::schema::{Catalog, Schema};
 use crate::snapshot::Snapshot;
 
@@ -32,12 +32,47 @@ pub(super) fn check(snapshot: &Snapshot) -> Vec<Finding> {
             );
         }
     }
+    if let Some(f) = ungrouped(logs) {
+        out.push(f);
+    }
     for sig in &logs.signatures {
         if let Some(f) = finding_for(sig, snapshot) {
             out.push(f);
         }
     }
     out
+}
+
+/// Classified lines past the signature cap were counted but not grouped: the per-signature
+/// counts (and so every log finding) miss them, and `check` must say how many.
+fn ungrouped(logs: &LogsEvidence) -> Option<Finding> {
+    let lines = logs.ungrouped_lines;
+    if lines == 0 {
+        return None;
+    }
+    let classified: u64 = logs.inputs.iter().map(|i| i.classified_lines).sum();
+    let share = lines as f64 * 100.0 / classified.max(lines) as f64;
+    Some(
+        Finding::new(
+            FindingKind::EvidenceUnavailable,
+            Severity::Warning,
+            actions::LOGS,
+            format!(
+                "{lines} classified log line(s) ({share:.0}% of the {} classified) were not \
+                 grouped: the logs hold more than {} distinct signatures, so the signatures and \
+                 counts shown miss them",
+                classified.max(lines),
+                crate::logs::scan::MAX_SIGNATURES
+            ),
+        )
+        .next_step(
+            "narrow the logs (a shorter time window, or grep the service's error lines first) \
+             and collect again, so every error line is grouped",
+        )
+        .detail("section", "logs")
+        .detail("ungrouped_lines", lines)
+        .detail("classified_lines", classified),
+    )
 }
 
 fn finding_for(sig: &LogSignature, snapshot: &Snapshot) -> Option<Finding> {

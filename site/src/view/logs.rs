@@ -30,6 +30,8 @@ pub struct LogsView {
     pub signatures: Vec<SignatureRow>,
     /// Classified lines not grouped because the signature cap was hit.
     pub ungrouped_lines: u64,
+    /// Their share of all classified lines, in whole percent.
+    pub ungrouped_percent: u64,
     /// Parse statistics per input.
     pub inputs: Vec<InputRow>,
     /// Migration lifecycle lines (ACTION-007), in input order.
@@ -353,6 +355,15 @@ fn summary(l: &LogsEvidence) -> String {
     )
 }
 
+/// Ungrouped lines as a whole percentage of the classified lines (at least 1 when any).
+fn ungrouped_percent(l: &gaps_core::logs::LogsEvidence) -> u64 {
+    let classified: u64 = l.inputs.iter().map(|i| i.classified_lines).sum();
+    match l.ungrouped_lines {
+        0 => 0,
+        n => (n * 100 / classified.max(n)).max(1),
+    }
+}
+
 /// The logs view of a snapshot.
 pub fn logs_view(s: &Snapshot, findings: &[Finding]) -> LogsView {
     let data = s.logs.data();
@@ -364,6 +375,7 @@ pub fn logs_view(s: &Snapshot, findings: &[Finding]) -> LogsView {
             .map(|l| l.signatures.iter().map(signature_row).collect())
             .unwrap_or_default(),
         ungrouped_lines: data.map(|l| l.ungrouped_lines).unwrap_or(0),
+        ungrouped_percent: data.map(ungrouped_percent).unwrap_or(0),
         inputs: data
             .map(|l| l.inputs.iter().map(input_row).collect())
             .unwrap_or_default(),
@@ -382,6 +394,21 @@ pub fn logs_view(s: &Snapshot, findings: &[Finding]) -> LogsView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ungrouped_lines_are_shown_with_their_share_of_the_classified_lines() {
+        let mut l = gaps_core::logs::scan::analyse_text(
+            "fly.log",
+            None,
+            crate::sample::SAMPLE_LOG.as_bytes(),
+        );
+        assert_eq!(ungrouped_percent(&l), 0);
+        l.inputs[0].classified_lines = 1000;
+        l.ungrouped_lines = 530;
+        assert_eq!(ungrouped_percent(&l), 53);
+        l.ungrouped_lines = 1;
+        assert_eq!(ungrouped_percent(&l), 1, "never shown as 0%");
+    }
 
     #[test]
     fn utc_times_read_as_date_and_time() {

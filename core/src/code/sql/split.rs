@@ -151,7 +151,10 @@ pub fn split_statements(text: &str) -> Vec<SplitStatement> {
                 );
                 if begin_depth == 0 {
                     let piece: String = b[start..i].iter().collect();
-                    if let Some(l) = start_line.take() {
+                    // `;;` or a lone `;`: nothing between, nothing to keep.
+                    if let Some(l) = start_line.take()
+                        && !piece.trim().is_empty()
+                    {
                         out.push(SplitStatement {
                             line: l,
                             text: piece.trim().to_string(),

@@ -476,3 +476,10 @@ fn what_the_parser_cannot_read_is_not_analysed_and_nothing_is_guessed() {
     assert!(a.statements.is_empty());
     assert!(a.not_analysed().unwrap().starts_with("not analysed"));
 }
+
+#[test]
+fn empty_pieces_between_semicolons_are_dropped() {
+    let split = split_statements("*/END;;\n;  ;SELECT 1;");
+    let texts: Vec<&str> = split.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(texts, ["*/END", "SELECT 1"]);
+}

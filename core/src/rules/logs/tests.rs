@@ -29,6 +29,31 @@ const LOG: &str = "2026-01-09T12:00:00Z app[148e272a] iad [info] database_error:
 2026-01-09T12:02:00Z app[148e272a] iad [info] database_error: column \"nickname\" of relation \"users\" does not exist\n";
 
 #[test]
+fn lines_past_the_signature_cap_are_reported_with_their_share() {
+    let mut logs = analyse_text("fly.log", None, LOG.as_bytes());
+    assert!(
+        check(&snap(logs.clone()))
+            .iter()
+            .all(|f| !f.message.contains("not grouped"))
+    );
+    logs.inputs[0].classified_lines = 100;
+    logs.ungrouped_lines = 53;
+    let findings = check(&snap(logs));
+    let f = findings
+        .iter()
+        .find(|f| f.message.contains("not grouped"))
+        .expect("a finding for the ungrouped lines");
+    assert_eq!(f.kind, FindingKind::EvidenceUnavailable);
+    assert!(
+        f.message
+            .contains("53 classified log line(s) (53% of the 100"),
+        "{}",
+        f.message
+    );
+    assert!(f.message.contains("2000"), "{}", f.message);
+}
+
+#[test]
 fn a_column_of_a_table_whose_columns_were_not_read_is_not_called_missing() {
     use crate::schema::{Catalog, IncompleteCatalog, IncompleteCause, RelationName};
     let mut s = snap(analyse_text("fly.log", None, LOG.as_bytes()));

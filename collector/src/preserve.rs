@@ -1,0 +1,240 @@
+//! Where `gaps collect` writes its snapshot, decided before collecting and kept safe after:
+//! the output is opened first (a temporary file in the target directory), so a bad `--out`
+//! fails at once; the snapshot is written atomically; and a good snapshot already at `--out`
+//! is never replaced by a worse one (fewer sections collected, or no database connection)
+//! unless `--force`: the new one is written beside it instead and stderr says so.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use gaps_core::snapshot::{LoadError, SectionStatus, Snapshot};
+
+use crate::output;
+
+/// The output, opened before collecting.
+pub enum SnapshotOut {
+    /// `--out -`.
+    Stdout,
+    /// A device or pipe (`/dev/null`), written in place.
+    Special(PathBuf),
+    /// A regular file, written through a temporary file beside it.
+    File {
+        /// `--out`.
+        path: PathBuf,
+        /// The temporary file that becomes the snapshot.
+        tmp: tempfile::NamedTempFile,
+        /// What is at `--out` now.
+        previous: Previous,
+        /// `--force`.
+        force: bool,
+    },
+}
+
+/// What was at `--out` before this run.
+pub enum Previous {
+    /// Nothing (or an empty file).
+    None,
+    /// A snapshot this gaps reads.
+    Snapshot(Box<Snapshot>),
+    /// A gaps snapshot this gaps cannot compare (newer format, or damaged): kept unless
+    /// `--force`.
+    Unreadable(String),
+}
+
+/// Where the snapshot went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// The file written (`-` for standard output).
+    pub path: PathBuf,
+    /// Why `--out` was kept and the snapshot written beside it, when it was.
+    pub kept: Option<String>,
+}
+
+/// Opens the output before any evidence is gathered. Errors (exit 2) name the path: a missing
+/// or read-only directory, a directory given as the file, a file that is not a gaps snapshot.
+pub fn prepare(out: &Path, force: bool) -> anyhow::Result<SnapshotOut> {
+    if out.as_os_str() == "-" {
+        return Ok(SnapshotOut::Stdout);
+    }
+    let meta = std::fs::metadata(out).ok();
+    if let Some(m) = &meta {
+        if m.is_dir() {
+            bail!(
+                "--out {} is a directory: give the snapshot's file name, e.g. {}",
+                out.display(),
+                out.join("gaps-snapshot.json").display()
+            );
+        }
+        if !m.is_file() {
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(out)
+                .with_context(|| format!("--out {} cannot be written", out.display()))?;
+            return Ok(SnapshotOut::Special(out.to_path_buf()));
+        }
+    }
+    let tmp = output::temp_beside(out).with_context(|| format!("--out {}", out.display()))?;
+    let previous = match meta {
+        Some(m) if m.len() > 0 => previous(out, force)?,
+        _ => Previous::None,
+    };
+    Ok(SnapshotOut::File {
+        path: out.to_path_buf(),
+        tmp,
+        previous,
+        force,
+    })
+}
+
+/// Reads what is at `--out`: a snapshot to compare with, or a file gaps must not overwrite.
+fn previous(out: &Path, force: bool) -> anyhow::Result<Previous> {
+    let not_ours = |why: String| -> anyhow::Result<Previous> {
+        if force {
+            return Ok(Previous::None);
+        }
+        bail!(
+            "--out {} already exists and is not a gaps snapshot ({why}); refusing to overwrite \
+             it: choose another file, or pass --force",
+            out.display()
+        )
+    };
+    let text = match std::fs::read(out).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => return not_ours("it is not UTF-8 text".into()),
+        Err(e) => return not_ours(format!("it cannot be read: {e}")),
+    };
+    match Snapshot::from_json(&text) {
+        Ok(s) => Ok(Previous::Snapshot(Box::new(s))),
+        Err(e @ (LoadError::TooNew { .. } | LoadError::Invalid { .. })) => {
+            Ok(Previous::Unreadable(e.to_string()))
+        }
+        Err(e) => not_ours(e.to_string()),
+    }
+}
+
+impl SnapshotOut {
+    /// Writes the snapshot: to `--out` unless that would replace a better snapshot without
+    /// `--force`, in which case beside it as `NAME.partial-<time>.json`.
+    pub fn write(self, snapshot: &Snapshot) -> anyhow::Result<Written> {
+        let text = snapshot.to_json();
+        match self {
+            SnapshotOut::Stdout => {
+                output::write_output(Path::new("-"), &text)?;
+                Ok(Written {
+                    path: PathBuf::from("-"),
+                    kept: None,
+                })
+            }
+            SnapshotOut::Special(path) => {
+                output::write_output(&path, &text)?;
+                Ok(Written { path, kept: None })
+            }
+            SnapshotOut::File {
+                path,
+                mut tmp,
+                previous,
+                force,
+            } => {
+                let kept = if force {
+                    None
+                } else {
+                    match &previous {
+                        Previous::None => None,
+                        Previous::Snapshot(old) => worse(snapshot, old),
+                        Previous::Unreadable(why) => Some(format!(
+                            "it is a gaps snapshot this gaps cannot compare with ({why})"
+                        )),
+                    }
+                };
+                let Some(why) = kept else {
+                    output::finish_atomic(tmp, &path, text.as_bytes())?;
+                    return Ok(Written { path, kept: None });
+                };
+                output::fill_temp(&mut tmp, &path, text.as_bytes())?;
+                let beside = persist_beside(tmp, &path, &snapshot.collected_at)?;
+                Ok(Written {
+                    path: beside,
+                    kept: Some(why),
+                })
+            }
+        }
+    }
+}
+
+/// Why `new` is worse than `old`, if it is: fewer sections collected, or the database could
+/// not be reached when it could before.
+pub fn worse(new: &Snapshot, old: &Snapshot) -> Option<String> {
+    let collected = |s: &Snapshot| {
+        s.section_statuses()
+            .iter()
+            .filter(|(_, st)| *st == SectionStatus::Collected)
+            .count()
+    };
+    let (n, o) = (collected(new), collected(old));
+    if new.database.is_failed() && old.database.data().is_some() {
+        let why = new
+            .database
+            .error()
+            .map(|e| format!("{}: {}", e.during, e.message))
+            .unwrap_or_default();
+        return Some(format!(
+            "this run could not reach the database ({why}), the snapshot there did"
+        ));
+    }
+    (n < o).then(|| {
+        format!(
+            "it has {o} collected section(s), this run only {n} ({})",
+            lost_sections(new, old).join(", ")
+        )
+    })
+}
+
+/// Sections collected in `old` but not in `new`.
+fn lost_sections(new: &Snapshot, old: &Snapshot) -> Vec<&'static str> {
+    old.section_statuses()
+        .into_iter()
+        .zip(new.section_statuses())
+        .filter(|((_, o), (_, n))| *o == SectionStatus::Collected && *n != SectionStatus::Collected)
+        .map(|((name, _), _)| name)
+        .collect()
+}
+
+/// `DIR/NAME.partial-<time>.json` (a `-2`, `-3`... when taken), never replacing a file.
+fn persist_beside(
+    mut tmp: tempfile::NamedTempFile,
+    path: &Path,
+    collected_at: &str,
+) -> anyhow::Result<PathBuf> {
+    let stamp: String = collected_at
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "gaps-snapshot".into());
+    let dir = output::parent_dir(path);
+    for n in 1..1000 {
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
+        let candidate = dir.join(format!("{stem}.partial-{stamp}{suffix}.json"));
+        match tmp.persist_noclobber(&candidate) {
+            Ok(_) => return Ok(candidate),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => tmp = e.file,
+            Err(e) => {
+                return Err(e.error)
+                    .with_context(|| format!("writing the snapshot to {}", candidate.display()));
+            }
+        }
+    }
+    bail!(
+        "no free name for the snapshot beside {}: remove old {stem}.partial-*.json files",
+        path.display()
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,105 @@
+//! Tests of where the snapshot goes: the output opened first, a worse snapshot written beside a good one, files that are not snapshots kept.
+
+use super::*;
+use gaps_core::section::Section;
+use gaps_core::snapshot::Target;
+
+fn snap(at: &str, collected: usize) -> Snapshot {
+    let mut s = Snapshot::new("0", at.into(), Target::default());
+    s.database = Section::collected(gaps_core::schema::DatabaseInfo {
+        backend: gaps_core::snapshot::Backend::Sqlite,
+        server_version: "3.46.0".into(),
+        database: None,
+        current_user: None,
+        search_path: None,
+    });
+    if collected > 1 {
+        s.local_migrations = Section::collected(gaps_core::migrations::LocalMigrations {
+            directory: "m".into(),
+            directory_source: "flag".into(),
+            source_file: None,
+            source_line: None,
+            ignored_chars: vec![],
+            files: vec![],
+            ignored: vec![],
+        });
+    }
+    s
+}
+
+#[test]
+fn a_missing_output_directory_fails_before_collecting_and_names_the_path() {
+    let err = prepare(Path::new("/nonexistent-gaps-dir/s.json"), false)
+        .err()
+        .unwrap();
+    let text = format!("{err:#}");
+    assert!(text.contains("/nonexistent-gaps-dir/s.json"), "{text}");
+}
+
+#[test]
+fn a_directory_as_output_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = prepare(dir.path(), false).err().unwrap().to_string();
+    assert!(err.contains("is a directory"), "{err}");
+}
+
+#[test]
+fn a_file_that_is_not_a_snapshot_is_never_overwritten_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("notes.json");
+    std::fs::write(&p, "[\"mine\"]").unwrap();
+    let err = prepare(&p, false).err().unwrap().to_string();
+    assert!(err.contains("not a gaps snapshot"), "{err}");
+    let out = prepare(&p, true).unwrap();
+    out.write(&snap("2026-01-09T12:00:00Z", 1)).unwrap();
+    assert!(Snapshot::from_json(&std::fs::read_to_string(&p).unwrap()).is_ok());
+}
+
+#[test]
+fn a_worse_snapshot_is_written_beside_the_good_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("prod.json");
+    let good = snap("2026-01-09T12:00:00Z", 2);
+    std::fs::write(&p, good.to_json()).unwrap();
+    let mut bad = snap("2026-01-09T13:00:00Z", 1);
+    bad.database = Section::failed("connecting to the database", "connection refused");
+    let w = prepare(&p, false).unwrap().write(&bad).unwrap();
+    assert_eq!(
+        w.path,
+        dir.path().join("prod.partial-20260109T130000Z.json")
+    );
+    assert!(w.kept.as_deref().unwrap().contains("connection refused"));
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), good.to_json());
+    // The same second again: a new name, nothing replaced.
+    let w2 = prepare(&p, false).unwrap().write(&bad).unwrap();
+    assert_eq!(
+        w2.path,
+        dir.path().join("prod.partial-20260109T130000Z-2.json")
+    );
+    // --force replaces it.
+    let w3 = prepare(&p, true).unwrap().write(&bad).unwrap();
+    assert_eq!((w3.path.as_path(), w3.kept), (p.as_path(), None));
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), bad.to_json());
+}
+
+#[test]
+fn an_equal_or_better_snapshot_replaces_the_old_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.json");
+    std::fs::write(&p, snap("2026-01-09T12:00:00Z", 1).to_json()).unwrap();
+    let better = snap("2026-01-09T13:00:00Z", 2);
+    let w = prepare(&p, false).unwrap().write(&better).unwrap();
+    assert_eq!((w.path.as_path(), w.kept), (p.as_path(), None));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn fewer_collected_sections_name_what_was_lost() {
+    let why = worse(&snap("b", 1), &snap("a", 2)).unwrap();
+    assert!(
+        why.contains("2 collected section(s), this run only 1"),
+        "{why}"
+    );
+    assert!(why.contains("local_migrations"), "{why}");
+    assert_eq!(worse(&snap("b", 2), &snap("a", 2)), None);
+}
