@@ -6,10 +6,10 @@
 //! after a lock timeout (to name what blocked it). Every finding is merged into the session's
 //! report, with the holder's query redacted.
 
+use gaps_core::backend::Backend;
 use gaps_core::redact;
 use gaps_core::schema::RelationName;
 use gaps_core::session::LockBlocker;
-use gaps_core::snapshot::Backend;
 
 use crate::db::{Conn, DbError, Session};
 

@@ -15,6 +15,7 @@ pub mod walk;
 
 use std::path::Path;
 
+use gaps_core::backend::Backend;
 use gaps_core::code::expected::ExpectationMode;
 use gaps_core::code::mapping::map_models;
 use gaps_core::code::model::SourceProblem;
@@ -23,7 +24,7 @@ use gaps_core::code::{CodeEvidence, ExpectedSchema, gapsmd};
 use gaps_core::redact;
 use gaps_core::schema::IncompleteCatalog;
 use gaps_core::section::Section;
-use gaps_core::snapshot::{Backend, Snapshot};
+use gaps_core::snapshot::Snapshot;
 
 use crate::cli::CollectArgs;
 use config::Config;

@@ -7,8 +7,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use gaps_core::backend::Backend;
 use gaps_core::schema::{Schema, Table};
-use gaps_core::snapshot::{Backend, Snapshot};
+use gaps_core::snapshot::Snapshot;
 use gaps_core::{Finding, FindingKind};
 use gaps_tests::{fixtures, mysql};
 

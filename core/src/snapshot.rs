@@ -7,9 +7,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-// `Target` names the engine; the type lives in its own leaf module so that the schema and the
-// query checks need not import the snapshot. Re-exported for the callers that know it here.
-pub use crate::backend::Backend;
+use crate::backend::Backend;
 use crate::code::{CodeEvidence, ExpectedSchema};
 use crate::health::HealthEvidence;
 use crate::logs::LogsEvidence;

@@ -5,6 +5,7 @@
 //! `cargo test` runs a bounded number of cases; `scripts/fuzz` runs the same properties with
 //! `PROPTEST_CASES` set high.
 
+use gaps_core::backend::Backend;
 use gaps_core::code::gapsmd;
 use gaps_core::code::sql::{analyse, split_statements};
 use gaps_core::gapsmd_limits;
@@ -12,7 +13,6 @@ use gaps_core::logs::format::{detect, parse_line};
 use gaps_core::logs::scan::analyse_text;
 use gaps_core::logs::{LogAnalyzer, LogFormat, classify};
 use gaps_core::migrations::{MigrationKind, classify_entry, parse_file_name};
-use gaps_core::snapshot::Backend;
 use proptest::prelude::*;
 
 const BOM: char = '\u{feff}';

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use gaps_core::backend::Backend;
 use gaps_core::code::databases::ConnectionSite;
 use gaps_core::code::model::{
     CodeEvidence, ManualFromRow, MigrateMacro, Model, ModelField, ModelMapping, QuerySite,
@@ -17,7 +18,6 @@ use gaps_core::code::model::{
 use gaps_core::code::naming::apply_rename_all;
 use gaps_core::code::session::link_function;
 use gaps_core::code::sql::analyse;
-use gaps_core::snapshot::Backend;
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;

@@ -7,11 +7,11 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use gaps_core::backend::Backend;
 use gaps_core::code::replay::MigrationSource;
 use gaps_core::redact;
 use gaps_core::schema::Schema;
 use gaps_core::section::Section;
-use gaps_core::snapshot::Backend;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
 

@@ -28,7 +28,7 @@ pub use access::{
 pub use names::{dialect, ident_name, object_name, strip_sqlx_override};
 pub use split::{SplitStatement, split_statements};
 
-use crate::snapshot::Backend;
+use crate::backend::Backend;
 use names::Names;
 use scope::{Ctx, Hooks};
 

@@ -10,6 +10,7 @@
 //! one pending or failed local migration does.
 
 use crate::actions;
+use crate::backend::Backend;
 use crate::code::expected::{ExpectedSchema, ObjectKind, Origin};
 use crate::code::sql::StatementAccess;
 use crate::finding::{Finding, FindingKind, Severity};
@@ -18,7 +19,7 @@ use crate::querycheck::{
     DescribedColumn, LiveDescribe, OfflineCheck, Outcome, Rejection, StatementCheck, TargetField,
     TargetShape, TargetType, offline_differences,
 };
-use crate::snapshot::{Backend, Snapshot};
+use crate::snapshot::Snapshot;
 use crate::typemap::{
     Compat, RustType, TypeContext, check as type_check, rust_types_for, sqlx_type_name,
 };

@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 
 use crate::actions;
+use crate::backend::Backend;
 use crate::code::expected::{ExpectedSchema, ObjectKind, Origin};
 use crate::code::mapping::aliased_output;
 use crate::code::model::{CodeEvidence, ManualFromRow, MappingSource, Model, ModelField, RowRead};
@@ -22,7 +23,7 @@ use crate::finding::{Finding, FindingKind, Severity};
 use crate::migrations::AppliedMigrations;
 use crate::querycheck::QueryChecks;
 use crate::schema::{Catalog, Schema, Table, TableKind};
-use crate::snapshot::{Backend, Snapshot};
+use crate::snapshot::Snapshot;
 use crate::typemap::{Compat, RustType, TypeContext, check as type_check, normalize_sql_type};
 
 use super::static_sql;

@@ -483,12 +483,13 @@ pub fn code_view(s: &Snapshot, findings: &[Finding]) -> CodeView {
 
 #[cfg(test)]
 mod tests {
+    use gaps_core::backend::Backend;
     use gaps_core::code::databases::SiteDatabase;
     use gaps_core::code::model::{CodeEvidence, QuerySite, SiteScope};
     use gaps_core::code::session::SessionDependency;
     use gaps_core::code::sql::{SessionObjectKind, analyse};
     use gaps_core::section::Section;
-    use gaps_core::snapshot::{Backend, Snapshot, Target};
+    use gaps_core::snapshot::{Snapshot, Target};
 
     fn site(line: u32, sql: &str, scope: SiteScope) -> QuerySite {
         QuerySite {

@@ -15,7 +15,7 @@ use sqlparser::ast::{
 
 use super::access::{Access, SessionObject, SessionObjectKind};
 use super::scope::{Ctx, Scope};
-use crate::snapshot::Backend;
+use crate::backend::Backend;
 
 /// Records the columns `node` reads, resolved in `scope`.
 pub(super) fn refs<T: Visit>(node: &T, scope: &Scope, ctx: &mut Ctx) {
