@@ -13,6 +13,7 @@
 
 mod json;
 mod keys;
+mod percent;
 pub mod snapshot;
 mod sql;
 mod text;

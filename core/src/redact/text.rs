@@ -208,7 +208,7 @@ fn encoded_values(text: &str, start: usize, end: usize, out: &mut Vec<(usize, us
         if !value.contains('%') {
             continue;
         }
-        let Some(decoded) = super::url::percent_decode(value) else {
+        let Some(decoded) = super::percent::percent_decode(value) else {
             continue;
         };
         if !secret_ranges(&decoded, false).is_empty() {
