@@ -270,26 +270,6 @@ impl Snapshot {
             ("provider", st(&self.provider)),
         ]
     }
-
-    /// True when any attempted section failed, the live schema was read only in part (a
-    /// catalog could not be read), some statements were not described because the session
-    /// stopped, the session ended early, or an input named on the command line could not be
-    /// read ([`crate::unread::unread_inputs`]): the snapshot is partial.
-    pub fn is_partial(&self) -> bool {
-        self.section_statuses()
-            .iter()
-            .any(|(_, s)| *s == SectionStatus::Failed)
-            || self.schema.data().is_some_and(Schema::is_incomplete)
-            || self
-                .query_checks
-                .data()
-                .is_some_and(|q| q.stopped.is_some())
-            || self
-                .session
-                .as_ref()
-                .is_some_and(|s| s.ended_early.is_some())
-            || !crate::unread::unread_inputs(self).is_empty()
-    }
 }
 
 /// The outcome of one section, without its data.
