@@ -11,6 +11,7 @@ pub mod code;
 pub mod diff;
 pub mod escape;
 pub mod finding;
+pub mod gapsmd;
 pub mod gapsmd_limits;
 pub mod health;
 pub mod logs;

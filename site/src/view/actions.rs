@@ -2,12 +2,12 @@
 //! its status against every snapshot.
 
 use gaps_core::finding::Finding;
+use gaps_core::gapsmd::Action;
 use serde::Serialize;
 
 use super::findings::{FindingView, finding_view};
 use super::input::NamedSnapshot;
 use crate::markdown::unknown_anchor;
-use crate::registry::Action;
 use crate::status::{self, EvidenceState, Expectations, SectionRef};
 
 /// A link.

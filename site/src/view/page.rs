@@ -3,13 +3,13 @@
 
 use gaps_core::actions;
 use gaps_core::finding::Finding;
+use gaps_core::gapsmd::Action;
 use serde::Serialize;
 
 use super::actions::{ActionView, Link, action_view};
 use super::input::{NamedSnapshot, RegistryDoc, expectations};
 use super::snapshot::{SnapshotView, snapshot_view};
 use crate::markdown::unknown_anchor;
-use crate::registry::Action;
 
 /// The whole page.
 #[derive(Debug, Clone, Serialize)]
