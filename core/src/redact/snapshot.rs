@@ -7,7 +7,8 @@
 
 use serde_json::Value;
 
-use super::{json::redact_json, scrub, sql::redact_sql, text::redact_text, url::redact_url};
+use super::scrub::scrub;
+use super::{json::redact_json, sql::redact_sql, text::redact_text, url::redact_url};
 
 /// How a string field is redacted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

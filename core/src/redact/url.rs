@@ -2,7 +2,8 @@
 //! whether or not the URL parses. A URL is never echoed as typed.
 
 use super::percent::percent_decode;
-use super::{REDACTED, keys::is_secret_key, text};
+use super::scrub::REDACTED;
+use super::{keys::is_secret_key, text};
 
 /// Query parameters that are secret although their names are not ([`is_secret_key`] covers
 /// `password`, `sslpassword`, `token`, `api_key`, `secret` and the like).
@@ -96,7 +97,7 @@ fn scheme_end(url: &str) -> Option<usize> {
 }
 
 /// The secrets contained in a URL (password, secret parameter values, a would-be userinfo
-/// when none was parsed), percent-decoded and raw: what [`scrub`](super::scrub) removes from
+/// when none was parsed), percent-decoded and raw: what [`scrub`](super::scrub::scrub) removes from
 /// driver messages built from it.
 pub fn secrets_in_url(url: &str) -> Vec<String> {
     let mut out = Vec::new();
