@@ -107,10 +107,10 @@ pub(super) fn sql_type_enum(e: &syn::ItemEnum, metas: &[Meta], file: &str) -> Sq
 /// An `impl FromRow for T` in `file`, with the columns its body reads; `None` for another impl.
 pub(super) fn manual_from_row(i: &syn::ItemImpl, file: &str) -> Option<ManualFromRow> {
     let (_, trait_path, _) = i.trait_.as_ref()?;
-    if !trait_path
+    if trait_path
         .segments
         .last()
-        .is_some_and(|s| s.ident == "FromRow")
+        .is_none_or(|s| s.ident != "FromRow")
     {
         return None;
     }
