@@ -228,7 +228,7 @@ impl Ctx<'_> {
             }
             for t in &e.gaps_md_tables {
                 expected.entry(t.clone()).or_default().push(Expectation {
-                    what: "gaps.md ACTION-004".into(),
+                    what: GAPS_MD_EXPECTATION.into(),
                     file: e.gaps_md_file.clone().unwrap_or_else(|| "gaps.md".into()),
                     line: 0,
                 });
@@ -272,6 +272,23 @@ impl Ctx<'_> {
                             format!(
                                 "table {name} does not exist; it is {}",
                                 self.origin_phrase(o, "created")
+                            )
+                        }
+                        None if self.only_gaps_md(exps) => {
+                            // Nothing in the service uses it: a registry entry to correct, not
+                            // a broken service.
+                            f.severity = Severity::Warning;
+                            if let Some(e) = exps.first() {
+                                f = f.location(e.file.clone(), None);
+                            }
+                            f = f.next_step(
+                                "remove it from gaps.md's Expected Tables, or add the migration \
+                                 (and code) that should create and use it",
+                            )
+                            .detail("only_gaps_md", true);
+                            format!(
+                                "table {name} does not exist; only gaps.md lists it: no local \
+                                 migration creates it and no code uses it"
                             )
                         }
                         None => {
@@ -361,6 +378,15 @@ impl Ctx<'_> {
                 }
             }
         }
+    }
+
+    /// True when gaps.md is the only thing expecting a table, and the code and the migrations
+    /// were both read (so "nothing else uses it" is known, not assumed).
+    fn only_gaps_md(&self, exps: &[Expectation]) -> bool {
+        self.code.is_some()
+            && self.expected.is_some_and(|e| !e.migrations.is_empty())
+            && !exps.is_empty()
+            && exps.iter().all(|e| e.what == GAPS_MD_EXPECTATION)
     }
 
     /// Columns the code uses for a table (model fields and query columns).
@@ -869,6 +895,9 @@ impl Ctx<'_> {
         }
     }
 }
+
+/// How a gaps.md "Expected Tables" entry is named as an expectation.
+const GAPS_MD_EXPECTATION: &str = "gaps.md ACTION-004";
 
 /// "a select query", "an insert query": the statement kind with its article.
 fn query_phrase(kind: &impl std::fmt::Display) -> String {
