@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod backend;
+pub mod causes;
 pub mod code;
 pub mod diff;
 pub mod errcode;

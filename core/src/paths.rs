@@ -160,7 +160,7 @@ pub fn relativize(findings: &mut [Finding], paths: &SourcePaths) {
     for f in findings {
         if let Some(file) = &f.file {
             let shown = paths.shown(file);
-            f.file = Some(if paths.files.iter().any(|m| *m == shown) {
+            f.file = Some(if paths.files.contains(&shown) {
                 paths.migration_file(&shown)
             } else {
                 shown

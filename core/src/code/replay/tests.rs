@@ -394,7 +394,8 @@ fn drops_and_renames_are_recorded_under_the_old_name() {
              ALTER TABLE users RENAME TO accounts;",
         ),
     ]);
-    let got: Vec<(&str, Option<&str>, &str, Option<&str>, i64, u32)> = e
+    type Row<'a> = (&'a str, Option<&'a str>, &'a str, Option<&'a str>, i64, u32);
+    let got: Vec<Row> = e
         .removals
         .iter()
         .map(|r| {
