@@ -32,9 +32,18 @@ pub fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let snapshot = load_snapshot(&args.snapshot)?;
     let findings = gaps_core::rules::analyse(&snapshot);
+    let diagnosis = gaps_core::causes::diagnose(&snapshot, &findings);
     let text = match args.format {
-        Format::Json => render_json(&findings),
-        Format::Text => render_text(&snapshot, &findings),
+        Format::Json => crate::diagnosis::json(&findings, &diagnosis),
+        Format::Text => crate::diagnosis::text(
+            &snapshot,
+            &findings,
+            &diagnosis,
+            crate::diagnosis::TextOptions {
+                color: crate::diagnosis::stdout_color(),
+                findings: args.findings || args.verbose,
+            },
+        ),
     };
     crate::output::write_output(Path::new("-"), &text)?;
     Ok(exit_code(&findings, args.fail_on))

@@ -160,6 +160,12 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// List each cause's findings under it (text output).
+    #[arg(long)]
+    pub findings: bool,
+    /// Everything: the same as --findings (text output).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 /// Output formats.

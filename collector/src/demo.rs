@@ -240,7 +240,19 @@ pub fn run_demo(out: &Path) -> anyhow::Result<DemoOutput> {
     drop(health);
     crate::output::write_atomic(&snapshot_path, snapshot.to_json().as_bytes())?;
     let findings = gaps_core::rules::analyse(&snapshot);
-    eprint!("{}", crate::check::render_text(&snapshot, &findings));
+    let diagnosis = gaps_core::causes::diagnose(&snapshot, &findings);
+    eprint!(
+        "{}",
+        crate::diagnosis::text(
+            &snapshot,
+            &findings,
+            &diagnosis,
+            crate::diagnosis::TextOptions {
+                color: crate::diagnosis::stderr_color(),
+                findings: false,
+            },
+        )
+    );
     let report_dir = out.join("report");
     let written = crate::report::write_report(
         &ReportArgs {

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod collect;
 pub mod db;
 pub mod demo;
+pub mod diagnosis;
 pub mod diff;
 pub mod dotenv;
 pub mod health;

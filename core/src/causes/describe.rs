@@ -145,15 +145,13 @@ fn objects(ctx: &Ctx, key: &Key, found: &[&Finding]) -> Vec<String> {
     let mut out = Vec::new();
     if !missing.is_empty() {
         let n = missing.len();
-        let shown: Vec<String> = missing.iter().take(4).cloned().collect();
-        let more = if n > 4 {
-            format!(" and {} more", n - 4)
+        let listed = if n > 4 {
+            format!("{} and {} more", missing[..4].join(", "), n - 4)
         } else {
-            String::new()
+            join_and(&missing)
         };
         out.push(format!(
-            "{}{more} {} missing",
-            join_and(&shown),
+            "{listed} {} missing",
             if n == 1 { "is" } else { "are" }
         ));
     }

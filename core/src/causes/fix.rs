@@ -47,14 +47,23 @@ pub(super) fn steps(ctx: &Ctx, key: &Key, found: &[&Finding], impact: &Impact) -
     fix
 }
 
+/// `text` with its first letter in upper case: a step reads as a sentence.
+fn sentence(text: &str) -> String {
+    let mut c = text.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// The members' own next steps, each once.
 fn next_steps(found: &[&Finding]) -> Vec<FixStep> {
     let mut out: Vec<FixStep> = Vec::new();
     for f in found {
         if let Some(s) = &f.next_step
-            && !out.iter().any(|x| x.text == *s)
+            && !out.iter().any(|x| x.text == sentence(s))
         {
-            out.push(FixStep::text(s.clone()));
+            out.push(FixStep::text(sentence(s)));
         }
         if out.len() == 3 {
             break;
@@ -378,7 +387,10 @@ fn removed(ctx: &Ctx, v: i64, found: &[&Finding], impact: &Impact, fix: &mut Fix
 }
 
 fn object(ctx: &Ctx, obj: &Obj, found: &[&Finding], impact: &Impact, fix: &mut Fix) {
-    let drift = made_by_applied(ctx, obj);
+    // Drift: an applied migration made it, and the database lost it or changed it (a
+    // difference the migrations themselves show, not only the code).
+    let drift = made_by_applied(ctx, obj)
+        .filter(|_| says_missing(found) || found.iter().any(|f| f.migration.is_some()));
     let expected = ctx.expected_table(obj.table());
     let live = ctx.live_table(obj.table());
     if let (Some(v), Some(et)) = (drift, expected) {
@@ -443,7 +455,83 @@ fn object(ctx: &Ctx, obj: &Obj, found: &[&Finding], impact: &Impact, fix: &mut F
         }));
         return;
     }
+    if let Obj::Column(_, c) = obj
+        && let Some(lc) = live.and_then(|t| t.column(c))
+    {
+        fix.steps = field_steps(ctx, lc, found, impact);
+        if !fix.steps.is_empty() {
+            return;
+        }
+    }
     fix.steps = next_steps(found);
+}
+
+/// The code reads a column with a type it cannot decode (the migrations agree with the
+/// database): change the fields, or cast in the statements.
+fn field_steps(
+    ctx: &Ctx,
+    live: &crate::schema::Column,
+    found: &[&Finding],
+    impact: &Impact,
+) -> Vec<FixStep> {
+    let typed = found.iter().any(|f| {
+        matches!(
+            f.kind,
+            FindingKind::ColumnTypeMismatch | FindingKind::QueryResultMismatch
+        ) && f.details.contains_key("accepts")
+    });
+    let nulls = live.nullable
+        && found.iter().any(|f| {
+            f.kind == FindingKind::ColumnNullabilityMismatch
+                || (f.kind == FindingKind::QueryResultMismatch && f.message.contains("NULL"))
+        });
+    if !typed && !nulls {
+        return Vec::new();
+    }
+    let fields: Vec<String> = found
+        .iter()
+        .filter(|f| f.kind == FindingKind::ColumnTypeMismatch && f.migration.is_none())
+        .filter_map(|f| {
+            let at = format!("{}:{}", f.file.as_deref()?, f.line?);
+            let field = f
+                .message
+                .strip_prefix("field ")?
+                .split_whitespace()
+                .next()?;
+            Some(format!("{field} ({at})"))
+        })
+        .collect();
+    let base = crate::typemap::rust_types_for(&live.data_type, ctx.backend)
+        .into_iter()
+        .next()
+        .or_else(|| {
+            let t = live.data_type.to_ascii_lowercase();
+            (t.contains("char") || t.contains("text")).then(|| "String".to_string())
+        });
+    let wanted = match (&base, nulls) {
+        (Some(b), true) => format!(" such as Option<{b}>"),
+        (Some(b), false) => format!(" such as {b}"),
+        (None, true) => " wrapped in Option".to_string(),
+        (None, false) => String::new(),
+    };
+    let what = if typed {
+        format!("a type that decodes {}{wanted}", live.data_type)
+    } else {
+        format!("an Option (the column allows NULL){wanted}")
+    };
+    let mut out = vec![FixStep::text(if fields.is_empty() {
+        format!("Change the field that reads {} to {what}", live.name)
+    } else {
+        format!("Change {} to {what}", super::join_and(&fields))
+    })];
+    if !impact.call_sites.is_empty() {
+        out.push(FixStep::text(format!(
+            "Or cast (or COALESCE) {} in the statements to what the field decodes: {}",
+            live.name,
+            super::impact::compact_sites(&impact.call_sites, 6)
+        )));
+    }
+    out
 }
 
 /// SQL that puts a column or constraint back the way its migration defined it.
