@@ -26,9 +26,11 @@
 //!    42P01/42703 or SQLite's "no such table/column", a log line naming the table or column)
 //!    look up the last migration statement that created, renamed or dropped the name
 //!    (`ExpectedSchema::origins` and `removals`): created by a pending migration ->
-//!    `migrations-pending`; by a failed one -> `migration-N-failed`; by an applied migration
-//!    whose file was edited since (not only its line endings) -> `migration-N-edited` (the
-//!    edit is what never reached the database); by an applied migration and still missing ->
+//!    `migrations-pending`; by a failed one -> `migration-N-failed`; a table or column made
+//!    by an applied migration whose file was edited since (not only its line endings) ->
+//!    `migration-N-edited` (the edit is what never reached the database; an index or
+//!    constraint of it stays drift, as the applied version's statements are not known); by an
+//!    applied migration and still missing ->
 //!    a drift cause of that object (`table-x-missing`, `column-t-c-missing`,
 //!    `index-i-missing`, `constraint-k`), with the SQL that repairs it.
 //! 3. **A name a later applied migration renamed or dropped, still used by the code**, belongs
@@ -36,6 +38,8 @@
 //!    full_name; src/db/users.rs:12 still reads name"), not to the migration that first
 //!    created it. A live column that a pending migration renames or drops
 //!    (`column_unexpected` of the old name) is part of `migrations-pending`.
+//!    Log lines alone never make an object's cause: the database must show the problem too
+//!    (lines about a table that exists now predate a repair, and stand alone).
 //! 4. **An object no migration ever created is a code bug**: one cause per object
 //!    (`table-x-missing`, `column-t-c-missing`) with every call site, model and log line under
 //!    it. Two missing columns are two causes unless the same migration explains both.

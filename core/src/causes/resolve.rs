@@ -88,12 +88,19 @@ fn last_event(ctx: &Ctx, obj: &Obj) -> Option<Event> {
     events.pop().map(|(_, e)| e)
 }
 
-/// The key of a migration-made object by that migration's state.
+/// The key of a migration-made object by that migration's state. A table or column of an
+/// edited migration is taken to be what the edit added (edits add what new code needs); an
+/// index or constraint of it is drift like any other, since the snapshot cannot tell which
+/// statements the applied version had.
 fn by_status(ctx: &Ctx, v: i64, obj: Obj) -> Key {
     match ctx.status(v) {
         Some(MigrationStatus::Pending) => Key::Pending,
         Some(MigrationStatus::Failed) => Key::Failed(v),
-        Some(MigrationStatus::Applied) if ctx.edited.contains(&v) => Key::Edited(v),
+        Some(MigrationStatus::Applied)
+            if ctx.edited.contains(&v) && matches!(obj, Obj::Table(_) | Obj::Column(..)) =>
+        {
+            Key::Edited(v)
+        }
         _ => Key::Object(obj),
     }
 }
@@ -204,8 +211,29 @@ pub(super) fn resolve(ctx: &Ctx, routes: &[Route]) -> Vec<Key> {
         .into_iter()
         .map(|k| k.expect("every key set"))
         .collect();
+    logs_alone(ctx, &mut keys);
     lone_infos(ctx, &mut keys);
     keys
+}
+
+/// Log lines alone never make an object's cause: the live database must show the problem
+/// too (a schema finding, a rejected statement). Lines about an object that is fine now
+/// (they predate a repair) are each a cause of their own, worded by the log rule.
+fn logs_alone(ctx: &Ctx, keys: &mut [Key]) {
+    let mut only_logs: BTreeMap<&Key, bool> = BTreeMap::new();
+    for (k, f) in keys.iter().zip(ctx.findings) {
+        let e = only_logs.entry(k).or_insert(true);
+        *e &= f.kind == FindingKind::LogDatabaseError;
+    }
+    let alone: Vec<usize> = keys
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| matches!(k, Key::Object(_)) && only_logs.get(k) == Some(&true))
+        .map(|(i, _)| i)
+        .collect();
+    for i in alone {
+        keys[i] = Key::Own(i);
+    }
 }
 
 /// (column, is it missing) of a route that names a column of a known table.
