@@ -509,8 +509,16 @@ fn group_title(g: &str, found: &[&Finding]) -> (String, String) {
             "The database accepts {} static analysis could not resolve",
             plural(n, "reference")
         ),
-        "unexpected-tables" => format!("{} exist that nothing expects", plural(n, "live table")),
-        "unexpected-columns" => format!("{} exist that nothing expects", plural(n, "live column")),
+        "unexpected-tables" => format!(
+            "{} {} that nothing expects",
+            plural(n, "live table"),
+            if n == 1 { "exists" } else { "exist" }
+        ),
+        "unexpected-columns" => format!(
+            "{} {} that nothing expects",
+            plural(n, "live column"),
+            if n == 1 { "exists" } else { "exist" }
+        ),
         "migration-files-ignored" => format!(
             "sqlx ignores {} in the migrations folder",
             plural(n, "file")

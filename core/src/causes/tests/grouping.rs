@@ -614,3 +614,68 @@ fn locks_evidence_and_accepted_statements_are_families() {
     let logs = cause(&findings, &d, "evidence-logs");
     assert_eq!(kinds(&findings, logs), ["evidence_unavailable"]);
 }
+
+/// Rule 1 and 2: a search_path that hides the migrations table hides the tables too: the
+/// missing tables the migrations create join that cause, not one each.
+#[test]
+fn a_hidden_migrations_table_gathers_the_tables_it_hides() {
+    let s = Service::new()
+        .migration(1, USERS)
+        .migration(2, HABITS)
+        .applied(&[1, 2])
+        .live(|s| s.tables.clear())
+        .query(
+            "src/users.rs",
+            1,
+            "SELECT id FROM users",
+            undefined_table("users"),
+        );
+    let mut snap = s.snapshot();
+    if let crate::section::Section::Collected { data } = &mut snap.applied_migrations {
+        data.present = false;
+        data.rows.clear();
+        data.hidden_in = vec!["app._sqlx_migrations".into()];
+        data.search_path = Some("\"$user\", public".into());
+    }
+    let findings = analyse(&snap);
+    let d = diagnose(&snap, &findings);
+    let got: Vec<&str> = d.causes.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(got, ["migrations-table-hidden"], "{}", show(&findings, &d));
+    let c = &d.causes[0];
+    assert_eq!(
+        kinds(&findings, c),
+        [
+            "migrations_table_not_on_search_path",
+            "query_invalid",
+            "table_missing",
+            "table_missing"
+        ]
+    );
+    assert!(c.fix[0].text.contains("search_path"), "{:?}", c.fix);
+}
+
+/// Rule 8: the infos that say "the database accepts this statement, static analysis read
+/// something the live schema lacks" are one info cause, never a missing table's.
+#[test]
+fn statements_the_database_accepts_are_one_info_cause() {
+    let s = Service::new()
+        .migration(1, USERS)
+        .applied(&[1])
+        .query(
+            "src/a.rs",
+            3,
+            "WITH recent AS (SELECT id FROM users) SELECT id FROM recent_typo",
+            crate::querycheck::Outcome::Ok,
+        )
+        .query(
+            "src/b.rs",
+            7,
+            "SELECT u.nickname FROM users u",
+            crate::querycheck::Outcome::Ok,
+        );
+    let (f, d) = diagnosed(&s);
+    let c = cause(&f, &d, "static-analysis");
+    assert_eq!(c.severity, Severity::Info);
+    assert_eq!(c.findings.len(), 2, "{}", show(&f, &d));
+    assert_eq!(d.causes.len(), 1, "{}", show(&f, &d));
+}

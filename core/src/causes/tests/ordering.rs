@@ -97,7 +97,7 @@ fn a_held_lock_comes_before_the_migrations_it_holds_up() {
     assert_eq!(d.causes[0].blocks, ["migrations-pending"]);
     assert_eq!(
         d.causes[0].fix[0].text,
-        "end it with pg_terminate_backend(4242)"
+        "End it with pg_terminate_backend(4242)"
     );
 }
 
