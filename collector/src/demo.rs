@@ -230,9 +230,18 @@ pub fn run_demo(out: &Path) -> anyhow::Result<DemoOutput> {
     drop(health);
     crate::output::write_atomic(&snapshot_path, snapshot.to_json().as_bytes())?;
     let findings = gaps_core::rules::analyse(&snapshot);
+    let diagnosis = gaps_core::causes::diagnose(&snapshot, &findings);
     eprint!(
         "{}",
-        crate::render::findings::render_text(&snapshot, &findings)
+        crate::render::diagnosis::text(
+            &snapshot,
+            &findings,
+            &diagnosis,
+            crate::render::diagnosis::TextOptions {
+                color: crate::render::diagnosis::stderr_color(),
+                findings: false,
+            },
+        )
     );
     let report_dir = out.join("report");
     let written = write_report(

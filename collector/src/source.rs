@@ -244,5 +244,8 @@ fn place_in_database(expected: &mut ExpectedSchema, db: &str) {
     for o in &mut expected.origins {
         fix(&mut o.schema);
     }
+    for r in &mut expected.removals {
+        fix(&mut r.schema);
+    }
     expected.schema.canonicalize();
 }

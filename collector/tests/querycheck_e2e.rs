@@ -161,14 +161,14 @@ fn queries_are_checked_on_a_real_database_with_pending_migration_links() {
     assert_eq!(missing_table["migration"], 15);
     let msg = missing_table["message"].as_str().unwrap();
     assert!(
-        msg.contains("created by 0015_weekly_reports.sql, which is pending"),
+        msg.contains("created by migrations/0015_weekly_reports.sql, which is pending"),
         "{msg}"
     );
     assert!(
         missing_table["next_step"]
             .as_str()
             .unwrap()
-            .contains("apply the pending migration 0015_weekly_reports.sql"),
+            .contains("apply the pending migration migrations/0015_weekly_reports.sql"),
         "{missing_table:#?}"
     );
     assert_eq!(

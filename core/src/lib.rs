@@ -7,8 +7,10 @@
 
 pub mod actions;
 pub mod backend;
+pub mod causes;
 pub mod code;
 pub mod diff;
+pub mod errcode;
 pub mod escape;
 pub mod finding;
 pub mod gapsmd;
@@ -16,6 +18,7 @@ pub mod gapsmd_limits;
 pub mod health;
 pub mod logs;
 pub mod migrations;
+pub mod paths;
 pub mod provider;
 pub mod querycheck;
 pub mod redact;

@@ -26,6 +26,7 @@ pub fn analyse(snapshot: &Snapshot) -> Vec<Finding> {
     findings.extend(health::check(snapshot));
     findings.extend(provider::check(snapshot));
     findings.extend(session::check(snapshot));
+    crate::paths::relativize(&mut findings, &crate::paths::SourcePaths::of(snapshot));
     sort_findings(&mut findings);
     findings
 }

@@ -168,3 +168,7 @@ pub fn snapshot_of(label: &str, tables: Vec<Table>, rows: Vec<AppliedMigration>)
     s.applied_migrations = Section::collected(applied_migrations(rows));
     s
 }
+
+mod service;
+
+pub use service::{Service, rejected};

@@ -4,11 +4,12 @@
 //! that tera escapes (the few pre-rendered HTML fields are named `*_html` / `*_svg`).
 //!
 //! One module per part of the page: the page itself (`page`), the actions, one snapshot's part
-//! (`snapshot`), and the evidence sections: migrations, schema, [`code`], [`logs`], [`health`]
+//! (`snapshot`), the [`diagnosis`] (causes in fix order), and the evidence sections: migrations, schema, [`code`], [`logs`], [`health`]
 //! and [`provider`]; `findings` holds what they all show the same way.
 
 mod actions;
 pub mod code;
+pub mod diagnosis;
 mod findings;
 pub mod health;
 mod input;
@@ -19,7 +20,8 @@ pub mod provider;
 mod schema;
 mod snapshot;
 
-pub use actions::{ActionStatusView, ActionView, Link, PriorityView};
+pub use actions::{ActionStatusView, ActionView, FindingGroup, Link, PriorityView};
+pub use diagnosis::{CauseView, DiagnosisView, StepView};
 pub use findings::{Counts, FindingView, finding_view};
 pub use input::{NamedSnapshot, RegistryDoc, expectations};
 pub use migrations::{MigrationRow, MigrationsView};

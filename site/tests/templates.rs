@@ -150,3 +150,33 @@ fn sections_without_evidence_say_so() {
     );
     insta::assert_snapshot!(html);
 }
+
+/// The Diagnosis cards for the evidence sample: each cause with its chain, fix and links, and
+/// every link lands on an element the whole page renders.
+#[test]
+fn diagnosis_fragment() {
+    let s = sample::evidence_snapshot();
+    let findings = gaps_core::rules::analyse(&s);
+    let fixture = fixture_of(s, findings);
+    let page: String = [
+        "diagnosis.html",
+        "migrations.html",
+        "schema.html",
+        "code.html",
+        "logs.html",
+        "actions.html",
+    ]
+    .into_iter()
+    .map(|n| render_with(n, fixture.clone()))
+    .collect();
+    let html = render_with("diagnosis.html", fixture);
+    assert!(html.contains("<article class=\"card cause"), "{html}");
+    for href in html.split("href=\"#").skip(1) {
+        let id = href.split('"').next().unwrap();
+        assert!(
+            page.contains(&format!("id=\"{id}\"")),
+            "the link #{id} lands nowhere"
+        );
+    }
+    insta::assert_snapshot!(html);
+}

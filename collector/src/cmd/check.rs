@@ -8,7 +8,7 @@ use gaps_core::finding::{Finding, Severity};
 
 use super::format::Format;
 use crate::exit::{EXIT_FINDINGS, EXIT_OK};
-use crate::render::findings::{render_json, render_text};
+use crate::render::diagnosis;
 
 /// Flags of `gaps check`.
 #[derive(Debug, Clone, Args)]
@@ -21,6 +21,12 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// List each cause's findings under it (text output).
+    #[arg(long)]
+    pub findings: bool,
+    /// Everything: the same as --findings (text output).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 /// The `--fail-on` levels.
@@ -38,9 +44,18 @@ pub enum FailOn {
 pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let snapshot = crate::input::read_snapshot(&args.snapshot)?;
     let findings = gaps_core::rules::analyse(&snapshot);
+    let diagnosis = gaps_core::causes::diagnose(&snapshot, &findings);
     let text = match args.format {
-        Format::Json => render_json(&findings),
-        Format::Text => render_text(&snapshot, &findings),
+        Format::Json => diagnosis::json(&findings, &diagnosis),
+        Format::Text => diagnosis::text(
+            &snapshot,
+            &findings,
+            &diagnosis,
+            diagnosis::TextOptions {
+                color: diagnosis::stdout_color(),
+                findings: args.findings || args.verbose,
+            },
+        ),
     };
     crate::output::write_output(Path::new("-"), &text)?;
     Ok(exit_code(&findings, args.fail_on))

@@ -8,7 +8,9 @@ use gaps_core::diff::diff_snapshots;
 
 use super::format::Format;
 use crate::exit::{EXIT_FINDINGS, EXIT_OK};
-use crate::render::diff::{render_json, render_text};
+use crate::render::diff::{
+    causes_diff, render_json, render_text, with_causes_json, with_causes_text,
+};
 
 /// Flags of `gaps diff`.
 #[derive(Debug, Clone, Args)]
@@ -27,9 +29,10 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     let a = crate::input::read_snapshot(&args.a)?;
     let b = crate::input::read_snapshot(&args.b)?;
     let diff = diff_snapshots(&a, &b);
+    let causes = causes_diff(&a, &b);
     let text = match args.format {
-        Format::Json => render_json(&diff),
-        Format::Text => render_text(&diff),
+        Format::Json => with_causes_json(render_json(&diff), &causes),
+        Format::Text => with_causes_text(render_text(&diff), &causes),
     };
     crate::output::write_output(Path::new("-"), &text)?;
     Ok(if diff.has_differences() {

@@ -2,9 +2,45 @@
 //! migrations applied, findings that appeared or cleared), for `gaps diff`, as text or JSON,
 //! from the same pure comparison the report's viewer uses.
 
+use gaps_core::causes::CausesDiff;
 use gaps_core::diff::{Compared, SchemaDiff, SnapshotDiff, Status, TableStatus};
 use gaps_core::escape::terminal as esc;
+use gaps_core::snapshot::Snapshot;
 use gaps_core::view::describe_column;
+
+/// The causes of A and of B, compared by id.
+pub fn causes_diff(a: &Snapshot, b: &Snapshot) -> CausesDiff {
+    let diagnose = |s: &Snapshot| {
+        let f = gaps_core::rules::analyse(s);
+        gaps_core::causes::diagnose(s, &f).causes
+    };
+    gaps_core::causes::diff_causes(&diagnose(a), &diagnose(b))
+}
+
+/// `json` (from [`render_json`]) with a `causes` member: which appeared, disappeared or
+/// changed.
+pub fn with_causes_json(json: String, causes: &CausesDiff) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(&json).expect("our own JSON parses");
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert(
+            "causes".into(),
+            serde_json::to_value(causes).expect("the causes diff serialises"),
+        );
+    }
+    let s = serde_json::to_string_pretty(&value).expect("diff serialises");
+    let mut s = gaps_core::escape::json_output(&s).into_owned();
+    s.push('\n');
+    s
+}
+
+/// `text` (from [`render_text`]) with the causes block before its verdict line.
+pub fn with_causes_text(text: String, causes: &CausesDiff) -> String {
+    let block = super::diagnosis::diff_text(causes);
+    match text.rfind("\n\n") {
+        Some(i) => format!("{}\n{}{}", &text[..i], block, &text[i..]),
+        None => format!("{text}{block}"),
+    }
+}
 
 /// The comparison as pretty JSON with a `differences` verdict, ending in a newline.
 pub fn render_json(diff: &SnapshotDiff) -> String {

@@ -88,6 +88,11 @@ pub const PREFILTER: &[&str] = &[
     "SQLSTATE",
     "sqlstate",
     "error returned from database",
+    "no such table",
+    "no such column",
+    "has no column named",
+    "constraint failed",
+    "(code: ",
     "igration",
     "schema is up to date",
     "ERROR:  ",
@@ -177,6 +182,11 @@ fn classify_inner(msg: &str, lower: &str) -> Option<Classification> {
                 )),
             );
         }
+    }
+
+    // SQLite's own messages (sqlx shows them as `(code: 1) no such table: x`).
+    if let Some(c) = sqlite(msg, lower) {
+        return Some(c);
     }
 
     // Undefined column / table.
@@ -325,6 +335,14 @@ fn classify_inner(msg: &str, lower: &str) -> Option<Classification> {
         .any(|p| lower.starts_with(p));
     if let Some(i) = lower.find("error returned from database: ") {
         let text = &msg[i + "error returned from database: ".len()..];
+        // SQLite's `(code: 1) ...`: the code is kept as the line's code, not in the text.
+        let text = match text
+            .strip_prefix("(code: ")
+            .and_then(|r| r.split_once(") "))
+        {
+            Some((code, rest)) if code.bytes().all(|b| b.is_ascii_digit()) => rest,
+            _ => text,
+        };
         return Some(Classification::new(OtherDatabaseError).object(Some(normalise(text))));
     }
     if pg_error {
@@ -349,6 +367,55 @@ fn classify_inner(msg: &str, lower: &str) -> Option<Classification> {
     }
     if has("internal_error") {
         return Some(Classification::new(ServiceInternalError));
+    }
+    None
+}
+
+/// SQLite's messages for a missing table or column and for constraint failures.
+fn sqlite(msg: &str, lower: &str) -> Option<Classification> {
+    use LogKind::*;
+    if let Some(t) = after_token(msg, lower, "no such table: ") {
+        return Some(Classification::new(UndefinedTable).table(Some(unqualify(t))));
+    }
+    if let Some(c) = after_token(msg, lower, "no such column: ") {
+        // `u.nickname`: the qualifier may be an alias, so no table is claimed.
+        let column = c.rsplit('.').next().unwrap_or(&c).to_string();
+        return Some(Classification::new(UndefinedColumn).column(Some(column)));
+    }
+    if let Some(i) = lower.find(" has no column named ") {
+        let table = lower[..i]
+            .rfind("table ")
+            .map(|j| msg[j + "table ".len()..i].trim().to_string())
+            .filter(|t| !t.is_empty() && !t.contains(' '));
+        let column = after_token(msg, lower, " has no column named ");
+        return Some(
+            Classification::new(UndefinedColumn)
+                .table(table.map(unqualify))
+                .column(column),
+        );
+    }
+    let failed = |what: &str| after_token(msg, lower, &format!("{what} constraint failed: "));
+    if let Some(cols) = failed("unique") {
+        let table = cols.split_once('.').map(|(t, _)| t.to_string());
+        return Some(
+            Classification::new(UniqueViolation)
+                .object(Some(cols))
+                .table(table),
+        );
+    }
+    if let Some(col) = failed("not null") {
+        let (table, column) = match col.split_once('.') {
+            Some((t, c)) => (Some(t.to_string()), Some(c.to_string())),
+            None => (None, Some(col)),
+        };
+        return Some(
+            Classification::new(NotNullViolation)
+                .table(table)
+                .column(column),
+        );
+    }
+    if lower.contains("foreign key constraint failed") {
+        return Some(Classification::new(ForeignKeyViolation));
     }
     None
 }
@@ -436,6 +503,18 @@ fn sqlstate_in(msg: &str, lower: &str) -> Option<String> {
             if is_sqlstate(cand) {
                 return Some(cand.to_string());
             }
+        }
+    }
+    // sqlx's SQLite errors: `(code: 2067) UNIQUE constraint failed: ...`.
+    if let Some(i) = lower.find("(code: ") {
+        let digits: String = msg[i + "(code: ".len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if crate::errcode::is_sqlite_code(&digits)
+            && msg[i + "(code: ".len() + digits.len()..].starts_with(')')
+        {
+            return Some(digits);
         }
     }
     for prefix in ["error:", "fatal:"] {
@@ -657,6 +736,36 @@ mod tests {
         let r = c("ERROR:  22P02: invalid input syntax for type uuid: \"abc\"");
         assert_eq!(r.kind, LogKind::OtherDatabaseError);
         assert_eq!(r.sqlstate.as_deref(), Some("22P02"));
+    }
+
+    #[test]
+    fn sqlite_errors_keep_their_result_code_and_objects() {
+        let r = c("error returned from database: (code: 1) no such table: habit_completions");
+        assert_eq!(r.kind, LogKind::UndefinedTable);
+        assert_eq!(r.table.as_deref(), Some("habit_completions"));
+        assert_eq!(
+            r.sqlstate.as_deref(),
+            Some("1"),
+            "the SQLite code, not 42P01"
+        );
+        let r = c("error returned from database: (code: 1) no such column: q.reward");
+        assert_eq!(r.kind, LogKind::UndefinedColumn);
+        assert_eq!((r.table, r.column.as_deref()), (None, Some("reward")));
+        let r = c("(code: 1) table quests has no column named reward");
+        assert_eq!(r.table.as_deref(), Some("quests"));
+        assert_eq!(r.column.as_deref(), Some("reward"));
+        let r =
+            c("error returned from database: (code: 2067) UNIQUE constraint failed: users.email");
+        assert_eq!(r.kind, LogKind::UniqueViolation);
+        assert_eq!(r.sqlstate.as_deref(), Some("2067"));
+        assert_eq!(r.table.as_deref(), Some("users"));
+        let r = c("(code: 1299) NOT NULL constraint failed: habits.name");
+        assert_eq!(r.kind, LogKind::NotNullViolation);
+        assert_eq!(r.column.as_deref(), Some("name"));
+        let r = c("error returned from database: (code: 5) database is locked");
+        assert_eq!(r.kind, LogKind::OtherDatabaseError);
+        assert_eq!(r.object.as_deref(), Some("database is locked"));
+        assert_eq!(r.sqlstate.as_deref(), Some("5"));
     }
 
     #[test]

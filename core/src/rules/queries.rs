@@ -219,8 +219,10 @@ impl Ctx<'_> {
             Severity::Error,
             action,
             format!(
-                "{}:{line}: the database rejects this statement: {} (SQLSTATE {})",
-                st.file, r.message, r.sqlstate
+                "{}:{line}: the database rejects this statement: {} ({})",
+                st.file,
+                r.message,
+                crate::errcode::label(&r.sqlstate)
             ),
         )
         .location(st.file.clone(), Some(line))
@@ -587,8 +589,9 @@ fn offline_stale(offline: &OfflineCheck) -> Vec<Finding> {
             }
             LiveDescribe::Rejected(r) => out.push(
                 base(format!(
-                    "{path}: the database now rejects the cached query: {} (SQLSTATE {})",
-                    r.message, r.sqlstate
+                    "{path}: the database now rejects the cached query: {} ({})",
+                    r.message,
+                    crate::errcode::label(&r.sqlstate)
                 ))
                 .detail("sqlstate", r.sqlstate.clone()),
             ),

@@ -17,6 +17,8 @@ use crate::status::{self, SectionRef};
 pub struct MigrationRow {
     /// "0013".
     pub version: String,
+    /// "migration-0013": the row's id (after the snapshot's anchor).
+    pub anchor: String,
     /// Description.
     pub description: String,
     /// Local file.
@@ -56,6 +58,11 @@ pub struct MigrationsView {
     pub findings: Vec<FindingView>,
 }
 
+/// The id of migration `v`'s row, after the snapshot's anchor.
+pub(crate) fn migration_anchor(v: i64) -> String {
+    format!("migration-{}", status::version_label(v))
+}
+
 pub(crate) fn migrations_view(s: &Snapshot, findings: &[Finding]) -> MigrationsView {
     let local = s.local_migrations.data();
     let applied = s.applied_migrations.data();
@@ -67,6 +74,7 @@ pub(crate) fn migrations_view(s: &Snapshot, findings: &[Finding]) -> MigrationsV
                 f.version,
                 MigrationRow {
                     version: status::version_label(f.version),
+                    anchor: migration_anchor(f.version),
                     description: f.description.clone(),
                     file: Some(f.file.clone()),
                     installed_on: None,
@@ -128,6 +136,7 @@ pub(crate) fn migrations_view(s: &Snapshot, findings: &[Finding]) -> MigrationsV
                 r.version,
                 MigrationRow {
                     version: status::version_label(r.version),
+                    anchor: migration_anchor(r.version),
                     description: r.description.clone(),
                     file: local_file.map(|f| f.file.clone()),
                     installed_on: r.installed_on.clone(),

@@ -13,7 +13,19 @@ use crate::schema::TableKind;
 
 use super::context::{Ctx, Expectation, Out, checked_mapping, find_table, query_phrase};
 
+/// How a gaps.md "Expected Tables" entry is named as an expectation.
+const GAPS_MD_EXPECTATION: &str = "gaps.md ACTION-004";
+
 impl Ctx<'_> {
+    /// True when gaps.md is the only thing expecting a table, and the code and the migrations
+    /// were both read (so "nothing else uses it" is known, not assumed).
+    fn only_gaps_md(&self, exps: &[Expectation]) -> bool {
+        self.code.is_some()
+            && self.expected.is_some_and(|e| !e.migrations.is_empty())
+            && !exps.is_empty()
+            && exps.iter().all(|e| e.what == GAPS_MD_EXPECTATION)
+    }
+
     /// Tables the code uses: the tables of every checked mapping (FromRow models, then
     /// hand-written FromRow impls) and the real tables of every query.
     fn code_tables(&self) -> Vec<(String, Expectation)> {
@@ -66,7 +78,7 @@ impl Ctx<'_> {
             }
             for t in &e.gaps_md_tables {
                 expected.entry(t.clone()).or_default().push(Expectation {
-                    what: "gaps.md ACTION-004".into(),
+                    what: GAPS_MD_EXPECTATION.into(),
                     file: e.gaps_md_file.clone().unwrap_or_else(|| "gaps.md".into()),
                     line: 0,
                 });
@@ -110,6 +122,24 @@ impl Ctx<'_> {
                             format!(
                                 "table {name} does not exist; it is {}",
                                 self.origin_phrase(o, "created")
+                            )
+                        }
+                        None if self.only_gaps_md(exps) => {
+                            // Nothing in the service uses it: a registry entry to correct, not
+                            // a broken service.
+                            f.severity = Severity::Warning;
+                            if let Some(e) = exps.first() {
+                                f = f.location(e.file.clone(), None);
+                            }
+                            f = f
+                                .next_step(
+                                    "remove it from gaps.md's Expected Tables, or add the migration \
+                                     (and code) that should create and use it",
+                                )
+                                .detail("only_gaps_md", true);
+                            format!(
+                                "table {name} does not exist; only gaps.md lists it: no local \
+                                 migration creates it and no code uses it"
                             )
                         }
                         None => {

@@ -457,6 +457,16 @@ fn gaps_md_tables_are_expectations() {
         )]
     );
     assert!(f[0].message.contains("gaps.md"));
+    // The code and the migrations were read and neither knows it: a registry entry to
+    // correct, a warning, not an error.
+    assert_eq!(f[0].severity, Severity::Warning);
+    assert_eq!(f[0].details["only_gaps_md"], true);
+
+    // Without the code, "nothing uses it" is not known: it stays an error.
+    s.code = Section::skipped("no --source");
+    let f = check(&s);
+    assert_eq!(f[0].severity, Severity::Error);
+    assert!(!f[0].details.contains_key("only_gaps_md"));
 }
 
 #[test]
