@@ -5,7 +5,9 @@
 
 pub mod check;
 pub mod collect;
+pub mod completions;
 pub mod demo;
 pub mod diff;
 pub mod format;
+pub mod man;
 pub mod report;

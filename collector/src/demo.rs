@@ -199,8 +199,8 @@ pub struct DemoOutput {
     pub gaps: PathBuf,
 }
 
-/// Runs the demo into `out`.
-pub fn run_demo(out: &Path) -> anyhow::Result<DemoOutput> {
+/// Runs the demo into `out`; `color` colours the diagnosis it prints on standard error.
+pub fn run_demo(out: &Path, color: bool) -> anyhow::Result<DemoOutput> {
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     let out = std::fs::canonicalize(out).with_context(|| format!("resolving {}", out.display()))?;
     write_service(&out)?;
@@ -238,7 +238,7 @@ pub fn run_demo(out: &Path) -> anyhow::Result<DemoOutput> {
             &findings,
             &diagnosis,
             crate::render::diagnosis::TextOptions {
-                color: crate::render::diagnosis::stderr_color(),
+                color,
                 findings: false,
             },
         )

@@ -25,5 +25,6 @@ pub mod provider;
 pub mod querycheck;
 pub mod registry_file;
 pub mod render;
+pub mod repo_paths;
 pub mod report;
 pub mod source;

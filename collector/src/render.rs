@@ -5,4 +5,6 @@
 pub mod diagnosis;
 pub mod diff;
 pub mod findings;
+pub mod github;
 pub mod json;
+pub mod sarif;

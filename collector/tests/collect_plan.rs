@@ -24,7 +24,7 @@ fn comparable(mut s: Snapshot) -> serde_json::Value {
 fn a_request_built_in_code_collects_what_the_command_line_does() {
     let dir = tempfile::tempdir().unwrap();
     // The demo's service, database, log and registry (its own health server is gone by now).
-    let demo = gaps_collector::demo::run_demo(dir.path()).expect("demo");
+    let demo = gaps_collector::demo::run_demo(dir.path(), false).expect("demo");
     let root = demo.snapshot.parent().unwrap().to_path_buf();
     let db = format!("sqlite://{}", root.join("demo.db").display());
     let source = root.join("service");

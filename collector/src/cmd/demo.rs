@@ -16,9 +16,9 @@ pub struct DemoArgs {
     pub out: PathBuf,
 }
 
-/// Runs `gaps demo`.
-pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
-    let o = run_demo(&args.out)?;
+/// Runs `gaps demo`; `color` says whether the diagnosis on standard error is coloured.
+pub fn run(args: &DemoArgs, color: bool) -> anyhow::Result<u8> {
+    let o = run_demo(&args.out, color)?;
     crate::output::message(&format!("snapshot {}", o.snapshot.display()));
     crate::output::message(&format!("updated registry {}", o.gaps.display()));
     crate::output::message("open the report in a browser:");

@@ -1,4 +1,4 @@
-//! `--format`, shared by `gaps check` and `gaps diff`.
+//! `--format` of `gaps diff` (`gaps check` has more: [`super::check::CheckFormat`]).
 
 use clap::ValueEnum;
 

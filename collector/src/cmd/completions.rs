@@ -1,0 +1,24 @@
+//! `gaps completions SHELL`: a shell completion script generated from the clap definitions
+//! (`clap_complete`), printed to standard output.
+
+use clap::{Args, CommandFactory};
+use clap_complete::Shell;
+
+use crate::exit::EXIT_OK;
+
+/// Flags of `gaps completions`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for (bash, zsh, fish, elvish, powershell).
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Runs `gaps completions`.
+pub fn run(args: &CompletionsArgs) -> anyhow::Result<u8> {
+    let mut cmd = crate::cli::Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "gaps", &mut out);
+    crate::output::write_output(std::path::Path::new("-"), &String::from_utf8_lossy(&out))?;
+    Ok(EXIT_OK)
+}
