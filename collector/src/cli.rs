@@ -73,7 +73,7 @@ impl ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Gather evidence read-only into a snapshot (JSON).
-    Collect(CollectArgs),
+    Collect(Box<CollectArgs>),
     /// Turn a snapshot into findings; exit 1 when one reaches --fail-on.
     Check(CheckArgs),
     /// Build the single-file offline HTML report from snapshots and gaps.md.

@@ -28,6 +28,11 @@ struct ConfigFile {
     database: Vec<DatabaseEntry>,
     #[serde(default)]
     exclude: Vec<String>,
+    /// A fleet's services (`gaps collect --all`, [`crate::fleet`]): not this service's
+    /// settings, but allowed here so one gaps.toml at a repository's root serves both.
+    #[serde(default)]
+    #[allow(dead_code)]
+    target: Vec<toml::Table>,
 }
 
 #[derive(Debug, Deserialize)]
