@@ -5,6 +5,7 @@
 pub mod diagnosis;
 pub mod diff;
 pub mod findings;
+pub mod fleet;
 pub mod github;
 pub mod json;
 pub mod sarif;

@@ -388,3 +388,71 @@ fn version_completions_and_man_pages_come_from_the_clap_definitions() {
     let check_page = std::fs::read_to_string(tmp.path().join("man/gaps-check.1")).unwrap();
     assert!(check_page.contains("sarif") && check_page.contains("github"));
 }
+
+#[test]
+fn a_fleet_gives_one_sarif_run_and_one_summary_section_per_target() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    for d in ["a", "b"] {
+        let o = gaps(tmp.path(), &["demo", "--out", &format!("repo/{d}")]);
+        assert_eq!(code(&o), 0);
+    }
+    let a = repo.join("a/snapshot.json");
+    let b = repo.join("b/snapshot.json");
+    let (exit, v) = sarif(tmp.path(), &a, &[b.to_str().unwrap(), "--fail-on", "never"]);
+    assert_eq!(exit, 0);
+    assert_valid_sarif(&v);
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2, "one run per target");
+    let ids: Vec<&str> = runs
+        .iter()
+        .map(|r| r["automationDetails"]["id"].as_str().unwrap())
+        .collect();
+    assert_ne!(
+        ids[0], ids[1],
+        "each target keeps its own code-scanning category: {ids:?}"
+    );
+    for (run, dir) in runs.iter().zip(["a/", "b/"]) {
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(results.len(), check_json(tmp.path(), &a).findings.len());
+        assert!(results.iter().all(|r| uri(r).unwrap().starts_with(dir)));
+    }
+
+    let summary = tmp.path().join("fleet.md");
+    let o = gaps(
+        tmp.path(),
+        &[
+            "check",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--format",
+            "github",
+            "--summary",
+            summary.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&o), 1);
+    let commands = parse_commands(&out(&o));
+    assert!(commands.iter().all(|c| {
+        let title = &c.1.iter().find(|(k, _)| k == "title").unwrap().1;
+        title.starts_with("[demo (habits-api) (")
+    }));
+    let md_text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        md_text.starts_with("# gaps fleet: 2 target(s)\n"),
+        "{md_text}"
+    );
+    assert_eq!(md_text.matches("\n## gaps check: ").count(), 2, "{md_text}");
+    let json = gaps(
+        tmp.path(),
+        &[
+            "check",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&json), 2, "JSON is one snapshot at a time");
+}

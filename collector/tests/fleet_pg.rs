@@ -171,6 +171,56 @@ source = "svc"
         stderr.contains("4 target(s): 1 complete, 3 partial"),
         "{stderr}"
     );
+
+    // `gaps check DIR/*.json`: the overview first, one row per target, then each target.
+    let files: Vec<String> = ["ok", "denied", "down", "unset"]
+        .iter()
+        .map(|n| format!("snaps/{n}.json"))
+        .collect();
+    let mut args = vec!["check"];
+    args.extend(files.iter().map(String::as_str));
+    let o = Command::new(env!("CARGO_BIN_EXE_gaps"))
+        .args(&args)
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        // What was not collected is a warning, never an error about the service.
+        text.starts_with("Fleet: 4 target(s), 0 with errors, 3 partial\n"),
+        "{text}"
+    );
+    let rows: Vec<&str> = text.lines().skip(3).take(4).collect();
+    let row = |name: &str| {
+        *rows
+            .iter()
+            .find(|r| r.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("no row for {name}: {text}"))
+    };
+    assert!(row("ok").ends_with("clean"), "{text}");
+    assert!(row("down").contains("not collected: database"), "{text}");
+    assert!(row("unset").contains("not collected: database"), "{text}");
+    assert!(
+        row("denied").contains("not collected: applied_migrations"),
+        "{text}"
+    );
+    assert_eq!(
+        rows.last().unwrap().split_whitespace().next(),
+        Some("ok"),
+        "the clean target comes last: {text}"
+    );
+    for name in ["ok", "denied", "down", "unset"] {
+        assert!(text.contains(&format!("\n== {name} ==\n")), "{text}");
+    }
+    assert_eq!(o.status.code(), Some(0), "no error finding in any target");
+    assert!(!text.contains("s3cret"));
+    args.extend(["--fail-on", "warning"]);
+    let o = Command::new(env!("CARGO_BIN_EXE_gaps"))
+        .args(&args)
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "the worst target decides");
 }
 
 #[test]

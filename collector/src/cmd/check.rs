@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
+use gaps_core::causes::Diagnosis;
 use gaps_core::finding::{Finding, Severity};
 
 use crate::exit::{EXIT_FINDINGS, EXIT_OK};
-use crate::render::{diagnosis, github, sarif};
+use crate::render::{diagnosis, fleet, github, sarif};
 use crate::repo_paths::RepoPaths;
 
 /// Output formats of `gaps check`.
@@ -29,8 +30,10 @@ pub enum CheckFormat {
 /// Flags of `gaps check`.
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// The snapshot to check.
-    pub snapshot: PathBuf,
+    /// The snapshot to check; several (a fleet, `DIR/*.json`) open with an overview, one row
+    /// per target (text, sarif and github).
+    #[arg(required = true, value_name = "SNAPSHOT")]
+    pub snapshots: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
@@ -64,47 +67,128 @@ pub enum FailOn {
     Never,
 }
 
+/// One snapshot, checked.
+struct Checked {
+    name: String,
+    snapshot: gaps_core::snapshot::Snapshot,
+    findings: Vec<Finding>,
+    diagnosis: Diagnosis,
+}
+
+impl Checked {
+    fn item(&self) -> fleet::Item<'_> {
+        fleet::Item {
+            name: &self.name,
+            snapshot: &self.snapshot,
+            findings: &self.findings,
+            diagnosis: &self.diagnosis,
+        }
+    }
+}
+
+/// Reads and checks every snapshot. A target's name is its label, else its file name; a name
+/// two snapshots share gets the file name added.
+fn check_all(paths: &[PathBuf]) -> anyhow::Result<Vec<Checked>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let snapshot = crate::input::read_snapshot(p)?;
+        let findings = gaps_core::rules::analyse(&snapshot);
+        let diagnosis = gaps_core::causes::diagnose(&snapshot, &findings);
+        let stem = p
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| p.display().to_string());
+        out.push(Checked {
+            name: snapshot.target.label.clone().unwrap_or(stem),
+            snapshot,
+            findings,
+            diagnosis,
+        });
+    }
+    let names: Vec<String> = out.iter().map(|c| c.name.clone()).collect();
+    for (c, p) in out.iter_mut().zip(paths) {
+        if names.iter().filter(|n| **n == c.name).count() > 1 {
+            c.name = format!("{} ({})", c.name, p.display());
+        }
+    }
+    Ok(out)
+}
+
 /// Runs `gaps check`; `color` says whether the text output is coloured.
 pub fn run(args: &CheckArgs, color: bool) -> anyhow::Result<u8> {
-    let snapshot = crate::input::read_snapshot(&args.snapshot)?;
-    let findings = gaps_core::rules::analyse(&snapshot);
-    let diagnosis = gaps_core::causes::diagnose(&snapshot, &findings);
-    let repo_paths = || -> anyhow::Result<RepoPaths> {
-        let cwd = std::env::current_dir().context("reading the current directory")?;
-        let files = RepoPaths::files_of(&findings, &diagnosis);
-        Ok(RepoPaths::resolve(
-            &snapshot,
-            &files,
-            args.repo_root.as_deref(),
-            &cwd,
-        ))
+    let checked = check_all(&args.snapshots)?;
+    let fleet = checked.len() > 1;
+    if fleet && args.format == CheckFormat::Json {
+        anyhow::bail!(
+            "--format json checks one snapshot at a time; for several, use text, sarif or github"
+        );
+    }
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let repo_paths = |c: &Checked| {
+        let files = RepoPaths::files_of(&c.findings, &c.diagnosis);
+        RepoPaths::resolve(&c.snapshot, &files, args.repo_root.as_deref(), &cwd)
     };
     let text = match args.format {
-        CheckFormat::Json => diagnosis::json(&findings, &diagnosis),
-        CheckFormat::Text => diagnosis::text(
-            &snapshot,
-            &findings,
-            &diagnosis,
-            diagnosis::TextOptions {
+        CheckFormat::Json => diagnosis::json(&checked[0].findings, &checked[0].diagnosis),
+        CheckFormat::Text => {
+            let opts = diagnosis::TextOptions {
                 color,
                 findings: args.findings || args.verbose,
-            },
-        ),
+            };
+            let mut out = String::new();
+            if fleet {
+                let items: Vec<fleet::Item> = checked.iter().map(Checked::item).collect();
+                out.push_str(&fleet::text_overview(&items));
+            }
+            for item in fleet::ordered(&checked.iter().map(Checked::item).collect::<Vec<_>>()) {
+                if fleet {
+                    out.push_str(&fleet::text_heading(&item));
+                }
+                out.push_str(&diagnosis::text(
+                    item.snapshot,
+                    item.findings,
+                    item.diagnosis,
+                    opts,
+                ));
+            }
+            out
+        }
         CheckFormat::Sarif => {
-            let paths = repo_paths()?;
-            let log = sarif::sarif(&snapshot, &findings, &diagnosis, &paths);
-            let unplaced = (0..findings.len())
-                .filter(|&i| sarif::place(i, &findings, &diagnosis, &paths).is_none())
-                .count();
+            let mut runs = Vec::new();
+            let mut unplaced = 0;
+            for c in &checked {
+                let paths = repo_paths(c);
+                unplaced += (0..c.findings.len())
+                    .filter(|&i| sarif::place(i, &c.findings, &c.diagnosis, &paths).is_none())
+                    .count();
+                let name = (fleet || c.snapshot.target.label.is_some()).then_some(c.name.as_str());
+                runs.push(sarif::run(
+                    &c.snapshot,
+                    &c.findings,
+                    &c.diagnosis,
+                    &paths,
+                    name,
+                ));
+            }
             if unplaced > 0 {
                 crate::output::message(&format!(
                     "{unplaced} result(s) have no file in the repository (collect with --source, \
                      or give --repo-root): GitHub code scanning refuses a SARIF file with such results"
                 ));
             }
-            sarif::to_text(&log)
+            sarif::to_text(&sarif::log(runs))
         }
-        CheckFormat::Github => github::annotations(&findings, &diagnosis, &repo_paths()?),
+        CheckFormat::Github => checked
+            .iter()
+            .map(|c| {
+                github::annotations(
+                    &c.findings,
+                    &c.diagnosis,
+                    &repo_paths(c),
+                    fleet.then_some(c.name.as_str()),
+                )
+            })
+            .collect(),
     };
     let summary_file = args.summary.clone().or_else(|| {
         (args.format == CheckFormat::Github)
@@ -114,10 +198,26 @@ pub fn run(args: &CheckArgs, color: bool) -> anyhow::Result<u8> {
             .map(PathBuf::from)
     });
     if let Some(file) = summary_file {
-        append(&file, &github::summary(&snapshot, &findings, &diagnosis))?;
+        let mut md = String::new();
+        let items: Vec<fleet::Item> = checked.iter().map(Checked::item).collect();
+        if fleet {
+            md.push_str(&fleet::markdown_overview(&items));
+        }
+        for item in fleet::ordered(&items) {
+            md.push_str(&github::summary(
+                item.snapshot,
+                item.findings,
+                item.diagnosis,
+            ));
+        }
+        append(&file, &md)?;
     }
     crate::output::write_output(Path::new("-"), &text)?;
-    Ok(exit_code(&findings, args.fail_on))
+    Ok(checked
+        .iter()
+        .map(|c| exit_code(&c.findings, args.fail_on))
+        .max()
+        .unwrap_or(EXIT_OK))
 }
 
 /// Appends `text` to `file` (created when missing), as GitHub expects of a step summary that

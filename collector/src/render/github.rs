@@ -48,8 +48,15 @@ fn cause_label(d: &Diagnosis, i: usize) -> Option<(usize, &Cause)> {
     d.causes.get(c).map(|cause| (c + 1, cause))
 }
 
-/// The workflow commands for `findings` (see the module docs), one per line.
-pub fn annotations(findings: &[Finding], d: &Diagnosis, paths: &RepoPaths) -> String {
+/// The workflow commands for `findings` (see the module docs), one per line; in a fleet,
+/// `target` names the service in every title.
+pub fn annotations(
+    findings: &[Finding],
+    d: &Diagnosis,
+    paths: &RepoPaths,
+    target: Option<&str>,
+) -> String {
+    let prefix = target.map(|t| format!("[{t}] ")).unwrap_or_default();
     let mut out = String::new();
     let mut shown = vec![false; d.causes.len()];
     for (i, f) in findings.iter().enumerate() {
@@ -62,8 +69,8 @@ pub fn annotations(findings: &[Finding], d: &Diagnosis, paths: &RepoPaths) -> St
             props.push(format!("line={l}"));
         }
         let title = match cause {
-            Some((n, c)) => format!("{} (cause {n}: {})", f.kind.name(), c.title),
-            None => f.kind.name().to_string(),
+            Some((n, c)) => format!("{prefix}{} (cause {n}: {})", f.kind.name(), c.title),
+            None => format!("{prefix}{}", f.kind.name()),
         };
         props.push(format!("title={}", escape_property(&title)));
         let mut message = f.message.clone();
@@ -82,7 +89,7 @@ pub fn annotations(findings: &[Finding], d: &Diagnosis, paths: &RepoPaths) -> St
         ));
     }
     for (n, c) in d.causes.iter().enumerate().filter(|(n, _)| !shown[*n]) {
-        let title = format!("gaps cause {}: {}", n + 1, c.title);
+        let title = format!("{prefix}gaps cause {}: {}", n + 1, c.title);
         let mut message = c.chain.join("\n-> ");
         if let Some(step) = c.fix.first() {
             message.push_str(&format!("\nFix: {}", step.text));

@@ -22,8 +22,8 @@ use gaps_core::snapshot::{FORMAT_VERSION, Snapshot};
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, PropertyBag,
-    Region, ReportingDescriptor, Result as SarifResult, ResultLevel, RunAutomationDetails, Sarif,
-    Tool, ToolComponent,
+    Region, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, RunAutomationDetails,
+    Sarif, Tool, ToolComponent,
 };
 use sha2::{Digest, Sha256};
 
@@ -220,6 +220,28 @@ fn result(i: usize, findings: &[Finding], d: &Diagnosis, paths: &RepoPaths) -> S
 
 /// The SARIF log of one snapshot's findings (see the module docs).
 pub fn sarif(snapshot: &Snapshot, findings: &[Finding], d: &Diagnosis, paths: &RepoPaths) -> Sarif {
+    let name = snapshot.target.label.as_deref();
+    log(vec![run(snapshot, findings, d, paths, name)])
+}
+
+/// A log of several runs: one per target of a fleet.
+pub fn log(runs: Vec<Run>) -> Sarif {
+    Sarif::builder()
+        .schema(SCHEMA_URI)
+        .version(json!("2.1.0"))
+        .runs(runs)
+        .build()
+}
+
+/// One snapshot's run. `name` (the target's) makes the run's category, `gaps/<name>/`: GitHub
+/// keeps one analysis per category, so each target of a fleet keeps its own alerts.
+pub fn run(
+    snapshot: &Snapshot,
+    findings: &[Finding],
+    d: &Diagnosis,
+    paths: &RepoPaths,
+    name: Option<&str>,
+) -> Run {
     let driver = ToolComponent::builder()
         .name("gaps")
         .version(env!("CARGO_PKG_VERSION"))
@@ -242,12 +264,11 @@ pub fn sarif(snapshot: &Snapshot, findings: &[Finding], d: &Diagnosis, paths: &R
             "causes": causes,
         }),
     );
-    // GitHub keeps one analysis per category: one per target when a fleet is scanned.
-    let category = match &snapshot.target.label {
+    let category = match name {
         Some(l) => format!("gaps/{l}/"),
         None => "gaps/".to_string(),
     };
-    let run = serde_sarif::sarif::Run::builder()
+    Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .automation_details(RunAutomationDetails::builder().id(category).build())
         .results(
@@ -260,11 +281,6 @@ pub fn sarif(snapshot: &Snapshot, findings: &[Finding], d: &Diagnosis, paths: &R
                 .additional_properties(run_props)
                 .build(),
         )
-        .build();
-    Sarif::builder()
-        .schema(SCHEMA_URI)
-        .version(json!("2.1.0"))
-        .runs(vec![run])
         .build()
 }
 

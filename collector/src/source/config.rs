@@ -148,6 +148,13 @@ mod tests {
     }
 
     #[test]
+    fn a_fleet_file_is_also_a_service_config() {
+        let c = parse("exclude = [\"x/**\"]\n[[target]]\nname = \"billing\"\nsource = \".\"\n")
+            .unwrap();
+        assert_eq!(c.exclude, ["x/**"]);
+    }
+
+    #[test]
     fn unknown_keys_and_bad_patterns_are_errors_with_position() {
         let e = parse("[models.A]\ntabel = \"x\"\n").unwrap_err();
         assert!(e.contains("tabel") && e.contains("line 2"), "{e}");

@@ -36,6 +36,10 @@ fn parse(line: &str) -> Parsed {
     (name.to_string(), props, unescape(message))
 }
 
+fn parse_all(text: &str) -> Vec<Parsed> {
+    text.lines().map(parse).collect()
+}
+
 fn service() -> (Snapshot, Vec<Finding>, Diagnosis) {
     let s = Service::new()
         .migration(1, "CREATE TABLE users (id BIGINT PRIMARY KEY);")
@@ -68,7 +72,7 @@ fn commands_parse_back_to_the_findings_exactly() {
         .map(|x| (x.clone(), format!("svc/{x}")))
         .collect();
     let paths = RepoPaths::new(map, None);
-    let text = annotations(&f, &d, &paths);
+    let text = annotations(&f, &d, &paths, None);
     let lines: Vec<&str> = text.lines().collect();
     let located: Vec<&Finding> = f.iter().filter(|x| paths.of_finding(x).is_some()).collect();
     assert!(!located.is_empty());
@@ -90,6 +94,13 @@ fn commands_parse_back_to_the_findings_exactly() {
             "the newline survives as data"
         );
     }
+    let fleet = annotations(&f, &d, &paths, Some("billing"));
+    assert!(
+        parse_all(&fleet)
+            .iter()
+            .all(|p| p.1["title"].starts_with("[billing] ")),
+        "{fleet}"
+    );
     // Nothing the message carried became a command of its own.
     assert!(lines.iter().all(|l| !l.starts_with("::set-output")));
     // Every cause is seen: those without a located finding get a command without a file.
