@@ -7,6 +7,7 @@ use gaps_core::gapsmd::Action;
 use serde::Serialize;
 
 use super::actions::{ActionView, Link, action_view};
+use super::fleet::{FleetRow, fleet_rows};
 use super::input::{NamedSnapshot, RegistryDoc, expectations};
 use super::snapshot::{SnapshotView, snapshot_view};
 use crate::markdown::unknown_anchor;
@@ -22,6 +23,8 @@ pub struct ReportView {
     pub snapshots: Vec<SnapshotView>,
     /// True when there is more than one snapshot.
     pub multi: bool,
+    /// The fleet overview: one row per snapshot, worst first (empty for one snapshot).
+    pub fleet: Vec<FleetRow>,
     /// The registry's actions (or gaps' built-in list when no gaps.md was given).
     pub actions: Vec<ActionView>,
     /// The rendered gaps.md, when given.
@@ -149,6 +152,7 @@ pub fn report_view(
         title,
         tool: format!("gaps {}", env!("CARGO_PKG_VERSION")),
         multi: snaps.len() > 1,
+        fleet: fleet_rows(&snaps),
         snapshots: snaps,
         actions: actions_v,
         registry: registry.map(|r| RegistryView {
