@@ -88,7 +88,7 @@ pub struct CollectArgs {
     #[arg(long, short)]
     pub verbose: bool,
     /// Collect every [[target]] of the fleet file (--config, default ./gaps.toml), each
-    /// into DIR/<name>.json (--out-dir); exit 1 when any is partial.
+    /// into DIR/NAME.json (--out-dir); exit 1 when any is partial.
     #[arg(long, conflicts_with_all = [
         "database_url", "source", "migrations", "out", "label", "logs", "health",
     ])]

@@ -7,7 +7,7 @@
 //! attributes this walker does not read. Lines come from proc-macro2's span locations.
 //!
 //! The walk and the SQL call sites are here; each type definition is read from its item in
-//! [`items`], and a type becomes text in [`syntax`].
+//! `items`, and a type becomes text in `syntax`.
 
 mod items;
 mod syntax;
