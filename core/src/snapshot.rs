@@ -18,6 +18,7 @@ use crate::provider::ProviderEvidence;
 use crate::querycheck::QueryChecks;
 use crate::schema::{DatabaseInfo, Schema};
 use crate::section::Section;
+use crate::service::ServiceEvidence;
 use crate::session::SessionReport;
 
 /// The snapshot format this build writes and the newest it can read.
@@ -64,6 +65,10 @@ pub struct Snapshot {
     /// The database provider, pooler and connection facts (ACTION-003).
     #[serde(default)]
     pub provider: Section<ProviderEvidence>,
+    /// What Describe cannot see: the service role's privileges, the settings its sessions
+    /// run under, and what changes its writes (triggers, rules, domain defaults, sql_mode).
+    #[serde(default)]
+    pub service: Section<ServiceEvidence>,
     /// gaps' own database session: its limits, the relations it found locked, and whether it
     /// ended early. Absent when no session was opened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -246,6 +251,7 @@ impl Snapshot {
             logs: Section::default(),
             health: Section::default(),
             provider: Section::default(),
+            service: Section::default(),
             session: None,
         }
     }
@@ -270,11 +276,13 @@ impl Snapshot {
             ("logs", st(&self.logs)),
             ("health", st(&self.health)),
             ("provider", st(&self.provider)),
+            ("service", st(&self.service)),
         ]
     }
 
     /// True when any attempted section failed, the live schema was read only in part (a
-    /// catalog could not be read), some statements were not described because the session
+    /// catalog could not be read), a part of the service evidence could not be read, some
+    /// statements were not described because the session
     /// stopped, the session ended early, or an input named on the command line could not be
     /// read ([`crate::unread::unread_inputs`]): the snapshot is partial.
     pub fn is_partial(&self) -> bool {
@@ -290,6 +298,10 @@ impl Snapshot {
                 .session
                 .as_ref()
                 .is_some_and(|s| s.ended_early.is_some())
+            || self
+                .service
+                .data()
+                .is_some_and(|s| !s.unread_parts().is_empty())
             || !crate::unread::unread_inputs(self).is_empty()
     }
 }
