@@ -98,6 +98,10 @@ pub struct CollectArgs {
     /// Do not ask the database to describe the SQL found in the code.
     #[arg(long)]
     pub no_describe: bool,
+    /// The role (MySQL: account) the service connects as, whose privileges and session
+    /// settings are checked; default: the user gaps connects as.
+    #[arg(long, value_name = "NAME")]
+    pub service_role: Option<String>,
     /// Replace the snapshot at --out even when this run collected less than it (or it is not
     /// a gaps snapshot); without it a worse snapshot is written beside it.
     #[arg(long)]

@@ -13,7 +13,8 @@ use crate::cli::{CollectArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::db::{self, Session, SessionOptions};
 use crate::progress::Progress;
 use crate::{
-    dotenv, health, inspect, logs, migrations, output, preserve, provider, querycheck, source,
+    dotenv, health, inspect, logs, migrations, output, preserve, privileges, provider,
+    querycheck, source,
 };
 
 /// Runs `gaps collect` and returns the exit code (1 when the snapshot is partial).
@@ -129,6 +130,7 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
             snap.schema = Section::skipped(reason);
             snap.applied_migrations = Section::skipped(reason);
             snap.query_checks = Section::skipped(reason);
+            snap.service = Section::skipped(reason);
             snap.provider = provider::collect(None, None).await;
         }
         Some(url) => {
@@ -153,6 +155,7 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
                     snap.database = Section::failed(during, e.clone());
                     snap.schema = Section::failed(during, e.clone());
                     snap.applied_migrations = Section::failed(during, e.clone());
+                    snap.service = Section::failed(during, e.clone());
                     snap.query_checks = Section::failed(during, e);
                     snap.provider = provider::collect(Some(url), None).await;
                 }
@@ -165,6 +168,14 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
                     snap.applied_migrations = migrations::collect_applied(&mut session, args).await;
                     progress.step("reading provider and connection facts");
                     snap.provider = provider::collect(Some(url), Some(&mut session)).await;
+                    progress.step("reading the service role's privileges and settings");
+                    let service = privileges::ServiceInputs {
+                        role: args.service_role.as_deref(),
+                        url,
+                        source_dir: args.source.as_deref(),
+                        code: snap.code.data(),
+                    };
+                    snap.service = privileges::collect(&mut session, &service).await;
                     progress.step("describing the SQL found in the code");
                     snap.query_checks =
                         querycheck::section(&mut session, &snap, args, progress).await;

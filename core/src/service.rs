@@ -9,6 +9,7 @@
 //! the server's reason, never as "nothing granted"; a part that does not apply to the engine is
 //! skipped. [`settings`] decides the effective settings.
 
+pub mod mysql_grants;
 pub mod settings;
 
 use schemars::JsonSchema;
@@ -196,6 +197,10 @@ pub struct TablePrivileges {
     /// Its owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// True when the role owns it or belongs to the role that does (so it also owns the
+    /// tables that role creates later).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub owned: bool,
     /// SELECT, INSERT, UPDATE, DELETE held on the whole relation (through any grant: to the
     /// role, a role it belongs to, PUBLIC, ownership).
     #[serde(default)]
@@ -318,6 +323,10 @@ pub struct WriteHooks {
     /// Columns whose type is a domain with a DEFAULT (the domain fills the value).
     #[serde(default)]
     pub domain_defaults: Vec<ColumnName>,
+    /// Relations whose triggers the collecting account cannot see (MySQL lists a table's
+    /// triggers only to an account with the TRIGGER privilege on it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers_unseen: Vec<RelationName>,
     /// MySQL/MariaDB: the session's `sql_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sql_mode: Option<String>,
@@ -325,10 +334,12 @@ pub struct WriteHooks {
 
 impl WriteHooks {
     /// Whether something other than the column definitions may fill a value inserted into
-    /// `schema.table`.
+    /// `schema.table` (or gaps could not see whether something does).
     pub fn fills(&self, schema: &str, table: &str) -> bool {
         let is = |r: &RelationName| r.schema == schema && r.name == table;
-        self.before_insert_triggers.iter().any(is) || self.insert_rules.iter().any(is)
+        self.before_insert_triggers.iter().any(is)
+            || self.insert_rules.iter().any(is)
+            || self.triggers_unseen.iter().any(is)
     }
 
     /// Whether `column`'s type is a domain with a default.

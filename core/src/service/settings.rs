@@ -179,18 +179,39 @@ fn effective_one(i: &Inputs, name: &str) -> EffectiveSetting {
     out
 }
 
-/// Two values of a setting, compared without case, spaces and quotes.
+/// Two values of a setting, compared without case, spaces and quotes, durations in
+/// milliseconds (`7s` is `7000ms` is `7000`).
 fn same_value(a: Option<&str>, b: Option<&str>) -> bool {
     let norm = |s: &str| {
-        s.chars()
+        let t = s
+            .chars()
             .filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
             .collect::<String>()
-            .to_lowercase()
+            .to_lowercase();
+        match millis(&t) {
+            Some(ms) => ms.to_string(),
+            None => t,
+        }
     };
     match (a, b) {
         (Some(a), Some(b)) => norm(a) == norm(b),
         _ => false,
     }
+}
+
+/// A duration setting's value in milliseconds: a number with no unit is milliseconds.
+fn millis(v: &str) -> Option<u64> {
+    let split = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
+    let n: u64 = v[..split].parse().ok()?;
+    let factor = match &v[split..] {
+        "" | "ms" => 1,
+        "s" => 1_000,
+        "min" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return None,
+    };
+    n.checked_mul(factor)
 }
 
 type Found = (Option<String>, SettingSource, Option<String>);

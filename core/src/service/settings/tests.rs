@@ -35,7 +35,7 @@ fn the_most_specific_role_setting_wins_and_says_where_it_is() {
     let sess = [
         session("search_path", "\"$user\", public"),
         session("statement_timeout", "30s"),
-        session("lock_timeout", "0"),
+        session("lock_timeout", "0ms"),
         session("idle_in_transaction_session_timeout", "0"),
     ];
     let all = effective(&Inputs {
@@ -56,6 +56,7 @@ fn the_most_specific_role_setting_wins_and_says_where_it_is() {
         (st.value.as_deref(), st.source),
         (Some("10s"), SettingSource::Role)
     );
+    assert_eq!(st.gaps_value.as_deref(), Some("30s"));
     // Another database's setting does not apply; the server's value does.
     let lt = get(&all, "lock_timeout");
     assert_eq!(
