@@ -61,7 +61,7 @@ fn the_most_specific_role_setting_wins_and_says_where_it_is() {
     let lt = get(&all, "lock_timeout");
     assert_eq!(
         (lt.value.as_deref(), lt.source),
-        (Some("0"), SettingSource::Server)
+        (Some("0ms"), SettingSource::Server)
     );
     assert_eq!(lt.gaps_value, None, "same as gaps'");
 }
