@@ -13,8 +13,8 @@ use crate::cli::{CollectArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::db::{self, Session, SessionOptions};
 use crate::progress::Progress;
 use crate::{
-    dotenv, health, inspect, logs, migrations, output, preserve, privileges, provider,
-    querycheck, source,
+    dotenv, health, inspect, logs, migrations, output, preserve, privileges, provider, querycheck,
+    source,
 };
 
 /// Runs `gaps collect` and returns the exit code (1 when the snapshot is partial).

@@ -31,7 +31,10 @@ pub struct ServiceInputs<'a> {
 }
 
 /// Reads the service section on an open session.
-pub async fn collect(session: &mut Session, inputs: &ServiceInputs<'_>) -> Section<ServiceEvidence> {
+pub async fn collect(
+    session: &mut Session,
+    inputs: &ServiceInputs<'_>,
+) -> Section<ServiceEvidence> {
     match session.backend() {
         Backend::Postgres => Section::collected(postgres::collect(session, inputs).await),
         Backend::Mysql => Section::collected(mysql::collect(session, inputs).await),

@@ -73,7 +73,10 @@ impl ServiceEvidence {
             ("function privileges", self.functions.error()),
             ("default privileges", self.default_privileges.error()),
             ("session settings", self.settings.error()),
-            ("triggers, rules and domain defaults", self.write_hooks.error()),
+            (
+                "triggers, rules and domain defaults",
+                self.write_hooks.error(),
+            ),
         ];
         parts
             .into_iter()

@@ -79,7 +79,9 @@ pub(super) async fn collect(session: &mut Session, inputs: &ServiceInputs<'_>) -
         }
     };
     let (account, version) = me;
-    let user = account.rsplit_once('@').map_or(account.as_str(), |(u, _)| u);
+    let user = account
+        .rsplit_once('@')
+        .map_or(account.as_str(), |(u, _)| u);
     if inputs.role.is_none() {
         ev.role = account.clone();
     }
@@ -203,7 +205,9 @@ async fn write_hooks(
             }
             _ => {
                 if let (Some(name), Some(schema)) = (value, db) {
-                    hooks.before_insert_triggers.push(RelationName { schema, name });
+                    hooks
+                        .before_insert_triggers
+                        .push(RelationName { schema, name });
                 }
             }
         }
@@ -222,8 +226,8 @@ async fn write_hooks(
         .await
         .unwrap_or_default();
         for (schema, name) in tables {
-            let seen = trigger_levels
-                .is_some_and(|l| mysql_grants::sees_triggers(l, &schema, &name));
+            let seen =
+                trigger_levels.is_some_and(|l| mysql_grants::sees_triggers(l, &schema, &name));
             if !seen && schema == db {
                 hooks.triggers_unseen.push(RelationName { schema, name });
             }

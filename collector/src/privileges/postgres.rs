@@ -8,8 +8,7 @@ use gaps_core::section::Section;
 use gaps_core::service::settings::{self, Inputs, RoleSetting, SessionValue};
 use gaps_core::service::{
     ColumnName, ColumnPrivileges, DefaultPrivilege, FunctionPrivileges, Privilege, RoleFacts,
-    RoleSource, SchemaPrivileges, SequencePrivileges, ServiceEvidence, TablePrivileges,
-    WriteHooks,
+    RoleSource, SchemaPrivileges, SequencePrivileges, ServiceEvidence, TablePrivileges, WriteHooks,
 };
 use gaps_core::snapshot::Backend;
 use sqlx::PgConnection;
@@ -136,7 +135,10 @@ type TableRow = (
 async fn tables_and_columns(
     session: &mut Session,
     role: &str,
-) -> (Section<Vec<TablePrivileges>>, Section<Vec<ColumnPrivileges>>) {
+) -> (
+    Section<Vec<TablePrivileges>>,
+    Section<Vec<ColumnPrivileges>>,
+) {
     let during = "reading the service role's table privileges (has_table_privilege)";
     let rows = read(session, during, async |c| {
         sqlx::query_as::<_, TableRow>(TABLES_SQL)
@@ -275,16 +277,16 @@ async fn functions(session: &mut Session, role: &str) -> Section<Vec<FunctionPri
         Err(e) => failed(e, during),
         Ok(rows) => Section::collected(
             rows.into_iter()
-                .map(
-                    |(schema, name, overloads, executable, elsewhere, denied)| FunctionPrivileges {
+                .map(|(schema, name, overloads, executable, elsewhere, denied)| {
+                    FunctionPrivileges {
                         schema,
                         name,
                         overloads: u32::try_from(overloads).unwrap_or(u32::MAX),
                         executable: u32::try_from(executable).unwrap_or(u32::MAX),
                         executable_elsewhere: elsewhere,
                         denied: denied.unwrap_or_default(),
-                    },
-                )
+                    }
+                })
                 .collect(),
         ),
     }
@@ -293,13 +295,11 @@ async fn functions(session: &mut Session, role: &str) -> Section<Vec<FunctionPri
 async fn default_privileges(session: &mut Session, role: &str) -> Section<Vec<DefaultPrivilege>> {
     let during = "reading default privileges (pg_default_acl)";
     let rows = read(session, during, async |c| {
-        sqlx::query_as::<_, (String, Option<String>, String, String, String, bool)>(
-            DEFAULT_ACL_SQL,
-        )
-        .persistent(false)
-        .bind(role)
-        .fetch_all(c)
-        .await
+        sqlx::query_as::<_, (String, Option<String>, String, String, String, bool)>(DEFAULT_ACL_SQL)
+            .persistent(false)
+            .bind(role)
+            .fetch_all(c)
+            .await
     })
     .await;
     match rows {
@@ -427,7 +427,8 @@ fn with_unit(value: &str, unit: &str) -> String {
 }
 
 async fn write_hooks(session: &mut Session) -> Section<WriteHooks> {
-    let during = "reading INSERT triggers, rules and domain defaults (pg_trigger, pg_rewrite, pg_type)";
+    let during =
+        "reading INSERT triggers, rules and domain defaults (pg_trigger, pg_rewrite, pg_type)";
     let rows = read(session, during, async |c| {
         sqlx::query_as::<_, (String, String, String, Option<String>)>(WRITE_HOOKS_SQL)
             .persistent(false)

@@ -669,11 +669,13 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 .map(|a| eval_sql(a, self.file, self.consts, &self.locals))
         {
             // `conn.execute("SET search_path = app")` inside the hook.
-            self.ev.session_settings.extend(settings::from_after_connect(
-                &k.text,
-                &self.file.rel,
-                line_of(&mc.method),
-            ));
+            self.ev
+                .session_settings
+                .extend(settings::from_after_connect(
+                    &k.text,
+                    &self.file.rel,
+                    line_of(&mc.method),
+                ));
         }
         if mc.method == "after_connect" {
             self.after_connect += 1;

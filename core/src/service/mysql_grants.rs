@@ -156,7 +156,9 @@ fn read_object(object: &str) -> Option<(Option<String>, Option<String>)> {
             Some(None)
         } else if let Some(inner) = s.strip_prefix('`').and_then(|x| x.strip_suffix('`')) {
             Some(Some(inner.replace("``", "`")))
-        } else if !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        } else if !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
         {
             Some(Some(s.to_string()))
         } else {

@@ -229,9 +229,14 @@ fn from_code(i: &Inputs, name: &str) -> Option<Found> {
         } else {
             SettingSource::ConnectOptions
         };
-        let at: Vec<String> = sites.iter().map(|c| format!("{}:{}", c.file, c.line)).collect();
+        let at: Vec<String> = sites
+            .iter()
+            .map(|c| format!("{}:{}", c.file, c.line))
+            .collect();
         // Several places setting different values: which one a connection gets is not known.
-        let agree = sites.iter().all(|c| same_value(Some(&c.value), Some(&first.value)));
+        let agree = sites
+            .iter()
+            .all(|c| same_value(Some(&c.value), Some(&first.value)));
         let value = agree.then(|| first.value.clone());
         Some((value, source, Some(at.join(", "))))
     };
@@ -285,8 +290,7 @@ fn from_roles(i: &Inputs, name: &str, session: Option<&SessionValue>) -> Option<
     // No role or database setting: the server's value. gaps' own session started with it
     // unless gaps' user has a setting of its own or gaps' URL sets it.
     let gaps_overrides = i.gaps_dsn.iter().any(|(k, _)| k == name)
-        || i
-            .role_settings
+        || i.role_settings
             .iter()
             .any(|r| r.name == name && r.role.as_deref() == Some(i.connecting_user));
     let session = session?;

@@ -219,8 +219,7 @@ fn insert(ins: &Insert, ctx: &mut Ctx, parent: Option<&Scope>) -> Vec<OutputColu
         table: tname.clone(),
         columns,
         source: Some(insert_source(ins)),
-        ignore: ins.ignore
-            || matches!(ins.or, Some(sqlparser::ast::SqliteOnConflict::Ignore)),
+        ignore: ins.ignore || matches!(ins.or, Some(sqlparser::ast::SqliteOnConflict::Ignore)),
         conflict: None,
     };
     match &ins.on {
@@ -389,7 +388,9 @@ fn delete(del: &Delete, ctx: &mut Ctx, parent: Option<&Scope>) -> Vec<OutputColu
     }
     if del.tables.is_empty()
         && let Some(first) = from.first()
-        && let sqlparser::ast::TableFactor::Table { name, args: None, .. } = &first.relation
+        && let sqlparser::ast::TableFactor::Table {
+            name, args: None, ..
+        } = &first.relation
     {
         let (schema, n) = ctx.names.object(name);
         if schema.is_some() || ctx.cte(&ctx.names.key_of(&n)).is_none() {

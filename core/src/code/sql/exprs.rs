@@ -9,8 +9,8 @@ use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AccessExpr, BinaryOperator, Expr, Function, InTarget, FunctionArg, FunctionArgExpr, FunctionArguments,
-    Ident, Query, Value, Visit, Visitor,
+    AccessExpr, BinaryOperator, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments,
+    Ident, InTarget, Query, Value, Visit, Visitor,
 };
 
 use super::access::{Access, SessionObject, SessionObjectKind};
@@ -93,17 +93,17 @@ impl Visitor for RefCollector<'_, '_, '_> {
             }
             Expr::Identifier(id) => self.reference(e, std::slice::from_ref(id)),
             Expr::CompoundIdentifier(ids) => self.reference(e, ids),
-            Expr::BinaryOp { left, op, right }
-                if matches!(
-                    op,
+            Expr::BinaryOp {
+                left,
+                op:
                     BinaryOperator::Eq
-                        | BinaryOperator::NotEq
-                        | BinaryOperator::Lt
-                        | BinaryOperator::LtEq
-                        | BinaryOperator::Gt
-                        | BinaryOperator::GtEq
-                ) =>
-            {
+                    | BinaryOperator::NotEq
+                    | BinaryOperator::Lt
+                    | BinaryOperator::LtEq
+                    | BinaryOperator::Gt
+                    | BinaryOperator::GtEq,
+                right,
+            } => {
                 let pair = match (string_literal(left), string_literal(right)) {
                     (None, Some(lit)) => Some((&**left, lit)),
                     (Some(lit), None) => Some((&**right, lit)),

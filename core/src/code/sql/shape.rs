@@ -34,7 +34,9 @@ impl WriteKind {
 }
 
 /// Where an INSERT's rows come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(tag = "from", rename_all = "snake_case")]
 pub enum InsertSource {
     /// `VALUES (..), (..)`: at least one row, each `width` values wide (the widest row).
@@ -59,7 +61,9 @@ impl InsertSource {
 }
 
 /// What ON CONFLICT does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ConflictAction {
     /// `DO NOTHING`.

@@ -486,8 +486,10 @@ fn empty_pieces_between_semicolons_are_dropped() {
 
 #[test]
 fn an_insert_records_its_column_list_row_source_and_conflict_target() {
-    let st = pg("INSERT INTO app.notes (id, body) VALUES ($1, $2), ($3, $4) \
-                 ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body RETURNING id");
+    let st = pg(
+        "INSERT INTO app.notes (id, body) VALUES ($1, $2), ($3, $4) \
+                 ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body RETURNING id",
+    );
     let w = &st.writes[0];
     assert_eq!(w.kind, WriteKind::Insert);
     assert_eq!(
@@ -532,7 +534,10 @@ fn mysql_and_sqlite_insert_forms_keep_their_columns_and_ignore_flags() {
     let st = on(Backend::Sqlite, "INSERT OR IGNORE INTO t (a) VALUES (?1)");
     assert!(st.writes[0].ignore);
     let st = on(Backend::Sqlite, "INSERT OR REPLACE INTO t (a) VALUES (?1)");
-    assert!(!st.writes[0].ignore, "REPLACE still fails on a NOT NULL column");
+    assert!(
+        !st.writes[0].ignore,
+        "REPLACE still fails on a NOT NULL column"
+    );
 }
 
 #[test]
@@ -573,8 +578,10 @@ fn updates_and_deletes_record_their_target_and_set_columns() {
 
 #[test]
 fn string_literals_compared_with_or_written_to_a_column_are_recorded() {
-    let st = pg("SELECT id FROM accounts WHERE mood = 'angry' AND 'sad' <> mood \
-                 AND kind IN ('a', 'b') AND note = $1");
+    let st = pg(
+        "SELECT id FROM accounts WHERE mood = 'angry' AND 'sad' <> mood \
+                 AND kind IN ('a', 'b') AND note = $1",
+    );
     let lits: Vec<(&str, &str, bool)> = st
         .literals
         .iter()
@@ -620,8 +627,10 @@ fn string_literals_compared_with_or_written_to_a_column_are_recorded() {
 
 #[test]
 fn function_calls_and_the_sequences_they_name_are_recorded() {
-    let st = pg("SELECT app.risk_score($1), nextval('orders_id_seq'::regclass), \
-                 currval('app.seq') FROM generate_series(1, 3) g");
+    let st = pg(
+        "SELECT app.risk_score($1), nextval('orders_id_seq'::regclass), \
+                 currval('app.seq') FROM generate_series(1, 3) g",
+    );
     let f: Vec<(Option<&str>, &str, Option<&str>)> = st
         .functions
         .iter()

@@ -86,7 +86,10 @@ fn database_and_all_roles_settings_apply_below_the_role_ones() {
     assert_eq!(get(&all, "lock_timeout").source, SettingSource::AllRoles);
     // Without gaps' session values, the server's value is unknown, not assumed.
     let sp = get(&all, "search_path");
-    assert_eq!((sp.value.as_deref(), sp.source), (None, SettingSource::Unknown));
+    assert_eq!(
+        (sp.value.as_deref(), sp.source),
+        (None, SettingSource::Unknown)
+    );
 }
 
 #[test]
@@ -102,7 +105,10 @@ fn the_server_value_is_unknown_when_gaps_own_user_or_url_overrides_it() {
         ..Inputs::default()
     });
     let sp = get(&all, "search_path");
-    assert_eq!((sp.value.as_deref(), sp.source), (None, SettingSource::Unknown));
+    assert_eq!(
+        (sp.value.as_deref(), sp.source),
+        (None, SettingSource::Unknown)
+    );
     let dsn = [("lock_timeout".to_string(), "3s".to_string())];
     let sess = [session("lock_timeout", "3s")];
     let all = effective(&Inputs {
@@ -136,7 +142,11 @@ fn for_the_connecting_user_its_own_url_options_and_role_settings_apply() {
     let sp = get(&all, "search_path");
     assert_eq!(
         (sp.value.as_deref(), sp.source, sp.at.as_deref()),
-        (Some("app,public"), SettingSource::Dsn, Some("--database-url"))
+        (
+            Some("app,public"),
+            SettingSource::Dsn,
+            Some("--database-url")
+        )
     );
     assert_eq!(get(&all, "statement_timeout").source, SettingSource::Role);
 }
@@ -169,7 +179,11 @@ fn code_wins_over_the_url_and_the_url_over_role_settings() {
     let lt = get(&all, "lock_timeout");
     assert_eq!(
         (lt.value.as_deref(), lt.source, lt.at.as_deref()),
-        (Some("3s"), SettingSource::AfterConnect, Some("src/db.rs:14"))
+        (
+            Some("3s"),
+            SettingSource::AfterConnect,
+            Some("src/db.rs:14")
+        )
     );
 }
 
