@@ -38,9 +38,27 @@ pub async fn collect(
     match session.backend() {
         Backend::Postgres => Section::collected(postgres::collect(session, inputs).await),
         Backend::Mysql => Section::collected(mysql::collect(session, inputs).await),
-        Backend::Sqlite => Section::skipped(
-            "SQLite has no roles, privileges or session settings (its NOT NULL checks need \
-             none of this section)",
+        Backend::Sqlite => Section::collected(sqlite()),
+    }
+}
+
+/// SQLite: nothing of this applies (its NOT NULL check needs none of it), said part by part.
+fn sqlite() -> ServiceEvidence {
+    let none = || "SQLite has no roles, privileges or session settings";
+    ServiceEvidence {
+        backend: Backend::Sqlite,
+        role: String::new(),
+        role_source: gaps_core::service::RoleSource::ConnectingUser,
+        role_facts: Section::skipped(none()),
+        tables: Section::skipped(none()),
+        columns: Section::skipped(none()),
+        sequences: Section::skipped(none()),
+        schemas: Section::skipped(none()),
+        functions: Section::skipped(none()),
+        default_privileges: Section::skipped(none()),
+        settings: Section::skipped(none()),
+        write_hooks: Section::skipped(
+            "SQLite's BEFORE INSERT triggers cannot fill a value: nothing to read",
         ),
     }
 }

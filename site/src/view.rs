@@ -5,7 +5,8 @@
 //!
 //! One module per part of the page: the page itself (`page`), the actions, one snapshot's part
 //! (`snapshot`), and the evidence sections: migrations, schema, [`code`], [`logs`], [`health`]
-//! and [`provider`]; `findings` holds what they all show the same way.
+//! and [`provider`] (with the service's session, [`service`]); `findings` holds what they all
+//! show the same way.
 
 mod actions;
 pub mod code;
@@ -17,6 +18,7 @@ mod migrations;
 mod page;
 pub mod provider;
 mod schema;
+pub mod service;
 mod snapshot;
 
 pub use actions::{ActionStatusView, ActionView, Link, PriorityView};
