@@ -13,7 +13,7 @@ use gaps_core::snapshot::{Snapshot, Target};
 
 use crate::db::{Session, SessionOptions};
 use crate::progress::Progress;
-use crate::{health, inspect, logs, migrations, provider, querycheck, source};
+use crate::{health, inspect, logs, migrations, privileges, provider, querycheck, source};
 
 pub use plan::{
     DEFAULT_HEALTH_TIMEOUT, Database, Health, Limits, Migrations, Plan, Request, UsageError,
@@ -58,6 +58,7 @@ pub async fn collect(plan: &Plan, progress: &Progress) -> Snapshot {
             snap.schema = Section::skipped(reason);
             snap.applied_migrations = Section::skipped(reason);
             snap.query_checks = Section::skipped(reason);
+            snap.service = Section::skipped(reason);
             snap.provider = provider::collect(None, None).await;
         }
         Some(url) => {
@@ -82,6 +83,7 @@ pub async fn collect(plan: &Plan, progress: &Progress) -> Snapshot {
                     snap.database = Section::failed(during, e.clone());
                     snap.schema = Section::failed(during, e.clone());
                     snap.applied_migrations = Section::failed(during, e.clone());
+                    snap.service = Section::failed(during, e.clone());
                     snap.query_checks = Section::failed(during, e);
                     snap.provider = provider::collect(Some(url), None).await;
                 }
@@ -95,6 +97,14 @@ pub async fn collect(plan: &Plan, progress: &Progress) -> Snapshot {
                         migrations::collect_applied(&mut session, &plan.migrations.table).await;
                     progress.step("reading provider and connection facts");
                     snap.provider = provider::collect(Some(url), Some(&mut session)).await;
+                    progress.step("reading the service role's privileges and settings");
+                    let service = privileges::ServiceInputs {
+                        role: plan.service_role.as_deref(),
+                        url,
+                        source_dir: plan.source.as_deref(),
+                        code: snap.code.data(),
+                    };
+                    snap.service = privileges::collect(&mut session, &service).await;
                     progress.step("describing the SQL found in the code");
                     snap.query_checks = if plan.describe {
                         querycheck::section(

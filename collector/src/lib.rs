@@ -20,6 +20,7 @@ pub mod logs;
 pub mod migrations;
 pub mod output;
 pub mod preserve;
+pub mod privileges;
 pub mod progress;
 pub mod provider;
 pub mod querycheck;

@@ -10,6 +10,7 @@ pub mod manual;
 pub mod migrations_input;
 pub mod scan;
 pub mod scratch;
+mod settings;
 mod sqltext;
 pub mod walk;
 

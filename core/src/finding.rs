@@ -96,6 +96,20 @@ pub enum FindingKind {
     QueryResultMismatch,
     /// `.sqlx/` offline data disagrees with the live database.
     SqlxOfflineStale,
+    // --- what Describe cannot see (ACTION-004/005) ---
+    /// The service role lacks a privilege a statement needs (table, column, sequence, schema,
+    /// function), or will lack it on a table a pending migration creates.
+    PrivilegeMissing,
+    /// An unqualified name resolves to another object, or to none, under the service role's
+    /// search_path than under gaps' connection.
+    SearchPathMismatch,
+    /// An INSERT leaves out a NOT NULL column that nothing fills.
+    InsertMissingNotNull,
+    /// A value sent to an enum column (a literal, a Rust enum's variant) is not one of its
+    /// labels.
+    EnumValueMissing,
+    /// `ON CONFLICT (cols)` names no unique index or constraint of the table.
+    OnConflictTargetMissing,
     // --- logs (ACTION-001/007) ---
     /// A group of database errors in the logs.
     LogDatabaseError,
@@ -132,7 +146,7 @@ pub enum FindingKind {
 
 impl FindingKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FindingKind; 35] = [
+    pub const ALL: [FindingKind; 40] = [
         FindingKind::MigrationsTableMissing,
         FindingKind::MigrationsTableNotOnSearchPath,
         FindingKind::MigrationPending,
@@ -155,6 +169,11 @@ impl FindingKind {
         FindingKind::QueryInvalid,
         FindingKind::QueryResultMismatch,
         FindingKind::SqlxOfflineStale,
+        FindingKind::PrivilegeMissing,
+        FindingKind::SearchPathMismatch,
+        FindingKind::InsertMissingNotNull,
+        FindingKind::EnumValueMissing,
+        FindingKind::OnConflictTargetMissing,
         FindingKind::LogDatabaseError,
         FindingKind::LogMigrationFailure,
         FindingKind::LogPoolExhaustion,
@@ -196,6 +215,11 @@ impl FindingKind {
             FindingKind::QueryInvalid => "query_invalid",
             FindingKind::QueryResultMismatch => "query_result_mismatch",
             FindingKind::SqlxOfflineStale => "sqlx_offline_stale",
+            FindingKind::PrivilegeMissing => "privilege_missing",
+            FindingKind::SearchPathMismatch => "search_path_mismatch",
+            FindingKind::InsertMissingNotNull => "insert_missing_not_null",
+            FindingKind::EnumValueMissing => "enum_value_missing",
+            FindingKind::OnConflictTargetMissing => "on_conflict_target_missing",
             FindingKind::LogDatabaseError => "log_database_error",
             FindingKind::LogMigrationFailure => "log_migration_failure",
             FindingKind::LogPoolExhaustion => "log_pool_exhaustion",

@@ -25,6 +25,7 @@ pub mod redact;
 pub mod rules;
 pub mod schema;
 pub mod section;
+pub mod service;
 pub mod session;
 pub mod snapshot;
 #[cfg(any(test, feature = "testing"))]

@@ -8,6 +8,7 @@ mod migrations;
 mod provider;
 mod queries;
 mod schema;
+mod service;
 mod session;
 mod static_sql;
 mod types;
@@ -26,6 +27,7 @@ pub fn analyse(snapshot: &Snapshot) -> Vec<Finding> {
     findings.extend(health::check(snapshot));
     findings.extend(provider::check(snapshot));
     findings.extend(session::check(snapshot));
+    findings.extend(service::check(snapshot));
     crate::paths::relativize(&mut findings, &crate::paths::SourcePaths::of(snapshot));
     sort_findings(&mut findings);
     findings

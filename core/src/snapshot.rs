@@ -16,6 +16,7 @@ use crate::provider::ProviderEvidence;
 use crate::querycheck::QueryChecks;
 use crate::schema::{DatabaseInfo, Schema};
 use crate::section::Section;
+use crate::service::ServiceEvidence;
 use crate::session::SessionReport;
 
 /// The snapshot format this build writes and the newest it can read.
@@ -62,6 +63,10 @@ pub struct Snapshot {
     /// The database provider, pooler and connection facts (ACTION-003).
     #[serde(default)]
     pub provider: Section<ProviderEvidence>,
+    /// What Describe cannot see: the service role's privileges, the settings its sessions
+    /// run under, and what changes its writes (triggers, rules, domain defaults, sql_mode).
+    #[serde(default)]
+    pub service: Section<ServiceEvidence>,
     /// gaps' own database session: its limits, the relations it found locked, and whether it
     /// ended early. Absent when no session was opened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -244,6 +249,7 @@ impl Snapshot {
             logs: Section::default(),
             health: Section::default(),
             provider: Section::default(),
+            service: Section::default(),
             session: None,
         }
     }
@@ -268,6 +274,7 @@ impl Snapshot {
             ("logs", st(&self.logs)),
             ("health", st(&self.health)),
             ("provider", st(&self.provider)),
+            ("service", st(&self.service)),
         ]
     }
 }

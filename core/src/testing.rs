@@ -172,3 +172,50 @@ pub fn snapshot_of(label: &str, tables: Vec<Table>, rows: Vec<AppliedMigration>)
 mod service;
 
 pub use service::{Service, rejected};
+
+/// A runtime `sqlx::query` call site at `file:line` with `sql` analysed for `backend`.
+pub fn query_site(
+    file: &str,
+    line: u32,
+    sql: &str,
+    backend: crate::backend::Backend,
+) -> crate::code::model::QuerySite {
+    crate::code::model::QuerySite {
+        file: file.into(),
+        line,
+        api: "sqlx::query".into(),
+        macro_checked: false,
+        sql: Some(sql.into()),
+        sql_origin: Some("literal".into()),
+        sql_line: None,
+        target: None,
+        target_origin: None,
+        not_checkable: None,
+        access: Some(crate::code::sql::analyse(sql, backend)),
+        scope: Default::default(),
+    }
+}
+
+/// Service evidence for `role` on Postgres with every part collected and empty: no table,
+/// sequence or schema privilege, no setting, no trigger.
+pub fn service_evidence(role: &str) -> crate::service::ServiceEvidence {
+    use crate::service::{RoleFacts, RoleSource, ServiceEvidence, WriteHooks};
+    ServiceEvidence {
+        backend: crate::backend::Backend::Postgres,
+        role: role.into(),
+        role_source: RoleSource::Flag,
+        role_facts: Section::collected(RoleFacts {
+            superuser: false,
+            connecting_user: "gaps".into(),
+            active_roles: Vec::new(),
+        }),
+        tables: Section::collected(Vec::new()),
+        columns: Section::collected(Vec::new()),
+        sequences: Section::collected(Vec::new()),
+        schemas: Section::collected(Vec::new()),
+        functions: Section::collected(Vec::new()),
+        default_privileges: Section::collected(Vec::new()),
+        settings: Section::collected(Vec::new()),
+        write_hooks: Section::collected(WriteHooks::default()),
+    }
+}

@@ -4,8 +4,9 @@
 //! that tera escapes (the few pre-rendered HTML fields are named `*_html` / `*_svg`).
 //!
 //! One module per part of the page: the page itself (`page`), the actions, one snapshot's part
-//! (`snapshot`), the [`diagnosis`] (causes in fix order), and the evidence sections: migrations, schema, [`code`], [`logs`], [`health`]
-//! and [`provider`]; `findings` holds what they all show the same way.
+//! (`snapshot`), the [`diagnosis`] (causes in fix order), and the evidence sections:
+//! migrations, schema, [`code`], [`logs`], [`health`] and [`provider`] (with the service's
+//! session, [`service`]); `findings` holds what they all show the same way.
 
 mod actions;
 pub mod code;
@@ -18,6 +19,7 @@ mod migrations;
 mod page;
 pub mod provider;
 mod schema;
+pub mod service;
 mod snapshot;
 
 pub use actions::{ActionStatusView, ActionView, FindingGroup, Link, PriorityView};

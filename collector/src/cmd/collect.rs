@@ -77,6 +77,10 @@ pub struct CollectArgs {
     /// Do not ask the database to describe the SQL found in the code.
     #[arg(long)]
     pub no_describe: bool,
+    /// The role (MySQL: account) the service connects as, whose privileges and session
+    /// settings are checked; default: the user gaps connects as.
+    #[arg(long, value_name = "NAME")]
+    pub service_role: Option<String>,
     /// Replace the snapshot at --out even when this run collected less than it (or it is not
     /// a gaps snapshot); without it a worse snapshot is written beside it.
     #[arg(long)]
@@ -139,6 +143,7 @@ impl CollectArgs {
             health: self.health.clone(),
             health_timeout: seconds(self.health_timeout, 0.1),
             describe: !self.no_describe,
+            service_role: self.service_role.clone(),
             out: self.out.clone(),
             force: self.force,
             quiet: self.quiet,

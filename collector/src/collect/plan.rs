@@ -85,6 +85,8 @@ pub struct Request {
     pub health_timeout: Duration,
     /// Whether to ask the database to describe the SQL found in the code.
     pub describe: bool,
+    /// The role (MySQL: account) the service connects as; `None`: the user gaps connects as.
+    pub service_role: Option<String>,
     /// Where the snapshot goes (`-`: standard output).
     pub out: PathBuf,
     /// Replace the snapshot at `out` even when this run collected less.
@@ -112,6 +114,7 @@ impl Default for Request {
             health: None,
             health_timeout: DEFAULT_HEALTH_TIMEOUT,
             describe: true,
+            service_role: None,
             out: PathBuf::from("gaps-snapshot.json"),
             force: false,
             quiet: false,
@@ -208,6 +211,8 @@ pub struct Plan {
     pub health: Option<Health>,
     /// Whether to describe the code's SQL on the database.
     pub describe: bool,
+    /// The role (MySQL: account) the service connects as; `None`: the user gaps connects as.
+    pub service_role: Option<String>,
     /// Where the snapshot goes.
     pub out: PathBuf,
     /// Replace a better snapshot at `out`.
@@ -284,6 +289,7 @@ impl Request {
             log_format: self.log_format,
             health,
             describe: self.describe,
+            service_role: self.service_role,
             out: self.out,
             force: self.force,
             quiet: self.quiet,
