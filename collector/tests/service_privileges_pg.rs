@@ -298,8 +298,7 @@ fn every_predicted_error_is_the_error_the_service_role_gets_and_no_other_fails()
         "on_conflict_target_missing",
     ];
     // (file, line) -> the earliest predicted SQLSTATE, or None for "no error predicted".
-    let mut predicted: BTreeMap<(String, u64), Vec<(u32, Option<String>, String)>> =
-        BTreeMap::new();
+    let mut predicted: BTreeMap<(String, u64), Vec<Prediction>> = BTreeMap::new();
     for f in findings {
         let kind = f["kind"].as_str().unwrap();
         if !ours.contains(&kind)
@@ -519,3 +518,6 @@ fn every_predicted_error_is_the_error_the_service_role_gets_and_no_other_fails()
         conn.close().await.unwrap();
     });
 }
+
+/// One predicted failure of a statement: the stage's rank, the SQLSTATE, the finding kind.
+type Prediction = (u32, Option<String>, String);
