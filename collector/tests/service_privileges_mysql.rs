@@ -176,7 +176,7 @@ fn every_predicted_error_is_the_error_the_account_gets_and_no_other_fails() {
             "insert_missing_not_null",
             "enum_value_missing",
         ];
-        let mut predicted: BTreeMap<(String, u64), Vec<(String, u64, String)>> = BTreeMap::new();
+        let mut predicted: BTreeMap<(String, u64), Vec<Prediction>> = BTreeMap::new();
         for f in findings {
             let kind = f["kind"].as_str().unwrap();
             if !ours.contains(&kind) {
@@ -383,3 +383,6 @@ fn another_account_s_privileges_are_recorded_as_unreadable_not_as_absent() {
             .any(|f| f["kind"] == "insert_missing_not_null")
     );
 }
+
+/// One predicted failure of a statement: its SQLSTATE, MySQL error number and finding kind.
+type Prediction = (String, u64, String);
