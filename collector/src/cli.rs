@@ -98,6 +98,13 @@ pub struct CollectArgs {
     /// Do not ask the database to describe the SQL found in the code.
     #[arg(long)]
     pub no_describe: bool,
+    /// Rows from which a table counts as large: a pending migration's lock or rewrite hazard
+    /// on it is an error (below: a warning).
+    #[arg(long, value_name = "ROWS", default_value_t = gaps_core::hazards::DEFAULT_LARGE_ROWS)]
+    pub large_table_rows: u64,
+    /// Bytes (indexes and TOAST included) from which a table counts as large.
+    #[arg(long, value_name = "BYTES", default_value_t = gaps_core::hazards::DEFAULT_LARGE_BYTES)]
+    pub large_table_bytes: u64,
     /// Replace the snapshot at --out even when this run collected less than it (or it is not
     /// a gaps snapshot); without it a worse snapshot is written beside it.
     #[arg(long)]

@@ -13,7 +13,8 @@ use crate::cli::{CollectArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::db::{self, Session, SessionOptions};
 use crate::progress::Progress;
 use crate::{
-    dotenv, health, inspect, logs, migrations, output, preserve, provider, querycheck, source,
+    dotenv, hazards, health, inspect, logs, migrations, output, preserve, provider, querycheck,
+    source,
 };
 
 /// Runs `gaps collect` and returns the exit code (1 when the snapshot is partial).
@@ -121,6 +122,7 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
     let code = source::collect(args, &snap, url.as_deref()).await;
     snap.code = code.code;
     snap.expected_schema = code.expected_schema;
+    let after = code.after;
 
     match url.as_deref() {
         None => {
@@ -130,6 +132,7 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
             snap.applied_migrations = Section::skipped(reason);
             snap.query_checks = Section::skipped(reason);
             snap.provider = provider::collect(None, None).await;
+            snap.migration_plan = Section::skipped(reason);
         }
         Some(url) => {
             progress.step("connecting to the database (read-only)");
@@ -153,7 +156,8 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
                     snap.database = Section::failed(during, e.clone());
                     snap.schema = Section::failed(during, e.clone());
                     snap.applied_migrations = Section::failed(during, e.clone());
-                    snap.query_checks = Section::failed(during, e);
+                    snap.query_checks = Section::failed(during, e.clone());
+                    snap.migration_plan = Section::failed(during, e);
                     snap.provider = provider::collect(Some(url), None).await;
                 }
                 Ok(mut session) => {
@@ -165,6 +169,9 @@ pub async fn collect(args: &CollectArgs, progress: &Progress) -> Snapshot {
                     snap.applied_migrations = migrations::collect_applied(&mut session, args).await;
                     progress.step("reading provider and connection facts");
                     snap.provider = provider::collect(Some(url), Some(&mut session)).await;
+                    progress.step("reading what the pending migrations would lock");
+                    snap.migration_plan =
+                        hazards::collect(&mut session, &snap, after, &hazards::options(args)).await;
                     progress.step("describing the SQL found in the code");
                     snap.query_checks =
                         querycheck::section(&mut session, &snap, args, progress).await;

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod diff;
 pub mod dotenv;
+pub mod hazards;
 pub mod health;
 pub mod inspect;
 pub mod locks;

@@ -20,6 +20,7 @@ use gaps_core::code::mapping::map_models;
 use gaps_core::code::model::SourceProblem;
 use gaps_core::code::replay::{MigrationSource, replay};
 use gaps_core::code::{CodeEvidence, ExpectedSchema, gapsmd};
+use gaps_core::hazards::AfterCheck;
 use gaps_core::redact;
 use gaps_core::schema::IncompleteCatalog;
 use gaps_core::section::Section;
@@ -34,6 +35,9 @@ pub struct CodeSections {
     pub code: Section<CodeEvidence>,
     /// The expected schema.
     pub expected_schema: Section<ExpectedSchema>,
+    /// The code's statements described on the scratch database (all migrations applied),
+    /// when scratch mode ran; else the replay mode, with why scratch mode was not used.
+    pub after: AfterCheck,
 }
 
 /// Reads models and queries from the source, replays the migrations (or applies them to a
@@ -53,7 +57,7 @@ pub async fn collect(
         ),
         Some(root) => Section::collected(scan_source(root, args, backend)),
     };
-    let mut expected = expected_schema(args, snapshot, backend, target_url).await;
+    let (mut expected, scratch_db) = expected_schema(args, snapshot, backend, target_url).await;
     if let (Section::Collected { data: (ev, config) }, Some(root)) = (&mut code, &args.source) {
         databases::attribute_sites(
             root,
@@ -80,9 +84,13 @@ pub async fn collect(
     if let Section::Collected { data } = &mut expected {
         data.schema.canonicalize();
     }
+    // While the scratch database exists, the code's statements are described on it: the
+    // schema as it will be once every migration ran.
+    let after = crate::hazards::after::check(scratch_db, code.data(), &expected, args).await;
     CodeSections {
         code,
         expected_schema: expected,
+        after,
     }
 }
 
@@ -120,12 +128,14 @@ fn scan_source(root: &Path, args: &CollectArgs, backend: Backend) -> (CodeEviden
     (ev, read)
 }
 
+/// The expected schema, and the scratch database it was read from (still to be dropped) in
+/// scratch mode.
 async fn expected_schema(
     args: &CollectArgs,
     snapshot: &Snapshot,
     backend: Backend,
     target_url: Option<&str>,
-) -> Section<ExpectedSchema> {
+) -> (Section<ExpectedSchema>, Option<scratch::ScratchDb>) {
     let gaps_tables = match &args.gaps {
         // The same loader `gaps report` uses: a file one command refuses, the other does too.
         Some(path) => match crate::registry_file::read(path).and_then(|text| {
@@ -133,7 +143,12 @@ async fn expected_schema(
                 .map_err(|e| anyhow::anyhow!("gaps.md {}: {e}", path.display()))
         }) {
             Ok(tables) => Some((path.display().to_string(), tables)),
-            Err(e) => return Section::failed("reading the gaps.md registry", format!("{e:#}")),
+            Err(e) => {
+                return (
+                    Section::failed("reading the gaps.md registry", format!("{e:#}")),
+                    None,
+                );
+            }
         },
         None => None,
     };
@@ -159,10 +174,16 @@ async fn expected_schema(
         Section::Skipped { .. } => None,
     };
     if let (Some(message), None) = (&unreadable_migrations, &gaps_tables) {
-        return Section::failed("reading the migration files to replay", message.clone());
+        return (
+            Section::failed("reading the migration files to replay", message.clone()),
+            None,
+        );
     }
     if migrations.is_none() && gaps_tables.is_none() {
-        return Section::skipped("no migrations (no --source or --migrations) and no --gaps file");
+        return (
+            Section::skipped("no migrations (no --source or --migrations) and no --gaps file"),
+            None,
+        );
     }
     let replayable = migrations.is_some();
     let migrations = migrations.unwrap_or_default();
@@ -186,11 +207,16 @@ async fn expected_schema(
         expected.gaps_md_file = Some(file);
         expected.gaps_md_tables = tables;
     }
+    let mut kept = None;
     if let Some(scratch_url) = args.scratch_database_url.as_ref().filter(|_| replayable) {
         expected.scratch_server = Some(redact::redact_url(scratch_url));
-        match scratch::expected_schema(scratch_url, target_url, &migrations, args.connect_timeout())
-            .await
-        {
+        let built =
+            scratch::build(scratch_url, target_url, &migrations, args.connect_timeout()).await;
+        let inspected = match &built {
+            Ok(db) => db.inspect().await,
+            Err(e) => Err(e.clone()),
+        };
+        match inspected {
             Ok(schema) => {
                 expected.mode = ExpectationMode::Scratch;
                 expected.schema = schema;
@@ -200,8 +226,9 @@ async fn expected_schema(
             }
             Err(e) => expected.scratch_error = Some(e),
         }
+        kept = built.ok();
     }
-    Section::collected(expected)
+    (Section::collected(expected), kept)
 }
 
 /// The database a mysql:// or mariadb:// URL names (its path), if any.

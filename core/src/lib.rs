@@ -12,6 +12,7 @@ pub mod diff;
 pub mod escape;
 pub mod finding;
 pub mod gapsmd_limits;
+pub mod hazards;
 pub mod health;
 pub mod logs;
 pub mod migrations;

@@ -2,6 +2,7 @@
 //! the wasm viewer all call [`analyse`].
 
 mod evidence;
+mod hazards;
 mod health;
 mod logs;
 mod migrations;
@@ -26,6 +27,8 @@ pub fn analyse(snapshot: &Snapshot) -> Vec<Finding> {
     findings.extend(health::check(snapshot));
     findings.extend(provider::check(snapshot));
     findings.extend(session::check(snapshot));
+    findings.extend(hazards::check(snapshot));
+    hazards::annotate(&mut findings, snapshot);
     sort_findings(&mut findings);
     findings
 }

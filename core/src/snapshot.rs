@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 // query checks need not import the snapshot. Re-exported for the callers that know it here.
 pub use crate::backend::Backend;
 use crate::code::{CodeEvidence, ExpectedSchema};
+use crate::hazards::MigrationPlan;
 use crate::health::HealthEvidence;
 use crate::logs::LogsEvidence;
 use crate::migrations::{AppliedMigrations, LocalMigrations};
@@ -64,6 +65,10 @@ pub struct Snapshot {
     /// The database provider, pooler and connection facts (ACTION-003).
     #[serde(default)]
     pub provider: Section<ProviderEvidence>,
+    /// What running the pending migrations would do to the live database (locks, table
+    /// sizes, sessions in the way) and to the code (statements that break afterwards).
+    #[serde(default)]
+    pub migration_plan: Section<MigrationPlan>,
     /// gaps' own database session: its limits, the relations it found locked, and whether it
     /// ended early. Absent when no session was opened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -246,6 +251,7 @@ impl Snapshot {
             logs: Section::default(),
             health: Section::default(),
             provider: Section::default(),
+            migration_plan: Section::default(),
             session: None,
         }
     }
@@ -270,6 +276,7 @@ impl Snapshot {
             ("logs", st(&self.logs)),
             ("health", st(&self.health)),
             ("provider", st(&self.provider)),
+            ("migration_plan", st(&self.migration_plan)),
         ]
     }
 
