@@ -36,7 +36,8 @@ pub fn field(parent: &str, key: &str) -> Field {
             _,
             "message" | "during" | "reason" | "error" | "errors" | "detail" | "hint" | "evidence"
             | "text" | "description" | "label" | "sql_origin" | "target" | "target_origin"
-            | "not_checkable" | "scratch_error" | "warnings" | "stopped" | "argument" | "problem",
+            | "not_checkable" | "scratch_error" | "warnings" | "stopped" | "argument" | "problem"
+            | "problems" | "not_analysed",
         ) => Field::Text,
         _ => Field::Keep,
     }
