@@ -242,6 +242,7 @@ fn called_functions(stmt: &SyntaxNode) -> Vec<String> {
 /// The words a statement starts with, e.g. "CREATE UNIQUE INDEX CONCURRENTLY".
 fn leading_words(stmt: &SyntaxNode, max: usize) -> String {
     stmt.children_with_tokens()
+        .take_while(|e| e.as_token().is_some())
         .filter_map(|e| e.into_token())
         .filter(|t| t.kind().is_keyword())
         .take(max)

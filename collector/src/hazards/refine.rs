@@ -190,7 +190,7 @@ pub fn refine(migrations: &mut [Analysed], live: &LiveFacts, schema: Option<&Sch
                                 "fails as written: it calls {name}(), which this server does not \
                                  have{}",
                                 live.server_version_num
-                                    .map(|v| format!(" (server_version_num {v})"))
+                                    .map(|v| format!(" (PostgreSQL {}.{})", v / 10_000, v % 10_000))
                                     .unwrap_or_default()
                             ),
                             format!(

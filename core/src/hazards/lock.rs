@@ -125,10 +125,10 @@ impl LockMode {
         let writes = self.conflicts_with(RowExclusive);
         let locking_reads = self.conflicts_with(RowShare);
         match (reads, writes, locking_reads) {
-            (true, _, _) => "every query, reads included",
+            (true, _, _) => "every query (reads included)",
             (false, true, true) => "writes and SELECT ... FOR UPDATE",
             (false, true, false) => "writes (INSERT, UPDATE, DELETE)",
-            _ => "other schema changes, VACUUM and ANALYZE (reads and writes go on)",
+            _ => "other schema changes, VACUUM and ANALYZE (not reads or writes)",
         }
     }
 

@@ -32,13 +32,13 @@ fn the_conflict_table_is_symmetric_and_matches_the_documentation() {
 fn what_a_queued_lock_blocks_is_said_in_application_terms() {
     assert_eq!(
         LockMode::AccessExclusive.blocks(),
-        "every query, reads included"
+        "every query (reads included)"
     );
     assert_eq!(LockMode::Share.blocks(), "writes (INSERT, UPDATE, DELETE)");
     assert!(
         LockMode::ShareUpdateExclusive
             .blocks()
-            .contains("reads and writes go on")
+            .contains("not reads or writes")
     );
     assert!(!LockMode::ShareUpdateExclusive.blocks_the_application());
     assert!(LockMode::ShareRowExclusive.blocks_the_application());

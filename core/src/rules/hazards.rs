@@ -155,7 +155,7 @@ fn hazard(
         };
         let blocking = match effective {
             Some(mode) => format!(
-                "; under {}{held_note}, {} on {t} waits until it ends",
+                "; its {} lock{held_note} makes {} on {t} wait until it ends",
                 mode.label(),
                 mode.blocks()
             ),
@@ -315,8 +315,8 @@ fn blocked_finding(
         Severity::Error,
         actions::MIGRATIONS,
         format!(
-            "{} {holds}: {} ({}) needs {} and would wait for it; while it waits, {} on \
-             {t}{rows} queue behind the migration{last}",
+            "{} {holds}: {} ({}) needs {} and would wait for it; while it waits it makes {} \
+             on {t}{rows} wait behind it{last}",
             who(b),
             at(m, st),
             st.operation,

@@ -80,7 +80,7 @@ fn a_hazard_is_a_warning_on_a_small_table_and_an_error_on_a_large_one() {
     assert!(f.message.contains("300.0 k rows"), "{}", f.message);
     assert!(f.message.contains("ACCESS EXCLUSIVE"), "{}", f.message);
     assert!(
-        f.message.contains("every query, reads included"),
+        f.message.contains("every query (reads included)"),
         "{}",
         f.message
     );
@@ -165,7 +165,7 @@ fn a_lock_taken_earlier_in_the_transaction_is_held_through_a_slow_statement() {
         "{}",
         f[0].message
     );
-    assert!(f[0].message.contains("every query, reads included"));
+    assert!(f[0].message.contains("every query (reads included)"));
     // Must not say it when the file runs each statement on its own... which a
     // `-- no-transaction` file of one statement does; with a lock_timeout, no advice.
     m.statements.remove(0);
@@ -220,7 +220,7 @@ fn an_idle_transaction_holding_a_lock_blocks_the_alter() {
         f[0].message
     );
     assert!(f[0].message.contains("holds ACCESS SHARE on public.events"));
-    assert!(f[0].message.contains("every query, reads included"));
+    assert!(f[0].message.contains("every query (reads included)"));
     assert!(f[0].message.contains("SELECT * FROM events WHERE id = $1"));
     assert!(
         f[0].next_step
