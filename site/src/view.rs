@@ -10,6 +10,7 @@
 mod actions;
 pub mod code;
 mod findings;
+mod hazards;
 pub mod health;
 mod input;
 pub mod logs;
@@ -21,6 +22,7 @@ mod snapshot;
 
 pub use actions::{ActionStatusView, ActionView, Link, PriorityView};
 pub use findings::{Counts, FindingView, finding_view};
+pub use hazards::{PlanMigrationView, PlanRow, PlanView};
 pub use input::{NamedSnapshot, RegistryDoc, expectations};
 pub use migrations::{MigrationRow, MigrationsView};
 pub use page::{RegistryView, ReportView, UnknownView, report_view};

@@ -142,24 +142,25 @@ fn hazard(
             .and_then(|t| st.locks.iter().find(|l| &l.table == t))
             .map(|l| l.mode);
         let held = table.as_ref().and_then(|tb| held_before(m, i, tb));
-        let effective = match (lock, held) {
-            (Some(a), Some((b, _))) => Some(a.max(b)),
-            (a, b) => a.or(b.map(|(b, _)| b)),
-        };
-        let held_note = match (held, lock) {
-            (Some((b, line)), Some(a)) if b > a => format!(
-                " ({} taken at line {line} of the same transaction is still held)",
-                b.label()
+        let blocking = match (lock, held) {
+            (Some(a), Some((b, line))) if b > a => format!(
+                "; the {} lock line {line} took in the same transaction is still held and makes \
+                 {} on {t} wait until it ends",
+                b.label(),
+                b.blocks()
             ),
-            _ => String::new(),
-        };
-        let blocking = match effective {
-            Some(mode) => format!(
-                "; its {} lock{held_note} makes {} on {t} wait until it ends",
-                mode.label(),
-                mode.blocks()
+            (Some(a), _) => format!(
+                "; its {} lock makes {} on {t} wait until it ends",
+                a.label(),
+                a.blocks()
             ),
-            None => String::new(),
+            (None, Some((b, line))) => format!(
+                "; the {} lock line {line} took is still held and makes {} on {t} wait until it \
+                 ends",
+                b.label(),
+                b.blocks()
+            ),
+            (None, None) => String::new(),
         };
         let size_text = size
             .map(|z| format!("; {t} has {} now", z.describe()))

@@ -160,8 +160,9 @@ fn a_lock_taken_earlier_in_the_transaction_is_held_through_a_slow_statement() {
     let plan = migration_plan(vec![m.clone()], vec![table_size("public", "events", 10)]);
     let f = of_kind(&with_plan(plan), FindingKind::MigrationHazard);
     assert!(
-        f[0].message
-            .contains("ACCESS EXCLUSIVE taken at line 1 of the same transaction is still held"),
+        f[0].message.contains(
+            "the ACCESS EXCLUSIVE lock line 1 took in the same transaction is still held"
+        ),
         "{}",
         f[0].message
     );
