@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod dotenv;
 pub mod exit;
+pub mod hazards;
 pub mod health;
 pub mod input;
 pub mod inspect;

@@ -15,6 +15,7 @@ pub mod escape;
 pub mod finding;
 pub mod gapsmd;
 pub mod gapsmd_limits;
+pub mod hazards;
 pub mod health;
 pub mod logs;
 pub mod migrations;

@@ -2,6 +2,7 @@
 //! the wasm viewer all call [`analyse`].
 
 mod evidence;
+mod hazards;
 mod health;
 mod logs;
 mod migrations;
@@ -28,6 +29,8 @@ pub fn analyse(snapshot: &Snapshot) -> Vec<Finding> {
     findings.extend(provider::check(snapshot));
     findings.extend(session::check(snapshot));
     findings.extend(service::check(snapshot));
+    findings.extend(hazards::check(snapshot));
+    hazards::annotate(&mut findings, snapshot);
     crate::paths::relativize(&mut findings, &crate::paths::SourcePaths::of(snapshot));
     sort_findings(&mut findings);
     findings

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
 use crate::code::{CodeEvidence, ExpectedSchema};
+use crate::hazards::MigrationPlan;
 use crate::health::HealthEvidence;
 use crate::logs::LogsEvidence;
 use crate::migrations::{AppliedMigrations, LocalMigrations};
@@ -67,6 +68,10 @@ pub struct Snapshot {
     /// run under, and what changes its writes (triggers, rules, domain defaults, sql_mode).
     #[serde(default)]
     pub service: Section<ServiceEvidence>,
+    /// What running the pending migrations would do to the live database (locks, table
+    /// sizes, sessions in the way) and to the code (statements that break afterwards).
+    #[serde(default)]
+    pub migration_plan: Section<MigrationPlan>,
     /// gaps' own database session: its limits, the relations it found locked, and whether it
     /// ended early. Absent when no session was opened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -250,6 +255,7 @@ impl Snapshot {
             health: Section::default(),
             provider: Section::default(),
             service: Section::default(),
+            migration_plan: Section::default(),
             session: None,
         }
     }
@@ -275,6 +281,7 @@ impl Snapshot {
             ("health", st(&self.health)),
             ("provider", st(&self.provider)),
             ("service", st(&self.service)),
+            ("migration_plan", st(&self.migration_plan)),
         ]
     }
 }

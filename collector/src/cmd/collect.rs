@@ -81,6 +81,13 @@ pub struct CollectArgs {
     /// settings are checked; default: the user gaps connects as.
     #[arg(long, value_name = "NAME")]
     pub service_role: Option<String>,
+    /// Rows from which a table counts as large: a pending migration's lock or rewrite hazard
+    /// on it is an error (below: a warning).
+    #[arg(long, value_name = "ROWS", default_value_t = gaps_core::hazards::DEFAULT_LARGE_ROWS)]
+    pub large_table_rows: u64,
+    /// Bytes (indexes and TOAST included) from which a table counts as large.
+    #[arg(long, value_name = "BYTES", default_value_t = gaps_core::hazards::DEFAULT_LARGE_BYTES)]
+    pub large_table_bytes: u64,
     /// Replace the snapshot at --out even when this run collected less than it (or it is not
     /// a gaps snapshot); without it a worse snapshot is written beside it.
     #[arg(long)]
@@ -144,6 +151,10 @@ impl CollectArgs {
             health_timeout: seconds(self.health_timeout, 0.1),
             describe: !self.no_describe,
             service_role: self.service_role.clone(),
+            large_table: gaps_core::hazards::SizeThreshold {
+                rows: self.large_table_rows,
+                bytes: self.large_table_bytes,
+            },
             out: self.out.clone(),
             force: self.force,
             quiet: self.quiet,

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use gaps_core::backend::Backend;
+use gaps_core::hazards::SizeThreshold;
 use gaps_core::logs::LogFormat;
 
 use crate::db::backend_of;
@@ -87,6 +88,8 @@ pub struct Request {
     pub describe: bool,
     /// The role (MySQL: account) the service connects as; `None`: the user gaps connects as.
     pub service_role: Option<String>,
+    /// From which size a table is large (a pending migration's hazard on it is an error).
+    pub large_table: SizeThreshold,
     /// Where the snapshot goes (`-`: standard output).
     pub out: PathBuf,
     /// Replace the snapshot at `out` even when this run collected less.
@@ -115,6 +118,7 @@ impl Default for Request {
             health_timeout: DEFAULT_HEALTH_TIMEOUT,
             describe: true,
             service_role: None,
+            large_table: SizeThreshold::default(),
             out: PathBuf::from("gaps-snapshot.json"),
             force: false,
             quiet: false,
@@ -213,6 +217,8 @@ pub struct Plan {
     pub describe: bool,
     /// The role (MySQL: account) the service connects as; `None`: the user gaps connects as.
     pub service_role: Option<String>,
+    /// From which size a table is large.
+    pub large_table: SizeThreshold,
     /// Where the snapshot goes.
     pub out: PathBuf,
     /// Replace a better snapshot at `out`.
@@ -290,6 +296,7 @@ impl Request {
             health,
             describe: self.describe,
             service_role: self.service_role,
+            large_table: self.large_table,
             out: self.out,
             force: self.force,
             quiet: self.quiet,

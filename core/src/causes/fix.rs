@@ -45,7 +45,33 @@ pub(super) fn steps(ctx: &Ctx, key: &Key, found: &[&Finding], impact: &Impact) -
     if fix.steps.is_empty() {
         fix.steps = next_steps(found);
     }
+    if matches!(key, Key::Pending | Key::Failed(_)) {
+        let mut before = before_running(found);
+        before.append(&mut fix.steps);
+        fix.steps = before;
+    }
     fix
+}
+
+/// What to do before running the migrations a fix runs: end the sessions that would block
+/// them, deploy code that still works afterwards, make each hazardous statement safe; each
+/// step once, from the members' own next steps.
+fn before_running(found: &[&Finding]) -> Vec<FixStep> {
+    let mut out: Vec<FixStep> = Vec::new();
+    for kind in [
+        FindingKind::MigrationBlocked,
+        FindingKind::QueryBreaksAfterMigration,
+        FindingKind::MigrationHazard,
+    ] {
+        for f in found.iter().filter(|f| f.kind == kind) {
+            let Some(step) = &f.next_step else { continue };
+            let text = format!("Before running it: {step}");
+            if !out.iter().any(|x| x.text == text) {
+                out.push(FixStep::text(text));
+            }
+        }
+    }
+    out
 }
 
 /// Every distinct `GRANT` the privilege findings name, one step each (the default-privilege
@@ -175,6 +201,10 @@ fn pending(ctx: &Ctx, found: &[&Finding], fix: &mut Fix) {
                     | FindingKind::MigrationOutOfOrder
                     | FindingKind::MigrationsTableMissing
                     | FindingKind::HealthSchemaVersionMismatch
+                    // What running them would do: the steps before the run deal with these.
+                    | FindingKind::MigrationHazard
+                    | FindingKind::MigrationBlocked
+                    | FindingKind::QueryBreaksAfterMigration
             )
         })
         .count();

@@ -156,6 +156,11 @@ pub(super) fn route(ctx: &Ctx, f: &Finding) -> Route {
         SearchPathMismatch => Route::Key(Key::Group("search-path")),
         // A statement the code must change (or a migration must default): its own cause.
         InsertMissingNotNull | EnumValueMissing | OnConflictTargetMissing => Route::Own,
+        // What running a migration would do: part of the cause whose fix runs it.
+        MigrationHazard | MigrationBlocked | QueryBreaksAfterMigration => match f.migration {
+            Some(v) => Route::Migration(v),
+            None => Route::Pending,
+        },
     }
 }
 
