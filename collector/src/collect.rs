@@ -13,7 +13,7 @@ use gaps_core::snapshot::{Snapshot, Target};
 
 use crate::db::{Session, SessionOptions};
 use crate::progress::Progress;
-use crate::{health, inspect, logs, migrations, provider, querycheck, source};
+use crate::{hazards, health, inspect, logs, migrations, privileges, provider, querycheck, source};
 
 pub use plan::{
     DEFAULT_HEALTH_TIMEOUT, Database, Health, Limits, Migrations, Plan, Request, UsageError,
@@ -46,10 +46,15 @@ pub async fn collect(plan: &Plan, progress: &Progress) -> Snapshot {
         connect_timeout: limits.connect,
         backend: plan.backend(),
         target_url: url,
+        describe_after: plan.describe.then_some(hazards::after::DescribeLimits {
+            statement: limits.statement,
+            lock: limits.lock,
+        }),
     };
     let code = source::collect(&inputs, &snap.local_migrations).await;
     snap.code = code.code;
     snap.expected_schema = code.expected_schema;
+    let after = code.after;
 
     match url {
         None => {
@@ -58,6 +63,8 @@ pub async fn collect(plan: &Plan, progress: &Progress) -> Snapshot {
             snap.schema = Section::skipped(reason);
             snap.applied_migrations = Section::skipped(reason);
             snap.query_checks = Section::skipped(reason);
+            snap.service = Section::skipped(reason);
+            snap.migration_plan = Section::skipped(reason);
             snap.provider = provider::collect(None, None).await;
         }
         Some(url) => {
@@ -82,6 +89,8 @@ pub async fn collect(plan: &Plan, progress: &Progress) -> Snapshot {
                     snap.database = Section::failed(during, e.clone());
                     snap.schema = Section::failed(during, e.clone());
                     snap.applied_migrations = Section::failed(during, e.clone());
+                    snap.service = Section::failed(during, e.clone());
+                    snap.migration_plan = Section::failed(during, e.clone());
                     snap.query_checks = Section::failed(during, e);
                     snap.provider = provider::collect(Some(url), None).await;
                 }
@@ -95,6 +104,17 @@ pub async fn collect(plan: &Plan, progress: &Progress) -> Snapshot {
                         migrations::collect_applied(&mut session, &plan.migrations.table).await;
                     progress.step("reading provider and connection facts");
                     snap.provider = provider::collect(Some(url), Some(&mut session)).await;
+                    progress.step("reading the service role's privileges and settings");
+                    let service = privileges::ServiceInputs {
+                        role: plan.service_role.as_deref(),
+                        url,
+                        source_dir: plan.source.as_deref(),
+                        code: snap.code.data(),
+                    };
+                    snap.service = privileges::collect(&mut session, &service).await;
+                    progress.step("reading what the pending migrations would lock");
+                    snap.migration_plan =
+                        hazards::collect(&mut session, &snap, after, &hazards::options(plan)).await;
                     progress.step("describing the SQL found in the code");
                     snap.query_checks = if plan.describe {
                         querycheck::section(

@@ -10,6 +10,7 @@ pub mod manual;
 pub mod migrations_input;
 pub mod scan;
 pub mod scratch;
+mod settings;
 mod sqltext;
 pub mod walk;
 
@@ -23,6 +24,7 @@ use gaps_core::code::model::SourceProblem;
 use gaps_core::code::replay::{MigrationSource, replay};
 use gaps_core::code::{CodeEvidence, ExpectedSchema};
 use gaps_core::gapsmd;
+use gaps_core::hazards::AfterCheck;
 use gaps_core::migrations::LocalMigrations;
 use gaps_core::redact;
 use gaps_core::schema::IncompleteCatalog;
@@ -36,6 +38,9 @@ pub struct CodeSections {
     pub code: Section<CodeEvidence>,
     /// The expected schema.
     pub expected_schema: Section<ExpectedSchema>,
+    /// The code's statements described on the scratch database (all migrations applied),
+    /// when scratch mode ran; else the replay mode, with why scratch mode was not used.
+    pub after: AfterCheck,
 }
 
 /// What the code sections are read from, as the collection's plan resolved it.
@@ -56,6 +61,9 @@ pub struct Inputs<'a> {
     /// The database being inspected: scratch mode refuses to run on it, and on MySQL its
     /// database is the schema of the migrations' unqualified tables.
     pub target_url: Option<&'a str>,
+    /// How the code's statements are described on the scratch database (the schema after
+    /// every migration ran), when there is one; `None`: they are not (`--no-describe`).
+    pub describe_after: Option<crate::hazards::after::DescribeLimits>,
 }
 
 /// Reads models and queries from the source, replays the `local` migrations (or applies them
@@ -70,7 +78,7 @@ pub async fn collect(inputs: &Inputs<'_>, local: &Section<LocalMigrations>) -> C
         ),
         Some(root) => Section::collected(scan_source(root, inputs.config, backend)),
     };
-    let mut expected = expected_schema(inputs, local).await;
+    let (mut expected, scratch_db) = expected_schema(inputs, local).await;
     let no_config = Config::default();
     let config = inputs
         .config
@@ -90,9 +98,15 @@ pub async fn collect(inputs: &Inputs<'_>, local: &Section<LocalMigrations>) -> C
     if let Section::Collected { data } = &mut expected {
         data.schema.canonicalize();
     }
+    // While the scratch database exists, the code's statements are described on it: the
+    // schema as it will be once every migration ran.
+    let after =
+        crate::hazards::after::check(scratch_db, code.data(), &expected, inputs.describe_after)
+            .await;
     CodeSections {
         code,
         expected_schema: expected,
+        after,
     }
 }
 
@@ -122,10 +136,12 @@ fn scan_source(root: &Path, config: Option<&GapsToml>, backend: Backend) -> Code
     ev
 }
 
+/// The expected schema, and the scratch database it was read from (still to be dropped) in
+/// scratch mode.
 async fn expected_schema(
     inputs: &Inputs<'_>,
     local: &Section<LocalMigrations>,
-) -> Section<ExpectedSchema> {
+) -> (Section<ExpectedSchema>, Option<scratch::ScratchDb>) {
     let backend = inputs.backend;
     let gaps_tables = match inputs.gaps {
         // The same loader `gaps report` uses: a file one command refuses, the other does too.
@@ -134,7 +150,12 @@ async fn expected_schema(
                 .map_err(|e| anyhow::anyhow!("gaps.md {}: {e}", path.display()))
         }) {
             Ok(tables) => Some((path.display().to_string(), tables)),
-            Err(e) => return Section::failed("reading the gaps.md registry", format!("{e:#}")),
+            Err(e) => {
+                return (
+                    Section::failed("reading the gaps.md registry", format!("{e:#}")),
+                    None,
+                );
+            }
         },
         None => None,
     };
@@ -160,10 +181,16 @@ async fn expected_schema(
         Section::Skipped { .. } => None,
     };
     if let (Some(message), None) = (&unreadable_migrations, &gaps_tables) {
-        return Section::failed("reading the migration files to replay", message.clone());
+        return (
+            Section::failed("reading the migration files to replay", message.clone()),
+            None,
+        );
     }
     if migrations.is_none() && gaps_tables.is_none() {
-        return Section::skipped("no migrations (no --source or --migrations) and no --gaps file");
+        return (
+            Section::skipped("no migrations (no --source or --migrations) and no --gaps file"),
+            None,
+        );
     }
     let replayable = migrations.is_some();
     let migrations = migrations.unwrap_or_default();
@@ -187,16 +214,21 @@ async fn expected_schema(
         expected.gaps_md_file = Some(file);
         expected.gaps_md_tables = tables;
     }
+    let mut kept = None;
     if let Some(scratch_url) = inputs.scratch_url.filter(|_| replayable) {
         expected.scratch_server = Some(redact::redact_url(scratch_url));
-        match scratch::expected_schema(
+        let built = scratch::build(
             scratch_url,
             inputs.target_url,
             &migrations,
             inputs.connect_timeout,
         )
-        .await
-        {
+        .await;
+        let inspected = match &built {
+            Ok(db) => db.inspect().await,
+            Err(e) => Err(e.clone()),
+        };
+        match inspected {
             Ok(schema) => {
                 expected.mode = ExpectationMode::Scratch;
                 expected.schema = schema;
@@ -206,8 +238,9 @@ async fn expected_schema(
             }
             Err(e) => expected.scratch_error = Some(e),
         }
+        kept = built.ok();
     }
-    Section::collected(expected)
+    (Section::collected(expected), kept)
 }
 
 /// The database a mysql:// or mariadb:// URL names (its path), if any.

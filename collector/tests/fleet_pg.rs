@@ -1,5 +1,5 @@
 //! `gaps collect --all` on the real throwaway PostgreSQL cluster: a fleet of four targets in one
-//! gaps.toml, one healthy, one whose role may not read the migrations table (a permission
+//! gaps.toml, one healthy (its service_role checked), one whose role may not read the migrations table (a permission
 //! error), one whose server is unreachable and one whose URL variable is unset. Each gets its
 //! own snapshot saying what happened, the healthy one is complete, the unset one never falls
 //! back to DATABASE_URL, no password reaches a file or the terminal, and the exit status says
@@ -44,6 +44,10 @@ fn one_target_failing_never_stops_the_others_and_each_failure_is_recorded() {
     let (src, migrations) = source_with(&base_files());
     let good = c.create_database("fleet_ok");
     migrate(&good.url, &migrations);
+    // The role the healthy target's service connects as: gaps checks its privileges.
+    let app = format!("{}_app", good.name);
+    c.psql("postgres", &format!("CREATE ROLE \"{app}\" LOGIN;"))
+        .unwrap();
     let denied = c.create_database("fleet_denied");
     migrate(&denied.url, &migrations);
     let role = format!("{}_ro", denied.name);
@@ -63,11 +67,13 @@ fn one_target_failing_never_stops_the_others_and_each_failure_is_recorded() {
         .unwrap();
     std::fs::write(
         work.path().join("gaps.toml"),
-        r#"
+        format!(
+            r#"
 [[target]]
 name = "ok"
 database_url_env = "FLEET_OK_URL"
 source = "svc"
+service_role = "{app}"
 
 [[target]]
 name = "denied"
@@ -83,7 +89,8 @@ source = "svc"
 name = "unset"
 database_url_env = "FLEET_UNSET_URL"
 source = "svc"
-"#,
+"#
+        ),
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_gaps"))
@@ -127,6 +134,11 @@ source = "svc"
         "its migrations were read"
     );
     assert!(stderr.contains("gaps: ok: complete"), "{stderr}");
+    assert_eq!(
+        ok.service.data().map(|s| s.role.as_str()),
+        Some(app.as_str()),
+        "the target's service_role is the role checked"
+    );
 
     let (text, denied_snap) = load(&snaps, "denied");
     assert!(denied_snap.is_partial());

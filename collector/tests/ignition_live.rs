@@ -232,7 +232,17 @@ fn clean_database_built_by_sqlx_has_none_of_the_drift_findings() {
     )
     .unwrap();
     let (snap, fs) = collect_and_check(&db.url_as(&reader, None), dir.path());
-    assert_clean(&snap, &fs, "as a read-only role");
+    // Without --service-role, gaps' own read-only role does not stand in for the service's:
+    // its missing write privileges are not reported (they would all be false), and the report
+    // says privileges were not judged.
+    let (not_judged, rest): (Vec<Finding>, Vec<Finding>) = fs.into_iter().partition(|f| {
+        f.kind == FindingKind::EvidenceUnavailable
+            && f.details.get("part").and_then(|v| v.as_str()) == Some("privileges")
+    });
+    assert_eq!(not_judged.len(), 1, "{}", show(&rest));
+    assert_eq!(not_judged[0].severity, Severity::Info);
+    assert!(rest.iter().all(|f| f.kind != FindingKind::PrivilegeMissing));
+    assert_clean(&snap, &rest, "as a read-only role");
 }
 
 /// The finding of `kind` about `table`.`column` (`""` for none), or a failure listing them all.

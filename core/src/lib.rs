@@ -15,6 +15,7 @@ pub mod escape;
 pub mod finding;
 pub mod gapsmd;
 pub mod gapsmd_limits;
+pub mod hazards;
 pub mod health;
 pub mod logs;
 pub mod migrations;
@@ -25,6 +26,7 @@ pub mod redact;
 pub mod rules;
 pub mod schema;
 pub mod section;
+pub mod service;
 pub mod session;
 pub mod snapshot;
 #[cfg(any(test, feature = "testing"))]

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
 use crate::code::{CodeEvidence, ExpectedSchema};
+use crate::hazards::MigrationPlan;
 use crate::health::HealthEvidence;
 use crate::logs::LogsEvidence;
 use crate::migrations::{AppliedMigrations, LocalMigrations};
@@ -16,6 +17,7 @@ use crate::provider::ProviderEvidence;
 use crate::querycheck::QueryChecks;
 use crate::schema::{DatabaseInfo, Schema};
 use crate::section::Section;
+use crate::service::ServiceEvidence;
 use crate::session::SessionReport;
 
 /// The snapshot format this build writes and the newest it can read.
@@ -62,6 +64,14 @@ pub struct Snapshot {
     /// The database provider, pooler and connection facts (ACTION-003).
     #[serde(default)]
     pub provider: Section<ProviderEvidence>,
+    /// What Describe cannot see: the service role's privileges, the settings its sessions
+    /// run under, and what changes its writes (triggers, rules, domain defaults, sql_mode).
+    #[serde(default)]
+    pub service: Section<ServiceEvidence>,
+    /// What running the pending migrations would do to the live database (locks, table
+    /// sizes, sessions in the way) and to the code (statements that break afterwards).
+    #[serde(default)]
+    pub migration_plan: Section<MigrationPlan>,
     /// gaps' own database session: its limits, the relations it found locked, and whether it
     /// ended early. Absent when no session was opened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -244,6 +254,8 @@ impl Snapshot {
             logs: Section::default(),
             health: Section::default(),
             provider: Section::default(),
+            service: Section::default(),
+            migration_plan: Section::default(),
             session: None,
         }
     }
@@ -268,6 +280,8 @@ impl Snapshot {
             ("logs", st(&self.logs)),
             ("health", st(&self.health)),
             ("provider", st(&self.provider)),
+            ("service", st(&self.service)),
+            ("migration_plan", st(&self.migration_plan)),
         ]
     }
 }

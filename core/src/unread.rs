@@ -12,7 +12,7 @@ use crate::snapshot::{SectionStatus, Snapshot};
 // need not know about them.
 impl Snapshot {
     /// True when any attempted section failed, the live schema was read only in part (a
-    /// catalog could not be read), some statements were not described because the session
+    /// catalog could not be read), a part of the service evidence could not be read, some statements were not described because the session
     /// stopped, the session ended early, or an input named on the command line could not be
     /// read ([`unread_inputs`]): the snapshot is partial.
     pub fn is_partial(&self) -> bool {
@@ -28,6 +28,10 @@ impl Snapshot {
                 .session
                 .as_ref()
                 .is_some_and(|s| s.ended_early.is_some())
+            || self
+                .service
+                .data()
+                .is_some_and(|s| !s.unread_parts().is_empty())
             || !unread_inputs(self).is_empty()
     }
 }

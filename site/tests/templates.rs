@@ -180,3 +180,26 @@ fn diagnosis_fragment() {
     }
     insta::assert_snapshot!(html);
 }
+
+/// The plan's timeline: per migration to run, its statements with the lock, how long it is
+/// held, the table's size now and the verdict, in a server-rendered table (no script needed).
+#[test]
+fn plan_timeline_fragment() {
+    let s = sample::plan_snapshot();
+    let findings = gaps_core::rules::analyse(&s);
+    let html = without_charts(&render_with("migrations.html", fixture_of(s, findings)));
+    for needle in [
+        "Before you run the pending migrations",
+        "Migration 0013 <code>0013_focus_pause.sql</code>: failed (the fix re-runs it)",
+        "public.focus_sessions: 2.1 M rows, 1.3 GB",
+        "public.habits: 12.5 k rows, 1.2 MB",
+        "until COMMIT",
+        "ACCESS EXCLUSIVE",
+        "pid 4242",
+        "fails as written",
+    ] {
+        assert!(html.contains(needle), "{needle} missing: {html}");
+    }
+    assert!(!html.contains("<script"), "the timeline needs no script");
+    insta::assert_snapshot!(html);
+}

@@ -77,6 +77,17 @@ pub struct CollectArgs {
     /// Do not ask the database to describe the SQL found in the code.
     #[arg(long)]
     pub no_describe: bool,
+    /// The role (MySQL: account) the service connects as, whose privileges and session
+    /// settings are checked; default: the user gaps connects as.
+    #[arg(long, value_name = "NAME")]
+    pub service_role: Option<String>,
+    /// Rows from which a table counts as large: a pending migration's lock or rewrite hazard
+    /// on it is an error (below: a warning).
+    #[arg(long, value_name = "ROWS", default_value_t = gaps_core::hazards::DEFAULT_LARGE_ROWS)]
+    pub large_table_rows: u64,
+    /// Bytes (indexes and TOAST included) from which a table counts as large.
+    #[arg(long, value_name = "BYTES", default_value_t = gaps_core::hazards::DEFAULT_LARGE_BYTES)]
+    pub large_table_bytes: u64,
     /// Replace the snapshot at --out even when this run collected less than it (or it is not
     /// a gaps snapshot); without it a worse snapshot is written beside it.
     #[arg(long)]
@@ -90,7 +101,7 @@ pub struct CollectArgs {
     /// Collect every [[target]] of the fleet file (--config, default ./gaps.toml), each
     /// into DIR/NAME.json (--out-dir); exit 1 when any is partial.
     #[arg(long, conflicts_with_all = [
-        "database_url", "source", "migrations", "out", "label", "logs", "health",
+        "database_url", "source", "migrations", "out", "label", "logs", "health", "service_role",
     ])]
     pub all: bool,
     /// With --all: how many targets are collected at once.
@@ -157,6 +168,11 @@ impl CollectArgs {
             health: self.health.clone(),
             health_timeout: seconds(self.health_timeout, 0.1),
             describe: !self.no_describe,
+            service_role: self.service_role.clone(),
+            large_table: gaps_core::hazards::SizeThreshold {
+                rows: self.large_table_rows,
+                bytes: self.large_table_bytes,
+            },
             out: self.out.clone(),
             force: self.force,
             quiet: self.quiet,
@@ -217,12 +233,6 @@ fn run_all(args: &CollectArgs) -> anyhow::Result<u8> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("gaps.toml"));
     let targets = crate::fleet::read(&file)?;
-    for t in targets.iter().filter(|t| t.service_role.is_some()) {
-        output::message(&format!(
-            "{}: service_role is read but not used yet (gaps collect has no --service-role)",
-            t.name
-        ));
-    }
     let count = targets.len();
     let outcomes = crate::fleet::collect_all(
         targets,
@@ -330,7 +340,7 @@ mod tests {
         let Command::Collect(args) = cli.command else {
             unreachable!("parsed as collect")
         };
-        *args
+        args
     }
 
     #[test]

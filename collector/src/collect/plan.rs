@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use gaps_core::backend::Backend;
+use gaps_core::hazards::SizeThreshold;
 use gaps_core::logs::LogFormat;
 
 use crate::db::backend_of;
@@ -85,6 +86,10 @@ pub struct Request {
     pub health_timeout: Duration,
     /// Whether to ask the database to describe the SQL found in the code.
     pub describe: bool,
+    /// The role (MySQL: account) the service connects as; `None`: the user gaps connects as.
+    pub service_role: Option<String>,
+    /// From which size a table is large (a pending migration's hazard on it is an error).
+    pub large_table: SizeThreshold,
     /// Where the snapshot goes (`-`: standard output).
     pub out: PathBuf,
     /// Replace the snapshot at `out` even when this run collected less.
@@ -112,6 +117,8 @@ impl Default for Request {
             health: None,
             health_timeout: DEFAULT_HEALTH_TIMEOUT,
             describe: true,
+            service_role: None,
+            large_table: SizeThreshold::default(),
             out: PathBuf::from("gaps-snapshot.json"),
             force: false,
             quiet: false,
@@ -208,6 +215,10 @@ pub struct Plan {
     pub health: Option<Health>,
     /// Whether to describe the code's SQL on the database.
     pub describe: bool,
+    /// The role (MySQL: account) the service connects as; `None`: the user gaps connects as.
+    pub service_role: Option<String>,
+    /// From which size a table is large.
+    pub large_table: SizeThreshold,
     /// Where the snapshot goes.
     pub out: PathBuf,
     /// Replace a better snapshot at `out`.
@@ -284,6 +295,8 @@ impl Request {
             log_format: self.log_format,
             health,
             describe: self.describe,
+            service_role: self.service_role,
+            large_table: self.large_table,
             out: self.out,
             force: self.force,
             quiet: self.quiet,

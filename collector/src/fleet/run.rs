@@ -106,6 +106,7 @@ async fn one(target: Target, base: Request, out: PathBuf) -> anyhow::Result<Outc
         migrations: target.migrations.clone(),
         logs: target.logs.clone(),
         health: target.health.clone(),
+        service_role: target.service_role.clone(),
         label: Some(target.name.clone()),
         out: out.clone(),
         quiet: true,

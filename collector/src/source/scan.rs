@@ -26,6 +26,7 @@ use syn::{Expr, Lit, Token};
 
 use super::attrs::{derives, effective_metas, path_is};
 use super::connections;
+use super::settings;
 use super::sqltext::{
     ConstCollector, KnownSql, Parsed, eval_sql, line_of, manifest_dir, read_sql_file,
 };
@@ -103,6 +104,7 @@ pub fn scan(root: &Path, files: &[PathBuf], backend: Backend) -> CodeEvidence {
             return_types: Vec::new(),
             ev: &mut ev,
             backend,
+            after_connect: 0,
         };
         w.visit_file(&p.ast);
     }
@@ -118,6 +120,8 @@ pub fn scan(root: &Path, files: &[PathBuf], backend: Backend) -> CodeEvidence {
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     ev.connections
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    ev.session_settings.sort();
+    ev.session_settings.dedup();
     ev
 }
 
@@ -165,6 +169,9 @@ struct Walker<'a> {
     return_types: Vec<Option<String>>,
     ev: &'a mut CodeEvidence,
     backend: Backend,
+    /// How many `after_connect(...)` calls enclose the walker: a SET there applies to every
+    /// connection of the pool.
+    after_connect: u32,
 }
 
 impl Walker<'_> {
@@ -181,6 +188,11 @@ impl Walker<'_> {
             && let Some(sql) = &q.sql
         {
             q.access = Some(analyse(sql, self.backend));
+            if self.after_connect > 0 {
+                self.ev
+                    .session_settings
+                    .extend(settings::from_after_connect(sql, &q.file, q.line));
+            }
         }
         self.ev.queries.push(q);
     }
@@ -491,6 +503,31 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
         if let Some(opened) = connections::from_method(mc) {
             self.connection(line_of(&mc.method), opened);
+        }
+        self.ev
+            .session_settings
+            .extend(settings::from_options_call(mc, &self.file.rel));
+        if self.after_connect > 0
+            && mc.method == "execute"
+            && let Some(Ok(k)) = mc
+                .args
+                .first()
+                .map(|a| eval_sql(a, self.file, self.consts, &self.locals))
+        {
+            // `conn.execute("SET search_path = app")` inside the hook.
+            self.ev
+                .session_settings
+                .extend(settings::from_after_connect(
+                    &k.text,
+                    &self.file.rel,
+                    line_of(&mc.method),
+                ));
+        }
+        if mc.method == "after_connect" {
+            self.after_connect += 1;
+            syn::visit::visit_expr_method_call(self, mc);
+            self.after_connect -= 1;
+            return;
         }
         syn::visit::visit_expr_method_call(self, mc);
     }

@@ -504,6 +504,10 @@ fn group_title(g: &str, found: &[&Finding]) -> (String, String) {
             plural(n, "entry").replace("entrys", "entries")
         ),
         "privileges" => "The service role lacks privileges".to_string(),
+        "search-path" => {
+            "The service role's search_path resolves names differently from gaps' session"
+                .to_string()
+        }
         "locks" => "Other sessions hold locks on tables the service uses".to_string(),
         "static-analysis" => format!(
             "The database accepts {} static analysis could not resolve",

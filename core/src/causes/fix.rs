@@ -39,12 +39,69 @@ pub(super) fn steps(ctx: &Ctx, key: &Key, found: &[&Finding], impact: &Impact) -
                 tables.join(", ")
             )));
         }
+        Key::Group("privileges") => fix.steps = grants(found),
         _ => {}
     }
     if fix.steps.is_empty() {
         fix.steps = next_steps(found);
     }
+    if matches!(key, Key::Pending | Key::Failed(_)) {
+        let mut before = before_running(found);
+        before.append(&mut fix.steps);
+        fix.steps = before;
+    }
     fix
+}
+
+/// What to do before running the migrations a fix runs: end the sessions that would block
+/// them, deploy code that still works afterwards, make each hazardous statement safe; each
+/// step once, from the members' own next steps.
+fn before_running(found: &[&Finding]) -> Vec<FixStep> {
+    let mut out: Vec<FixStep> = Vec::new();
+    for kind in [
+        FindingKind::MigrationBlocked,
+        FindingKind::QueryBreaksAfterMigration,
+        FindingKind::MigrationHazard,
+    ] {
+        for f in found.iter().filter(|f| f.kind == kind) {
+            let Some(step) = &f.next_step else { continue };
+            let text = format!("Before running it: {step}");
+            if !out.iter().any(|x| x.text == text) {
+                out.push(FixStep::text(text));
+            }
+        }
+    }
+    out
+}
+
+/// Every distinct `GRANT` the privilege findings name, one step each (the default-privilege
+/// ones last: they matter when the pending migrations run), then the members' other steps.
+fn grants(found: &[&Finding]) -> Vec<FixStep> {
+    let mut sql: Vec<(bool, String)> = Vec::new();
+    for f in found {
+        if let Some(g) = f.details.get("grant").and_then(|v| v.as_str()) {
+            let pending = f.details.get("object").and_then(|v| v.as_str()) == Some("pending table");
+            if !sql.iter().any(|(_, s)| s == g) {
+                sql.push((pending, g.to_string()));
+            }
+        }
+    }
+    sql.sort_by_key(|(pending, _)| *pending);
+    let mut steps: Vec<FixStep> = sql
+        .into_iter()
+        .map(|(pending, g)| {
+            let text = if pending {
+                "Before the pending migrations run, let the service role use what they create"
+            } else {
+                "Grant the service role what its statements need (as the object's owner)"
+            };
+            FixStep::sql(text, g)
+        })
+        .collect();
+    if steps.is_empty() {
+        steps = next_steps(found);
+    }
+    steps
 }
 
 /// `text` with its first letter in upper case: a step reads as a sentence.
@@ -144,6 +201,10 @@ fn pending(ctx: &Ctx, found: &[&Finding], fix: &mut Fix) {
                     | FindingKind::MigrationOutOfOrder
                     | FindingKind::MigrationsTableMissing
                     | FindingKind::HealthSchemaVersionMismatch
+                    // What running them would do: the steps before the run deal with these.
+                    | FindingKind::MigrationHazard
+                    | FindingKind::MigrationBlocked
+                    | FindingKind::QueryBreaksAfterMigration
             )
         })
         .count();

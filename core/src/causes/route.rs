@@ -150,6 +150,17 @@ pub(super) fn route(ctx: &Ctx, f: &Finding) -> Route {
         HealthSchemaVersionMissing => Route::Own,
         EvidenceUnavailable | EvidenceIncomplete => evidence(f),
         LockBlocked => Route::Key(Key::Group("locks")),
+        // What the service role may do and the session it runs in: one cause each, joined by
+        // the log lines that show the same error.
+        PrivilegeMissing => Route::Key(Key::Group("privileges")),
+        SearchPathMismatch => Route::Key(Key::Group("search-path")),
+        // A statement the code must change (or a migration must default): its own cause.
+        InsertMissingNotNull | EnumValueMissing | OnConflictTargetMissing => Route::Own,
+        // What running a migration would do: part of the cause whose fix runs it.
+        MigrationHazard | MigrationBlocked | QueryBreaksAfterMigration => match f.migration {
+            Some(v) => Route::Migration(v),
+            None => Route::Pending,
+        },
     }
 }
 

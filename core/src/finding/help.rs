@@ -57,6 +57,38 @@ impl FindingKind {
                 "sqlx's advisory migration lock is held by another session.",
                 "Another `migrate run` is in progress or died holding the lock. Wait for it, or end that session once you are sure it is gone.",
             ),
+            MigrationHazard => (
+                "A pending migration's statement would lock a live table while it scans or rewrites it, or fails as written.",
+                "The fix plan says what to do before running it: a concurrent or two-step form of the statement (`CREATE INDEX CONCURRENTLY`, a constraint added NOT VALID then validated), a quiet window, or a lock_timeout so it gives up instead of queueing.",
+            ),
+            MigrationBlocked => (
+                "A session holds a lock that a pending migration's statement would queue behind.",
+                "Queued, the migration blocks the service's queries behind itself. Let the holding session finish or end it before running the migration.",
+            ),
+            PrivilegeMissing => (
+                "The service role lacks a privilege a statement needs, or will lack it on a table a pending migration creates.",
+                "Grant it (the fix plan has every GRANT), or set default privileges so tables created later are covered.",
+            ),
+            SearchPathMismatch => (
+                "An unqualified name resolves differently under the service role's search_path than under gaps' connection.",
+                "Qualify the name with its schema in the SQL, or set the role's search_path (`ALTER ROLE ... SET search_path = ...`) to the one the code expects.",
+            ),
+            InsertMissingNotNull => (
+                "An INSERT leaves out a NOT NULL column that nothing fills.",
+                "Insert a value for the column, give it a default, or make it nullable with a migration.",
+            ),
+            EnumValueMissing => (
+                "A value sent to an enum column is not one of its labels.",
+                "Add the label to the type with a migration (`ALTER TYPE ... ADD VALUE`), or change the value the code sends.",
+            ),
+            OnConflictTargetMissing => (
+                "`ON CONFLICT (columns)` names no unique index or constraint of the table.",
+                "The database refuses the statement. Create the unique index the statement relies on, or name the conflict target that exists.",
+            ),
+            QueryBreaksAfterMigration => (
+                "A statement the database accepts now fails once the pending migrations ran.",
+                "Change the statement in the same deploy as the migration that drops or renames what it uses, or split the migration so the old shape stays until the code no longer needs it.",
+            ),
             TableMissing => (
                 "A table that the code, the migrations or gaps.md expect does not exist.",
                 "If a migration creates it, run or repair that migration (see the cause). If none does, add a migration that creates it, or remove the code that uses it.",

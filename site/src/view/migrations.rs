@@ -9,6 +9,7 @@ use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
 
 use super::findings::{FindingView, finding_view};
+use super::hazards::{PlanView, plan_view};
 use crate::charts::{self, PointStatus, TimelinePoint};
 use crate::status::{self, SectionRef};
 
@@ -56,6 +57,8 @@ pub struct MigrationsView {
     pub chart_svg: Option<String>,
     /// ACTION-002 findings.
     pub findings: Vec<FindingView>,
+    /// What running the pending migrations would do.
+    pub plan: PlanView,
 }
 
 /// The id of migration `v`'s row, after the snapshot's anchor.
@@ -197,5 +200,6 @@ pub(crate) fn migrations_view(s: &Snapshot, findings: &[Finding]) -> MigrationsV
             .filter(|f| f.action == actions::MIGRATIONS)
             .map(finding_view)
             .collect(),
+        plan: plan_view(s, findings),
     }
 }

@@ -12,7 +12,7 @@ use super::findings::{Counts, FindingView, counts, finding_view, plural};
 use super::input::NamedSnapshot;
 use super::migrations::{MigrationsView, migrations_view};
 use super::schema::{SchemaView, schema_view};
-use super::{code, health, logs, provider};
+use super::{code, health, logs, provider, service};
 use crate::status::{self, Expectations, SectionRef};
 
 /// Findings of one action in the summary.
@@ -71,6 +71,8 @@ pub struct SnapshotView {
     pub health: health::HealthView,
     /// Provider.
     pub provider: provider::ProviderView,
+    /// The service's role and session settings (shown in the provider section).
+    pub service: service::ServiceView,
     /// All findings.
     pub findings: Vec<FindingView>,
 }
@@ -203,6 +205,7 @@ pub(crate) fn snapshot_view(
         logs,
         health: health::health_view(s, findings),
         provider: provider::provider_view(s, findings),
+        service: service::service_view(s),
         findings: findings.iter().map(finding_view).collect(),
     }
 }

@@ -2,6 +2,7 @@
 //! object back, and a migration for what no migration creates.
 
 use super::*;
+use crate::finding::FindingKind;
 
 fn sql_of(c: &Cause) -> Vec<&str> {
     c.fix.iter().filter_map(|s| s.sql.as_deref()).collect()
@@ -157,4 +158,57 @@ fn the_json_output_gives_every_finding_its_cause() {
     }
     let back: CheckOutput = serde_json::from_value(v).unwrap();
     assert_eq!(back, out);
+}
+
+#[test]
+fn the_hazards_of_running_a_pending_migration_come_first_in_its_fix() {
+    let s = Service::new()
+        .migration(1, USERS)
+        .migration(2, "CREATE INDEX users_email ON users (email);")
+        .applied(&[1]);
+    let snap = s.snapshot();
+    let mut findings = analyse(&snap);
+    let clean = diagnose(&snap, &findings);
+    let before = cause(&findings, &clean, "migrations-pending").fix.clone();
+    assert!(
+        before
+            .iter()
+            .all(|s| !s.text.starts_with("Before running it"))
+    );
+    findings.push(
+        Finding::new(
+            FindingKind::MigrationHazard,
+            crate::finding::Severity::Warning,
+            crate::actions::MIGRATIONS,
+            "CREATE INDEX blocks writes to users for the whole build",
+        )
+        .migration(2)
+        .next_step("create the index CONCURRENTLY in a -- no-transaction migration"),
+    );
+    findings.push(
+        Finding::new(
+            FindingKind::MigrationBlocked,
+            crate::finding::Severity::Error,
+            crate::actions::MIGRATIONS,
+            "pid 4242 is idle in transaction holding a lock on users",
+        )
+        .migration(2)
+        .next_step("end pid 4242's transaction (SELECT pg_terminate_backend(4242))"),
+    );
+    let d = diagnose(&snap, &findings);
+    let c = cause(&findings, &d, "migrations-pending");
+    assert_eq!(c.findings.len(), clean_members(&clean, &findings) + 2);
+    let texts: Vec<&str> = c.fix.iter().map(|s| s.text.as_str()).collect();
+    assert!(texts[0].contains("pg_terminate_backend(4242)"), "{texts:?}");
+    assert!(texts[1].contains("CONCURRENTLY"), "{texts:?}");
+    assert_eq!(
+        &c.fix[2..],
+        &before[..],
+        "the run itself follows, unchanged"
+    );
+}
+
+/// How many findings the pending migrations' cause had before the hazards were added.
+fn clean_members(d: &Diagnosis, findings: &[Finding]) -> usize {
+    cause(findings, d, "migrations-pending").findings.len()
 }
