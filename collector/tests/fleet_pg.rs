@@ -1,9 +1,10 @@
 //! `gaps collect --all` on the real throwaway PostgreSQL cluster: a fleet of four targets in one
-//! gaps.toml, one healthy (its service_role checked), one whose role may not read the migrations table (a permission
-//! error), one whose server is unreachable and one whose URL variable is unset. Each gets its
-//! own snapshot saying what happened, the healthy one is complete, the unset one never falls
-//! back to DATABASE_URL, no password reaches a file or the terminal, and the exit status says
-//! partial.
+//! gaps.toml, one healthy (its service_role checked), one whose role may not read the
+//! migrations table (a permission error), one whose server is unreachable and one whose URL
+//! variable is unset. Each gets its own snapshot saying what happened, the healthy one is
+//! complete, the unset one never falls back to DATABASE_URL, no password reaches a file or the
+//! terminal, and the exit status says partial. `gaps check` of the four opens with the fleet
+//! overview.
 
 mod common;
 
