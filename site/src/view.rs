@@ -9,6 +9,7 @@
 //! session, [`service`]); `findings` holds what they all show the same way.
 
 mod actions;
+mod anchors;
 pub mod code;
 pub mod diagnosis;
 mod findings;
