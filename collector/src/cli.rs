@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 use std::sync::LazyLock;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::cmd::check::CheckArgs;
 use crate::cmd::collect::CollectArgs;
@@ -99,8 +99,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Report(args) => crate::cmd::report::run(&args),
         Command::Demo(args) => crate::cmd::demo::run(&args, color.stderr()),
         Command::Diff(args) => crate::cmd::diff::run(&args),
-        Command::Completions(args) => crate::cmd::completions::run(&args),
-        Command::Man(args) => crate::cmd::man::run(&args),
+        Command::Completions(args) => crate::cmd::completions::run(&args, Cli::command()),
+        Command::Man(args) => crate::cmd::man::run(&args, Cli::command()),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -113,8 +113,15 @@ pub async fn collect(plan: &Plan, progress: &Progress) -> Snapshot {
                     };
                     snap.service = privileges::collect(&mut session, &service).await;
                     progress.step("reading what the pending migrations would lock");
-                    snap.migration_plan =
-                        hazards::collect(&mut session, &snap, after, &hazards::options(plan)).await;
+                    snap.migration_plan = hazards::collect(
+                        &mut session,
+                        &snap,
+                        after,
+                        &hazards::Options {
+                            large_table: plan.large_table,
+                        },
+                    )
+                    .await;
                     progress.step("describing the SQL found in the code");
                     snap.query_checks = if plan.describe {
                         querycheck::section(

@@ -559,6 +559,52 @@ fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
+/// [`Session::isolated`] on a PostgreSQL session's connection (an error on another engine).
+pub async fn read_pg<T>(
+    session: &mut Session,
+    during: &str,
+    body: impl AsyncFnOnce(&mut PgConnection) -> Result<T, sqlx::Error>,
+) -> Result<T, DbError> {
+    session
+        .isolated(during, async |c| match c {
+            Conn::Postgres(conn) => body(conn).await,
+            _ => Err(not_this_engine("PostgreSQL")),
+        })
+        .await
+}
+
+/// [`Session::isolated`] on a MySQL/MariaDB session's connection (an error on another engine).
+pub async fn read_mysql<T>(
+    session: &mut Session,
+    during: &str,
+    body: impl AsyncFnOnce(&mut MySqlConnection) -> Result<T, sqlx::Error>,
+) -> Result<T, DbError> {
+    session
+        .isolated(during, async |c| match c {
+            Conn::Mysql(conn) => body(conn).await,
+            _ => Err(not_this_engine("MySQL")),
+        })
+        .await
+}
+
+/// [`Session::isolated`] on a SQLite session's connection (an error on another engine).
+pub async fn read_sqlite<T>(
+    session: &mut Session,
+    during: &str,
+    body: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T, sqlx::Error>,
+) -> Result<T, DbError> {
+    session
+        .isolated(during, async |c| match c {
+            Conn::Sqlite(conn) => body(conn).await,
+            _ => Err(not_this_engine("SQLite")),
+        })
+        .await
+}
+
+fn not_this_engine(engine: &str) -> sqlx::Error {
+    sqlx::Error::InvalidArgument(format!("not a {engine} session"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,7 @@ mod mysql;
 mod own;
 mod postgres;
 mod refine;
+mod shape;
 mod squawk;
 
 use std::collections::BTreeSet;
@@ -42,13 +43,6 @@ pub use refine::{LiveFacts, binary_coercible, refine};
 pub struct Options {
     /// From which size a table is large.
     pub large_table: SizeThreshold,
-}
-
-/// The options of a collection's plan.
-pub fn options(plan: &crate::collect::Plan) -> Options {
-    Options {
-        large_table: plan.large_table,
-    }
 }
 
 /// The migrations sqlx would run next, with their status, in the order it runs them; or why

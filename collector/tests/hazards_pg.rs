@@ -391,6 +391,42 @@ fn each_hazard_is_reported_with_the_table_size_and_the_blocker_and_each_claim_ho
         "{:?}",
         pending[0].next_step
     );
+    // And the diagnosis: the cause whose fix runs the pending migrations starts its fix plan
+    // with what to do before running them, the blocker first; the run itself comes after.
+    let d = gaps_core::causes::diagnose(&snap, &findings);
+    let run = d
+        .causes
+        .iter()
+        .find(|c| c.id == "migrations-pending")
+        .expect("a cause for the pending migrations");
+    assert!(
+        run.fix[0]
+            .text
+            .starts_with(&format!("Before running it: first end pid {pid}")),
+        "{:#?}",
+        run.fix
+    );
+    let runs_at = run
+        .fix
+        .iter()
+        .position(|s| s.command.as_deref() == Some("sqlx migrate run"))
+        .expect("the run step");
+    assert!(
+        run.fix[..runs_at]
+            .iter()
+            .all(|s| s.text.starts_with("Before running it: ")),
+        "{:#?}",
+        run.fix
+    );
+    let members: Vec<FindingKind> = run.findings.iter().map(|&i| findings[i].kind).collect();
+    assert!(
+        members.contains(&FindingKind::MigrationBlocked),
+        "{members:?}"
+    );
+    assert!(
+        members.contains(&FindingKind::MigrationHazard),
+        "{members:?}"
+    );
 
     // The blocker is real: the ALTER waits for it and times out.
     let code = rt.block_on(async {

@@ -107,6 +107,7 @@ mod describe;
 mod diff;
 mod fix;
 mod impact;
+mod objects;
 mod output;
 mod rank;
 mod resolve;
@@ -287,11 +288,11 @@ pub fn diagnose(snapshot: &Snapshot, findings: &[Finding]) -> Diagnosis {
     let ctx = context::Ctx::new(snapshot, findings);
     let routes: Vec<route::Route> = findings.iter().map(|f| route::route(&ctx, f)).collect();
     let keys = resolve::resolve(&ctx, &routes);
-    let mut groups: std::collections::BTreeMap<resolve::Key, Vec<usize>> = Default::default();
+    let mut groups: std::collections::BTreeMap<route::Key, Vec<usize>> = Default::default();
     for (i, k) in keys.into_iter().enumerate() {
         groups.entry(k).or_default().push(i);
     }
-    let causes: Vec<(resolve::Key, Cause)> = groups
+    let causes: Vec<(route::Key, Cause)> = groups
         .into_iter()
         .map(|(key, members)| {
             let cause = describe::cause(&ctx, &key, &members);

@@ -10,6 +10,7 @@
 //! `findings` holds what they all show the same way.
 
 mod actions;
+mod anchors;
 pub mod code;
 pub mod diagnosis;
 mod findings;

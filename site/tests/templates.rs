@@ -130,6 +130,67 @@ fn provider_fragment() {
     insta::assert_snapshot!(render_evidence("provider.html"));
 }
 
+/// The service's sessions in the provider section: each setting with where it comes from and
+/// gaps' own value beside it when it differs, a part that could not be read said as such, and
+/// a secret in a setting's value (a DSN option can hold one) never shown.
+#[test]
+fn the_service_sessions_show_their_settings_sources_and_unread_parts() {
+    use gaps_core::Section;
+    use gaps_core::service::{EffectiveSetting, SettingSource};
+    let mut s = sample::evidence_snapshot();
+    let mut ev = gaps_core::testing::service_evidence("svc");
+    ev.settings = Section::collected(vec![
+        EffectiveSetting {
+            name: "search_path".into(),
+            value: Some("app".into()),
+            source: SettingSource::RoleInDatabase,
+            at: Some("ALTER ROLE svc IN DATABASE app".into()),
+            gaps_value: Some("\"$user\", public".into()),
+        },
+        EffectiveSetting {
+            name: "statement_timeout".into(),
+            value: Some("5s password=hunter2secret".into()),
+            source: SettingSource::Dsn,
+            at: None,
+            gaps_value: None,
+        },
+    ]);
+    ev.functions = Section::failed("reading function privileges", "permission denied");
+    s.service = Section::collected(ev);
+    let findings = gaps_core::rules::analyse(&s);
+    let html = render_with("provider.html", fixture_of(s, findings));
+    let rows: Vec<&str> = html
+        .lines()
+        .filter(|l| l.starts_with("<tr><th scope=\"row\"><code>"))
+        .collect();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r.contains(&format!("<code>{name}</code>")))
+            .unwrap_or_else(|| panic!("no {name} row in {html}"))
+    };
+    let search_path = row("search_path");
+    assert!(search_path.contains("<code>app</code>"), "{search_path}");
+    assert!(
+        search_path.contains("ALTER ROLE svc IN DATABASE app"),
+        "{search_path}"
+    );
+    assert!(
+        search_path.contains("<code>&quot;$user&quot;, public</code>"),
+        "gaps' own value, escaped: {search_path}"
+    );
+    let timeout = row("statement_timeout");
+    assert!(timeout.contains("the same"), "{timeout}");
+    assert!(!html.contains("hunter2secret"), "{html}");
+    assert!(
+        html.contains("role <code>svc</code>, from --service-role"),
+        "{html}"
+    );
+    assert!(
+        html.contains("could not read the function privileges: reading function privileges"),
+        "{html}"
+    );
+}
+
 #[test]
 fn code_fragment() {
     insta::assert_snapshot!(render_evidence("code.html"));

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use clap::{Args, CommandFactory};
+use clap::Args;
 
 use crate::exit::EXIT_OK;
 
@@ -17,9 +17,9 @@ pub struct ManArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Runs `gaps man`.
-pub fn run(args: &ManArgs) -> anyhow::Result<u8> {
-    let cmd = crate::cli::Cli::command();
+/// Runs `gaps man` for the command line `cmd` (the top level's, handed down so this module
+/// does not reach back up to it).
+pub fn run(args: &ManArgs, cmd: clap::Command) -> anyhow::Result<u8> {
     match &args.out {
         None => {
             let mut page = Vec::new();

@@ -9,7 +9,7 @@ use gaps_core::schema::RelationName;
 use squawk_syntax::{SyntaxKind as K, SyntaxNode};
 
 use super::cst::{self, child, compact, has_token, relation};
-use super::postgres::{Facts, Shape};
+use super::shape::{Facts, Shape};
 
 /// Fills `s` and `f` for one `ALTER TABLE` statement.
 pub(super) fn alter_table(stmt: &SyntaxNode, s: &mut Shape, f: &mut Facts) {

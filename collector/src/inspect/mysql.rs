@@ -15,9 +15,8 @@ use gaps_core::schema::{
 };
 use gaps_core::section::Section;
 use gaps_core::typemap::mysql_enum_labels;
-use sqlx::MySqlConnection;
 
-use crate::db::{Conn, DbError, Session};
+use crate::db::{DbError, Session, read_mysql as read};
 
 const SERVER_SQL: &str = include_str!("mysql/server.sql");
 const TABLES_SQL: &str = include_str!("mysql/tables.sql");
@@ -26,20 +25,6 @@ const KEYS_SQL: &str = include_str!("mysql/keys.sql");
 const CHECKS_MARIADB_SQL: &str = include_str!("mysql/checks_mariadb.sql");
 const CHECKS_MYSQL_SQL: &str = include_str!("mysql/checks_mysql.sql");
 const INDEXES_SQL: &str = include_str!("mysql/indexes.sql");
-
-/// Runs `body` on the MySQL connection inside the session's savepoint.
-async fn read<T>(
-    session: &mut Session,
-    during: &str,
-    body: impl AsyncFnOnce(&mut MySqlConnection) -> Result<T, sqlx::Error>,
-) -> Result<T, DbError> {
-    session
-        .isolated(during, async |c| match c {
-            Conn::Mysql(conn) => body(conn).await,
-            _ => Err(sqlx::Error::InvalidArgument("not a MySQL session".into())),
-        })
-        .await
-}
 
 /// `(VERSION(), DATABASE(), CURRENT_USER())`.
 async fn server_row(

@@ -16,7 +16,7 @@ use gaps_core::schema::{
 use gaps_core::section::Section;
 use sqlx::PgConnection;
 
-use crate::db::{Conn, DbError, Session};
+use crate::db::{DbError, Session, read_pg as read};
 use crate::locks::{self, Locked};
 
 /// The catalog queries, in the order the collector runs them. Public so the benchmark's psql
@@ -39,22 +39,6 @@ const CONSTRAINTS_SQL: &str = include_str!("postgres/constraints.sql");
 const INDEXES_SQL: &str = include_str!("postgres/indexes.sql");
 const ENUMS_SQL: &str = include_str!("postgres/enums.sql");
 const EXTENSIONS_SQL: &str = include_str!("postgres/extensions.sql");
-
-/// Runs `body` on the Postgres connection as one read (see [`Session::isolated`]).
-async fn read<T>(
-    session: &mut Session,
-    during: &str,
-    body: impl AsyncFnOnce(&mut PgConnection) -> Result<T, sqlx::Error>,
-) -> Result<T, DbError> {
-    session
-        .isolated(during, async |c| match c {
-            Conn::Postgres(conn) => body(conn).await,
-            _ => Err(sqlx::Error::InvalidArgument(
-                "not a PostgreSQL session".into(),
-            )),
-        })
-        .await
-}
 
 /// One read of a catalog that opens user relations (`pg_get_expr`, `pg_get_indexdef`), with
 /// the relations known to be locked left out (`$1`). On a lock timeout the locks are read

@@ -9,9 +9,8 @@ use gaps_core::schema::{
     Catalog, Column, DatabaseInfo, ForeignKey, Index, KeyConstraint, Schema, Table, TableKind,
 };
 use gaps_core::section::Section;
-use sqlx::SqliteConnection;
 
-use crate::db::{Conn, DbError, Session};
+use crate::db::{Session, read_sqlite as read};
 
 const SERVER_SQL: &str = include_str!("sqlite/server.sql");
 const COLUMNS_SQL: &str = include_str!("sqlite/columns.sql");
@@ -20,19 +19,6 @@ const FOREIGN_KEYS_SQL: &str = include_str!("sqlite/foreign_keys.sql");
 
 /// SQLite has one schema per attached file; gaps reads the main one.
 const MAIN: &str = "main";
-
-async fn read<T>(
-    session: &mut Session,
-    during: &str,
-    body: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T, sqlx::Error>,
-) -> Result<T, DbError> {
-    session
-        .isolated(during, async |c| match c {
-            Conn::Sqlite(conn) => body(conn).await,
-            _ => Err(sqlx::Error::InvalidArgument("not a SQLite session".into())),
-        })
-        .await
-}
 
 /// Library version and database file name.
 pub(super) async fn database_info(session: &mut Session) -> Section<DatabaseInfo> {

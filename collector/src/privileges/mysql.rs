@@ -10,28 +10,13 @@ use gaps_core::schema::RelationName;
 use gaps_core::section::Section;
 use gaps_core::service::mysql_grants::{self, Grants};
 use gaps_core::service::{RoleFacts, RoleSource, ServiceEvidence, WriteHooks};
-use sqlx::MySqlConnection;
 
 use super::{ServiceInputs, failed};
-use crate::db::{Conn, DbError, Session};
+use crate::db::{Session, read_mysql as read};
 
 const ROLE_SQL: &str = include_str!("mysql/role.sql");
 const TABLES_SQL: &str = include_str!("mysql/tables.sql");
 const WRITE_HOOKS_SQL: &str = include_str!("mysql/write_hooks.sql");
-
-/// Runs `body` on the MySQL connection as one read (see [`Session::isolated`]).
-async fn read<T>(
-    session: &mut Session,
-    during: &str,
-    body: impl AsyncFnOnce(&mut MySqlConnection) -> Result<T, sqlx::Error>,
-) -> Result<T, DbError> {
-    session
-        .isolated(during, async |c| match c {
-            Conn::Mysql(conn) => body(conn).await,
-            _ => Err(sqlx::Error::InvalidArgument("not a MySQL session".into())),
-        })
-        .await
-}
 
 fn not_applicable<T>(what: &str) -> Section<T> {
     Section::skipped(format!("MySQL and MariaDB have no {what}"))

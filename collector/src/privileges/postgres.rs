@@ -11,10 +11,9 @@ use gaps_core::service::{
     ColumnName, ColumnPrivileges, DefaultPrivilege, FunctionPrivileges, Privilege, RoleFacts,
     RoleSource, SchemaPrivileges, SequencePrivileges, ServiceEvidence, TablePrivileges, WriteHooks,
 };
-use sqlx::PgConnection;
 
 use super::{ServiceInputs, failed, service_dsn};
-use crate::db::{Conn, DbError, Session};
+use crate::db::{Session, read_pg as read};
 
 const ROLE_SQL: &str = include_str!("postgres/role.sql");
 const TABLES_SQL: &str = include_str!("postgres/tables.sql");
@@ -26,22 +25,6 @@ const DEFAULT_ACL_SQL: &str = include_str!("postgres/default_acl.sql");
 const ROLE_SETTINGS_SQL: &str = include_str!("postgres/role_settings.sql");
 const SESSION_SETTINGS_SQL: &str = include_str!("postgres/session_settings.sql");
 const WRITE_HOOKS_SQL: &str = include_str!("postgres/write_hooks.sql");
-
-/// Runs `body` on the Postgres connection as one read (see [`Session::isolated`]).
-async fn read<T>(
-    session: &mut Session,
-    during: &str,
-    body: impl AsyncFnOnce(&mut PgConnection) -> Result<T, sqlx::Error>,
-) -> Result<T, DbError> {
-    session
-        .isolated(during, async |c| match c {
-            Conn::Postgres(conn) => body(conn).await,
-            _ => Err(sqlx::Error::InvalidArgument(
-                "not a PostgreSQL session".into(),
-            )),
-        })
-        .await
-}
 
 /// The privileges among `pairs` whose flag is set.
 fn held(pairs: &[(Privilege, bool)]) -> Vec<Privilege> {

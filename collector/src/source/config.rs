@@ -28,7 +28,7 @@ struct ConfigFile {
     database: Vec<DatabaseEntry>,
     #[serde(default)]
     exclude: Vec<String>,
-    /// A fleet's services (`gaps collect --all`, [`crate::fleet`]): not this service's
+    /// A fleet's services (`gaps collect --all`): not this service's
     /// settings, but allowed here so one gaps.toml at a repository's root serves both.
     #[serde(default)]
     #[allow(dead_code)]

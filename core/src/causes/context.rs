@@ -93,7 +93,7 @@ impl<'a> Ctx<'a> {
 
     /// "0013 (focus pause)": a migration as a person names it.
     pub fn migration_name(&self, v: i64) -> String {
-        let label = crate::causes::describe::version_label(v);
+        let label = version_label(v);
         let desc = self
             .local
             .and_then(|l| l.files.iter().find(|f| f.version == v))
@@ -198,4 +198,13 @@ pub(super) fn find_table<'s>(schema: &'s Schema, name: &str) -> Option<&'s Table
                 .iter()
                 .find(|t| t.name.eq_ignore_ascii_case(name))
         })
+}
+
+/// `0013`: a version as the migration files spell it (timestamps stay as they are).
+pub(crate) fn version_label(v: i64) -> String {
+    if (0..10_000).contains(&v) {
+        format!("{v:04}")
+    } else {
+        v.to_string()
+    }
 }

@@ -1,23 +1,14 @@
 //! A cause in words: its title (one line) and its chain from symptom to root, built from the
 //! key and the member findings. The fix is `fix`'s, the impact `impact`'s.
 
-use super::context::Ctx;
+use super::context::{Ctx, version_label};
 use super::impact::{compact_sites, impact};
-use super::resolve::Key;
+use super::objects::{made_by_applied, missing_object, object_words, says_missing};
+use super::route::Key;
 use super::route::Obj;
 use super::{Cause, Impact, fix, join_and, plural};
-use crate::code::expected::ObjectKind;
 use crate::finding::{Finding, FindingKind, Severity};
 use crate::migrations::MigrationStatus;
-
-/// `0013`: a version as the migration files spell it (timestamps stay as they are).
-pub(crate) fn version_label(v: i64) -> String {
-    if (0..10_000).contains(&v) {
-        format!("{v:04}")
-    } else {
-        v.to_string()
-    }
-}
 
 /// The cause for `key` with the findings at `members`; its id is provisional until ranking.
 pub(super) fn cause(ctx: &Ctx, key: &Key, members: &[usize]) -> Cause {
@@ -104,33 +95,6 @@ fn symptoms(impact: &Impact, found: &[&Finding]) -> Vec<String> {
     out
 }
 
-/// "table x", "column t.c", "index i on t", "constraint k on t".
-pub(super) fn object_words(obj: &Obj) -> String {
-    match obj {
-        Obj::Table(t) => format!("table {t}"),
-        Obj::Column(t, c) => format!("column {t}.{c}"),
-        Obj::Index(t, i) => format!("index {i} on {t}"),
-        Obj::Constraint(t, k) => format!("constraint {k} on {t}"),
-        Obj::Enum(e) => format!("enum {e}"),
-    }
-}
-
-/// The objects a finding says are missing.
-pub(super) fn missing_object(f: &Finding) -> Option<Obj> {
-    let t = f.table.clone()?;
-    match f.kind {
-        FindingKind::TableMissing => Some(Obj::Table(t)),
-        FindingKind::ColumnMissing => Some(Obj::Column(t, f.column.clone()?)),
-        FindingKind::IndexMissing => {
-            Some(Obj::Index(t, f.details.get("index")?.as_str()?.to_string()))
-        }
-        FindingKind::ConstraintMismatch if f.message.contains(" is missing") => {
-            Some(Obj::Constraint(t, f.column.clone()?))
-        }
-        _ => None,
-    }
-}
-
 /// The object line of the chain: what is missing, or what differs.
 fn objects(ctx: &Ctx, key: &Key, found: &[&Finding]) -> Vec<String> {
     let mut missing: Vec<String> = Vec::new();
@@ -209,53 +173,6 @@ fn differs_words(ctx: &Ctx, obj: &Obj, found: &[&Finding]) -> Option<String> {
         ));
     }
     (!parts.is_empty()).then(|| parts.join("; "))
-}
-
-/// The migration that made `obj`, when it is applied (a drift: the database lost or changed
-/// what it made).
-pub(super) fn made_by_applied(ctx: &Ctx, obj: &Obj) -> Option<i64> {
-    let e = ctx.expected?;
-    let (kind, table, name) = match obj {
-        Obj::Table(t) => (ObjectKind::Table, t, None),
-        Obj::Column(t, c) => (ObjectKind::Column, t, Some(c.as_str())),
-        Obj::Index(t, i) => (ObjectKind::Index, t, Some(i.as_str())),
-        Obj::Constraint(t, k) => (ObjectKind::Constraint, t, Some(k.as_str())),
-        Obj::Enum(n) => (ObjectKind::Enum, n, None),
-    };
-    let o = e.origins.iter().rev().find(|o| {
-        (o.kind == kind || (kind == ObjectKind::Index && o.kind == ObjectKind::Constraint))
-            && o.table.eq_ignore_ascii_case(table)
-            && o.name.as_deref() == name
-    })?;
-    (ctx.status(o.version) == Some(MigrationStatus::Applied)).then_some(o.version)
-}
-
-/// True when the cause says the object is missing (rather than different).
-pub(super) fn says_missing(found: &[&Finding]) -> bool {
-    found
-        .iter()
-        .any(|f| missing_object(f).is_some() || names_missing(f))
-}
-
-/// A statement, result or log line that says a table or column does not exist.
-fn names_missing(f: &Finding) -> bool {
-    let text = |k: &str| f.details.get(k).and_then(|v| v.as_str()).unwrap_or("");
-    match f.kind {
-        FindingKind::QueryInvalid => {
-            matches!(text("sqlstate"), "42P01" | "42703" | "42S02" | "42S22")
-                || f.live.as_deref().is_some_and(|l| {
-                    l.starts_with("no such table")
-                        || l.starts_with("no such column")
-                        || l.contains(" has no column named ")
-                })
-        }
-        FindingKind::LogDatabaseError => matches!(
-            text("log_kind"),
-            "undefined_table" | "undefined_column" | "column_not_found"
-        ),
-        FindingKind::QueryResultMismatch => f.message.contains("does not return"),
-        _ => false,
-    }
 }
 
 fn pending_versions(ctx: &Ctx, found: &[&Finding]) -> Vec<i64> {

@@ -4,9 +4,10 @@
 //! own; a drifted object gets the SQL that puts back what its migration made.
 
 use super::context::Ctx;
+use super::context::version_label;
 use super::ddl;
-use super::describe::{made_by_applied, missing_object, object_words, says_missing, version_label};
-use super::resolve::Key;
+use super::objects::{made_by_applied, missing_object, object_words, says_missing};
+use super::route::Key;
 use super::route::Obj;
 use super::{FixStep, Impact};
 use crate::code::expected::ObjectKind;

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::context::Ctx;
-use super::resolve::Key;
+use super::route::Key;
 use super::route::Obj;
 use super::{Cause, Diagnosis};
 use crate::finding::Finding;
@@ -124,7 +124,7 @@ pub(super) fn slug_of(ctx: &Ctx, key: &Key, found: &[&Finding]) -> String {
 /// What an object cause says: missing, type, nullable, default, differs.
 fn aspect(found: &[&Finding]) -> &'static str {
     use crate::finding::FindingKind::*;
-    if super::describe::says_missing(found) {
+    if super::objects::says_missing(found) {
         return "missing";
     }
     let has = |k| found.iter().any(|f| f.kind == k);

@@ -5,47 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::context::Ctx;
-use super::route::{Aspect, Obj, Route};
+use super::route::{Aspect, Key, Obj, Route};
 use crate::code::expected::ObjectKind;
 use crate::finding::{FindingKind, Severity};
 use crate::migrations::MigrationStatus;
-
-/// What a cause is about. Findings with the same key are one cause.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) enum Key {
-    /// A search_path hides the migrations table.
-    Hidden,
-    /// sqlx's advisory migration lock is held.
-    MigrationLock,
-    /// A migration file sqlx cannot read: it runs no migration at all.
-    IgnoredFile(String),
-    /// Migration `v` was edited after it was applied (`VersionMismatch`).
-    Edited(i64),
-    /// Migration `v` is applied but has no local file (`VersionMissing`).
-    MissingLocally(i64),
-    /// Migration `v` failed part-way (`Dirty`).
-    Failed(i64),
-    /// Migration `v` was skipped or interrupted before it was timed.
-    NotTimed(i64),
-    /// Every pending migration (or no migrations table at all).
-    Pending,
-    /// Applied migration `v` renamed or dropped names the code still uses.
-    Removed(i64),
-    /// One object: drift from the migrations, a code bug, or a field that does not decode.
-    Object(Obj),
-    /// A result column of a statement that names no table: (target type, field).
-    Field(String, String),
-    /// gaps.md's expected tables that nothing uses.
-    GapsMdUnused,
-    /// Evidence a section lacks.
-    Evidence(String),
-    /// A family of findings with one fix.
-    Group(&'static str),
-    /// Findings of one kind that explain nothing else (`info` only).
-    Kind(FindingKind),
-    /// A finding of its own (its index).
-    Own(usize),
-}
 
 /// Which migration statement last made a name what it is (or took it away).
 enum Event {

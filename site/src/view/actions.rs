@@ -122,9 +122,9 @@ fn groups(snap: &str, action: &str, findings: &[Finding], d: &Diagnosis) -> Vec<
                 })
                 .collect();
             (!rows.is_empty()).then(|| FindingGroup {
-                anchor: super::diagnosis::group_anchor(snap, action, &c.id),
+                anchor: super::anchors::group_anchor(snap, action, &c.id),
                 cause: Link {
-                    href: format!("#{}", super::diagnosis::cause_anchor(snap, &c.id)),
+                    href: format!("#{}", super::anchors::cause_anchor(snap, &c.id)),
                     text: format!("{}. {}", n + 1, c.title),
                 },
                 cause_id: c.id.clone(),

@@ -10,6 +10,7 @@ use gaps_core::finding::{Finding, Severity};
 use serde::Serialize;
 
 use super::actions::Link;
+use super::anchors::{cause_anchor, group_anchor};
 use super::code::CodeView;
 use super::logs::LogsView;
 use super::migrations::{MigrationsView, migration_anchor};
@@ -74,16 +75,6 @@ pub struct DiagnosisView {
     pub headline: String,
     /// The cards, in fix order.
     pub causes: Vec<CauseView>,
-}
-
-/// `snap-1-cause-<id>`: a cause card's id.
-pub(crate) fn cause_anchor(snap: &str, id: &str) -> String {
-    format!("{snap}-cause-{id}")
-}
-
-/// `snap-1-action-002-<cause id>`: the group of a cause's findings in an action card.
-pub(crate) fn group_anchor(snap: &str, action: &str, cause: &str) -> String {
-    format!("{snap}-{}-{cause}", crate::markdown::slug(action))
 }
 
 fn icon(s: Severity) -> &'static str {

@@ -1,4 +1,5 @@
 use super::*;
+use gaps_core::hazards::SchemaChange;
 
 fn one(sql: &str) -> (PlannedStatement, Facts) {
     let a = analyse(
