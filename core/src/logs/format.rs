@@ -341,8 +341,9 @@ pub fn clean_path(s: &str) -> Option<String> {
 
 /// Finds a request path in free text: `uri=/x`, `path=/x`, `"path":"/x"`, `GET /x`.
 pub fn path_in_text(text: &str) -> Option<String> {
+    let find = |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes());
     for key in ["uri=", "path=", "\"uri\":\"", "\"path\":\"", "url="] {
-        if let Some(i) = text.find(key) {
+        if let Some(i) = find(key) {
             let rest = text[i + key.len()..].trim_start_matches('"');
             let end = rest
                 .find(|c: char| c.is_whitespace() || matches!(c, '"' | ',' | '}' | ';'))
@@ -353,7 +354,7 @@ pub fn path_in_text(text: &str) -> Option<String> {
         }
     }
     for method in ["GET /", "POST /", "PUT /", "PATCH /", "DELETE /"] {
-        if let Some(i) = text.find(method) {
+        if let Some(i) = find(method) {
             let rest = &text[i + method.len() - 1..];
             let end = rest
                 .find(|c: char| c.is_whitespace() || c == '"')

@@ -477,7 +477,7 @@ fn cut(s: &str, max: usize) -> String {
 
 /// The grouping key of a classification: kind, SQLSTATE, table, column, object, migration.
 pub fn signature_key(c: &Classification) -> String {
-    let mut key = c.kind.as_str();
+    let mut key = c.kind.as_str().to_string();
     for part in [
         &c.sqlstate,
         &c.table,
