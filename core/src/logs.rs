@@ -8,6 +8,7 @@
 
 pub mod classify;
 pub mod format;
+pub mod prefilter;
 pub mod scan;
 pub mod time;
 
