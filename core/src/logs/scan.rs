@@ -327,8 +327,24 @@ impl LogAnalyzer {
                 }
             }
         }
-        // Invalid UTF-8: validate the whole block, and only on failure find the lines.
-        let mut from = 0;
+        // Candidates: the lines holding a trigger, then a literal.
+        let mut hits = std::mem::take(&mut self.hits);
+        hits.clear();
+        let ascii = if self.every_line {
+            let mut start = 0;
+            for nl in memchr::memchr_iter(b'\n', block).chain(std::iter::once(block.len())) {
+                if start < block.len() {
+                    hits.push(start..nl);
+                }
+                start = nl + 1;
+            }
+            false
+        } else {
+            self.pre.trigger_lines(block, &mut self.scratch, &mut hits)
+        };
+        // Invalid UTF-8: unless the search saw only ASCII, validate the whole block, and only
+        // on failure find the lines.
+        let mut from = if ascii { block.len() } else { 0 };
         while from < block.len() {
             match std::str::from_utf8(&block[from..]) {
                 Ok(_) => break,
@@ -339,20 +355,6 @@ impl LogAnalyzer {
                         memchr::memchr(b'\n', &block[bad..]).map_or(block.len(), |i| bad + i + 1);
                 }
             }
-        }
-        // Candidates: the lines holding a trigger, then a literal.
-        let mut hits = std::mem::take(&mut self.hits);
-        hits.clear();
-        if self.every_line {
-            let mut start = 0;
-            for nl in memchr::memchr_iter(b'\n', block).chain(std::iter::once(block.len())) {
-                if start < block.len() {
-                    hits.push(start..nl);
-                }
-                start = nl + 1;
-            }
-        } else {
-            self.pre.trigger_lines(block, &mut self.scratch, &mut hits);
         }
         let mut counted_to = 0;
         let mut line_no = base;
