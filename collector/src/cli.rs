@@ -86,6 +86,9 @@ pub struct CollectArgs {
     /// Application or server log to classify (repeatable; `-` for stdin; .gz is read transparently).
     #[arg(long = "logs", value_name = "FILE")]
     pub logs: Vec<PathBuf>,
+    /// Log files read at once, one thread each (the result is the same for every N).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
     /// Force the log format instead of detecting it per file.
     #[arg(long, value_enum)]
     pub log_format: Option<LogFormatArg>,

@@ -562,5 +562,7 @@ pub fn analyse_text(name: &str, format: Option<LogFormat>, text: &[u8]) -> LogsE
     a.finish()
 }
 
+mod merge;
+
 #[cfg(test)]
 mod tests;

@@ -169,3 +169,86 @@ fn series_buckets_widen_for_long_spans() {
     assert!(s.series.len() <= MAX_SERIES_POINTS);
     assert_eq!(s.series.iter().map(|p| p.count).sum::<u64>(), 28);
 }
+
+fn one_input(name: &str, text: &str) -> LogAnalyzer {
+    let mut a = LogAnalyzer::new();
+    a.begin_input(name, None, false);
+    a.feed(text.as_bytes());
+    a.end_input(None);
+    a
+}
+
+/// Three inputs: the fly sample, a long span at one line a minute (its series widens on its
+/// own), and PostgreSQL lines sharing a signature with the first.
+fn three_inputs() -> Vec<(&'static str, String)> {
+    let mut long = String::new();
+    for minute in 0..(3 * 24 * 60) {
+        long.push_str(&format!(
+            "2026-01-{:02}T{:02}:{:02}:00Z app[{}] ams [info] database_error: error returned from database: relation \"focus_pause_state\" does not exist\n",
+            10 + minute / 1440,
+            minute / 60 % 24,
+            minute % 60,
+            minute % 7,
+        ));
+    }
+    let pg = "2026-01-09 12:00:00.123 UTC [42] api@app ERROR:  relation \"focus_pause_state\" does not exist\n\
+2026-01-09 12:00:01.000 UTC [42] api@app FATAL:  sorry, too many clients already\n";
+    vec![
+        ("fly.log", FLY.to_string()),
+        ("long.log", long),
+        ("pg.log", pg.to_string()),
+    ]
+}
+
+#[test]
+fn inputs_read_apart_and_merged_in_order_give_what_one_analyzer_gives() {
+    let inputs = three_inputs();
+    let mut one = LogAnalyzer::new();
+    for (name, text) in &inputs {
+        one.begin_input(name, None, false);
+        one.feed(text.as_bytes());
+        one.end_input(None);
+    }
+    let one = one.finish();
+    let mut merged = LogAnalyzer::new();
+    for (name, text) in &inputs {
+        merged.merge(one_input(name, text));
+    }
+    let merged = merged.finish();
+    assert_eq!(merged, one);
+    // The long input widened its series before the merge: the others were widened to match.
+    assert!(merged.bucket_seconds > 60, "{}", merged.bucket_seconds);
+    let s = &merged.signatures[0];
+    assert_eq!(s.key, "undefined_table:42P01:focus_pause_state");
+    assert_eq!(s.count, 2 + 3 * 24 * 60 + 1);
+    assert_eq!(s.inputs, ["fly.log", "long.log", "pg.log"]);
+    assert_eq!(s.samples.len(), MAX_SAMPLES);
+    assert_eq!(s.samples[0].input, "fly.log");
+}
+
+#[test]
+fn merging_applies_the_signature_cap_in_input_order() {
+    let text = |from: usize| {
+        (from..from + MAX_SIGNATURES)
+            .map(|i| format!("relation \"t{i}\" does not exist\n"))
+            .collect::<String>()
+    };
+    let mut merged = LogAnalyzer::new();
+    merged.merge(one_input("a", &text(0)));
+    merged.merge(one_input("b", &text(10)));
+    let e = merged.finish();
+    assert_eq!(e.signatures.len(), MAX_SIGNATURES);
+    // b's ten new tables found the cap full; its other lines joined a's signatures.
+    assert_eq!(e.ungrouped_lines, 10);
+    let t5 = e
+        .signatures
+        .iter()
+        .find(|s| s.table.as_deref() == Some("t15"))
+        .unwrap();
+    assert_eq!(t5.count, 2);
+    assert!(
+        e.signatures
+            .iter()
+            .all(|s| s.table.as_deref() != Some("t2005"))
+    );
+}
