@@ -415,21 +415,27 @@ impl LogAnalyzer {
             .clone()
             .or_else(|| format::path_in_text(&parsed.message));
         let key = signature_key(&class);
-        if !self.groups.contains_key(&key) && self.groups.len() >= MAX_SIGNATURES {
-            self.ungrouped += 1;
-            return;
+        if !self.groups.contains_key(&key) {
+            if self.groups.len() >= MAX_SIGNATURES {
+                self.ungrouped += 1;
+                return;
+            }
+            let g = Group {
+                sig: new_signature(key.clone(), &class),
+                first: None,
+                last: None,
+                instances: BTreeMap::new(),
+                regions: BTreeMap::new(),
+                paths: BTreeMap::new(),
+                inputs: BTreeSet::new(),
+                buckets: BTreeMap::new(),
+            };
+            self.groups.insert(key.clone(), g);
         }
         let bucket = self.bucket;
-        let g = self.groups.entry(key.clone()).or_insert_with(|| Group {
-            sig: new_signature(key, &class),
-            first: None,
-            last: None,
-            instances: BTreeMap::new(),
-            regions: BTreeMap::new(),
-            paths: BTreeMap::new(),
-            inputs: BTreeSet::new(),
-            buckets: BTreeMap::new(),
-        });
+        let Some(g) = self.groups.get_mut(&key) else {
+            return;
+        };
         g.sig.count += 1;
         if let Some(t) = parsed.time {
             g.first = Some(g.first.map_or(t, |f| f.min(t)));
