@@ -16,7 +16,8 @@
 //! JSON, the string values and keys unescaped and joined as `key=value` with spaces and dots,
 //! which a trigger cannot span. An unescaped JSON string only differs from its raw bytes by the
 //! characters above, except for `\uXXXX` escapes, which can spell any letter: a line with `\u`
-//! in it is always checked. PostgreSQL lines get a `LEVEL: ` prefix written from the raw
+//! in it is always checked (arrays and numbers are written back as JSON text, which only drops
+//! whitespace between tokens and re-escapes). PostgreSQL lines get a `LEVEL: ` prefix written from the raw
 //! `LEVEL:  ` (`rror:`, `atal:` and `anic:` are triggers). `prefilter/tests.rs` checks,
 //! property-based, that every classified message holds a trigger and that the fast path gives
 //! the evidence of the reference that parses every line holding a literal.
