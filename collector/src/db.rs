@@ -8,10 +8,10 @@
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
+use gaps_core::backend::Backend;
 use gaps_core::redact;
 use gaps_core::schema::{Catalog, IncompleteCatalog, IncompleteCause};
 use gaps_core::session::{EndCause, SessionEnd, SessionReport};
-use gaps_core::snapshot::Backend;
 use sqlx::{Connection, MySqlConnection, PgConnection, SqliteConnection};
 
 mod guard;

@@ -3,7 +3,7 @@
 //! demo's own SQLite database by running the migrations itself with realistic drift (0004
 //! edited after it was applied, 0005 failed part-way, 0006 pending so a table the code uses is
 //! missing, a TEXT column the model reads as i32), serves a health response on a loopback
-//! port, then runs the real `collect`, `check` and `report` and prints the report's path.
+//! port, then runs the real collection, rules and report builder and returns what it wrote.
 //!
 //! The database built here is the demo's fixture, not a target: collection still only reads.
 
@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::Parser;
 use sha2::{Digest, Sha384};
 use sqlx::Connection;
 
-use crate::cli::{Cli, Command, DemoArgs, EXIT_OK, ReportArgs};
+use crate::collect::{Request, collect};
 use crate::progress::Progress;
+use crate::report::{viewer_scripts, write_report};
 
 /// (file name, text) of every migration of the example service.
 pub const MIGRATIONS: [(&str, &str); 6] = [
@@ -212,62 +212,51 @@ pub fn run_demo(out: &Path) -> anyhow::Result<DemoOutput> {
     runtime.block_on(build_database(&db))?;
     let health = HealthServer::start()?;
     let snapshot_path = out.join("snapshot.json");
-    // Parse through clap so the demo always uses the same defaults as `gaps collect`.
-    let cli = Cli::try_parse_from([
-        "gaps".to_string(),
-        "collect".into(),
-        "--database-url".into(),
-        format!("sqlite://{}", db.display()),
-        "--source".into(),
-        out.join("service").display().to_string(),
-        "--logs".into(),
-        out.join("logs/fly.log").display().to_string(),
-        "--health".into(),
-        health.url.clone(),
-        "--gaps".into(),
-        out.join("gaps.md").display().to_string(),
-        "--label".into(),
-        "demo (habits-api)".into(),
-        "--out".into(),
-        snapshot_path.display().to_string(),
-        "--quiet".into(),
-    ])
-    .context("building the demo's collect arguments")?;
-    let Command::Collect(args) = cli.command else {
-        anyhow::bail!("internal error: demo arguments did not parse as collect");
-    };
-    let snapshot = runtime.block_on(crate::collect::collect(&args, &Progress::new(true, false)));
+    // `Request::default()` is `gaps collect` without flags: the demo uses its defaults.
+    let plan = Request {
+        database_url: Some(format!("sqlite://{}", db.display())),
+        source: Some(out.join("service")),
+        logs: vec![out.join("logs/fly.log")],
+        health: Some(health.url.clone()),
+        gaps: Some(out.join("gaps.md")),
+        label: Some("demo (habits-api)".into()),
+        out: snapshot_path.clone(),
+        quiet: true,
+        ..Request::default()
+    }
+    .plan()
+    .context("planning the demo's collection")?;
+    let snapshot = runtime.block_on(collect(&plan, &Progress::new(plan.quiet, plan.verbose)));
     drop(health);
     crate::output::write_atomic(&snapshot_path, snapshot.to_json().as_bytes())?;
     let findings = gaps_core::rules::analyse(&snapshot);
-    eprint!("{}", crate::check::render_text(&snapshot, &findings));
+    let diagnosis = gaps_core::causes::diagnose(&snapshot, &findings);
+    eprint!(
+        "{}",
+        crate::render::diagnosis::text(
+            &snapshot,
+            &findings,
+            &diagnosis,
+            crate::render::diagnosis::TextOptions {
+                color: crate::render::diagnosis::stderr_color(),
+                findings: false,
+            },
+        )
+    );
     let report_dir = out.join("report");
-    let written = crate::report::write_report(
-        &ReportArgs {
+    let written = write_report(
+        &crate::report::Request {
             snapshots: vec![snapshot_path.clone()],
             gaps: Some(out.join("gaps.md")),
             out: report_dir,
             templates: None,
             write_gaps: Some(out.join("gaps.updated.md")),
         },
-        crate::report::viewer_scripts(),
+        viewer_scripts(),
     )?;
     Ok(DemoOutput {
         snapshot: snapshot_path,
         report: written.index,
         gaps: out.join("gaps.updated.md"),
     })
-}
-
-/// Runs `gaps demo`.
-pub fn run(args: &DemoArgs) -> anyhow::Result<u8> {
-    let o = run_demo(&args.out)?;
-    crate::output::message(&format!("snapshot {}", o.snapshot.display()));
-    crate::output::message(&format!("updated registry {}", o.gaps.display()));
-    crate::output::message("open the report in a browser:");
-    println!(
-        "{}",
-        gaps_core::escape::terminal(&o.report.display().to_string())
-    );
-    Ok(EXIT_OK)
 }

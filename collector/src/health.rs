@@ -12,17 +12,12 @@ use gaps_core::health::{
 use gaps_core::redact;
 use gaps_core::section::Section;
 
-use crate::cli::CollectArgs;
-
 /// Redirects followed before giving up.
 pub const MAX_REDIRECTS: u32 = 3;
 
-/// GETs the health endpoint and records the answer.
-pub async fn collect(args: &CollectArgs) -> Section<HealthEvidence> {
-    let Some(url) = args.health.clone() else {
-        return Section::skipped("no --health given");
-    };
-    let timeout = Duration::from_secs_f64(args.health_timeout.max(0.1));
+/// GETs the health endpoint at `url` (waiting at most `timeout`) and records the answer.
+pub async fn collect(url: &str, timeout: Duration) -> Section<HealthEvidence> {
+    let url = url.to_string();
     match tokio::task::spawn_blocking(move || probe(&url, timeout)).await {
         Ok(ev) => Section::collected(ev),
         Err(e) => Section::failed("querying the health endpoint", e.to_string()),

@@ -1,8 +1,8 @@
 //! Live-schema inspection: one query per catalog (never one per table), dispatched by backend.
 
+use gaps_core::backend::Backend;
 use gaps_core::schema::{DatabaseInfo, Schema};
 use gaps_core::section::Section;
-use gaps_core::snapshot::Backend;
 
 use crate::db::Session;
 

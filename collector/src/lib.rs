@@ -2,26 +2,30 @@
 //! migrations, source code, logs, health endpoint) into a snapshot, and turns snapshots into
 //! findings and reports.
 
-pub mod check;
-// clap prints these doc comments as `--help` text, which is not markdown: `[migrate]` and a
-// bare URL are meant literally there.
-#[allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls)]
 pub mod cli;
+// clap prints the argument structs' doc comments as `--help` text, which is not markdown:
+// `[migrate]` and a bare URL are meant literally there.
+#[allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls)]
+pub mod cmd;
 pub mod collect;
 pub mod db;
 pub mod demo;
-pub mod diff;
 pub mod dotenv;
+pub mod exit;
+pub mod hazards;
 pub mod health;
+pub mod input;
 pub mod inspect;
 pub mod locks;
 pub mod logs;
 pub mod migrations;
 pub mod output;
 pub mod preserve;
+pub mod privileges;
 pub mod progress;
 pub mod provider;
 pub mod querycheck;
 pub mod registry_file;
+pub mod render;
 pub mod report;
 pub mod source;

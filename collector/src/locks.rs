@@ -6,14 +6,15 @@
 //! after a lock timeout (to name what blocked it). Every finding is merged into the session's
 //! report, with the holder's query redacted.
 
+use gaps_core::backend::Backend;
 use gaps_core::redact;
 use gaps_core::schema::RelationName;
 use gaps_core::session::LockBlocker;
-use gaps_core::snapshot::Backend;
 
 use crate::db::{Conn, DbError, Session};
 
 const POSTGRES_SQL: &str = include_str!("locks/postgres.sql");
+const POSTGRES_HOLDERS_SQL: &str = include_str!("locks/postgres_holders.sql");
 const MARIADB_SQL: &str = include_str!("locks/mariadb.sql");
 const MYSQL_SQL: &str = include_str!("locks/mysql.sql");
 
@@ -77,25 +78,10 @@ pub async fn survey(session: &mut Session) -> Result<Vec<Locked>, DbError> {
                 )
                 .await?;
             rows.into_iter()
-                .map(
-                    |(oid, schema, name, mode, granted, pid, role, app, state, age, q, by)| {
-                        (
-                            Some(oid),
-                            RelationName { schema, name },
-                            LockBlocker {
-                                pid,
-                                mode,
-                                granted,
-                                role,
-                                application_name: app,
-                                state,
-                                age_secs: age,
-                                query: q.map(|q| redact::redact_sql(&q)),
-                                blocked_by: by.unwrap_or_default(),
-                            },
-                        )
-                    },
-                )
+                .map(|row| {
+                    let (oid, relation, blocker) = pg_blocker(row);
+                    (Some(oid), relation, blocker)
+                })
                 .collect()
         }
         Backend::Mysql => {
@@ -161,6 +147,57 @@ pub async fn survey(session: &mut Session) -> Result<Vec<Locked>, DbError> {
     }
     session.report.canonicalize();
     Ok(out)
+}
+
+/// A row of the Postgres lock queries as (oid, relation, session), its query redacted.
+fn pg_blocker(row: PgRow) -> (i64, RelationName, LockBlocker) {
+    let (oid, schema, name, mode, granted, pid, role, app, state, age, q, by) = row;
+    (
+        oid,
+        RelationName { schema, name },
+        LockBlocker {
+            pid,
+            mode,
+            granted,
+            role,
+            application_name: app,
+            state,
+            age_secs: age,
+            query: q.map(|q| redact::redact_sql(&q)),
+            blocked_by: by.unwrap_or_default(),
+        },
+    )
+}
+
+/// Every session that holds or waits for a lock of any mode on the relations `oids` (or
+/// their indexes) on Postgres, as (oid, relation, session): the sessions a migration's lock
+/// request would queue behind. Unlike [`survey`] it is not recorded in the session's report
+/// (it says nothing about gaps' own reads). Empty on other engines.
+pub async fn holders(
+    session: &mut Session,
+    oids: &[i64],
+) -> Result<Vec<(i64, RelationName, LockBlocker)>, DbError> {
+    if session.backend() != Backend::Postgres || oids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let oids = oids.to_vec();
+    let rows = session
+        .isolated(
+            "reading the sessions holding locks on the tables the pending migrations lock \
+             (pg_locks)",
+            async |c| match c {
+                Conn::Postgres(c) => {
+                    sqlx::query_as::<_, PgRow>(POSTGRES_HOLDERS_SQL)
+                        .persistent(false)
+                        .bind(oids)
+                        .fetch_all(c)
+                        .await
+                }
+                _ => Ok(Vec::new()),
+            },
+        )
+        .await?;
+    Ok(rows.into_iter().map(pg_blocker).collect())
 }
 
 /// Whether `sql` names relation `name` as a word (case-insensitive, not inside a longer

@@ -5,30 +5,23 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use gaps_core::logs::{LogAnalyzer, LogFormat, LogsEvidence};
 use gaps_core::section::Section;
 
-use crate::cli::{CollectArgs, LogFormatArg};
-
 /// Read buffer size.
 const CHUNK: usize = 256 * 1024;
 
-/// Classifies every `--logs` input.
-pub fn collect(args: &CollectArgs) -> Section<LogsEvidence> {
-    if args.logs.is_empty() {
+/// Classifies every `--logs` input (`-` is standard input), in `forced` format when given,
+/// else detecting each file's, reading up to `jobs` files at once.
+pub fn collect(paths: &[PathBuf], forced: Option<LogFormat>, jobs: usize) -> Section<LogsEvidence> {
+    if paths.is_empty() {
         return Section::skipped("no --logs given");
     }
-    let forced = args.log_format.map(|f| match f {
-        LogFormatArg::Fly => LogFormat::Fly,
-        LogFormatArg::Json => LogFormat::Json,
-        LogFormatArg::Text => LogFormat::Text,
-        LogFormatArg::Postgres => LogFormat::Postgres,
-    });
-    let evidence = classify_paths(&args.logs, forced, usize::from(args.jobs));
+    let evidence = classify_paths(paths, forced, jobs);
     if evidence
         .inputs
         .iter()

@@ -22,7 +22,7 @@ pub async fn collect(
     };
     let mut ev = provider::detect(url);
     if let Some(session) = session
-        && session.backend() == gaps_core::snapshot::Backend::Postgres
+        && session.backend() == gaps_core::backend::Backend::Postgres
     {
         let facts = server_facts(session).await;
         if let (Some(attach), Some(db)) = (ev.fly_attach.as_mut(), facts.database.as_ref()) {

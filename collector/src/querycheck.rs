@@ -27,9 +27,7 @@ use gaps_core::querycheck::{
     TargetShape, TargetType, classify, not_checkable_reason, position_line,
 };
 use gaps_core::section::Section;
-use gaps_core::snapshot::Snapshot;
 
-use crate::cli::CollectArgs;
 use crate::db::{DbError, Session};
 use crate::progress::Progress;
 
@@ -202,26 +200,27 @@ fn site_check(input: &StatementInput, kind: StatementKind, live: &Live) -> State
 /// says: a describe answers in milliseconds unless it waits on a lock.
 pub const MAX_DESCRIBE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The query-checks section of `gaps collect`: the statements of the code section, described
-/// on the open session, and the `.sqlx/` folder of the source when there is one.
+/// The query-checks section of `gaps collect`: the statements of the `code` section found
+/// under `source`, described on the open session with at most `statement_timeout` each (and
+/// never more than [`MAX_DESCRIBE_TIMEOUT`]), and the `.sqlx/` folder of the source when there
+/// is one.
 pub async fn section(
     session: &mut Session,
-    snapshot: &Snapshot,
-    args: &CollectArgs,
+    source: Option<&Path>,
+    code: &Section<CodeEvidence>,
+    statement_timeout: Duration,
+    lock_timeout: Duration,
     progress: &Progress,
 ) -> Section<QueryChecks> {
-    if args.no_describe {
-        return Section::skipped("--no-describe given");
-    }
-    let Some(source) = &args.source else {
+    let Some(source) = source else {
         return Section::skipped("no --source given");
     };
-    let Some(code) = snapshot.code.data() else {
+    let Some(code) = code.data() else {
         return Section::skipped("the source was not scanned, so no statements are known");
     };
     let opts = CheckOptions {
-        timeout: args.statement_timeout().min(MAX_DESCRIBE_TIMEOUT),
-        lock_timeout: args.lock_timeout(),
+        timeout: statement_timeout.min(MAX_DESCRIBE_TIMEOUT),
+        lock_timeout,
         offline_dir: offline_dir(source),
         source_scanned: true,
         progress: progress.clone(),

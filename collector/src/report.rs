@@ -1,15 +1,30 @@
-//! `gaps report`: reads snapshots, the optional gaps.md and template overrides, builds the
-//! single-file report with gaps-site and writes DIR/index.html atomically; `--write-gaps`
-//! also writes an updated copy of the registry (never over the input).
+//! The report as `gaps report` and `gaps demo` write it: reads snapshots, the optional gaps.md
+//! and template overrides, builds the single-file report with gaps-site and writes
+//! DIR/index.html atomically; asked to, also writes an updated copy of the registry (never
+//! over the input).
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use gaps_site::{NamedSnapshot, ReportInput, Templates};
 
-use crate::check::load_snapshot;
-use crate::cli::{EXIT_OK, ReportArgs};
+use crate::input::read_snapshot;
 use crate::output::write_atomic;
+
+/// What to build the report from and where to write it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The snapshots, in the order to show them.
+    pub snapshots: Vec<PathBuf>,
+    /// The gaps.md action registry to render and answer.
+    pub gaps: Option<PathBuf>,
+    /// Output directory; the report is DIR/index.html.
+    pub out: PathBuf,
+    /// Directory of templates overriding the built-in ones, file by file.
+    pub templates: Option<PathBuf>,
+    /// Where to write an updated copy of gaps.md with completed actions moved.
+    pub write_gaps: Option<PathBuf>,
+}
 
 /// Reads `--templates DIR`: every file in it must be one of the template names.
 pub fn load_templates(dir: Option<&Path>) -> anyhow::Result<Templates> {
@@ -50,8 +65,8 @@ pub struct Written {
 }
 
 /// Builds and writes the report. `extra_scripts` are inline scripts to add (the diff viewer).
-pub fn write_report(args: &ReportArgs, extra_scripts: Vec<String>) -> anyhow::Result<Written> {
-    if let (Some(w), Some(g)) = (&args.write_gaps, &args.gaps)
+pub fn write_report(req: &Request, extra_scripts: Vec<String>) -> anyhow::Result<Written> {
+    if let (Some(w), Some(g)) = (&req.write_gaps, &req.gaps)
         && same_file(w, g)
     {
         bail!(
@@ -59,10 +74,10 @@ pub fn write_report(args: &ReportArgs, extra_scripts: Vec<String>) -> anyhow::Re
             w.display()
         );
     }
-    if args.write_gaps.is_some() && args.gaps.is_none() {
+    if req.write_gaps.is_some() && req.gaps.is_none() {
         bail!("--write-gaps needs --gaps FILE (the registry to update)");
     }
-    let snapshots = args
+    let snapshots = req
         .snapshots
         .iter()
         .map(|p| {
@@ -71,11 +86,11 @@ pub fn write_report(args: &ReportArgs, extra_scripts: Vec<String>) -> anyhow::Re
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| p.display().to_string()),
-                snapshot: load_snapshot(p)?,
+                snapshot: read_snapshot(p)?,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let registry = match &args.gaps {
+    let registry = match &req.gaps {
         Some(p) => Some((
             p.file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -84,7 +99,7 @@ pub fn write_report(args: &ReportArgs, extra_scripts: Vec<String>) -> anyhow::Re
         )),
         None => None,
     };
-    let templates = load_templates(args.templates.as_deref())?;
+    let templates = load_templates(req.templates.as_deref())?;
     let report = gaps_site::build(ReportInput {
         snapshots,
         registry,
@@ -92,16 +107,16 @@ pub fn write_report(args: &ReportArgs, extra_scripts: Vec<String>) -> anyhow::Re
         extra_scripts,
     })
     .context("building the report")?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("creating the output directory {}", args.out.display()))?;
-    let index = args.out.join("index.html");
+    std::fs::create_dir_all(&req.out)
+        .with_context(|| format!("creating the output directory {}", req.out.display()))?;
+    let index = req.out.join("index.html");
     write_atomic(&index, report.html.as_bytes())?;
     let mut written = Written {
         index,
         gaps: None,
         completed: vec![],
     };
-    if let (Some(out), Some(doc)) = (&args.write_gaps, &report.registry) {
+    if let (Some(out), Some(doc)) = (&req.write_gaps, &report.registry) {
         let done = gaps_site::update::completions(doc, &report.analysed);
         let text = gaps_site::update::updated_registry(doc, &done);
         write_atomic(out, text.as_bytes())?;
@@ -117,26 +132,4 @@ pub fn viewer_scripts() -> Vec<String> {
     gaps_site::wasm::viewer_assets()
         .map(|a| vec![a.glue_js.to_string(), a.bootstrap_js])
         .unwrap_or_default()
-}
-
-/// Runs `gaps report`.
-pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
-    let w = write_report(args, viewer_scripts())?;
-    println!(
-        "{}",
-        gaps_core::escape::terminal(&w.index.display().to_string())
-    );
-    if let Some(g) = &w.gaps {
-        crate::output::message(&format!(
-            "updated registry written to {} ({} action(s) completed: {})",
-            g.display(),
-            w.completed.len(),
-            if w.completed.is_empty() {
-                "none".to_string()
-            } else {
-                w.completed.join(", ")
-            }
-        ));
-    }
-    Ok(EXIT_OK)
 }

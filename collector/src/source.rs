@@ -10,23 +10,27 @@ pub mod manual;
 pub mod migrations_input;
 pub mod scan;
 pub mod scratch;
+mod settings;
 mod sqltext;
 pub mod walk;
 
 use std::path::Path;
+use std::time::Duration;
 
+use gaps_core::backend::Backend;
 use gaps_core::code::expected::ExpectationMode;
 use gaps_core::code::mapping::map_models;
 use gaps_core::code::model::SourceProblem;
 use gaps_core::code::replay::{MigrationSource, replay};
-use gaps_core::code::{CodeEvidence, ExpectedSchema, gapsmd};
+use gaps_core::code::{CodeEvidence, ExpectedSchema};
+use gaps_core::gapsmd;
+use gaps_core::hazards::AfterCheck;
+use gaps_core::migrations::LocalMigrations;
 use gaps_core::redact;
 use gaps_core::schema::IncompleteCatalog;
 use gaps_core::section::Section;
-use gaps_core::snapshot::{Backend, Snapshot};
 
-use crate::cli::CollectArgs;
-use config::Config;
+use config::{Config, GapsToml};
 
 /// The two code-side sections.
 pub struct CodeSections {
@@ -34,41 +38,55 @@ pub struct CodeSections {
     pub code: Section<CodeEvidence>,
     /// The expected schema.
     pub expected_schema: Section<ExpectedSchema>,
+    /// The code's statements described on the scratch database (all migrations applied),
+    /// when scratch mode ran; else the replay mode, with why scratch mode was not used.
+    pub after: AfterCheck,
 }
 
-/// Reads models and queries from the source, replays the migrations (or applies them to a
-/// scratch database) and ties models to tables. `target_url` is the database being inspected;
-/// scratch mode refuses to run on it.
-pub async fn collect(
-    args: &CollectArgs,
-    snapshot: &Snapshot,
-    target_url: Option<&str>,
-) -> CodeSections {
-    let backend = snapshot.target.backend.unwrap_or(Backend::Postgres);
-    let mut code = match &args.source {
+/// What the code sections are read from, as the collection's plan resolved it.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The service's repository.
+    pub root: Option<&'a Path>,
+    /// The gaps.toml that applies to it, read.
+    pub config: Option<&'a GapsToml>,
+    /// The gaps.md registry whose ACTION-004 tables become expectations.
+    pub gaps: Option<&'a Path>,
+    /// A scratch server on which to build the exact expected schema (never the target).
+    pub scratch_url: Option<&'a str>,
+    /// How long to wait for the scratch server.
+    pub connect_timeout: Duration,
+    /// The engine whose dialect the source's SQL is read in.
+    pub backend: Backend,
+    /// The database being inspected: scratch mode refuses to run on it, and on MySQL its
+    /// database is the schema of the migrations' unqualified tables.
+    pub target_url: Option<&'a str>,
+    /// How the code's statements are described on the scratch database (the schema after
+    /// every migration ran), when there is one; `None`: they are not (`--no-describe`).
+    pub describe_after: Option<crate::hazards::after::DescribeLimits>,
+}
+
+/// Reads models and queries from the source, replays the `local` migrations (or applies them
+/// to a scratch database) and ties models to tables.
+pub async fn collect(inputs: &Inputs<'_>, local: &Section<LocalMigrations>) -> CodeSections {
+    let backend = inputs.backend;
+    let mut code = match inputs.root {
         None => Section::skipped("no --source given"),
         Some(root) if !root.is_dir() => Section::failed(
             "reading the service's source",
             format!("{} is not a directory", root.display()),
         ),
-        Some(root) => Section::collected(scan_source(root, args, backend)),
+        Some(root) => Section::collected(scan_source(root, inputs.config, backend)),
     };
-    let mut expected = expected_schema(args, snapshot, backend, target_url).await;
-    if let (Section::Collected { data: (ev, config) }, Some(root)) = (&mut code, &args.source) {
-        databases::attribute_sites(
-            root,
-            ev,
-            config,
-            snapshot.local_migrations.data(),
-            expected.data(),
-            backend,
-        );
+    let (mut expected, scratch_db) = expected_schema(inputs, local).await;
+    let no_config = Config::default();
+    let config = inputs
+        .config
+        .and_then(|c| c.read.as_ref().ok())
+        .unwrap_or(&no_config);
+    if let (Section::Collected { data: ev }, Some(root)) = (&mut code, inputs.root) {
+        databases::attribute_sites(root, ev, config, local.data(), expected.data(), backend);
     }
-    let mut code = match code {
-        Section::Collected { data: (ev, _) } => Section::collected(ev),
-        Section::Failed { error } => Section::Failed { error },
-        Section::Skipped { reason } => Section::Skipped { reason },
-    };
     if let (Section::Collected { data: ev }, expected) = (&mut code, &expected) {
         let mut known: Vec<String> = Vec::new();
         if let Section::Collected { data: e } = expected {
@@ -80,14 +98,20 @@ pub async fn collect(
     if let Section::Collected { data } = &mut expected {
         data.schema.canonicalize();
     }
+    // While the scratch database exists, the code's statements are described on it: the
+    // schema as it will be once every migration ran.
+    let after =
+        crate::hazards::after::check(scratch_db, code.data(), &expected, inputs.describe_after)
+            .await;
     CodeSections {
         code,
         expected_schema: expected,
+        after,
     }
 }
 
-/// The scan of the source and the gaps.toml that applies to it.
-fn scan_source(root: &Path, args: &CollectArgs, backend: Backend) -> (CodeEvidence, Config) {
+/// The scan of the source, with what its gaps.toml says (or why it could not be read).
+fn scan_source(root: &Path, config: Option<&GapsToml>, backend: Backend) -> CodeEvidence {
     let (files, walk_errors) = walk::rust_files(root);
     let mut ev = scan::scan(root, &files, backend);
     ev.root = root.display().to_string();
@@ -98,42 +122,40 @@ fn scan_source(root: &Path, args: &CollectArgs, backend: Backend) -> (CodeEviden
             message,
         });
     }
-    let config = args
-        .config
-        .clone()
-        .or_else(|| Some(root.join("gaps.toml")).filter(|p| p.is_file()));
-    let mut read = Config::default();
-    if let Some(path) = config {
-        ev.config_file = Some(path.display().to_string());
-        match config::read(&path) {
-            Ok(c) => {
-                ev.overrides = c.overrides.clone();
-                read = c;
-            }
+    if let Some(toml) = config {
+        ev.config_file = Some(toml.path.display().to_string());
+        match &toml.read {
+            Ok(c) => ev.overrides = c.overrides.clone(),
             Err(message) => ev.problems.push(SourceProblem {
-                file: path.display().to_string(),
+                file: toml.path.display().to_string(),
                 line: None,
-                message,
+                message: message.clone(),
             }),
         }
     }
-    (ev, read)
+    ev
 }
 
+/// The expected schema, and the scratch database it was read from (still to be dropped) in
+/// scratch mode.
 async fn expected_schema(
-    args: &CollectArgs,
-    snapshot: &Snapshot,
-    backend: Backend,
-    target_url: Option<&str>,
-) -> Section<ExpectedSchema> {
-    let gaps_tables = match &args.gaps {
+    inputs: &Inputs<'_>,
+    local: &Section<LocalMigrations>,
+) -> (Section<ExpectedSchema>, Option<scratch::ScratchDb>) {
+    let backend = inputs.backend;
+    let gaps_tables = match inputs.gaps {
         // The same loader `gaps report` uses: a file one command refuses, the other does too.
         Some(path) => match crate::registry_file::read(path).and_then(|text| {
             gapsmd::expected_tables(&text)
                 .map_err(|e| anyhow::anyhow!("gaps.md {}: {e}", path.display()))
         }) {
             Ok(tables) => Some((path.display().to_string(), tables)),
-            Err(e) => return Section::failed("reading the gaps.md registry", format!("{e:#}")),
+            Err(e) => {
+                return (
+                    Section::failed("reading the gaps.md registry", format!("{e:#}")),
+                    None,
+                );
+            }
         },
         None => None,
     };
@@ -142,7 +164,7 @@ async fn expected_schema(
     // expected tables still stand on their own; the failure is recorded with them.
     let mut unreadable_migrations = None;
     let mut unreadable_files: Vec<String> = Vec::new();
-    let migrations: Option<Vec<MigrationSource>> = match &snapshot.local_migrations {
+    let migrations: Option<Vec<MigrationSource>> = match local {
         Section::Collected { data } => {
             let (sources, problems) = migrations_input::from_section(data);
             unreadable_files = problems;
@@ -159,10 +181,16 @@ async fn expected_schema(
         Section::Skipped { .. } => None,
     };
     if let (Some(message), None) = (&unreadable_migrations, &gaps_tables) {
-        return Section::failed("reading the migration files to replay", message.clone());
+        return (
+            Section::failed("reading the migration files to replay", message.clone()),
+            None,
+        );
     }
     if migrations.is_none() && gaps_tables.is_none() {
-        return Section::skipped("no migrations (no --source or --migrations) and no --gaps file");
+        return (
+            Section::skipped("no migrations (no --source or --migrations) and no --gaps file"),
+            None,
+        );
     }
     let replayable = migrations.is_some();
     let migrations = migrations.unwrap_or_default();
@@ -178,7 +206,7 @@ async fn expected_schema(
         });
     }
     if backend == Backend::Mysql
-        && let Some(db) = target_url.and_then(mysql_database_of)
+        && let Some(db) = inputs.target_url.and_then(mysql_database_of)
     {
         place_in_database(&mut expected, &db);
     }
@@ -186,11 +214,21 @@ async fn expected_schema(
         expected.gaps_md_file = Some(file);
         expected.gaps_md_tables = tables;
     }
-    if let Some(scratch_url) = args.scratch_database_url.as_ref().filter(|_| replayable) {
+    let mut kept = None;
+    if let Some(scratch_url) = inputs.scratch_url.filter(|_| replayable) {
         expected.scratch_server = Some(redact::redact_url(scratch_url));
-        match scratch::expected_schema(scratch_url, target_url, &migrations, args.connect_timeout())
-            .await
-        {
+        let built = scratch::build(
+            scratch_url,
+            inputs.target_url,
+            &migrations,
+            inputs.connect_timeout,
+        )
+        .await;
+        let inspected = match &built {
+            Ok(db) => db.inspect().await,
+            Err(e) => Err(e.clone()),
+        };
+        match inspected {
             Ok(schema) => {
                 expected.mode = ExpectationMode::Scratch;
                 expected.schema = schema;
@@ -200,8 +238,9 @@ async fn expected_schema(
             }
             Err(e) => expected.scratch_error = Some(e),
         }
+        kept = built.ok();
     }
-    Section::collected(expected)
+    (Section::collected(expected), kept)
 }
 
 /// The database a mysql:// or mariadb:// URL names (its path), if any.
@@ -237,6 +276,9 @@ fn place_in_database(expected: &mut ExpectedSchema, db: &str) {
     }
     for o in &mut expected.origins {
         fix(&mut o.schema);
+    }
+    for r in &mut expected.removals {
+        fix(&mut r.schema);
     }
     expected.schema.canonicalize();
 }

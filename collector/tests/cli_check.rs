@@ -107,10 +107,51 @@ fn json_output_is_an_object_with_findings() {
             && f["action"] == "ACTION-002"
             && f["severity"] == "error")
     );
+    // Each finding names its cause, and the causes list their findings by index. The file
+    // comes back before the dirty row is repaired (the repair needs to know what it does).
+    let causes = v["causes"].as_array().unwrap();
+    let ids: Vec<&str> = causes.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["migration-1-missing-locally", "migration-1-failed"]);
+    assert_eq!(findings[0]["cause"], "migration-1-failed");
+    assert_eq!(causes[1]["findings"], serde_json::json!([0]));
+    assert_eq!(
+        causes[1]["fix"][1]["sql"],
+        "DELETE FROM public._sqlx_migrations WHERE version = 1;"
+    );
 
     let clean = write(tmp.path(), "c.json", &snapshot(vec![], vec![]));
     let out = gaps(tmp.path(), &["check", &clean, "--format", "json"]);
-    assert_eq!(stdout(&out), "{\n  \"findings\": []\n}\n");
+    assert_eq!(
+        stdout(&out),
+        "{\n  \"findings\": [],\n  \"causes\": []\n}\n"
+    );
+}
+
+#[test]
+fn text_output_opens_with_the_causes_and_lists_findings_on_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let broken = write(tmp.path(), "b.json", &snapshot(vec![row(1, false)], vec![]));
+    let text = stdout(&gaps(tmp.path(), &["check", &broken, "--fail-on", "never"]));
+    let body: Vec<&str> = text.lines().skip(3).collect();
+    assert_eq!(
+        body[0], "2 causes explain 2 errors. Fix in this order:",
+        "{text}"
+    );
+    assert_eq!(
+        body[1],
+        "   1. Migration 0001 (x) is applied but has no local file"
+    );
+    assert_eq!(body[2], "   2. Migration 0001 (x) failed part-way");
+    // Piped: no colour, and the findings only on request.
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(!text.contains("migration_failed:"), "{text}");
+    for flag in ["--findings", "--verbose"] {
+        let text = stdout(&gaps(
+            tmp.path(),
+            &["check", &broken, flag, "--fail-on", "never"],
+        ));
+        assert!(text.contains("migration_failed:"), "{flag}: {text}");
+    }
 }
 
 #[test]

@@ -7,8 +7,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use gaps_core::backend::Backend;
 use gaps_core::schema::{Schema, Table};
-use gaps_core::snapshot::{Backend, Snapshot};
+use gaps_core::snapshot::Snapshot;
 use gaps_core::{Finding, FindingKind};
 use gaps_tests::{fixtures, mysql};
 
@@ -344,9 +345,10 @@ fn a_select_only_account_collects_everything_but_the_foreign_key_rules_it_cannot
     assert_eq!(schema.enums.len(), 1);
 }
 
-/// All collect may send: reads, session settings and the read-only transactions (each read
-/// is its own short transaction: ROLLBACK, then START TRANSACTION READ ONLY).
-const READ_ONLY_KEYWORDS: &[&str] = &["SELECT", "SET", "START", "ROLLBACK"];
+/// All collect may send: reads (SELECT, and SHOW GRANTS for the account's own privileges),
+/// session settings and the read-only transactions (each read is its own short transaction:
+/// ROLLBACK, then START TRANSACTION READ ONLY).
+const READ_ONLY_KEYWORDS: &[&str] = &["SELECT", "SHOW", "SET", "START", "ROLLBACK"];
 
 /// The first keyword of a logged statement, after any leading `--` comment lines.
 fn first_keyword(statement: &str) -> String {

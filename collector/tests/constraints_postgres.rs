@@ -168,6 +168,8 @@ fn a_dropped_check_and_changed_defaults_are_reported_with_their_migrations() {
         ("default_mismatch".to_string(), "status".to_string()),
     ];
 
+    // Without --source, a migration file is shown with the folder it was read from.
+    let in_dir = |name: &str| format!("{}/{name}", dir.path().display());
     for extra in [
         vec![],
         vec!["--scratch-database-url".to_string(), c.url("postgres")],
@@ -203,12 +205,16 @@ fn a_dropped_check_and_changed_defaults_are_reported_with_their_migrations() {
         assert_eq!(qty.live.as_deref(), Some("absent"));
         assert_eq!(
             (qty.file.as_deref(), qty.line, qty.migration),
-            (Some("0001_orders.sql"), Some(2), Some(1))
+            (Some(in_dir("0001_orders.sql").as_str()), Some(2), Some(1))
         );
         let cap = find(&f, FindingKind::ConstraintMismatch, "amount_cap");
         assert_eq!(
             (cap.file.as_deref(), cap.line, cap.migration),
-            (Some("0002_constraints.sql"), Some(1), Some(2))
+            (
+                Some(in_dir("0002_constraints.sql").as_str()),
+                Some(1),
+                Some(2)
+            )
         );
         assert!(
             cap.message.contains("recorded as applied"),
@@ -228,7 +234,11 @@ fn a_dropped_check_and_changed_defaults_are_reported_with_their_migrations() {
         let code = find(&f, FindingKind::DefaultMismatch, "code");
         assert_eq!(
             (code.file.as_deref(), code.line, code.migration),
-            (Some("0002_constraints.sql"), Some(2), Some(2))
+            (
+                Some(in_dir("0002_constraints.sql").as_str()),
+                Some(2),
+                Some(2)
+            )
         );
     }
 }

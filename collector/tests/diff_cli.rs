@@ -140,6 +140,26 @@ mod contract {
         pub schema: Part<Schema>,
         pub migrations: Part<Migrations>,
         pub findings: Findings,
+        pub causes: Causes,
+    }
+    #[derive(Deserialize)]
+    pub struct Causes {
+        pub appeared: Vec<CauseRef>,
+        pub disappeared: Vec<CauseRef>,
+        pub changed: Vec<CauseChange>,
+        pub unchanged: usize,
+    }
+    #[derive(Deserialize)]
+    pub struct CauseRef {
+        pub id: String,
+        pub severity: String,
+        pub title: String,
+        pub findings: usize,
+    }
+    #[derive(Deserialize)]
+    pub struct CauseChange {
+        pub cause: CauseRef,
+        pub changes: Vec<String>,
     }
     #[derive(Deserialize)]
     pub struct Side {
@@ -391,4 +411,86 @@ fn constraint_and_index_changes_are_listed_in_text_and_json() {
         Some("INDEX (email)")
     );
     assert!(s.tables[1].constraints[1].right.is_none());
+}
+
+/// A service before and after its pending migration ran, with a new query that reads a
+/// table nothing creates: one cause disappears, one appears, one changes.
+#[test]
+fn causes_that_appeared_disappeared_or_changed_are_named() {
+    use gaps_core::testing::{Service, rejected};
+    let base = || {
+        Service::new()
+            .migration(1, "CREATE TABLE users (id BIGINT PRIMARY KEY);")
+            .migration(2, "CREATE TABLE habits (id BIGINT PRIMARY KEY);")
+            .query(
+                "src/a.rs",
+                1,
+                "SELECT id FROM audit",
+                rejected(
+                    "42P01",
+                    "relation \"audit\" does not exist",
+                    Some("audit"),
+                    None,
+                ),
+            )
+    };
+    let mut a_snap = base().applied(&[1]).snapshot();
+    a_snap.target.label = Some("before".into());
+    let mut b_snap = base()
+        .applied(&[1, 2])
+        .query(
+            "src/b.rs",
+            2,
+            "SELECT id FROM todos",
+            rejected(
+                "42P01",
+                "relation \"todos\" does not exist",
+                Some("todos"),
+                None,
+            ),
+        )
+        .query(
+            "src/a.rs",
+            9,
+            "DELETE FROM audit",
+            rejected(
+                "42P01",
+                "relation \"audit\" does not exist",
+                Some("audit"),
+                None,
+            ),
+        )
+        .snapshot();
+    b_snap.target.label = Some("after".into());
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.json", &a_snap);
+    let b = write(dir.path(), "b.json", &b_snap);
+    let (code, out, err) = gaps(&[&a, &b], &["--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let d: contract::Diff = serde_json::from_str(&out).expect("JSON contract");
+    let ids = |v: &[contract::CauseRef]| v.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&d.causes.appeared), ["table-todos-missing"]);
+    assert_eq!(ids(&d.causes.disappeared), ["migrations-pending"]);
+    assert_eq!(d.causes.changed.len(), 1);
+    let c = &d.causes.changed[0];
+    assert_eq!(c.cause.id, "table-audit-missing");
+    assert_eq!(c.cause.severity, "error");
+    assert_eq!(c.cause.findings, 3);
+    assert!(!c.cause.title.is_empty());
+    assert_eq!(c.changes, ["findings 2 -> 3", "failing call sites 1 -> 2"]);
+    assert_eq!(d.causes.unchanged, 0);
+    let (_, text, _) = gaps(&[&a, &b], &[]);
+    assert!(
+        text.contains("Causes: 1 appeared, 1 disappeared, 1 changed, 0 unchanged"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  + error Table todos does not exist"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  - error Migration 0002 (m) has not been applied"),
+        "{text}"
+    );
+    assert!(text.ends_with("\nDifferences found.\n"), "{text}");
 }

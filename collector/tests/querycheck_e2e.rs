@@ -161,14 +161,14 @@ fn queries_are_checked_on_a_real_database_with_pending_migration_links() {
     assert_eq!(missing_table["migration"], 15);
     let msg = missing_table["message"].as_str().unwrap();
     assert!(
-        msg.contains("created by 0015_weekly_reports.sql, which is pending"),
+        msg.contains("created by migrations/0015_weekly_reports.sql, which is pending"),
         "{msg}"
     );
     assert!(
         missing_table["next_step"]
             .as_str()
             .unwrap()
-            .contains("apply the pending migration 0015_weekly_reports.sql"),
+            .contains("apply the pending migration migrations/0015_weekly_reports.sql"),
         "{missing_table:#?}"
     );
     assert_eq!(
@@ -220,9 +220,17 @@ fn queries_are_checked_on_a_real_database_with_pending_migration_links() {
     assert_eq!(colors["column"], "color");
     assert_eq!(colors["migration"], 15);
 
+    // The same `SELECT *` once 0015 ran: a service that prepared it before keeps the old row
+    // type (issue 16's migration plan).
+    let stale = one(
+        "query_breaks_after_migration",
+        line_of(&repos, "query_as::<_, HabitColor>"),
+    );
+    assert_eq!(stale["migration"], 15);
+
     // Nothing else in the file: the renamed field, the tuple, the enum and the scalar are
     // valid and not reported.
-    assert_eq!(in_repos.len(), 5, "{in_repos:#?}");
+    assert_eq!(in_repos.len(), 6, "{in_repos:#?}");
 
     // The migration rules agree that 0015 is the pending one.
     assert!(

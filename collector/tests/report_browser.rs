@@ -363,3 +363,114 @@ fn damaged_packed_data_shows_a_readable_error_and_keeps_the_tables() {
     assert_eq!(rows, 14);
     assert_no_requests(&b.requested_urls(), &url);
 }
+
+/// Follows every in-page link of the Diagnosis section and reports those whose target is
+/// missing or not brought into view, as `[{href, problem}]`.
+const FOLLOW_DIAGNOSIS_LINKS: &str = "
+  var out = [];
+  var links = Array.from(document.querySelectorAll('#diagnosis a[href^=\"#\"]'));
+  links.forEach(function (a) {
+    var id = a.getAttribute('href').slice(1);
+    var t = document.getElementById(id);
+    if (!t) { out.push({href: id, problem: 'no element'}); return; }
+    a.click();
+    if (location.hash !== '#' + id) { out.push({href: id, problem: 'hash ' + location.hash}); return; }
+    var r = t.getBoundingClientRect();
+    if (!(r.top >= -1 && r.top < window.innerHeight && r.height > 0)) {
+      out.push({href: id, problem: 'not in view: top ' + r.top + ', height ' + r.height});
+    }
+  });
+  return {links: links.length, problems: out};";
+
+/// The demo report opens with its Diagnosis: one card per cause in fix order, each with its
+/// chain and fix, and every link in it lands on its evidence (a migration row, a table, a call
+/// site, a log signature, the findings in an action card); with JavaScript off the page reads
+/// the same.
+#[test]
+fn diagnosis_cards_link_to_their_evidence_with_and_without_javascript() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = gaps(&["demo", "--out", dir.path().to_str().unwrap()]);
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let index = Path::new(printed.trim());
+    let url = file_url(index);
+    let check = |b: &Browser, scripts: &str| {
+        b.goto(&url);
+        let page = b.execute(
+            "var main = document.querySelector('main');
+             var cards = Array.from(document.querySelectorAll('#diagnosis article.cause'));
+             return {first: main.querySelector(':scope > section').id,
+                     cards: cards.map(c => c.id),
+                     titles: cards.map(c => c.querySelector('h3').textContent),
+                     chains: cards.map(c => c.querySelectorAll('ol.chain li').length),
+                     fixes: cards.map(c => c.querySelectorAll('ol.fix li').length),
+                     visible: cards.every(c => c.getBoundingClientRect().height > 0),
+                     state: document.getElementById('gaps-data').getAttribute('data-state'),
+                     groups: document.querySelectorAll('#actions .cause-group').length}",
+            vec![],
+        );
+        assert_eq!(page["first"], "diagnosis", "{scripts}: {page}");
+        assert_eq!(
+            page["cards"],
+            serde_json::json!([
+                "snap-1-cause-migration-4-edited",
+                "snap-1-cause-migration-5-failed",
+                "snap-1-cause-migrations-pending",
+                "snap-1-cause-column-habits-streak-type",
+                "snap-1-cause-connections"
+            ]),
+            "{scripts}: {page}"
+        );
+        assert!(page["visible"].as_bool().unwrap(), "{scripts}: {page}");
+        for n in page["chains"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(page["fixes"].as_array().unwrap())
+        {
+            assert!(
+                n.as_u64().unwrap() >= 1,
+                "{scripts}: a card without chain or fix: {page}"
+            );
+        }
+        assert!(
+            page["titles"][0]
+                .as_str()
+                .unwrap()
+                .contains("Migration 0004 (quests) was edited after it was applied"),
+            "{page}"
+        );
+        assert!(
+            page["groups"].as_u64().unwrap() >= 5,
+            "findings grouped by cause: {page}"
+        );
+        let followed = b.execute(FOLLOW_DIAGNOSIS_LINKS, vec![]);
+        assert!(followed["links"].as_u64().unwrap() > 20, "{followed}");
+        assert_eq!(
+            followed["problems"],
+            serde_json::json!([]),
+            "{scripts}: {followed}"
+        );
+        // The cards' evidence lands on the right rows.
+        let targets = b.execute(
+            "var t = id => { var e = document.getElementById(id); return e ? e.textContent.trim().slice(0, 40) : null; };
+             return [t('snap-1-migration-0004'), t('snap-1-migration-0005')]",
+            vec![],
+        );
+        assert!(
+            targets[0].as_str().unwrap().starts_with("0004"),
+            "{targets}"
+        );
+        assert!(
+            targets[1].as_str().unwrap().starts_with("0005"),
+            "{targets}"
+        );
+        page
+    };
+    let with = check(&Browser::start(), "with JavaScript");
+    assert_ne!(with["state"], "loading", "the page's scripts ran: {with}");
+    let without = check(&Browser::start_without_javascript(), "without JavaScript");
+    assert_eq!(
+        without["state"], "loading",
+        "JavaScript really was off (the loader never ran): {without}"
+    );
+}

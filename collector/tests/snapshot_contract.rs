@@ -1,7 +1,7 @@
 //! The output contracts: real `gaps collect` output (Postgres, SQLite, an unreachable server)
 //! validates against the committed `core/snapshot.schema.json`, and `gaps check --format json`
-//! deserialises into types written here independently of gaps-core, so a silent change of
-//! either format fails a test.
+//! validates against `core/check-output.schema.json` and deserialises into types written here
+//! independently of gaps-core, so a silent change of either format fails a test.
 
 mod common;
 
@@ -121,6 +121,40 @@ fn the_schema_rejects_a_snapshot_of_the_wrong_shape() {
 #[serde(deny_unknown_fields)]
 struct CheckOutput {
     findings: Vec<ContractFinding>,
+    causes: Vec<ContractCause>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ContractCause {
+    id: String,
+    severity: ContractSeverity,
+    title: String,
+    chain: Vec<String>,
+    fix: Vec<ContractStep>,
+    impact: serde_json::Map<String, serde_json::Value>,
+    findings: Vec<usize>,
+    #[serde(default)]
+    blocks: Vec<String>,
+    #[serde(default)]
+    blocked_by: Vec<String>,
+    #[serde(default)]
+    conflicts: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ContractStep {
+    text: String,
+    command: Option<String>,
+    sql: Option<String>,
+}
+
+fn check_schema() -> serde_json::Value {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/check-output.schema.json");
+    serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap()
 }
 
 #[derive(Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -149,6 +183,7 @@ struct ContractFinding {
     expected: Option<String>,
     live: Option<String>,
     details: Option<serde_json::Map<String, serde_json::Value>>,
+    cause: String,
 }
 
 const MIGRATION_KINDS: [&str; 8] = [
@@ -175,8 +210,53 @@ fn check_json_keeps_its_documented_shape() {
         &["check", path.to_str().unwrap(), "--format", "json"],
     );
     assert_eq!(code(&out), 1);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let validator = jsonschema::validator_for(&check_schema()).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "gaps check --format json does not match core/check-output.schema.json:\n{}",
+        errors.join("\n")
+    );
     let parsed: CheckOutput =
         serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}\n{}", stdout(&out)));
+    // Every finding is in exactly one cause, the one it names.
+    let mut owner = vec![None; parsed.findings.len()];
+    for c in &parsed.causes {
+        for &i in &c.findings {
+            assert!(
+                owner[i].replace(c.id.as_str()).is_none(),
+                "finding {i} twice"
+            );
+            assert_eq!(parsed.findings[i].cause, c.id);
+        }
+    }
+    assert!(
+        owner.iter().all(Option::is_some),
+        "a finding without a cause"
+    );
+    let ids: Vec<&str> = parsed.causes.iter().map(|c| c.id.as_str()).collect();
+    let pos = |id: &str| {
+        ids.iter()
+            .position(|x| *x == id)
+            .unwrap_or_else(|| panic!("{id} in {ids:?}"))
+    };
+    // sqlx's order: restore the edited file, repair the dirty row, then run what is pending.
+    assert!(
+        pos("migration-4-edited") < pos("migration-1-failed"),
+        "{ids:?}"
+    );
+    assert!(
+        pos("migration-1-failed") < pos("migrations-pending"),
+        "{ids:?}"
+    );
+    // A schema that rejects a wrong shape is a schema that checks something.
+    let mut broken = value.clone();
+    broken["causes"][0]["chain"] = serde_json::json!("not a list");
+    assert!(!validator.is_valid(&broken));
     let migration: Vec<&ContractFinding> = parsed
         .findings
         .iter()

@@ -4,15 +4,15 @@
 //! The types live in [`model`] (source evidence) and [`expected`] (the expected schema); the
 //! pure analyses that fill them are [`sql`] (tables and columns a statement touches),
 //! [`expr`] (CHECK and DEFAULT expressions in one canonical form),
-//! [`replay`] (migrations into a schema), [`mapping`] (model to table), [`gapsmd`]
-//! (the "Expected Tables" list of a gaps.md registry), [`session`] (statements that depend
-//! on temporary objects the code creates) and [`databases`] (which of the project's
-//! databases each statement runs against); [`site_scope`] holds what those two record.
+//! [`replay`] (migrations into a schema), [`mapping`] (model to table), [`session`]
+//! (statements that depend on temporary objects the code creates) and [`databases`] (which of
+//! the project's databases each statement runs against); [`site_scope`] holds what those two
+//! record. gaps.md's "Expected Tables" come from the one registry parser,
+//! [`crate::gapsmd`].
 
 pub mod databases;
 pub mod expected;
 pub mod expr;
-pub mod gapsmd;
 pub mod mapping;
 pub mod model;
 pub mod naming;

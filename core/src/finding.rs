@@ -69,6 +69,12 @@ pub enum FindingKind {
     MigrationOutOfOrder,
     /// sqlx's advisory migration lock is held.
     MigrationLockHeld,
+    /// A statement of a pending (or failed) migration takes a lock for as long as it scans or
+    /// rewrites a table that exists now, or fails as written.
+    MigrationHazard,
+    /// A session holds a lock now that a pending migration's statement would queue behind
+    /// (and, queued, block the application's queries behind itself).
+    MigrationBlocked,
     // --- schema vs code (ACTION-004/005) ---
     /// A table the code, migrations or gaps.md expect is missing.
     TableMissing,
@@ -96,6 +102,23 @@ pub enum FindingKind {
     QueryResultMismatch,
     /// `.sqlx/` offline data disagrees with the live database.
     SqlxOfflineStale,
+    // --- what Describe cannot see (ACTION-004/005) ---
+    /// The service role lacks a privilege a statement needs (table, column, sequence, schema,
+    /// function), or will lack it on a table a pending migration creates.
+    PrivilegeMissing,
+    /// An unqualified name resolves to another object, or to none, under the service role's
+    /// search_path than under gaps' connection.
+    SearchPathMismatch,
+    /// An INSERT leaves out a NOT NULL column that nothing fills.
+    InsertMissingNotNull,
+    /// A value sent to an enum column (a literal, a Rust enum's variant) is not one of its
+    /// labels.
+    EnumValueMissing,
+    /// `ON CONFLICT (cols)` names no unique index or constraint of the table.
+    OnConflictTargetMissing,
+    /// A statement the database accepts now fails once the pending migrations ran (a column
+    /// or table it uses is dropped or renamed), or reads `*` from a table they reshape.
+    QueryBreaksAfterMigration,
     // --- logs (ACTION-001/007) ---
     /// A group of database errors in the logs.
     LogDatabaseError,
@@ -132,7 +155,7 @@ pub enum FindingKind {
 
 impl FindingKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FindingKind; 35] = [
+    pub const ALL: [FindingKind; 43] = [
         FindingKind::MigrationsTableMissing,
         FindingKind::MigrationsTableNotOnSearchPath,
         FindingKind::MigrationPending,
@@ -143,6 +166,8 @@ impl FindingKind {
         FindingKind::MigrationNotTimed,
         FindingKind::MigrationOutOfOrder,
         FindingKind::MigrationLockHeld,
+        FindingKind::MigrationHazard,
+        FindingKind::MigrationBlocked,
         FindingKind::TableMissing,
         FindingKind::TableUnexpected,
         FindingKind::ColumnMissing,
@@ -155,6 +180,12 @@ impl FindingKind {
         FindingKind::QueryInvalid,
         FindingKind::QueryResultMismatch,
         FindingKind::SqlxOfflineStale,
+        FindingKind::PrivilegeMissing,
+        FindingKind::SearchPathMismatch,
+        FindingKind::InsertMissingNotNull,
+        FindingKind::EnumValueMissing,
+        FindingKind::OnConflictTargetMissing,
+        FindingKind::QueryBreaksAfterMigration,
         FindingKind::LogDatabaseError,
         FindingKind::LogMigrationFailure,
         FindingKind::LogPoolExhaustion,
@@ -184,6 +215,8 @@ impl FindingKind {
             FindingKind::MigrationNotTimed => "migration_not_timed",
             FindingKind::MigrationOutOfOrder => "migration_out_of_order",
             FindingKind::MigrationLockHeld => "migration_lock_held",
+            FindingKind::MigrationHazard => "migration_hazard",
+            FindingKind::MigrationBlocked => "migration_blocked",
             FindingKind::TableMissing => "table_missing",
             FindingKind::TableUnexpected => "table_unexpected",
             FindingKind::ColumnMissing => "column_missing",
@@ -196,6 +229,12 @@ impl FindingKind {
             FindingKind::QueryInvalid => "query_invalid",
             FindingKind::QueryResultMismatch => "query_result_mismatch",
             FindingKind::SqlxOfflineStale => "sqlx_offline_stale",
+            FindingKind::PrivilegeMissing => "privilege_missing",
+            FindingKind::SearchPathMismatch => "search_path_mismatch",
+            FindingKind::InsertMissingNotNull => "insert_missing_not_null",
+            FindingKind::EnumValueMissing => "enum_value_missing",
+            FindingKind::OnConflictTargetMissing => "on_conflict_target_missing",
+            FindingKind::QueryBreaksAfterMigration => "query_breaks_after_migration",
             FindingKind::LogDatabaseError => "log_database_error",
             FindingKind::LogMigrationFailure => "log_migration_failure",
             FindingKind::LogPoolExhaustion => "log_pool_exhaustion",

@@ -2,9 +2,9 @@
 //! leading BOM dropped), at most [`MAX_BYTES`], and no line nesting block quotes and list items
 //! deeper than [`MAX_NESTING`].
 //!
-//! Both gaps.md parsers (the "Expected Tables" reader in [`crate::code::gapsmd`] and the
-//! report's action registry) call [`check`] at their entry, and the loaders call [`decode`] on
-//! the file's bytes, so `collect` and `report` accept and refuse exactly the same files. The
+//! The gaps.md parser ([`crate::gapsmd`], whose "Expected Tables" `collect` records and whose
+//! registry the report renders) calls [`check`] at its entry, and the loaders call [`decode`]
+//! on the file's bytes, so `collect` and `report` accept and refuse exactly the same files. The
 //! limits exist because rendering grows with nesting: a registry is hand-written and never
 //! needs either, while a hostile or corrupted one could make the report take minutes.
 

@@ -7,20 +7,26 @@
 
 pub mod actions;
 pub mod backend;
+pub mod causes;
 pub mod code;
 pub mod diff;
+pub mod errcode;
 pub mod escape;
 pub mod finding;
+pub mod gapsmd;
 pub mod gapsmd_limits;
+pub mod hazards;
 pub mod health;
 pub mod logs;
 pub mod migrations;
+pub mod paths;
 pub mod provider;
 pub mod querycheck;
 pub mod redact;
 pub mod rules;
 pub mod schema;
 pub mod section;
+pub mod service;
 pub mod session;
 pub mod snapshot;
 #[cfg(any(test, feature = "testing"))]

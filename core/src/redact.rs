@@ -13,6 +13,8 @@
 
 mod json;
 mod keys;
+mod percent;
+mod scrub;
 pub mod snapshot;
 mod sql;
 mod text;
@@ -20,33 +22,16 @@ mod url;
 
 pub use json::redact_json;
 pub use keys::is_secret_key;
+pub use scrub::{REDACTED, scrub};
 pub use snapshot::redact_snapshot_value;
 pub use sql::redact_sql;
 pub use text::redact_text;
 pub use url::{redact_url, secrets_in_url};
 
-/// The placeholder written in place of a secret.
-pub const REDACTED: &str = "REDACTED";
-
 /// The same as [`redact_text`], under the name the log scanner and the report's views use for
 /// one line.
 pub fn redact_line(line: &str) -> String {
     redact_text(line)
-}
-
-/// Replaces every occurrence of each known secret (3 bytes or longer) in `text` with
-/// `REDACTED`: for messages a driver may have built from the URL it was given.
-pub fn scrub(text: &str, secrets: &[String]) -> String {
-    let mut out = std::borrow::Cow::Borrowed(text);
-    for s in secrets
-        .iter()
-        .filter(|s| s.len() >= 3 && s.as_str() != REDACTED)
-    {
-        if out.contains(s.as_str()) {
-            out = std::borrow::Cow::Owned(out.replace(s.as_str(), REDACTED));
-        }
-    }
-    out.into_owned()
 }
 
 #[cfg(test)]

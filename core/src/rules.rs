@@ -2,12 +2,14 @@
 //! the wasm viewer all call [`analyse`].
 
 mod evidence;
+mod hazards;
 mod health;
 mod logs;
 mod migrations;
 mod provider;
 mod queries;
 mod schema;
+mod service;
 mod session;
 mod static_sql;
 mod types;
@@ -26,6 +28,10 @@ pub fn analyse(snapshot: &Snapshot) -> Vec<Finding> {
     findings.extend(health::check(snapshot));
     findings.extend(provider::check(snapshot));
     findings.extend(session::check(snapshot));
+    findings.extend(service::check(snapshot));
+    findings.extend(hazards::check(snapshot));
+    hazards::annotate(&mut findings, snapshot);
+    crate::paths::relativize(&mut findings, &crate::paths::SourcePaths::of(snapshot));
     sort_findings(&mut findings);
     findings
 }

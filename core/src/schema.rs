@@ -82,6 +82,23 @@ impl Schema {
     pub fn is_incomplete(&self) -> bool {
         !self.incomplete.is_empty()
     }
+
+    /// Whether `catalog` was read for relation `schema.table`: false when a read that would
+    /// have described it failed, or skipped that relation.
+    pub fn sees(&self, catalog: Catalog, schema: &str, table: &str) -> bool {
+        !self
+            .incomplete
+            .iter()
+            .any(|e| e.hides(catalog, schema, table))
+    }
+
+    /// Whether `catalog` was read for every relation.
+    pub fn sees_all(&self, catalog: Catalog) -> bool {
+        !self
+            .incomplete
+            .iter()
+            .any(|e| e.covers().contains(&catalog))
+    }
 }
 
 /// What kind of relation a table entry is.

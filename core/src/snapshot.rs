@@ -7,10 +7,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-// `Target` names the engine; the type lives in its own leaf module so that the schema and the
-// query checks need not import the snapshot. Re-exported for the callers that know it here.
-pub use crate::backend::Backend;
+use crate::backend::Backend;
 use crate::code::{CodeEvidence, ExpectedSchema};
+use crate::hazards::MigrationPlan;
 use crate::health::HealthEvidence;
 use crate::logs::LogsEvidence;
 use crate::migrations::{AppliedMigrations, LocalMigrations};
@@ -18,6 +17,7 @@ use crate::provider::ProviderEvidence;
 use crate::querycheck::QueryChecks;
 use crate::schema::{DatabaseInfo, Schema};
 use crate::section::Section;
+use crate::service::ServiceEvidence;
 use crate::session::SessionReport;
 
 /// The snapshot format this build writes and the newest it can read.
@@ -64,6 +64,14 @@ pub struct Snapshot {
     /// The database provider, pooler and connection facts (ACTION-003).
     #[serde(default)]
     pub provider: Section<ProviderEvidence>,
+    /// What Describe cannot see: the service role's privileges, the settings its sessions
+    /// run under, and what changes its writes (triggers, rules, domain defaults, sql_mode).
+    #[serde(default)]
+    pub service: Section<ServiceEvidence>,
+    /// What running the pending migrations would do to the live database (locks, table
+    /// sizes, sessions in the way) and to the code (statements that break afterwards).
+    #[serde(default)]
+    pub migration_plan: Section<MigrationPlan>,
     /// gaps' own database session: its limits, the relations it found locked, and whether it
     /// ended early. Absent when no session was opened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -246,6 +254,8 @@ impl Snapshot {
             logs: Section::default(),
             health: Section::default(),
             provider: Section::default(),
+            service: Section::default(),
+            migration_plan: Section::default(),
             session: None,
         }
     }
@@ -270,27 +280,9 @@ impl Snapshot {
             ("logs", st(&self.logs)),
             ("health", st(&self.health)),
             ("provider", st(&self.provider)),
+            ("service", st(&self.service)),
+            ("migration_plan", st(&self.migration_plan)),
         ]
-    }
-
-    /// True when any attempted section failed, the live schema was read only in part (a
-    /// catalog could not be read), some statements were not described because the session
-    /// stopped, the session ended early, or an input named on the command line could not be
-    /// read ([`crate::unread::unread_inputs`]): the snapshot is partial.
-    pub fn is_partial(&self) -> bool {
-        self.section_statuses()
-            .iter()
-            .any(|(_, s)| *s == SectionStatus::Failed)
-            || self.schema.data().is_some_and(Schema::is_incomplete)
-            || self
-                .query_checks
-                .data()
-                .is_some_and(|q| q.stopped.is_some())
-            || self
-                .session
-                .as_ref()
-                .is_some_and(|s| s.ended_early.is_some())
-            || !crate::unread::unread_inputs(self).is_empty()
     }
 }
 

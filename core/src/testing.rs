@@ -168,3 +168,150 @@ pub fn snapshot_of(label: &str, tables: Vec<Table>, rows: Vec<AppliedMigration>)
     s.applied_migrations = Section::collected(applied_migrations(rows));
     s
 }
+
+mod service;
+
+pub use service::{Service, rejected};
+
+/// A runtime `sqlx::query` call site at `file:line` with `sql` analysed for `backend`.
+pub fn query_site(
+    file: &str,
+    line: u32,
+    sql: &str,
+    backend: crate::backend::Backend,
+) -> crate::code::model::QuerySite {
+    crate::code::model::QuerySite {
+        file: file.into(),
+        line,
+        api: "sqlx::query".into(),
+        macro_checked: false,
+        sql: Some(sql.into()),
+        sql_origin: Some("literal".into()),
+        sql_line: None,
+        target: None,
+        target_origin: None,
+        not_checkable: None,
+        access: Some(crate::code::sql::analyse(sql, backend)),
+        scope: Default::default(),
+    }
+}
+
+/// Service evidence for `role` on Postgres with every part collected and empty: no table,
+/// sequence or schema privilege, no setting, no trigger.
+pub fn service_evidence(role: &str) -> crate::service::ServiceEvidence {
+    use crate::service::{RoleFacts, RoleSource, ServiceEvidence, WriteHooks};
+    ServiceEvidence {
+        backend: crate::backend::Backend::Postgres,
+        role: role.into(),
+        role_source: RoleSource::Flag,
+        role_facts: Section::collected(RoleFacts {
+            superuser: false,
+            connecting_user: "gaps".into(),
+            active_roles: Vec::new(),
+        }),
+        tables: Section::collected(Vec::new()),
+        columns: Section::collected(Vec::new()),
+        sequences: Section::collected(Vec::new()),
+        schemas: Section::collected(Vec::new()),
+        functions: Section::collected(Vec::new()),
+        default_privileges: Section::collected(Vec::new()),
+        settings: Section::collected(Vec::new()),
+        write_hooks: Section::collected(WriteHooks::default()),
+    }
+}
+
+/// A table's size now: `rows` rows (estimated and live), 100 bytes a row.
+pub fn table_size(schema: &str, name: &str, rows: i64) -> crate::hazards::TableSize {
+    crate::hazards::TableSize {
+        relation: crate::schema::RelationName {
+            schema: schema.into(),
+            name: name.into(),
+        },
+        estimated_rows: Some(rows),
+        live_rows: Some(rows),
+        bytes: Some(rows * 100),
+        bytes_estimated: false,
+    }
+}
+
+/// A statement of a planned migration, taking `locks` on tables of `public`.
+pub fn planned_statement(
+    line: u32,
+    operation: &str,
+    locks: &[(&str, crate::hazards::LockMode)],
+    effect: crate::hazards::Effect,
+) -> crate::hazards::PlannedStatement {
+    crate::hazards::PlannedStatement {
+        line,
+        sql: format!("{operation} ..."),
+        operation: operation.into(),
+        locks: locks
+            .iter()
+            .map(|(t, mode)| crate::hazards::TableLock {
+                table: crate::schema::RelationName {
+                    schema: "public".into(),
+                    name: (*t).into(),
+                },
+                mode: *mode,
+            })
+            .collect(),
+        effect,
+        hazards: Vec::new(),
+        changes: Vec::new(),
+    }
+}
+
+/// A pending migration `NNNN_m.sql` run in a transaction.
+pub fn planned_migration(
+    version: i64,
+    statements: Vec<crate::hazards::PlannedStatement>,
+) -> crate::hazards::PlannedMigration {
+    crate::hazards::PlannedMigration {
+        version,
+        file: format!("{version:04}_m.sql"),
+        status: crate::hazards::PlanStatus::Pending,
+        no_transaction: false,
+        lock_timeout: None,
+        statements,
+        not_analysed: Vec::new(),
+    }
+}
+
+/// A Postgres plan of `migrations` over tables of `sizes`, default thresholds, replay mode.
+pub fn migration_plan(
+    migrations: Vec<crate::hazards::PlannedMigration>,
+    sizes: Vec<crate::hazards::TableSize>,
+) -> crate::hazards::MigrationPlan {
+    crate::hazards::MigrationPlan {
+        backend: crate::backend::Backend::Postgres,
+        linter: "squawk-linter 2.68.0".into(),
+        server_version_num: Some(160_004),
+        large_table: crate::hazards::SizeThreshold::default(),
+        migrations,
+        tables: sizes,
+        lock_holders: Vec::new(),
+        after: crate::hazards::AfterCheck::default(),
+        problems: Vec::new(),
+    }
+}
+
+/// A session holding (`granted`) or waiting for `mode` (as pg_locks spells it).
+pub fn lock_blocker(
+    pid: i64,
+    mode: &str,
+    granted: bool,
+    state: &str,
+    age_secs: f64,
+) -> crate::session::LockBlocker {
+    crate::session::LockBlocker {
+        pid,
+        mode: mode.into(),
+        granted,
+        role: Some("app".into()),
+        application_name: None,
+        state: Some(state.into()),
+        age_secs: Some(age_secs),
+        query: Some("SELECT * FROM events WHERE id = $1".into()),
+        blocked_by: Vec::new(),
+    }
+}

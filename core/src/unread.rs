@@ -1,10 +1,40 @@
-//! Inputs named on the command line that could not be read, as a snapshot records them: a
-//! `--logs` file that was missing or cut short (a truncated `.gz`), a `--health` endpoint that
-//! gave no answer, a `--config` (or the source's gaps.toml) that could not be read, a
-//! `--scratch-database-url` that could not be used. Such a snapshot is partial (`gaps collect` exits 1) even though its
+//! Whether a snapshot is partial ([`Snapshot::is_partial`]), and the inputs named on the
+//! command line that could not be read, as a snapshot records them: a `--logs` file that was
+//! missing or cut short (a truncated `.gz`), a `--health` endpoint that gave no answer, a
+//! `--config` (or the source's gaps.toml) that could not be read, a `--scratch-database-url`
+//! that could not be used. Such a snapshot is partial (`gaps collect` exits 1) even though its
 //! sections say "collected", because part of what was asked for is not in it.
 
-use crate::snapshot::Snapshot;
+use crate::schema::Schema;
+use crate::snapshot::{SectionStatus, Snapshot};
+
+// The partial verdict lives here, beside the inputs it counts, so that the snapshot module
+// need not know about them.
+impl Snapshot {
+    /// True when any attempted section failed, the live schema was read only in part (a
+    /// catalog could not be read), a part of the service evidence could not be read, some statements were not described because the session
+    /// stopped, the session ended early, or an input named on the command line could not be
+    /// read ([`unread_inputs`]): the snapshot is partial.
+    pub fn is_partial(&self) -> bool {
+        self.section_statuses()
+            .iter()
+            .any(|(_, s)| *s == SectionStatus::Failed)
+            || self.schema.data().is_some_and(Schema::is_incomplete)
+            || self
+                .query_checks
+                .data()
+                .is_some_and(|q| q.stopped.is_some())
+            || self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.ended_early.is_some())
+            || self
+                .service
+                .data()
+                .is_some_and(|s| !s.unread_parts().is_empty())
+            || !unread_inputs(self).is_empty()
+    }
+}
 
 /// One input that could not be read (fully), in words: what it is and why.
 pub fn unread_inputs(s: &Snapshot) -> Vec<String> {

@@ -1,18 +1,18 @@
 //! Property-based tests of gaps-core's parsers: log lines and formats, migration file names,
-//! the "Expected Tables" reader and the gaps.md gate, and SQL splitting and analysis. Each
+//! the gaps.md parser and its gate, and SQL splitting and analysis. Each
 //! property asserts that nothing panics, and a real invariant where there is one.
 //!
 //! `cargo test` runs a bounded number of cases; `scripts/fuzz` runs the same properties with
 //! `PROPTEST_CASES` set high.
 
-use gaps_core::code::gapsmd;
+use gaps_core::backend::Backend;
 use gaps_core::code::sql::{analyse, split_statements};
+use gaps_core::gapsmd;
 use gaps_core::gapsmd_limits;
 use gaps_core::logs::format::{detect, parse_line};
 use gaps_core::logs::scan::analyse_text;
 use gaps_core::logs::{LogAnalyzer, LogFormat, classify};
 use gaps_core::migrations::{MigrationKind, classify_entry, parse_file_name};
-use gaps_core::snapshot::Backend;
 use proptest::prelude::*;
 
 const BOM: char = '\u{feff}';
@@ -186,6 +186,27 @@ proptest! {
         }
     }
 
+    /// The gaps.md parser takes any text and refuses exactly what the gate refuses; actions
+    /// point at real lines.
+    #[test]
+    fn the_gapsmd_parser_takes_any_text_and_refuses_what_the_gate_refuses(
+        text in action_registry_text(),
+    ) {
+        let gate = gapsmd_limits::check(&text);
+        let tables = gapsmd::expected_tables(&text);
+        let reg = gapsmd::parse(&text);
+        prop_assert_eq!(tables.as_ref().err(), gate.as_ref().err());
+        prop_assert_eq!(reg.as_ref().err(), gate.as_ref().err());
+        if let Ok(reg) = reg {
+            let lines = text.lines().count();
+            for a in &reg.actions {
+                prop_assert!(a.line >= 1 && a.line <= lines, "line {} of {}", a.line, lines);
+                prop_assert!(a.span.0 < a.span.1 && a.span.1 <= lines);
+                prop_assert!(a.id.starts_with("ACTION-"));
+            }
+        }
+    }
+
     /// The "Expected Tables" reader takes any text; names it returns are plain identifiers,
     /// each once; it refuses exactly what the gaps.md gate refuses.
     #[test]
@@ -250,6 +271,25 @@ proptest! {
             .collect();
         prop_assert_eq!(split, stmts);
     }
+}
+
+/// Text shaped like a registry (headings, attribute tables, steps, nested quotes and lists,
+/// raw HTML, footnotes, UNKNOWN references) with noise.
+fn action_registry_text() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        "#{1,7} (ACTION|action|Action)-[0-9]{0,5}[:\\- —]{0,2}[A-Za-z ]{0,12}",
+        "## (Completed|Active) Actions",
+        "\\| \\*\\*(Priority|Blocks|Owner|Description|Steps|Evidence Required|Resolves|Expected Tables|Critical Tables|Expected Response)\\*\\* \\| [^\n]{0,30} \\|",
+        "\\| (- |[0-9]+\\. )[a-z_`, |\\\\]{0,30} \\|",
+        "[0-9]{1,3}\\. [^\n]{0,20}",
+        "UNKNOWN-[0-9]{0,4}[^\n]{0,10}",
+        "[>\\-*+ 0-9.]{0,70}x",
+        "(<div>|</div>|<span>|</span>|<b>|</b>|<details>|</details>|<table>|<!--|-->|<a href=\"javascript:x\">|<img src=x onerror=y>|<script>){1,6}",
+        "```[a-z]{0,4}",
+        "\\[\\^[a-z0-9]{1,4}\\]:? [^\n]{0,10}",
+        "[^\n]{0,40}",
+    ];
+    prop::collection::vec(line, 0..40).prop_map(|l| l.join("\n"))
 }
 
 /// Text shaped like a registry: headings, the ACTION-004 list, table rows, nested quotes and

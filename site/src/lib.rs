@@ -10,7 +10,6 @@ pub mod html_depth;
 pub mod markdown;
 pub mod mojibake;
 pub mod page;
-pub mod registry;
 #[cfg(any(test, feature = "testing"))]
 pub mod sample;
 pub mod status;
@@ -51,13 +50,13 @@ pub struct Report {
 
 /// Parses a registry, repairing double-encoded UTF-8 first. Refused (naming the file and the
 /// line) when it breaks the gaps.md size or nesting limits. The parsed prose is redacted
-/// ([`registry::Registry::redact_prose`]); `text` stays as written, for `--write-gaps`, and is
+/// ([`gaps_core::gapsmd::Registry::redact_prose`]); `text` stays as written, for `--write-gaps`, and is
 /// redacted where it is rendered ([`markdown::render`]).
 pub fn load_registry(file: &str, text: &str) -> Result<RegistryDoc, PageError> {
     let repaired = mojibake::repair(text);
     let was_repaired = matches!(repaired, std::borrow::Cow::Owned(_));
     let text = repaired.into_owned();
-    let mut registry = registry::parse(&text).map_err(|error| PageError::Registry {
+    let mut registry = gaps_core::gapsmd::parse(&text).map_err(|error| PageError::Registry {
         file: file.to_string(),
         error,
     })?;

@@ -16,9 +16,13 @@ use crate::view::ReportView;
 pub const CSP_PLACEHOLDER: &str = "__GAPS_CSP__";
 
 /// Every template file and asset, with its built-in content.
-const BUILTIN: [(&str, &str); 13] = [
+const BUILTIN: [(&str, &str); 14] = [
     ("report.html", include_str!("../../templates/report.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
+    (
+        "diagnosis.html",
+        include_str!("../../templates/diagnosis.html"),
+    ),
     ("summary.html", include_str!("../../templates/summary.html")),
     ("actions.html", include_str!("../../templates/actions.html")),
     (

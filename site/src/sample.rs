@@ -462,3 +462,107 @@ pub fn evidence_snapshot() -> Snapshot {
     s.expected_schema = Section::collected(replay(&migrations, Backend::Postgres));
     s
 }
+
+/// [`sample_snapshot`] with the plan for running its failed 0013 and pending 0014: an index
+/// built without CONCURRENTLY on a 2.1 M row table that a session idle in a transaction for
+/// three hours reads (pid 4242), a column type change that rewrites `habits`, and a CREATE
+/// INDEX CONCURRENTLY that fails inside sqlx's transaction.
+pub fn plan_snapshot() -> Snapshot {
+    use gaps_core::hazards::{Effect, Hazard, LockMode, PlanStatus, RelationLocks};
+    use gaps_core::testing::{
+        lock_blocker, migration_plan, planned_migration, planned_statement, table_size,
+    };
+    let hazard = |rule: &str, table: &str, message: &str, safe: &str| Hazard {
+        rule: rule.into(),
+        fails: false,
+        sqlstate: None,
+        message: message.into(),
+        safe: safe.into(),
+        table: Some(gaps_core::schema::RelationName {
+            schema: "public".into(),
+            name: table.into(),
+        }),
+    };
+    let column = planned_statement(
+        1,
+        "ALTER TABLE ... ADD COLUMN",
+        &[("focus_sessions", LockMode::AccessExclusive)],
+        Effect::Metadata,
+    );
+    let mut index = planned_statement(
+        3,
+        "CREATE INDEX",
+        &[("focus_sessions", LockMode::Share)],
+        Effect::IndexBuild,
+    );
+    index.hazards.push(hazard(
+        "require-concurrent-index-creation",
+        "focus_sessions",
+        "builds an index without CONCURRENTLY: it reads the whole table under a SHARE lock",
+        "build it with CREATE INDEX CONCURRENTLY, alone in a migration whose first line is \
+         `-- no-transaction`",
+    ));
+    let mut failed = planned_migration(13, vec![column, index]);
+    failed.status = PlanStatus::Failed;
+    failed.file = "0013_focus_pause.sql".into();
+    let mut retype = planned_statement(
+        1,
+        "ALTER TABLE ... ALTER COLUMN TYPE",
+        &[("habits", LockMode::AccessExclusive)],
+        Effect::Rewrite,
+    );
+    retype.hazards.push(hazard(
+        "changing-column-type",
+        "habits",
+        "changes a column's type: the table is rewritten and its indexes rebuilt under ACCESS \
+         EXCLUSIVE",
+        "add a column of the new type, backfill it in batches, switch the code to it, then drop \
+         the old column (expand, then contract)",
+    ));
+    let mut cic = planned_statement(
+        2,
+        "CREATE INDEX CONCURRENTLY",
+        &[("habits", LockMode::ShareUpdateExclusive)],
+        Effect::IndexBuild,
+    );
+    cic.hazards.push(Hazard {
+        rule: "gaps:cannot-run-in-transaction".into(),
+        fails: true,
+        sqlstate: Some("25001".into()),
+        message: "fails as written: CREATE INDEX CONCURRENTLY cannot run inside a transaction \
+                  block, and sqlx runs this migration in one"
+            .into(),
+        safe: "put the CREATE INDEX CONCURRENTLY alone in its own migration whose first line is \
+               `-- no-transaction`"
+            .into(),
+        table: None,
+    });
+    let mut pending = planned_migration(14, vec![retype, cic]);
+    pending.file = "0014_habits_name.sql".into();
+    let mut plan = migration_plan(
+        vec![failed, pending],
+        vec![
+            gaps_core::hazards::TableSize {
+                bytes: Some(1_395_864_371),
+                ..table_size("public", "focus_sessions", 2_100_000)
+            },
+            table_size("public", "habits", 12_500),
+        ],
+    );
+    plan.lock_holders.push(RelationLocks {
+        relation: gaps_core::schema::RelationName {
+            schema: "public".into(),
+            name: "focus_sessions".into(),
+        },
+        sessions: vec![lock_blocker(
+            4242,
+            "AccessShareLock",
+            true,
+            "idle in transaction",
+            3.0 * 3600.0,
+        )],
+    });
+    let mut s = sample_snapshot();
+    s.migration_plan = Section::collected(plan);
+    s
+}

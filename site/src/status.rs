@@ -109,6 +109,8 @@ pub fn section_ref(s: &Snapshot, name: &'static str) -> SectionRef {
         "logs" => describe(name, &s.logs),
         "health" => describe(name, &s.health),
         "provider" => describe(name, &s.provider),
+        "service" => describe(name, &s.service),
+        "migration_plan" => describe(name, &s.migration_plan),
         _ => SectionRef {
             name,
             status: "skipped",

@@ -171,7 +171,7 @@ pub fn updated_registry(doc: &RegistryDoc, done: &[Completion]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry;
+    use gaps_core::gapsmd as registry;
     use gaps_core::section::Section;
     use gaps_core::snapshot::{Snapshot, Target};
 

@@ -4,12 +4,16 @@
 //! that tera escapes (the few pre-rendered HTML fields are named `*_html` / `*_svg`).
 //!
 //! One module per part of the page: the page itself (`page`), the actions, one snapshot's part
-//! (`snapshot`), and the evidence sections: migrations, schema, [`code`], [`logs`], [`health`]
-//! and [`provider`]; `findings` holds what they all show the same way.
+//! (`snapshot`), the [`diagnosis`] (causes in fix order), and the evidence sections:
+//! migrations, schema, [`code`], [`logs`], [`health`] and [`provider`] (with the service's
+//! session, [`service`]); `findings` holds what they all show the same way.
 
 mod actions;
+mod anchors;
 pub mod code;
+pub mod diagnosis;
 mod findings;
+mod hazards;
 pub mod health;
 mod input;
 pub mod logs;
@@ -17,10 +21,13 @@ mod migrations;
 mod page;
 pub mod provider;
 mod schema;
+pub mod service;
 mod snapshot;
 
-pub use actions::{ActionStatusView, ActionView, Link, PriorityView};
+pub use actions::{ActionStatusView, ActionView, FindingGroup, Link, PriorityView};
+pub use diagnosis::{CauseView, DiagnosisView, StepView};
 pub use findings::{Counts, FindingView, finding_view};
+pub use hazards::{PlanMigrationView, PlanRow, PlanView};
 pub use input::{NamedSnapshot, RegistryDoc, expectations};
 pub use migrations::{MigrationRow, MigrationsView};
 pub use page::{RegistryView, ReportView, UnknownView, report_view};

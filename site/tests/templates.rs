@@ -130,6 +130,67 @@ fn provider_fragment() {
     insta::assert_snapshot!(render_evidence("provider.html"));
 }
 
+/// The service's sessions in the provider section: each setting with where it comes from and
+/// gaps' own value beside it when it differs, a part that could not be read said as such, and
+/// a secret in a setting's value (a DSN option can hold one) never shown.
+#[test]
+fn the_service_sessions_show_their_settings_sources_and_unread_parts() {
+    use gaps_core::Section;
+    use gaps_core::service::{EffectiveSetting, SettingSource};
+    let mut s = sample::evidence_snapshot();
+    let mut ev = gaps_core::testing::service_evidence("svc");
+    ev.settings = Section::collected(vec![
+        EffectiveSetting {
+            name: "search_path".into(),
+            value: Some("app".into()),
+            source: SettingSource::RoleInDatabase,
+            at: Some("ALTER ROLE svc IN DATABASE app".into()),
+            gaps_value: Some("\"$user\", public".into()),
+        },
+        EffectiveSetting {
+            name: "statement_timeout".into(),
+            value: Some("5s password=hunter2secret".into()),
+            source: SettingSource::Dsn,
+            at: None,
+            gaps_value: None,
+        },
+    ]);
+    ev.functions = Section::failed("reading function privileges", "permission denied");
+    s.service = Section::collected(ev);
+    let findings = gaps_core::rules::analyse(&s);
+    let html = render_with("provider.html", fixture_of(s, findings));
+    let rows: Vec<&str> = html
+        .lines()
+        .filter(|l| l.starts_with("<tr><th scope=\"row\"><code>"))
+        .collect();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r.contains(&format!("<code>{name}</code>")))
+            .unwrap_or_else(|| panic!("no {name} row in {html}"))
+    };
+    let search_path = row("search_path");
+    assert!(search_path.contains("<code>app</code>"), "{search_path}");
+    assert!(
+        search_path.contains("ALTER ROLE svc IN DATABASE app"),
+        "{search_path}"
+    );
+    assert!(
+        search_path.contains("<code>&quot;$user&quot;, public</code>"),
+        "gaps' own value, escaped: {search_path}"
+    );
+    let timeout = row("statement_timeout");
+    assert!(timeout.contains("the same"), "{timeout}");
+    assert!(!html.contains("hunter2secret"), "{html}");
+    assert!(
+        html.contains("role <code>svc</code>, from --service-role"),
+        "{html}"
+    );
+    assert!(
+        html.contains("could not read the function privileges: reading function privileges"),
+        "{html}"
+    );
+}
+
 #[test]
 fn code_fragment() {
     insta::assert_snapshot!(render_evidence("code.html"));
@@ -148,5 +209,58 @@ fn sections_without_evidence_say_so() {
         html.matches("<table class=\"findings\">").count(),
         "a table other than the findings: {html}"
     );
+    insta::assert_snapshot!(html);
+}
+
+/// The Diagnosis cards for the evidence sample: each cause with its chain, fix and links, and
+/// every link lands on an element the whole page renders.
+#[test]
+fn diagnosis_fragment() {
+    let s = sample::evidence_snapshot();
+    let findings = gaps_core::rules::analyse(&s);
+    let fixture = fixture_of(s, findings);
+    let page: String = [
+        "diagnosis.html",
+        "migrations.html",
+        "schema.html",
+        "code.html",
+        "logs.html",
+        "actions.html",
+    ]
+    .into_iter()
+    .map(|n| render_with(n, fixture.clone()))
+    .collect();
+    let html = render_with("diagnosis.html", fixture);
+    assert!(html.contains("<article class=\"card cause"), "{html}");
+    for href in html.split("href=\"#").skip(1) {
+        let id = href.split('"').next().unwrap();
+        assert!(
+            page.contains(&format!("id=\"{id}\"")),
+            "the link #{id} lands nowhere"
+        );
+    }
+    insta::assert_snapshot!(html);
+}
+
+/// The plan's timeline: per migration to run, its statements with the lock, how long it is
+/// held, the table's size now and the verdict, in a server-rendered table (no script needed).
+#[test]
+fn plan_timeline_fragment() {
+    let s = sample::plan_snapshot();
+    let findings = gaps_core::rules::analyse(&s);
+    let html = without_charts(&render_with("migrations.html", fixture_of(s, findings)));
+    for needle in [
+        "Before you run the pending migrations",
+        "Migration 0013 <code>0013_focus_pause.sql</code>: failed (the fix re-runs it)",
+        "public.focus_sessions: 2.1 M rows, 1.3 GB",
+        "public.habits: 12.5 k rows, 1.2 MB",
+        "until COMMIT",
+        "ACCESS EXCLUSIVE",
+        "pid 4242",
+        "fails as written",
+    ] {
+        assert!(html.contains(needle), "{needle} missing: {html}");
+    }
+    assert!(!html.contains("<script"), "the timeline needs no script");
     insta::assert_snapshot!(html);
 }

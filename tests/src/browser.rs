@@ -65,6 +65,17 @@ fn find(env: &str, candidates: &[&str]) -> PathBuf {
 impl Browser {
     /// Starts chromedriver on a free 127.0.0.1 port and opens a headless Chromium session.
     pub fn start() -> Browser {
+        Browser::start_with(true)
+    }
+
+    /// [`Browser::start`] with the page's JavaScript turned off (Chromium's content setting):
+    /// for pages that must read the same without scripts. WebDriver's own scripts
+    /// ([`Browser::execute`]) still run, through DevTools.
+    pub fn start_without_javascript() -> Browser {
+        Browser::start_with(false)
+    }
+
+    fn start_with(javascript: bool) -> Browser {
         let chromedriver = find("CHROMEDRIVER", &["/usr/bin/chromedriver"]);
         let chromium = find(
             "CHROMIUM",
@@ -106,10 +117,14 @@ impl Browser {
             .expect("creating a Chromium profile directory");
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.path().display()));
+        let mut options = json!({"binary": chromium.display().to_string(), "args": args});
+        if !javascript {
+            options["prefs"] = json!({"profile.managed_default_content_settings.javascript": 2});
+        }
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:loggingPrefs": {"performance": "ALL", "browser": "ALL"},
-            "goog:chromeOptions": {"binary": chromium.display().to_string(), "args": args}
+            "goog:chromeOptions": options
         }}});
         let base = format!("http://127.0.0.1:{port}");
         let mut last = String::new();

@@ -288,8 +288,16 @@ impl PgCluster {
     /// Every statement the server logged for database `db`, in order (from `log_statement=all`).
     /// Multi-line statements are joined with their continuation lines.
     pub fn logged_statements(&self, db: &str) -> Vec<String> {
+        self.logged(&format!(" db={db} "))
+    }
+
+    /// The statements the server logged for database `db` from sessions of role `user`.
+    pub fn logged_statements_of(&self, db: &str, user: &str) -> Vec<String> {
+        self.logged(&format!(" db={db} user={user} "))
+    }
+
+    fn logged(&self, marker: &str) -> Vec<String> {
         let text = std::fs::read_to_string(self.root.join("server.log")).unwrap_or_default();
-        let marker = format!(" db={db} ");
         let mut out: Vec<String> = Vec::new();
         let mut current: Option<String> = None;
         for line in text.lines() {
@@ -299,7 +307,7 @@ impl PgCluster {
                 if let Some(s) = current.take() {
                     out.push(s);
                 }
-                if line.contains(&marker)
+                if line.contains(marker)
                     && let Some(i) = line.find("statement: ").map(|i| i + 11).or_else(|| {
                         line.find("execute ")
                             .and_then(|i| line[i..].find(": ").map(|j| i + j + 2))

@@ -8,12 +8,12 @@
 use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
+use gaps_core::backend::Backend;
 use gaps_core::schema::{
     Catalog, CheckConstraint, Column, DatabaseInfo, EnumType, ForeignKey, IncompleteCatalog,
     IncompleteCause, Index, KeyConstraint, Schema, Table, TableKind,
 };
 use gaps_core::section::Section;
-use gaps_core::snapshot::Backend;
 use gaps_core::typemap::mysql_enum_labels;
 use sqlx::MySqlConnection;
 

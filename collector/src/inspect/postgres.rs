@@ -7,13 +7,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use futures_util::TryStreamExt;
+use gaps_core::backend::Backend;
 use gaps_core::schema::{
     Catalog, CheckConstraint, Column, DatabaseInfo, EnumType, Extension, ForeignKey,
     IncompleteCatalog, IncompleteCause, Index, KeyConstraint, RelationName, Schema, Table,
     TableKind,
 };
 use gaps_core::section::Section;
-use gaps_core::snapshot::Backend;
 use sqlx::PgConnection;
 
 use crate::db::{Conn, DbError, Session};

@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
+use gaps_core::backend::Backend;
 use gaps_core::schema::{
     Catalog, Column, DatabaseInfo, ForeignKey, Index, KeyConstraint, Schema, Table, TableKind,
 };
 use gaps_core::section::Section;
-use gaps_core::snapshot::Backend;
 use sqlx::SqliteConnection;
 
 use crate::db::{Conn, DbError, Session};

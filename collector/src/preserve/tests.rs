@@ -7,7 +7,7 @@ use gaps_core::snapshot::Target;
 fn snap(at: &str, collected: usize) -> Snapshot {
     let mut s = Snapshot::new("0", at.into(), Target::default());
     s.database = Section::collected(gaps_core::schema::DatabaseInfo {
-        backend: gaps_core::snapshot::Backend::Sqlite,
+        backend: gaps_core::backend::Backend::Sqlite,
         server_version: "3.46.0".into(),
         database: None,
         current_user: None,

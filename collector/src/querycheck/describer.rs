@@ -17,9 +17,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use gaps_core::backend::Backend;
 use gaps_core::querycheck::StatementKind;
 use gaps_core::schema::{IncompleteCause, RelationName};
-use gaps_core::snapshot::Backend;
 use sqlx::{AssertSqlSafe, Connection, Executor, SqlSafeStr};
 
 use super::live::{Live, failure, from_parts, statement_parts};

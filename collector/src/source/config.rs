@@ -14,7 +14,7 @@
 //! sources = ["src/record/**"]
 //! ```
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use gaps_core::code::model::ModelOverride;
 use serde::Deserialize;
@@ -58,6 +58,29 @@ pub struct Config {
     pub databases: Vec<DatabaseEntry>,
     /// Source paths (glob patterns) whose statements are not checked.
     pub exclude: Vec<String>,
+}
+
+/// The gaps.toml that applies to a source tree, and what reading it gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GapsToml {
+    /// The file.
+    pub path: PathBuf,
+    /// Its settings, or why they could not be read (naming the file and the position).
+    pub read: Result<Config, String>,
+}
+
+impl GapsToml {
+    /// `flag` (`--config`), else `source/gaps.toml` when there is one, read; `None` when
+    /// neither exists.
+    pub fn find(flag: Option<&Path>, source: &Path) -> Option<GapsToml> {
+        let path = flag
+            .map(Path::to_path_buf)
+            .or_else(|| Some(source.join("gaps.toml")).filter(|p| p.is_file()))?;
+        Some(GapsToml {
+            read: read(&path),
+            path,
+        })
+    }
 }
 
 /// Reads a gaps.toml; the error names the file and the position.

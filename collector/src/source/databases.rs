@@ -9,12 +9,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use gaps_core::backend::Backend;
 use gaps_core::code::databases::{FileHint, ProjectDatabase, attribute};
 use gaps_core::code::replay::replay;
 use gaps_core::code::session::link_crate;
 use gaps_core::code::{CodeEvidence, ExpectedSchema};
 use gaps_core::migrations::LocalMigrations;
-use gaps_core::snapshot::Backend;
 
 use super::config::Config;
 use super::migrations_input;

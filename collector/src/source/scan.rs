@@ -5,29 +5,33 @@
 //!
 //! Comments and doc comments are never code: syn drops comments and doc comments are
 //! attributes this walker does not read. Lines come from proc-macro2's span locations.
+//!
+//! The walk and the SQL call sites are here; each type definition is read from its item in
+//! `items`, and a type becomes text in `syntax` (both private modules).
+
+mod items;
+mod syntax;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use gaps_core::backend::Backend;
 use gaps_core::code::databases::ConnectionSite;
-use gaps_core::code::model::{
-    CodeEvidence, ManualFromRow, MigrateMacro, Model, ModelField, ModelMapping, QuerySite,
-    SourceProblem, SqlTypeDef,
-};
-use gaps_core::code::naming::apply_rename_all;
+use gaps_core::code::model::{CodeEvidence, MigrateMacro, QuerySite, SourceProblem};
 use gaps_core::code::session::link_function;
 use gaps_core::code::sql::analyse;
-use gaps_core::snapshot::Backend;
-use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;
-use syn::{Expr, Lit, Meta, Token};
+use syn::{Expr, Lit, Token};
 
-use super::attrs::{derives, effective_metas, path_is, repr, sqlx_attrs};
+use super::attrs::{derives, effective_metas, path_is};
 use super::connections;
+use super::settings;
 use super::sqltext::{
     ConstCollector, KnownSql, Parsed, eval_sql, line_of, manifest_dir, read_sql_file,
 };
+
+use syntax::{core_type, type_text};
 
 /// Scans `files` (absolute paths under `root`) into code evidence. Unreadable or unparsable
 /// files are recorded as problems; the scan carries on.
@@ -100,6 +104,7 @@ pub fn scan(root: &Path, files: &[PathBuf], backend: Backend) -> CodeEvidence {
             return_types: Vec::new(),
             ev: &mut ev,
             backend,
+            after_connect: 0,
         };
         w.visit_file(&p.ast);
     }
@@ -115,6 +120,8 @@ pub fn scan(root: &Path, files: &[PathBuf], backend: Backend) -> CodeEvidence {
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     ev.connections
         .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    ev.session_settings.sort();
+    ev.session_settings.dedup();
     ev
 }
 
@@ -125,48 +132,6 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
-}
-
-/// A type as compact text: `Option<chrono::DateTime<Utc>>`.
-pub fn type_text<T: ToTokens>(ty: &T) -> String {
-    let s = ty.to_token_stream().to_string();
-    s.replace(" :: ", "::")
-        .replace(":: ", "::")
-        .replace(" <", "<")
-        .replace("< ", "<")
-        .replace(" >", ">")
-        .replace(" ,", ",")
-        .replace("& ", "&")
-        .replace(" [", "[")
-        .replace("[ ", "[")
-        .replace(" ]", "]")
-        .replace(" ;", ";")
-}
-
-/// The rows' type inside `Result<Vec<T>, E>`, `Option<T>`, `Vec<T>`, `impl Stream<Item = ..>`.
-fn core_type(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(tp) => {
-            let last = tp.path.segments.last()?;
-            let name = last.ident.to_string();
-            let first_arg = || match &last.arguments {
-                syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
-                    syn::GenericArgument::Type(t) => Some(t),
-                    _ => None,
-                }),
-                _ => None,
-            };
-            match name.as_str() {
-                "Result" | "Option" | "Vec" | "Box" | "Json" => core_type(first_arg()?),
-                "Self" => None,
-                _ => Some(type_text(ty)),
-            }
-        }
-        syn::Type::Tuple(t) if !t.elems.is_empty() => Some(type_text(ty)),
-        syn::Type::Reference(r) => core_type(&r.elem),
-        syn::Type::Paren(p) => core_type(&p.elem),
-        _ => None,
-    }
 }
 
 /// Runtime query functions and whether their rows decode into a target type.
@@ -204,6 +169,9 @@ struct Walker<'a> {
     return_types: Vec<Option<String>>,
     ev: &'a mut CodeEvidence,
     backend: Backend,
+    /// How many `after_connect(...)` calls enclose the walker: a SET there applies to every
+    /// connection of the pool.
+    after_connect: u32,
 }
 
 impl Walker<'_> {
@@ -220,6 +188,11 @@ impl Walker<'_> {
             && let Some(sql) = &q.sql
         {
             q.access = Some(analyse(sql, self.backend));
+            if self.after_connect > 0 {
+                self.ev
+                    .session_settings
+                    .extend(settings::from_after_connect(sql, &q.file, q.line));
+            }
         }
         self.ev.queries.push(q);
     }
@@ -422,96 +395,6 @@ impl Walker<'_> {
             }
         }
     }
-
-    fn model(&mut self, s: &syn::ItemStruct, metas: &[Meta]) {
-        let container = sqlx_attrs(metas);
-        let mut fields = Vec::new();
-        if let syn::Fields::Named(named) = &s.fields {
-            for f in &named.named {
-                let Some(ident) = &f.ident else { continue };
-                let fm = effective_metas(&f.attrs);
-                let a = sqlx_attrs(&fm);
-                let raw = ident.to_string();
-                let raw = raw.strip_prefix("r#").unwrap_or(&raw).to_string();
-                let column = match (&a.rename, &container.rename_all) {
-                    (Some(r), _) => r.clone(),
-                    (None, Some(rule)) => apply_rename_all(rule, &raw),
-                    (None, None) => raw.clone(),
-                };
-                fields.push(ModelField {
-                    name: raw,
-                    column,
-                    rust_type: type_text(&f.ty),
-                    // The field's own line, not that of the doc comment or attribute above it.
-                    line: line_of(ident),
-                    rename: a.rename,
-                    skip: a.skip,
-                    default: a.default || container.default,
-                    flatten: a.flatten,
-                    json: a.json,
-                    try_from: a.try_from,
-                });
-            }
-        }
-        self.ev.models.push(Model {
-            name: s.ident.to_string(),
-            file: self.file.rel.clone(),
-            line: line_of(&s.struct_token),
-            rename_all: container.rename_all,
-            fields,
-            mapping: ModelMapping::default(),
-        });
-    }
-
-    fn sql_type_struct(&mut self, s: &syn::ItemStruct, metas: &[Meta]) {
-        let a = sqlx_attrs(metas);
-        let inner = match &s.fields {
-            syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => Some(type_text(&u.unnamed[0].ty)),
-            _ => None,
-        };
-        let transparent = if a.transparent || (inner.is_some() && a.type_name.is_none()) {
-            inner
-        } else {
-            None
-        };
-        self.ev.sql_types.push(SqlTypeDef {
-            name: s.ident.to_string(),
-            file: self.file.rel.clone(),
-            line: line_of(&s.struct_token),
-            type_name: a.type_name,
-            rename_all: a.rename_all,
-            repr: None,
-            transparent,
-            labels: Vec::new(),
-        });
-    }
-
-    fn sql_type_enum(&mut self, e: &syn::ItemEnum, metas: &[Meta]) {
-        let a = sqlx_attrs(metas);
-        let labels = e
-            .variants
-            .iter()
-            .map(|v| {
-                let va = sqlx_attrs(&effective_metas(&v.attrs));
-                let name = v.ident.to_string();
-                match (va.rename, &a.rename_all) {
-                    (Some(r), _) => r,
-                    (None, Some(rule)) => apply_rename_all(rule, &name),
-                    (None, None) => name,
-                }
-            })
-            .collect();
-        self.ev.sql_types.push(SqlTypeDef {
-            name: e.ident.to_string(),
-            file: self.file.rel.clone(),
-            line: line_of(&e.enum_token),
-            type_name: a.type_name,
-            rename_all: a.rename_all,
-            repr: repr(metas),
-            transparent: None,
-            labels,
-        });
-    }
 }
 
 impl<'ast> Visit<'ast> for Walker<'_> {
@@ -520,10 +403,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let ds = derives(&metas);
         let sqlx = self.file.mentions_sqlx;
         if ds.iter().any(|p| path_is(p, "FromRow", sqlx)) {
-            self.model(s, &metas);
+            let model = items::model(s, &metas, &self.file.rel);
+            self.ev.models.push(model);
         }
         if ds.iter().any(|p| path_is(p, "Type", sqlx)) {
-            self.sql_type_struct(s, &metas);
+            let def = items::sql_type_struct(s, &metas, &self.file.rel);
+            self.ev.sql_types.push(def);
         }
         syn::visit::visit_item_struct(self, s);
     }
@@ -534,42 +419,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             .iter()
             .any(|p| path_is(p, "Type", self.file.mentions_sqlx))
         {
-            self.sql_type_enum(e, &metas);
+            let def = items::sql_type_enum(e, &metas, &self.file.rel);
+            self.ev.sql_types.push(def);
         }
         syn::visit::visit_item_enum(self, e);
     }
 
     fn visit_item_impl(&mut self, i: &'ast syn::ItemImpl) {
-        if let Some((_, trait_path, _)) = &i.trait_
-            && trait_path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "FromRow")
-        {
-            let name = match &*i.self_ty {
-                syn::Type::Path(tp) => tp
-                    .path
-                    .segments
-                    .last()
-                    .map(|s| s.ident.to_string())
-                    .unwrap_or_default(),
-                other => type_text(other),
-            };
-            let reads = super::manual::reads(i);
-            let mut columns: Vec<String> = Vec::new();
-            for r in &reads {
-                if !columns.contains(&r.column) {
-                    columns.push(r.column.clone());
-                }
-            }
-            self.ev.manual_impls.push(ManualFromRow {
-                name,
-                file: self.file.rel.clone(),
-                line: line_of(&i.impl_token),
-                columns,
-                reads,
-                mapping: ModelMapping::default(),
-            });
+        if let Some(m) = items::manual_from_row(i, &self.file.rel) {
+            self.ev.manual_impls.push(m);
         }
         syn::visit::visit_item_impl(self, i);
     }
@@ -645,6 +503,31 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_expr_method_call(&mut self, mc: &'ast syn::ExprMethodCall) {
         if let Some(opened) = connections::from_method(mc) {
             self.connection(line_of(&mc.method), opened);
+        }
+        self.ev
+            .session_settings
+            .extend(settings::from_options_call(mc, &self.file.rel));
+        if self.after_connect > 0
+            && mc.method == "execute"
+            && let Some(Ok(k)) = mc
+                .args
+                .first()
+                .map(|a| eval_sql(a, self.file, self.consts, &self.locals))
+        {
+            // `conn.execute("SET search_path = app")` inside the hook.
+            self.ev
+                .session_settings
+                .extend(settings::from_after_connect(
+                    &k.text,
+                    &self.file.rel,
+                    line_of(&mc.method),
+                ));
+        }
+        if mc.method == "after_connect" {
+            self.after_connect += 1;
+            syn::visit::visit_expr_method_call(self, mc);
+            self.after_connect -= 1;
+            return;
         }
         syn::visit::visit_expr_method_call(self, mc);
     }

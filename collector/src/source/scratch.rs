@@ -7,11 +7,11 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use gaps_core::backend::Backend;
 use gaps_core::code::replay::MigrationSource;
 use gaps_core::redact;
 use gaps_core::schema::Schema;
 use gaps_core::section::Section;
-use gaps_core::snapshot::Backend;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
 
@@ -39,6 +39,15 @@ pub fn same_database(a: &str, b: &str) -> bool {
     }
 }
 
+/// A temporary database on the scratch server with the migrations applied. Dropped by
+/// [`ScratchDb::drop`] (every caller does, also when something later failed).
+pub struct ScratchDb {
+    admin: PgConnection,
+    name: String,
+    url: String,
+    secrets: Vec<String>,
+}
+
 /// Applies `migrations` to a temporary database on `scratch_url` and returns its schema.
 pub async fn expected_schema(
     scratch_url: &str,
@@ -46,6 +55,22 @@ pub async fn expected_schema(
     migrations: &[MigrationSource],
     timeout: Duration,
 ) -> Result<Schema, String> {
+    let db = build(scratch_url, target_url, migrations, timeout).await?;
+    let schema = db.inspect().await;
+    let dropped = db.drop().await;
+    let schema = schema?;
+    dropped?;
+    Ok(schema)
+}
+
+/// Creates a temporary database on `scratch_url` and applies `migrations` to it as sqlx does.
+/// Refuses the target database; drops what it created when applying fails.
+pub async fn build(
+    scratch_url: &str,
+    target_url: Option<&str>,
+    migrations: &[MigrationSource],
+    timeout: Duration,
+) -> Result<ScratchDb, String> {
     let secrets = redact::secrets_in_url(scratch_url);
     let clean = |e: &dyn std::fmt::Display| redact::scrub(&e.to_string(), &secrets);
     if let Some(t) = target_url
@@ -74,23 +99,67 @@ pub async fn expected_schema(
         .execute(&mut admin)
         .await
         .map_err(|e| format!("creating scratch database {name}: {}", clean(&e)))?;
-    let result = apply_and_inspect(
-        &base.clone().database(&name),
-        scratch_url,
-        &name,
-        migrations,
-    )
-    .await
-    .map_err(|e| clean(&e));
-    let dropped = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-    )))
-    .execute(&mut admin)
-    .await;
-    let _ = admin.close().await;
-    let schema = result?;
-    dropped.map_err(|e| format!("dropping scratch database {name}: {}", clean(&e)))?;
-    Ok(schema)
+    let db = ScratchDb {
+        admin,
+        url: with_database(scratch_url, &name),
+        name,
+        secrets: secrets.clone(),
+    };
+    match apply(&base.clone().database(&db.name), &db.name, migrations).await {
+        Ok(()) => Ok(db),
+        Err(e) => {
+            let _ = db.drop().await;
+            Err(clean(&e))
+        }
+    }
+}
+
+impl ScratchDb {
+    /// A read-only session on the scratch database (the same code as on the target).
+    pub async fn session(&self) -> Result<Session, String> {
+        let opts = SessionOptions {
+            connect_timeout: Duration::from_secs(10),
+            statement_timeout: Duration::from_secs(30),
+            ..SessionOptions::default()
+        };
+        Session::open(&self.url, &opts).await.map_err(|e| {
+            redact::scrub(&format!("opening the scratch database: {e}"), &self.secrets)
+        })
+    }
+
+    /// Its schema, read with the same catalog code as the live database.
+    pub async fn inspect(&self) -> Result<Schema, String> {
+        let mut session = self.session().await?;
+        let section = crate::inspect::schema(&mut session).await;
+        session.close().await;
+        match section {
+            Section::Collected { data } => Ok(data),
+            Section::Failed { error } => Err(format!(
+                "inspecting the scratch database while {}: {}",
+                error.during, error.message
+            )),
+            Section::Skipped { reason } => {
+                Err(format!("inspecting the scratch database: {reason}"))
+            }
+        }
+    }
+
+    /// Drops the database (`WITH (FORCE)`) and closes the server connection.
+    pub async fn drop(mut self) -> Result<(), String> {
+        let dropped = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+            self.name
+        )))
+        .execute(&mut self.admin)
+        .await;
+        let _ = self.admin.close().await;
+        dropped.map(|_| ()).map_err(|e| {
+            redact::scrub(
+                &format!("dropping scratch database {}: {e}", self.name),
+                &self.secrets,
+            )
+        })
+    }
 }
 
 fn with_database(url: &str, db: &str) -> String {
@@ -103,12 +172,13 @@ fn with_database(url: &str, db: &str) -> String {
     }
 }
 
-async fn apply_and_inspect(
+/// Applies each migration as sqlx does: the file as one script, in a transaction unless it
+/// starts with `-- no-transaction`.
+async fn apply(
     opts: &PgConnectOptions,
-    scratch_url: &str,
     name: &str,
     migrations: &[MigrationSource],
-) -> Result<Schema, String> {
+) -> Result<(), String> {
     let mut conn = PgConnection::connect_with(opts)
         .await
         .map_err(|e| format!("connecting to scratch database {name}: {e}"))?;
@@ -136,24 +206,7 @@ async fn apply_and_inspect(
         })?;
     }
     let _ = conn.close().await;
-    let opts = SessionOptions {
-        connect_timeout: Duration::from_secs(10),
-        statement_timeout: Duration::from_secs(30),
-        ..SessionOptions::default()
-    };
-    let mut session = Session::open(&with_database(scratch_url, name), &opts)
-        .await
-        .map_err(|e| format!("opening the scratch database for inspection: {e}"))?;
-    let section = crate::inspect::schema(&mut session).await;
-    session.close().await;
-    match section {
-        Section::Collected { data } => Ok(data),
-        Section::Failed { error } => Err(format!(
-            "inspecting the scratch database while {}: {}",
-            error.during, error.message
-        )),
-        Section::Skipped { reason } => Err(format!("inspecting the scratch database: {reason}")),
-    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -18,13 +18,14 @@ use std::time::Duration;
 
 use gaps_collector::db::{Session, SessionOptions};
 use gaps_collector::querycheck::{CheckOptions, StatementInput, check};
+use gaps_core::backend::Backend;
 use gaps_core::code::model::{CodeEvidence, QuerySite};
 use gaps_core::code::sql::analyse;
 use gaps_core::finding::{Finding, FindingKind, Severity};
 use gaps_core::querycheck::{Outcome, QueryChecks};
 use gaps_core::schema::Schema;
 use gaps_core::section::Section;
-use gaps_core::snapshot::{Backend, Snapshot, Target};
+use gaps_core::snapshot::{Snapshot, Target};
 use gaps_tests::fixtures::fixture;
 use gaps_tests::{mysql, pg};
 

@@ -22,6 +22,10 @@ pub struct ExpectedSchema {
     /// constraint, in replay order (the first entry for an object created it).
     #[serde(default)]
     pub origins: Vec<Origin>,
+    /// Tables and columns a migration dropped or renamed away, in replay order: the names
+    /// code still using them fails on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removals: Vec<Removal>,
     /// Tables whose columns the replay could not fully model (`CREATE TABLE ... AS`, views,
     /// an unmodelled ALTER): their live columns are never reported as unexpected.
     #[serde(default)]
@@ -129,6 +133,32 @@ pub struct Origin {
     pub name: Option<String>,
     /// What the statement did: "create", "rename", "alter type", "set not null", ...
     pub action: String,
+    /// Migration version.
+    pub version: i64,
+    /// Migration file (relative to the migrations directory).
+    pub file: String,
+    /// 1-based line of the statement in that file.
+    pub line: u32,
+}
+
+/// A table or column a migration statement dropped or renamed: after it, the old name no
+/// longer exists (unless a later statement creates it again: see [`ExpectedSchema::origins`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Removal {
+    /// Table or column.
+    pub kind: ObjectKind,
+    /// Schema.
+    pub schema: String,
+    /// The table (its name before the statement, for a renamed table).
+    pub table: String,
+    /// The column (its name before the statement, for a renamed column).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// "drop" or "rename".
+    pub action: String,
+    /// The new name of a renamed table or column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_to: Option<String>,
     /// Migration version.
     pub version: i64,
     /// Migration file (relative to the migrations directory).

@@ -42,6 +42,10 @@ pub struct CodeEvidence {
     /// Places where the code opens a database connection itself.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub connections: Vec<ConnectionSite>,
+    /// Session settings the code applies to every connection it opens (a SET in
+    /// `after_connect`, `PgConnectOptions::options`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub session_settings: Vec<crate::service::CodeSetting>,
     /// Explicit model-to-table overrides read from gaps.toml.
     #[serde(default)]
     pub overrides: Vec<ModelOverride>,

@@ -111,9 +111,9 @@ pub fn link_crate(sites: &mut [QuerySite], is_project_table: &dyn Fn(&str) -> bo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::Backend;
     use crate::code::model::SiteScope;
     use crate::code::sql::analyse;
-    use crate::snapshot::Backend;
 
     fn site(line: u32, sql: &str) -> QuerySite {
         QuerySite {

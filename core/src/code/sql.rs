@@ -8,7 +8,8 @@
 //!
 //! [`split`] splits scripts (the migration replay uses it too), [`names`] spells names per
 //! engine, `scope` resolves them, `exprs` reads expressions, `query` queries and `dml`
-//! statements; [`access`] holds the recorded result.
+//! statements; [`access`] holds the recorded result and [`shape`] what the statement does
+//! beyond naming tables and columns (its writes, literals and function calls).
 
 pub mod access;
 mod dml;
@@ -16,6 +17,7 @@ mod exprs;
 pub mod names;
 mod query;
 mod scope;
+pub mod shape;
 pub mod split;
 
 use sqlparser::ast::Statement;
@@ -26,9 +28,12 @@ pub use access::{
     StatementAccess, TableUse,
 };
 pub use names::{dialect, ident_name, object_name, strip_sqlx_override};
+pub use shape::{
+    ConflictAction, ConflictShape, FunctionUse, InsertSource, LiteralUse, WriteKind, WriteShape,
+};
 pub use split::{SplitStatement, split_statements};
 
-use crate::snapshot::Backend;
+use crate::backend::Backend;
 use names::Names;
 use scope::{Ctx, Hooks};
 
@@ -71,6 +76,12 @@ fn statement_access(stmt: &Statement, backend: Backend) -> StatementAccess {
     let mut creates = ctx.creates;
     creates.sort();
     creates.dedup();
+    let mut literals = ctx.literals;
+    literals.sort();
+    literals.dedup();
+    let mut functions = ctx.functions;
+    functions.sort();
+    functions.dedup();
     StatementAccess {
         kind,
         line: 1,
@@ -78,6 +89,9 @@ fn statement_access(stmt: &Statement, backend: Backend) -> StatementAccess {
         columns,
         output,
         creates,
+        writes: ctx.writes,
+        literals,
+        functions,
     }
 }
 

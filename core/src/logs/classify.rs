@@ -94,6 +94,11 @@ pub const PREFILTER: &[&str] = &[
     "SQLSTATE",
     "sqlstate",
     "error returned from database",
+    "no such table",
+    "no such column",
+    "has no column named",
+    "constraint failed",
+    "(code: ",
     "igration",
     "schema is up to date",
     "ERROR:  ",
@@ -187,6 +192,11 @@ fn classify_inner(msg: &str, lower: &str, found: &Found) -> Option<Classificatio
                 )),
             );
         }
+    }
+
+    // SQLite's own messages (sqlx shows them as `(code: 1) no such table: x`).
+    if let Some(c) = sqlite(msg, lower) {
+        return Some(c);
     }
 
     // Undefined column / table.
@@ -338,6 +348,14 @@ fn classify_inner(msg: &str, lower: &str, found: &Found) -> Option<Classificatio
         .any(|p| lower.starts_with(p));
     if let Some(i) = at(n!("error returned from database: ")) {
         let text = &msg[i + "error returned from database: ".len()..];
+        // SQLite's `(code: 1) ...`: the code is kept as the line's code, not in the text.
+        let text = match text
+            .strip_prefix("(code: ")
+            .and_then(|r| r.split_once(") "))
+        {
+            Some((code, rest)) if code.bytes().all(|b| b.is_ascii_digit()) => rest,
+            _ => text,
+        };
         return Some(Classification::new(OtherDatabaseError).object(Some(normalise(text))));
     }
     if pg_error {
@@ -369,6 +387,55 @@ fn classify_inner(msg: &str, lower: &str, found: &Found) -> Option<Classificatio
 /// `haystack.find(needle)` with a SIMD searcher.
 fn find(haystack: &str, needle: &str) -> Option<usize> {
     memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
+}
+
+/// SQLite's messages for a missing table or column and for constraint failures.
+fn sqlite(msg: &str, lower: &str) -> Option<Classification> {
+    use LogKind::*;
+    if let Some(t) = after_token(msg, lower, "no such table: ") {
+        return Some(Classification::new(UndefinedTable).table(Some(unqualify(t))));
+    }
+    if let Some(c) = after_token(msg, lower, "no such column: ") {
+        // `u.nickname`: the qualifier may be an alias, so no table is claimed.
+        let column = c.rsplit('.').next().unwrap_or(&c).to_string();
+        return Some(Classification::new(UndefinedColumn).column(Some(column)));
+    }
+    if let Some(i) = lower.find(" has no column named ") {
+        let table = lower[..i]
+            .rfind("table ")
+            .map(|j| msg[j + "table ".len()..i].trim().to_string())
+            .filter(|t| !t.is_empty() && !t.contains(' '));
+        let column = after_token(msg, lower, " has no column named ");
+        return Some(
+            Classification::new(UndefinedColumn)
+                .table(table.map(unqualify))
+                .column(column),
+        );
+    }
+    let failed = |what: &str| after_token(msg, lower, &format!("{what} constraint failed: "));
+    if let Some(cols) = failed("unique") {
+        let table = cols.split_once('.').map(|(t, _)| t.to_string());
+        return Some(
+            Classification::new(UniqueViolation)
+                .object(Some(cols))
+                .table(table),
+        );
+    }
+    if let Some(col) = failed("not null") {
+        let (table, column) = match col.split_once('.') {
+            Some((t, c)) => (Some(t.to_string()), Some(c.to_string())),
+            None => (None, Some(col)),
+        };
+        return Some(
+            Classification::new(NotNullViolation)
+                .table(table)
+                .column(column),
+        );
+    }
+    if lower.contains("foreign key constraint failed") {
+        return Some(Classification::new(ForeignKeyViolation));
+    }
+    None
 }
 
 /// Drops a schema qualifier: `public.users` -> `users`.
@@ -454,6 +521,18 @@ fn sqlstate_in(msg: &str, lower: &str, found: &Found) -> Option<String> {
             if is_sqlstate(cand) {
                 return Some(cand.to_string());
             }
+        }
+    }
+    // sqlx's SQLite errors: `(code: 2067) UNIQUE constraint failed: ...`.
+    if let Some(i) = lower.find("(code: ") {
+        let digits: String = msg[i + "(code: ".len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if crate::errcode::is_sqlite_code(&digits)
+            && msg[i + "(code: ".len() + digits.len()..].starts_with(')')
+        {
+            return Some(digits);
         }
     }
     for prefix in ["error:", "fatal:"] {

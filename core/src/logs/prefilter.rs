@@ -67,6 +67,9 @@ pub const TRIGGERS: &[&str] = &[
     "anic:",
     "qlstate",
     "code",
+    // SQLite: `no such table: x`, `UNIQUE constraint failed: t.c`.
+    "such",
+    "nstraint",
 ];
 
 /// The triggers shorter than four bytes.

@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 
-use super::{REDACTED, keys::is_secret_key, text::redact_text};
+use super::scrub::REDACTED;
+use super::{keys::is_secret_key, text::redact_text};
 
 /// Redacts `value` in place:
 /// - the value of every secret key, at any depth (`password`, `db_password`, `token`,

@@ -7,7 +7,8 @@
 
 use serde_json::Value;
 
-use super::{json::redact_json, scrub, sql::redact_sql, text::redact_text, url::redact_url};
+use super::scrub::scrub;
+use super::{json::redact_json, sql::redact_sql, text::redact_text, url::redact_url};
 
 /// How a string field is redacted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +37,12 @@ pub fn field(parent: &str, key: &str) -> Field {
             _,
             "message" | "during" | "reason" | "error" | "errors" | "detail" | "hint" | "evidence"
             | "text" | "description" | "label" | "sql_origin" | "target" | "target_origin"
-            | "not_checkable" | "scratch_error" | "warnings" | "stopped" | "argument" | "problem",
+            | "not_checkable" | "scratch_error" | "warnings" | "stopped" | "argument" | "problem"
+            // A literal of the code's SQL, and session setting values (from the code, a URL's
+            // options or the server).
+            | "literal" | "value" | "gaps_value"
+            // Why a migration statement could not be analysed.
+            | "problems" | "not_analysed",
         ) => Field::Text,
         _ => Field::Keep,
     }

@@ -105,7 +105,7 @@ pub(crate) fn splice(text: &str, mut ranges: Vec<(usize, usize)>) -> String {
             continue;
         }
         out.push_str(&text[pos..start]);
-        out.push_str(super::REDACTED);
+        out.push_str(super::scrub::REDACTED);
         pos = end;
     }
     out.push_str(&text[pos..]);
@@ -187,7 +187,7 @@ fn userinfo(before_at: &[u8]) -> Option<(usize, usize)> {
         // The user name stays; the password (from the first `:`) goes.
         let colon = memchr::memchr(b':', ui).expect("checked above");
         let password = &ui[colon + 1..];
-        if password.is_empty() || password == super::REDACTED.as_bytes() {
+        if password.is_empty() || password == super::scrub::REDACTED.as_bytes() {
             return None;
         }
         return Some((c + 1 + slashes + colon + 1, before_at.len()));
@@ -208,7 +208,7 @@ fn encoded_values(text: &str, start: usize, end: usize, out: &mut Vec<(usize, us
         if !value.contains('%') {
             continue;
         }
-        let Some(decoded) = super::url::percent_decode(value) else {
+        let Some(decoded) = super::percent::percent_decode(value) else {
             continue;
         };
         if !secret_ranges(&decoded, false).is_empty() {
@@ -332,7 +332,7 @@ fn auth_schemes(text: &str, out: &mut Vec<(usize, usize)>) {
             "bearer" => lower_word && scheme.as_str() == "bearer",
             _ => lower_word || title_word,
         };
-        if !prose && t != super::REDACTED {
+        if !prose && t != super::scrub::REDACTED {
             out.push((token.start(), token.end()));
         }
     }

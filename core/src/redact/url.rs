@@ -1,7 +1,9 @@
 //! URLs: the password, secret query parameters and anything that looks like userinfo go,
 //! whether or not the URL parses. A URL is never echoed as typed.
 
-use super::{REDACTED, keys::is_secret_key, text};
+use super::percent::percent_decode;
+use super::scrub::REDACTED;
+use super::{keys::is_secret_key, text};
 
 /// Query parameters that are secret although their names are not ([`is_secret_key`] covers
 /// `password`, `sslpassword`, `token`, `api_key`, `secret` and the like).
@@ -95,7 +97,7 @@ fn scheme_end(url: &str) -> Option<usize> {
 }
 
 /// The secrets contained in a URL (password, secret parameter values, a would-be userinfo
-/// when none was parsed), percent-decoded and raw: what [`scrub`](super::scrub) removes from
+/// when none was parsed), percent-decoded and raw: what [`scrub`](super::scrub::scrub) removes from
 /// driver messages built from it.
 pub fn secrets_in_url(url: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -146,28 +148,6 @@ fn would_be_userinfo(url: &str) -> Option<&str> {
     let start = scheme_end(url).unwrap_or(0);
     let ui = url.get(start..at)?.trim_start_matches('/');
     (!ui.is_empty()).then_some(ui)
-}
-
-pub(crate) fn percent_decode(s: &str) -> Option<String> {
-    if !s.contains('%') {
-        return None;
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

@@ -250,7 +250,7 @@ mod tests {
         ];
         let mut s = Snapshot::new("0", "2026-01-01T00:00:00Z".into(), Target::default());
         s.query_checks = Section::collected(QueryChecks {
-            backend: crate::snapshot::Backend::Postgres,
+            backend: crate::backend::Backend::Postgres,
             counts: QueryCounts::of(&statements),
             statements,
             offline: None,

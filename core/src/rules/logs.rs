@@ -162,19 +162,7 @@ fn finding_for(sig: &LogSignature, snapshot: &Snapshot) -> Option<Finding> {
             } else {
                 actions::LOGS
             };
-            let mut subject = sig.kind.title().to_string();
-            if let Some(t) = &sig.table {
-                subject.push_str(&format!(" on table {t}"));
-            }
-            if let Some(c) = &sig.column {
-                subject.push_str(&format!(" column {c}"));
-            }
-            if let Some(o) = &sig.object {
-                subject.push_str(&format!(" ({o})"));
-            }
-            if let (Some(r), Some(s)) = (&sig.rust_type, &sig.sql_type) {
-                subject.push_str(&format!(": Rust type {r} vs SQL type {s}"));
-            }
+            let subject = subject(sig);
             let (link, next) = schema_link(sig, snapshot);
             let mut f = Finding::new(
                 FindingKind::LogDatabaseError,
@@ -189,6 +177,62 @@ fn finding_for(sig: &LogSignature, snapshot: &Snapshot) -> Option<Finding> {
         }
     };
     Some(decorate(f, sig, snapshot))
+}
+
+/// What a database error signature reports, each identifier named once: "undefined column
+/// habits.is_active", "database error: database is locked (SQLite error 5 (SQLITE_BUSY))".
+pub(crate) fn subject(sig: &LogSignature) -> String {
+    let object = |t: &Option<String>, c: &Option<String>| match (t, c) {
+        (Some(t), Some(c)) => Some(format!("{t}.{c}")),
+        (Some(t), None) => Some(t.clone()),
+        (None, Some(c)) => Some(c.clone()),
+        (None, None) => None,
+    };
+    let mut s = match sig.kind {
+        LogKind::UndefinedTable | LogKind::UndefinedColumn => {
+            let title = sig.kind.title();
+            match object(&sig.table, &sig.column) {
+                Some(o) => format!("{title} {o}"),
+                None => title.to_string(),
+            }
+        }
+        LogKind::ColumnNotFound => match &sig.column {
+            Some(c) => format!("sqlx: no column found for name {c}"),
+            None => sig.kind.title().to_string(),
+        },
+        LogKind::TypeMismatch | LogKind::UnexpectedNull => {
+            let mut s = sig.kind.title().to_string();
+            if let Some(c) = &sig.column {
+                s.push_str(&format!(" decoding column {c}"));
+            }
+            if let (Some(r), Some(t)) = (&sig.rust_type, &sig.sql_type) {
+                s.push_str(&format!(": Rust type {r} vs SQL type {t}"));
+            }
+            s
+        }
+        LogKind::OtherDatabaseError => match &sig.object {
+            Some(o) => format!("database error: {o}"),
+            None => sig.kind.title().to_string(),
+        },
+        _ => {
+            let mut s = sig.kind.title().to_string();
+            if let Some(o) = object(&sig.table, &sig.column) {
+                s.push_str(&format!(" on {o}"));
+            }
+            if let Some(o) = &sig.object {
+                s.push_str(&format!(" ({o})"));
+            }
+            s
+        }
+    };
+    if let Some(code) = sig
+        .sqlstate
+        .as_deref()
+        .filter(|c| crate::errcode::is_sqlite_code(c))
+    {
+        s.push_str(&format!(" ({})", crate::errcode::label(code)));
+    }
+    s
 }
 
 fn seen_text(sig: &LogSignature) -> String {

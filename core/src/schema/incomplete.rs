@@ -1,11 +1,9 @@
 //! What a live schema is missing: which catalogs (columns, keys, indexes, ...) could not be
 //! read, for which relations, and why. Partial evidence is never complete evidence: the rules
-//! ask [`Schema::sees`] before concluding anything from the absence of an object.
+//! ask [`Schema::sees`](crate::schema::Schema::sees) before concluding anything from the absence of an object.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-
-use super::Schema;
 
 /// One catalog of a live schema: a kind of object the rules depend on.
 #[derive(
@@ -220,28 +218,10 @@ impl IncompleteCatalog {
     }
 }
 
-impl Schema {
-    /// Whether `catalog` was read for relation `schema.table`: false when a read that would
-    /// have described it failed, or skipped that relation.
-    pub fn sees(&self, catalog: Catalog, schema: &str, table: &str) -> bool {
-        !self
-            .incomplete
-            .iter()
-            .any(|e| e.hides(catalog, schema, table))
-    }
-
-    /// Whether `catalog` was read for every relation.
-    pub fn sees_all(&self, catalog: Catalog) -> bool {
-        !self
-            .incomplete
-            .iter()
-            .any(|e| e.covers().contains(&catalog))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::Schema;
 
     fn gap(during: &str) -> IncompleteCatalog {
         IncompleteCatalog {

@@ -1,13 +1,14 @@
 //! The actions section: each gaps.md action (or gaps' built-in list) with its attributes and
 //! its status against every snapshot.
 
+use gaps_core::causes::Diagnosis;
 use gaps_core::finding::Finding;
+use gaps_core::gapsmd::Action;
 use serde::Serialize;
 
 use super::findings::{FindingView, finding_view};
 use super::input::NamedSnapshot;
 use crate::markdown::unknown_anchor;
-use crate::registry::Action;
 use crate::status::{self, EvidenceState, Expectations, SectionRef};
 
 /// A link.
@@ -86,18 +87,66 @@ pub struct ActionStatusView {
     pub sections: Vec<SectionRef>,
     /// Findings for this action.
     pub findings: Vec<FindingView>,
+    /// The same findings grouped by cause, in fix order.
+    pub groups: Vec<FindingGroup>,
+}
+
+/// The findings of one cause within an action's status.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingGroup {
+    /// The group's id.
+    pub anchor: String,
+    /// The cause's place in the fix order, its title and a link to its card.
+    pub cause: Link,
+    /// The cause's id.
+    pub cause_id: String,
+    /// The cause's severity.
+    pub severity: String,
+    /// Its findings for this action.
+    pub findings: Vec<FindingView>,
+}
+
+/// `findings` of `action` grouped by their cause in `d`, in fix order; each row gets an id.
+fn groups(snap: &str, action: &str, findings: &[Finding], d: &Diagnosis) -> Vec<FindingGroup> {
+    d.causes
+        .iter()
+        .enumerate()
+        .filter_map(|(n, c)| {
+            let rows: Vec<FindingView> = c
+                .findings
+                .iter()
+                .filter(|&&i| findings[i].action == action)
+                .map(|&i| FindingView {
+                    anchor: Some(format!("{snap}-finding-{}", i + 1)),
+                    ..finding_view(&findings[i])
+                })
+                .collect();
+            (!rows.is_empty()).then(|| FindingGroup {
+                anchor: super::anchors::group_anchor(snap, action, &c.id),
+                cause: Link {
+                    href: format!("#{}", super::anchors::cause_anchor(snap, &c.id)),
+                    text: format!("{}. {}", n + 1, c.title),
+                },
+                cause_id: c.id.clone(),
+                severity: c.severity.as_str().to_string(),
+                findings: rows,
+            })
+        })
+        .collect()
 }
 
 pub(crate) fn action_view(
     a: &Action,
     source: String,
     snapshots: &[(NamedSnapshot, Vec<Finding>)],
+    diagnoses: &[Diagnosis],
     exp: &Expectations,
 ) -> ActionView {
     let statuses = snapshots
         .iter()
+        .zip(diagnoses)
         .enumerate()
-        .map(|(i, (named, findings))| {
+        .map(|(i, ((named, findings), d))| {
             let st = status::action_status(&a.id, &named.snapshot, findings, exp);
             ActionStatusView {
                 snapshot: named
@@ -116,6 +165,7 @@ pub(crate) fn action_view(
                     .filter(|f| f.action == a.id)
                     .map(finding_view)
                     .collect(),
+                groups: groups(&format!("snap-{}", i + 1), &a.id, findings, d),
             }
         })
         .collect();

@@ -89,6 +89,8 @@ pub struct FieldCell {
 pub struct QueryRow {
     /// `file:line`.
     pub location: String,
+    /// "site-3": the row's id (after the snapshot's anchor), unique in the table.
+    pub anchor: String,
     /// The sqlx API.
     pub api: String,
     /// "select", "insert"... or the checker's kind.
@@ -230,8 +232,8 @@ fn verdict(
             "rejected",
             "✖",
             format!(
-                "rejected: {} {}{}",
-                r.sqlstate,
+                "rejected: {}: {}{}",
+                gaps_core::errcode::label(&r.sqlstate),
                 redact_text(&r.message),
                 r.hint
                     .as_deref()
@@ -309,6 +311,7 @@ fn query_row(
         .map(|q| cut(&redact_sql(q), MAX_SQL));
     QueryRow {
         location: format!("{file}:{line}"),
+        anchor: String::new(),
         api: site
             .map(|s| s.api.clone())
             .or_else(|| check.and_then(|c| c.api.clone()))
@@ -416,7 +419,10 @@ pub fn code_view(s: &Snapshot, findings: &[Finding]) -> CodeView {
         code.map(|c| c.models.iter().map(model_row).collect())
             .unwrap_or_default(),
     );
-    let (queries, queries_more) = limited(queries(s, &sections[2]));
+    let (mut queries, queries_more) = limited(queries(s, &sections[2]));
+    for (i, q) in queries.iter_mut().enumerate() {
+        q.anchor = format!("site-{}", i + 1);
+    }
     let (not_modelled, not_modelled_more) = limited(
         s.expected_schema
             .data()
@@ -483,12 +489,13 @@ pub fn code_view(s: &Snapshot, findings: &[Finding]) -> CodeView {
 
 #[cfg(test)]
 mod tests {
+    use gaps_core::backend::Backend;
     use gaps_core::code::databases::SiteDatabase;
     use gaps_core::code::model::{CodeEvidence, QuerySite, SiteScope};
     use gaps_core::code::session::SessionDependency;
     use gaps_core::code::sql::{SessionObjectKind, analyse};
     use gaps_core::section::Section;
-    use gaps_core::snapshot::{Backend, Snapshot, Target};
+    use gaps_core::snapshot::{Snapshot, Target};
 
     fn site(line: u32, sql: &str, scope: SiteScope) -> QuerySite {
         QuerySite {

@@ -29,6 +29,8 @@ pub struct FindingView {
     pub expected: Option<String>,
     /// Live value.
     pub live: Option<String>,
+    /// The row's id, where the page lists the finding in its cause's group of an action.
+    pub anchor: Option<String>,
 }
 
 /// Counts by severity.
@@ -77,6 +79,7 @@ pub fn finding_view(f: &Finding) -> FindingView {
         subject,
         expected: f.expected.clone(),
         live: f.live.clone(),
+        anchor: None,
     }
 }
 

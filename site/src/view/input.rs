@@ -2,9 +2,9 @@
 //! and the registry (gaps.md) with the expectations it adds.
 
 use gaps_core::actions;
+use gaps_core::gapsmd::Registry;
 use gaps_core::snapshot::Snapshot;
 
-use crate::registry::Registry;
 use crate::status::Expectations;
 
 /// A snapshot with the name of the file it came from.

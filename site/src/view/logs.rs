@@ -55,8 +55,15 @@ pub struct SignatureRow {
     pub signature: String,
     /// The stable signature key as stored in the snapshot.
     pub key: String,
+    /// "sig-3": the row's id (after the snapshot's anchor), unique in the table.
+    pub anchor: String,
+    /// The key as stored, unredacted (an identifier), to match causes against.
+    #[serde(skip)]
+    pub raw_key: String,
     /// SQLSTATE, when known.
     pub sqlstate: Option<String>,
+    /// The code as its engine names it: "SQLSTATE 42P01", "SQLite error 1 (SQLITE_ERROR)".
+    pub code_label: Option<String>,
     /// Lines in the group.
     pub count: u64,
     /// Earliest timestamp.
@@ -198,7 +205,10 @@ fn signature_row(s: &LogSignature) -> SignatureRow {
         icon: category_icon(s.category).to_string(),
         signature: redact_text(&signature_text(s)),
         key: redact_text(&s.key),
+        anchor: String::new(),
+        raw_key: s.key.clone(),
         sqlstate: s.sqlstate.clone(),
+        code_label: s.sqlstate.as_deref().map(gaps_core::errcode::label),
         count: s.count,
         first_seen: s.first_seen.as_deref().map(time_text),
         last_seen: s.last_seen.as_deref().map(time_text),
@@ -372,7 +382,16 @@ pub fn logs_view(s: &Snapshot, findings: &[Finding]) -> LogsView {
         collected: data.is_some(),
         summary: data.map(summary),
         signatures: data
-            .map(|l| l.signatures.iter().map(signature_row).collect())
+            .map(|l| {
+                l.signatures
+                    .iter()
+                    .enumerate()
+                    .map(|(i, sig)| SignatureRow {
+                        anchor: format!("sig-{}", i + 1),
+                        ..signature_row(sig)
+                    })
+                    .collect()
+            })
             .unwrap_or_default(),
         ungrouped_lines: data.map(|l| l.ungrouped_lines).unwrap_or(0),
         ungrouped_percent: data.map(ungrouped_percent).unwrap_or(0),

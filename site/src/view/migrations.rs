@@ -9,6 +9,7 @@ use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
 
 use super::findings::{FindingView, finding_view};
+use super::hazards::{PlanView, plan_view};
 use crate::charts::{self, PointStatus, TimelinePoint};
 use crate::status::{self, SectionRef};
 
@@ -17,6 +18,8 @@ use crate::status::{self, SectionRef};
 pub struct MigrationRow {
     /// "0013".
     pub version: String,
+    /// "migration-0013": the row's id (after the snapshot's anchor).
+    pub anchor: String,
     /// Description.
     pub description: String,
     /// Local file.
@@ -54,6 +57,13 @@ pub struct MigrationsView {
     pub chart_svg: Option<String>,
     /// ACTION-002 findings.
     pub findings: Vec<FindingView>,
+    /// What running the pending migrations would do.
+    pub plan: PlanView,
+}
+
+/// The id of migration `v`'s row, after the snapshot's anchor.
+pub(crate) fn migration_anchor(v: i64) -> String {
+    format!("migration-{}", status::version_label(v))
 }
 
 pub(crate) fn migrations_view(s: &Snapshot, findings: &[Finding]) -> MigrationsView {
@@ -67,6 +77,7 @@ pub(crate) fn migrations_view(s: &Snapshot, findings: &[Finding]) -> MigrationsV
                 f.version,
                 MigrationRow {
                     version: status::version_label(f.version),
+                    anchor: migration_anchor(f.version),
                     description: f.description.clone(),
                     file: Some(f.file.clone()),
                     installed_on: None,
@@ -128,6 +139,7 @@ pub(crate) fn migrations_view(s: &Snapshot, findings: &[Finding]) -> MigrationsV
                 r.version,
                 MigrationRow {
                     version: status::version_label(r.version),
+                    anchor: migration_anchor(r.version),
                     description: r.description.clone(),
                     file: local_file.map(|f| f.file.clone()),
                     installed_on: r.installed_on.clone(),
@@ -188,5 +200,6 @@ pub(crate) fn migrations_view(s: &Snapshot, findings: &[Finding]) -> MigrationsV
             .filter(|f| f.action == actions::MIGRATIONS)
             .map(finding_view)
             .collect(),
+        plan: plan_view(s, findings),
     }
 }

@@ -3,13 +3,13 @@
 
 use gaps_core::actions;
 use gaps_core::finding::Finding;
+use gaps_core::gapsmd::Action;
 use serde::Serialize;
 
 use super::actions::{ActionView, Link, action_view};
 use super::input::{NamedSnapshot, RegistryDoc, expectations};
 use super::snapshot::{SnapshotView, snapshot_view};
 use crate::markdown::unknown_anchor;
-use crate::registry::Action;
 
 /// The whole page.
 #[derive(Debug, Clone, Serialize)]
@@ -62,6 +62,10 @@ pub fn report_view(
     registry: Option<&RegistryDoc>,
 ) -> ReportView {
     let exp = expectations(registry.map(|r| &r.registry));
+    let diagnoses: Vec<gaps_core::causes::Diagnosis> = snapshots
+        .iter()
+        .map(|(n, f)| gaps_core::causes::diagnose(&n.snapshot, f))
+        .collect();
     let builtin: Vec<Action> = actions::ALL
         .iter()
         .map(|(id, title)| Action {
@@ -85,7 +89,7 @@ pub fn report_view(
                 Some(r) if from_registry => format!("{} line {}", r.file, a.line),
                 _ => "built-in (no gaps.md given)".to_string(),
             };
-            action_view(a, source, snapshots, &exp)
+            action_view(a, source, snapshots, &diagnoses, &exp)
         })
         .collect();
     let mut unknowns = Vec::new();
@@ -127,8 +131,9 @@ pub fn report_view(
     }
     let snaps: Vec<SnapshotView> = snapshots
         .iter()
+        .zip(&diagnoses)
         .enumerate()
-        .map(|(i, (n, f))| snapshot_view(i + 1, n, f, &action_list, &exp))
+        .map(|(i, ((n, f), d))| snapshot_view(i + 1, n, f, d, &action_list, &exp))
         .collect();
     let title = match snaps.as_slice() {
         [one] => format!("gaps report: {}", one.label),

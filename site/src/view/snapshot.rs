@@ -2,15 +2,17 @@
 //! and every evidence section's view.
 
 use gaps_core::actions;
+use gaps_core::causes::Diagnosis;
 use gaps_core::finding::{Finding, Severity};
 use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
 
+use super::diagnosis::{DiagnosisView, Rendered, diagnosis_view};
 use super::findings::{Counts, FindingView, counts, finding_view, plural};
 use super::input::NamedSnapshot;
 use super::migrations::{MigrationsView, migrations_view};
 use super::schema::{SchemaView, schema_view};
-use super::{code, health, logs, provider};
+use super::{code, health, logs, provider, service};
 use crate::status::{self, Expectations, SectionRef};
 
 /// Findings of one action in the summary.
@@ -51,6 +53,8 @@ pub struct SnapshotView {
     pub counts: Counts,
     /// Counts per action.
     pub by_action: Vec<ActionCount>,
+    /// The causes, in fix order, with links to the evidence below.
+    pub diagnosis: DiagnosisView,
     /// Every section's status.
     pub sections: Vec<SectionRef>,
     /// Server identity rows.
@@ -67,6 +71,8 @@ pub struct SnapshotView {
     pub health: health::HealthView,
     /// Provider.
     pub provider: provider::ProviderView,
+    /// The service's role and session settings (shown in the provider section).
+    pub service: service::ServiceView,
     /// All findings.
     pub findings: Vec<FindingView>,
 }
@@ -115,6 +121,7 @@ pub(crate) fn snapshot_view(
     index: usize,
     named: &NamedSnapshot,
     findings: &[Finding],
+    diagnosis: &Diagnosis,
     action_list: &[(String, String)],
     exp: &Expectations,
 ) -> SnapshotView {
@@ -161,7 +168,24 @@ pub(crate) fn snapshot_view(
         .iter()
         .map(|(name, _)| status::section_ref(s, name))
         .collect();
+    let migrations = migrations_view(s, findings);
+    let schema = schema_view(s, findings, exp);
+    let code = code::code_view(s, findings);
+    let logs = logs::logs_view(s, findings);
+    let diagnosis = diagnosis_view(
+        findings,
+        diagnosis,
+        &Rendered {
+            snap: &anchor,
+            migrations: &migrations,
+            schema: &schema,
+            code: &code,
+            logs: &logs,
+        },
+        action_list,
+    );
     SnapshotView {
+        diagnosis,
         index,
         anchor,
         file: named.file.clone(),
@@ -175,12 +199,13 @@ pub(crate) fn snapshot_view(
         by_action,
         sections,
         database,
-        migrations: migrations_view(s, findings),
-        schema: schema_view(s, findings, exp),
-        code: code::code_view(s, findings),
-        logs: logs::logs_view(s, findings),
+        migrations,
+        schema,
+        code,
+        logs,
         health: health::health_view(s, findings),
         provider: provider::provider_view(s, findings),
+        service: service::service_view(s),
         findings: findings.iter().map(finding_view).collect(),
     }
 }

@@ -309,3 +309,40 @@ pub async fn open(path: &str) -> sqlx::Result<SqlitePool> {
     assert_eq!(ev.connections[0].api, ".filename");
     assert!(!ev.connections[0].service_url);
 }
+
+#[test]
+fn settings_applied_to_every_connection_are_found_and_one_off_sets_are_not() {
+    let ev = scan_text(&[(
+        "src/db.rs",
+        r#"
+use sqlx::{Executor, postgres::{PgConnectOptions, PgPoolOptions}};
+pub async fn pool(url: &str) -> sqlx::PgPool {
+    let opts = PgConnectOptions::from_str(url).unwrap()
+        .options([("statement_timeout", "5s"), ("application_name", "svc")]);
+    PgPoolOptions::new()
+        .after_connect(|conn, _meta| Box::pin(async move {
+            conn.execute("SET search_path = app, public").await?;
+            sqlx::query("SET lock_timeout = '3s'").execute(&mut *conn).await?;
+            Ok(())
+        }))
+        .connect_with(opts).await.unwrap()
+}
+pub async fn report(pool: &sqlx::PgPool) {
+    sqlx::query("SET idle_in_transaction_session_timeout = 1000").execute(pool).await.unwrap();
+}
+"#,
+    )]);
+    let got: Vec<(&str, &str, &str, u32)> = ev
+        .session_settings
+        .iter()
+        .map(|s| (s.name.as_str(), s.value.as_str(), s.via.as_str(), s.line))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("lock_timeout", "3s", "after_connect", 9),
+            ("search_path", "app, public", "after_connect", 8),
+            ("statement_timeout", "5s", "connect_options", 5),
+        ]
+    );
+}

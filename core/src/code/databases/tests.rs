@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::backend::Backend;
 use crate::code::model::{MigrateMacro, SiteScope};
 use crate::code::sql::analyse;
-use crate::snapshot::Backend;
 
 fn db(migrations: &str, at: &str, tables: &[&str], target: bool) -> ProjectDatabase {
     ProjectDatabase {

@@ -93,6 +93,9 @@ impl Replay {
         let (schema, tname) = (table.schema.clone(), table.name.clone());
         for c in column_names {
             let n = ident_name(c);
+            if table.column(&n).is_some() {
+                self.removal(&schema, &tname, Some(&n), None);
+            }
             // Postgres drops every index and constraint that involves the column, and
             // (with CASCADE) the foreign keys that reference it.
             table.columns.retain(|col| col.name != n);
@@ -132,6 +135,7 @@ impl Replay {
     fn rename_column(&mut self, table: &mut Table, old: &Ident, new: &Ident) {
         let (schema, tname) = (table.schema.clone(), table.name.clone());
         let (old, new) = (ident_name(old), ident_name(new));
+        self.removal(&schema, &tname, Some(&old), Some(&new));
         for c in &mut table.columns {
             if c.name == old {
                 c.name = new.clone();
@@ -185,6 +189,7 @@ impl Replay {
             self.last_attnum.insert((schema.clone(), n.clone()), last);
         }
         table.name = n.clone();
+        self.removal(&schema, &tname, None, Some(&n));
         self.origin(ObjectKind::Table, &schema, &n, None, "rename");
     }
 

@@ -79,6 +79,9 @@ impl Replay {
     }
 
     fn drop_relation(&mut self, schema: &str, name: &str) {
+        if self.table_index(schema, name).is_some() {
+            self.removal(schema, name, None, None);
+        }
         self.out
             .schema
             .tables

@@ -8,7 +8,9 @@ use sqlparser::ast::ObjectName;
 
 use super::pgnames;
 use crate::backend::Backend;
-use crate::code::expected::{ExpectationMode, ExpectedSchema, NotModelled, ObjectKind, Origin};
+use crate::code::expected::{
+    ExpectationMode, ExpectedSchema, NotModelled, ObjectKind, Origin, Removal,
+};
 use crate::code::sql::object_name;
 use crate::schema::{ForeignKey, Schema, Table};
 use crate::typemap::normalize_sql_type;
@@ -77,6 +79,37 @@ impl Replay {
             table: table.to_string(),
             name: name.map(str::to_string),
             action: action.to_string(),
+            version: self.version,
+            file: self.file.clone(),
+            line: self.line,
+        });
+    }
+
+    /// Records that this statement dropped (`renamed_to` None) or renamed a table (`column`
+    /// None) or column.
+    pub(super) fn removal(
+        &mut self,
+        schema: &str,
+        table: &str,
+        column: Option<&str>,
+        renamed_to: Option<&str>,
+    ) {
+        self.out.removals.push(Removal {
+            kind: if column.is_some() {
+                ObjectKind::Column
+            } else {
+                ObjectKind::Table
+            },
+            schema: schema.to_string(),
+            table: table.to_string(),
+            name: column.map(str::to_string),
+            action: if renamed_to.is_some() {
+                "rename"
+            } else {
+                "drop"
+            }
+            .to_string(),
+            renamed_to: renamed_to.map(str::to_string),
             version: self.version,
             file: self.file.clone(),
             line: self.line,

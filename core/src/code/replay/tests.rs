@@ -377,3 +377,51 @@ fn column_renames_and_drops_carry_over_to_constraints() {
     );
     assert!(e.not_modelled.is_empty(), "{:?}", e.not_modelled);
 }
+
+#[test]
+fn drops_and_renames_are_recorded_under_the_old_name() {
+    let e = pg(&[
+        m(
+            1,
+            "CREATE TABLE users (id INT, name TEXT, legacy TEXT);\nCREATE TABLE tmp (id INT);",
+        ),
+        m(
+            2,
+            "ALTER TABLE users RENAME COLUMN name TO full_name;\n\
+             ALTER TABLE users DROP COLUMN legacy;\n\
+             ALTER TABLE users DROP COLUMN IF EXISTS never_there;\n\
+             DROP TABLE tmp;\n\
+             ALTER TABLE users RENAME TO accounts;",
+        ),
+    ]);
+    type Row<'a> = (&'a str, Option<&'a str>, &'a str, Option<&'a str>, i64, u32);
+    let got: Vec<Row> = e
+        .removals
+        .iter()
+        .map(|r| {
+            (
+                r.table.as_str(),
+                r.name.as_deref(),
+                r.action.as_str(),
+                r.renamed_to.as_deref(),
+                r.version,
+                r.line,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("users", Some("name"), "rename", Some("full_name"), 2, 1),
+            ("users", Some("legacy"), "drop", None, 2, 2),
+            ("tmp", None, "drop", None, 2, 4),
+            ("users", None, "rename", Some("accounts"), 2, 5),
+        ]
+    );
+    // A dropped object is not created by anything any more, and origins are untouched.
+    assert!(e.created_by(ObjectKind::Table, "tmp", None).is_none());
+    assert!(
+        e.created_by(ObjectKind::Column, "accounts", Some("full_name"))
+            .is_some()
+    );
+}

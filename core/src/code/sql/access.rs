@@ -5,6 +5,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::shape::{FunctionUse, LiteralUse, WriteShape};
+
 /// What one SQL text touches.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SqlAccess {
@@ -70,6 +72,15 @@ pub struct StatementAccess {
     /// depend on them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub creates: Vec<SessionObject>,
+    /// Each INSERT, UPDATE and DELETE with its shape (column list, row source, ON CONFLICT).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub writes: Vec<WriteShape>,
+    /// String literals compared with, or written to, a column resolved with certainty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub literals: Vec<LiteralUse>,
+    /// Functions called, deduplicated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<FunctionUse>,
 }
 
 /// An object a statement creates for its own session only.

@@ -12,9 +12,10 @@ use sqlparser::ast::{
 };
 
 use super::access::{Access, OutputColumn, SessionObject, SessionObjectKind};
-use super::exprs::refs;
+use super::exprs::{refs, string_literal};
 use super::query::{from_item, from_list, projection, query};
 use super::scope::{Ctx, RelSource, Relation, Scope};
+use super::shape::{ConflictAction, ConflictShape, InsertSource, WriteKind, WriteShape};
 
 /// Analyses one statement; returns its kind and result columns.
 pub(super) fn statement(stmt: &Statement, ctx: &mut Ctx) -> (String, Vec<OutputColumn>) {
@@ -107,9 +108,17 @@ fn target_table(rel: &Relation) -> Option<String> {
     }
 }
 
-/// Records the written columns of assignments (`SET a = .., (b, c) = ..`) and reads their
-/// values. A qualified target (`t.a`, MySQL's multi-table UPDATE) is resolved by its alias.
-fn assignments(list: &[Assignment], default_table: Option<&str>, scope: &Scope, ctx: &mut Ctx) {
+/// Records the written columns of assignments (`SET a = .., (b, c) = ..`), and the string
+/// literals written to them, and reads their values. A qualified target (`t.a`, MySQL's
+/// multi-table UPDATE) is resolved by its alias. Returns the resolved (table, column)
+/// targets, or None when one of them could not be resolved.
+fn assignments(
+    list: &[Assignment],
+    default_table: Option<&str>,
+    scope: &Scope,
+    ctx: &mut Ctx,
+) -> Option<Vec<(String, String)>> {
+    let mut targets = Some(Vec::new());
     for a in list {
         let names: Vec<&ObjectName> = match &a.target {
             AssignmentTarget::ColumnName(n) => vec![n],
@@ -125,11 +134,51 @@ fn assignments(list: &[Assignment], default_table: Option<&str>, scope: &Scope, 
                     .map(|t| (t, ctx.names.name(col))),
                 [] => None,
             };
-            if let Some((t, c)) = resolved {
-                ctx.column(&t, c, Access::Write);
+            match resolved {
+                Some((t, c)) => {
+                    if let Some(lit) = string_literal(&a.value)
+                        && matches!(a.target, AssignmentTarget::ColumnName(_))
+                    {
+                        ctx.literal(&t, &c, lit, true);
+                    }
+                    ctx.column(&t, c.clone(), Access::Write);
+                    if let Some(v) = targets.as_mut() {
+                        v.push((t, c));
+                    }
+                }
+                None => targets = None,
             }
         }
         refs(&a.value, scope, ctx);
+    }
+    targets
+}
+
+/// The string literals of a VALUES list written to the columns of its column list.
+fn written_values(source: &sqlparser::ast::Query, table: &str, columns: &[String], ctx: &mut Ctx) {
+    let sqlparser::ast::SetExpr::Values(v) = &*source.body else {
+        return;
+    };
+    for row in &v.rows {
+        for (col, e) in columns.iter().zip(row.iter()) {
+            if let Some(lit) = string_literal(e) {
+                ctx.literal(table, col, lit, true);
+            }
+        }
+    }
+}
+
+/// Where an INSERT's rows come from.
+fn insert_source(ins: &Insert) -> InsertSource {
+    match &ins.source {
+        None if ins.assignments.is_empty() => InsertSource::DefaultValues,
+        None => InsertSource::Set,
+        Some(q) => match &*q.body {
+            sqlparser::ast::SetExpr::Values(v) => InsertSource::Values {
+                width: v.rows.iter().map(|r| r.len()).max().unwrap_or(0) as u32,
+            },
+            _ => InsertSource::Query,
+        },
     }
 }
 
@@ -138,7 +187,7 @@ fn insert(ins: &Insert, ctx: &mut Ctx, parent: Option<&Scope>) -> Vec<OutputColu
         return Vec::new();
     };
     let (schema, tname) = ctx.names.object(name);
-    ctx.table(schema, tname.clone(), Access::Write);
+    ctx.table(schema.clone(), tname.clone(), Access::Write);
     let alias = ins
         .table_alias
         .as_ref()
@@ -148,29 +197,63 @@ fn insert(ins: &Insert, ctx: &mut Ctx, parent: Option<&Scope>) -> Vec<OutputColu
         alias,
         source: RelSource::Table(tname.clone()),
     };
+    let mut columns: Vec<String> = Vec::new();
     for c in &ins.columns {
         let col = ctx.names.object(c).1;
+        columns.push(col.clone());
         ctx.column(&tname, col, Access::Write);
     }
     if let Some(src) = &ins.source {
         let _ = query(src, ctx, parent);
+        written_values(src, &tname, &columns, ctx);
     }
     let scope = Scope::new(vec![target.clone()], parent);
-    assignments(&ins.assignments, Some(&tname), &scope, ctx);
+    let set = assignments(&ins.assignments, Some(&tname), &scope, ctx);
+    if ins.source.is_none() {
+        // MySQL's INSERT ... SET: its columns are the assigned ones.
+        columns.extend(set.unwrap_or_default().into_iter().map(|(_, c)| c));
+    }
+    let mut shape = WriteShape {
+        kind: WriteKind::Insert,
+        schema,
+        table: tname.clone(),
+        columns,
+        source: Some(insert_source(ins)),
+        ignore: ins.ignore || matches!(ins.or, Some(sqlparser::ast::SqliteOnConflict::Ignore)),
+        conflict: None,
+    };
     match &ins.on {
         Some(OnInsert::OnConflict(OnConflict {
             conflict_target,
             action,
         })) => {
-            if let Some(ConflictTarget::Columns { columns, predicate }) = conflict_target {
-                for c in columns {
-                    let col = ctx.names.name(c);
-                    ctx.column(&tname, col, Access::Read);
+            let mut conflict = ConflictShape {
+                columns: Vec::new(),
+                constraint: None,
+                predicate: false,
+                action: match action {
+                    OnConflictAction::DoNothing => ConflictAction::Nothing,
+                    OnConflictAction::DoUpdate(_) => ConflictAction::Update,
+                },
+            };
+            match conflict_target {
+                Some(ConflictTarget::Columns { columns, predicate }) => {
+                    for c in columns {
+                        let col = ctx.names.name(c);
+                        conflict.columns.push(col.clone());
+                        ctx.column(&tname, col, Access::Read);
+                    }
+                    if let Some(p) = predicate {
+                        conflict.predicate = true;
+                        refs(p, &scope, ctx);
+                    }
                 }
-                if let Some(p) = predicate {
-                    refs(p, &scope, ctx);
+                Some(ConflictTarget::OnConstraint(name)) => {
+                    conflict.constraint = Some(ctx.names.object(name).1);
                 }
+                None => {}
             }
+            shape.conflict = Some(conflict);
             if let OnConflictAction::DoUpdate(du) = action {
                 // EXCLUDED is the row proposed for insertion: the target's columns.
                 let excluded = Relation {
@@ -178,7 +261,7 @@ fn insert(ins: &Insert, ctx: &mut Ctx, parent: Option<&Scope>) -> Vec<OutputColu
                     source: RelSource::Table(tname.clone()),
                 };
                 let scope = Scope::new(vec![target.clone(), excluded], parent);
-                assignments(&du.assignments, Some(&tname), &scope, ctx);
+                let _ = assignments(&du.assignments, Some(&tname), &scope, ctx);
                 if let Some(sel) = &du.selection {
                     refs(sel, &scope, ctx);
                 }
@@ -194,10 +277,17 @@ fn insert(ins: &Insert, ctx: &mut Ctx, parent: Option<&Scope>) -> Vec<OutputColu
                 });
             }
             let scope = Scope::new(rels, parent);
-            assignments(list, Some(&tname), &scope, ctx);
+            let _ = assignments(list, Some(&tname), &scope, ctx);
+            shape.conflict = Some(ConflictShape {
+                columns: Vec::new(),
+                constraint: None,
+                predicate: false,
+                action: ConflictAction::Update,
+            });
         }
         _ => {}
     }
+    ctx.writes.push(shape);
     match &ins.returning {
         Some(items) => projection(items, &scope, ctx),
         None => Vec::new(),
@@ -227,7 +317,27 @@ fn update(up: &Update, ctx: &mut Ctx, parent: Option<&Scope>) -> Vec<OutputColum
     } else {
         None
     };
-    assignments(&up.assignments, default, &scope, ctx);
+    let set = assignments(&up.assignments, default, &scope, ctx);
+    if let Some(t) = &default_table {
+        let schema = match &up.table.relation {
+            sqlparser::ast::TableFactor::Table { name, .. } => ctx.names.object(name).0,
+            _ => None,
+        };
+        // The SET targets, when every one is certainly the target's.
+        let columns = set
+            .filter(|v| v.iter().all(|(table, _)| table == t))
+            .map(|v| v.into_iter().map(|(_, c)| c).collect())
+            .unwrap_or_default();
+        ctx.writes.push(WriteShape {
+            kind: WriteKind::Update,
+            schema,
+            table: t.clone(),
+            columns,
+            source: None,
+            ignore: up.or.is_some(),
+            conflict: None,
+        });
+    }
     for e in ons {
         refs(e, &scope, ctx);
     }
@@ -265,6 +375,34 @@ fn delete(del: &Delete, ctx: &mut Ctx, parent: Option<&Scope>) -> Vec<OutputColu
         let (_, n) = ctx.names.object(t);
         if let Some(RelSource::Table(real)) = scope.find(&ctx.names.key_of(&n)).map(|r| &r.source) {
             ctx.table(None, real.clone(), Access::Write);
+            ctx.writes.push(WriteShape {
+                kind: WriteKind::Delete,
+                schema: None,
+                table: real.clone(),
+                columns: Vec::new(),
+                source: None,
+                ignore: false,
+                conflict: None,
+            });
+        }
+    }
+    if del.tables.is_empty()
+        && let Some(first) = from.first()
+        && let sqlparser::ast::TableFactor::Table {
+            name, args: None, ..
+        } = &first.relation
+    {
+        let (schema, n) = ctx.names.object(name);
+        if schema.is_some() || ctx.cte(&ctx.names.key_of(&n)).is_none() {
+            ctx.writes.push(WriteShape {
+                kind: WriteKind::Delete,
+                schema,
+                table: n,
+                columns: Vec::new(),
+                source: None,
+                ignore: false,
+                conflict: None,
+            });
         }
     }
     for e in ons {

@@ -9,13 +9,14 @@ use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    AccessExpr, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, Query, Value, Visit,
-    Visitor,
+    AccessExpr, BinaryOperator, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArguments,
+    Ident, InTarget, Query, Value, Visit, Visitor,
 };
 
 use super::access::{Access, SessionObject, SessionObjectKind};
 use super::scope::{Ctx, Scope};
-use crate::snapshot::Backend;
+use super::shape::FunctionUse;
+use crate::backend::Backend;
 
 /// Records the columns `node` reads, resolved in `scope`.
 pub(super) fn refs<T: Visit>(node: &T, scope: &Scope, ctx: &mut Ctx) {
@@ -60,6 +61,7 @@ impl Visitor for RefCollector<'_, '_, '_> {
         }
         match e {
             Expr::Function(f) => {
+                self.ctx.functions.push(function_use(f, self.ctx));
                 if let FunctionArguments::List(list) = &f.args {
                     for arg in &list.args {
                         if let FunctionArg::ExprNamed { name, .. } = arg {
@@ -91,9 +93,82 @@ impl Visitor for RefCollector<'_, '_, '_> {
             }
             Expr::Identifier(id) => self.reference(e, std::slice::from_ref(id)),
             Expr::CompoundIdentifier(ids) => self.reference(e, ids),
+            Expr::BinaryOp {
+                left,
+                op:
+                    BinaryOperator::Eq
+                    | BinaryOperator::NotEq
+                    | BinaryOperator::Lt
+                    | BinaryOperator::LtEq
+                    | BinaryOperator::Gt
+                    | BinaryOperator::GtEq,
+                right,
+            } => {
+                let pair = match (string_literal(left), string_literal(right)) {
+                    (None, Some(lit)) => Some((&**left, lit)),
+                    (Some(lit), None) => Some((&**right, lit)),
+                    _ => None,
+                };
+                if let Some((column, lit)) = pair {
+                    self.compared(column, &[lit]);
+                }
+            }
+            Expr::In {
+                expr,
+                target: InTarget::List(list),
+                ..
+            } => {
+                let lits: Option<Vec<&str>> = list.iter().map(string_literal).collect();
+                if let Some(lits) = lits {
+                    self.compared(expr, &lits);
+                }
+            }
             _ => {}
         }
         ControlFlow::Continue(())
+    }
+}
+
+/// The text of a plain string literal (`'x'`, and MySQL's `"x"`), without a cast.
+pub(super) fn string_literal(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Value(v) => match &v.value {
+            Value::SingleQuotedString(s) | Value::DoubleQuotedString(s) => Some(s),
+            _ => None,
+        },
+        Expr::Nested(inner) => string_literal(inner),
+        _ => None,
+    }
+}
+
+/// A function call as recorded: its name, and the sequence of `nextval('s')`, `currval` and
+/// `setval` (also through a `::regclass` cast).
+fn function_use(f: &Function, ctx: &Ctx) -> FunctionUse {
+    let (schema, name) = ctx.names.object(&f.name);
+    let sequence = if matches!(
+        name.to_ascii_lowercase().as_str(),
+        "nextval" | "currval" | "setval"
+    ) {
+        match &f.args {
+            FunctionArguments::List(list) => match list.args.first() {
+                Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) => {
+                    let inner = match e {
+                        Expr::Cast { expr, .. } => expr,
+                        other => other,
+                    };
+                    string_literal(inner).map(str::to_string)
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    } else {
+        None
+    };
+    FunctionUse {
+        schema,
+        name,
+        sequence,
     }
 }
 
@@ -108,19 +183,41 @@ fn last(parts: &[sqlparser::ast::ObjectNamePart]) -> &Ident {
 }
 
 impl RefCollector<'_, '_, '_> {
-    fn reference(&mut self, e: &Expr, parts: &[Ident]) {
-        if self.skip.contains(&(e as *const Expr)) {
+    /// Records `literals` compared with `column`, when it is a column of a real table.
+    fn compared(&mut self, column: &Expr, literals: &[&str]) {
+        let parts: &[Ident] = match column {
+            Expr::Identifier(id) => std::slice::from_ref(id),
+            Expr::CompoundIdentifier(ids) => ids,
+            _ => return,
+        };
+        if !self.is_column_reference(parts) {
             return;
         }
+        if let Some((table, col)) = self.ctx.resolve(parts, self.scope) {
+            for lit in literals {
+                self.ctx.literal(&table, &col, lit, false);
+            }
+        }
+    }
+
+    /// False for what only looks like a column: an output alias, a relation's name (a
+    /// whole-row reference), `DEFAULT`, or a double-quoted word SQLite reads as a string.
+    fn is_column_reference(&self, parts: &[Ident]) -> bool {
         if let [one] = parts {
             let key = self.ctx.names.key(one);
             if self.scope.is_alias(&key) || key == "default" || self.scope.is_relation(&key) {
-                return;
+                return false;
             }
-            // SQLite reads a double-quoted word that names no column as a string literal.
             if self.ctx.names.backend == Backend::Sqlite && one.quote_style == Some('"') {
-                return;
+                return false;
             }
+        }
+        true
+    }
+
+    fn reference(&mut self, e: &Expr, parts: &[Ident]) {
+        if self.skip.contains(&(e as *const Expr)) || !self.is_column_reference(parts) {
+            return;
         }
         if let Some((table, column)) = self.ctx.resolve(parts, self.scope) {
             self.ctx.column(&table, column, Access::Read);

@@ -6,7 +6,7 @@
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
 use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 
-use crate::snapshot::Backend;
+use crate::backend::Backend;
 
 /// The sqlparser dialect for a backend.
 pub fn dialect(backend: Backend) -> Box<dyn Dialect> {

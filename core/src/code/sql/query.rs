@@ -120,6 +120,11 @@ pub(super) fn relation(
             let (schema, tname) = ctx.names.object(name);
             if let Some(args) = args {
                 // A set-returning function in FROM: `generate_series(..) AS g(d)`.
+                ctx.functions.push(super::shape::FunctionUse {
+                    schema,
+                    name: tname.clone(),
+                    sequence: None,
+                });
                 for a in &args.args {
                     refs(a, &lateral_scope, ctx);
                 }
@@ -153,7 +158,12 @@ pub(super) fn relation(
             for a in args {
                 refs(a, &lateral_scope, ctx);
             }
-            let (_, fname) = ctx.names.object(name);
+            let (fschema, fname) = ctx.names.object(name);
+            ctx.functions.push(super::shape::FunctionUse {
+                schema: fschema,
+                name: fname.clone(),
+                sequence: None,
+            });
             vec![opaque(ctx, alias.as_ref(), &fname)]
         }
         TableFactor::UNNEST {

@@ -8,6 +8,7 @@ use sqlparser::ast::{Ident, Query, Statement};
 
 use super::access::{Access, ColumnUse, OutputColumn, SessionObject, TableUse};
 use super::names::Names;
+use super::shape::{FunctionUse, LiteralUse, WriteShape};
 
 /// Where a relation's rows come from.
 #[derive(Debug, Clone)]
@@ -94,6 +95,12 @@ pub(super) struct Ctx {
     pub columns: Vec<ColumnUse>,
     /// Session objects created.
     pub creates: Vec<SessionObject>,
+    /// Writes, in statement order.
+    pub writes: Vec<WriteShape>,
+    /// String literals compared with or written to a column.
+    pub literals: Vec<LiteralUse>,
+    /// Functions called.
+    pub functions: Vec<FunctionUse>,
 }
 
 impl Ctx {
@@ -106,7 +113,24 @@ impl Ctx {
             tables: Vec::new(),
             columns: Vec::new(),
             creates: Vec::new(),
+            writes: Vec::new(),
+            literals: Vec::new(),
+            functions: Vec::new(),
         }
+    }
+
+    /// Records a string literal compared with or written to `table.column`, unless the
+    /// column's name looks secret (its values are never kept).
+    pub fn literal(&mut self, table: &str, column: &str, literal: &str, written: bool) {
+        if table.is_empty() || column.is_empty() || crate::redact::is_secret_key(column) {
+            return;
+        }
+        self.literals.push(LiteralUse {
+            table: table.to_string(),
+            column: column.to_string(),
+            literal: literal.to_string(),
+            written,
+        });
     }
 
     /// The result columns of the visible CTE with key `key`.

@@ -483,3 +483,164 @@ fn empty_pieces_between_semicolons_are_dropped() {
     let texts: Vec<&str> = split.iter().map(|s| s.text.as_str()).collect();
     assert_eq!(texts, ["*/END", "SELECT 1"]);
 }
+
+#[test]
+fn an_insert_records_its_column_list_row_source_and_conflict_target() {
+    let st = pg(
+        "INSERT INTO app.notes (id, body) VALUES ($1, $2), ($3, $4) \
+                 ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body RETURNING id",
+    );
+    let w = &st.writes[0];
+    assert_eq!(w.kind, WriteKind::Insert);
+    assert_eq!(
+        (w.schema.as_deref(), w.table.as_str()),
+        (Some("app"), "notes")
+    );
+    assert_eq!(w.columns, ["id", "body"]);
+    assert_eq!(w.source, Some(InsertSource::Values { width: 2 }));
+    let c = w.conflict.as_ref().unwrap();
+    assert_eq!(
+        (c.columns.as_slice(), c.action),
+        (&["id".to_string()][..], ConflictAction::Update)
+    );
+    let st = pg("INSERT INTO t DEFAULT VALUES");
+    assert_eq!(st.writes[0].source, Some(InsertSource::DefaultValues));
+    assert!(st.writes[0].columns.is_empty());
+    let st = pg("INSERT INTO t (a) SELECT a FROM u ON CONFLICT ON CONSTRAINT t_a_key DO NOTHING");
+    assert_eq!(st.writes[0].source, Some(InsertSource::Query));
+    let c = st.writes[0].conflict.as_ref().unwrap();
+    assert_eq!(c.constraint.as_deref(), Some("t_a_key"));
+    assert!(c.columns.is_empty());
+    let st = pg("INSERT INTO t (a) VALUES (1) ON CONFLICT (a) WHERE a > 0 DO NOTHING");
+    assert!(st.writes[0].conflict.as_ref().unwrap().predicate);
+}
+
+#[test]
+fn mysql_and_sqlite_insert_forms_keep_their_columns_and_ignore_flags() {
+    let st = on(Backend::Mysql, "INSERT IGNORE INTO t SET a = 'x', b = ?");
+    let w = &st.writes[0];
+    assert_eq!(w.columns, ["a", "b"]);
+    assert_eq!(w.source, Some(InsertSource::Set));
+    assert!(w.ignore);
+    let st = on(
+        Backend::Mysql,
+        "INSERT INTO t (a) VALUES (?) ON DUPLICATE KEY UPDATE a = VALUES(a)",
+    );
+    assert_eq!(
+        st.writes[0].conflict.as_ref().map(|c| c.action),
+        Some(ConflictAction::Update)
+    );
+    assert!(!st.writes[0].ignore);
+    let st = on(Backend::Sqlite, "INSERT OR IGNORE INTO t (a) VALUES (?1)");
+    assert!(st.writes[0].ignore);
+    let st = on(Backend::Sqlite, "INSERT OR REPLACE INTO t (a) VALUES (?1)");
+    assert!(
+        !st.writes[0].ignore,
+        "REPLACE still fails on a NOT NULL column"
+    );
+}
+
+#[test]
+fn updates_and_deletes_record_their_target_and_set_columns() {
+    let st = pg("UPDATE accounts SET email = $1, mood = 'sad' WHERE id = $2");
+    let w = &st.writes[0];
+    assert_eq!((w.kind, w.table.as_str()), (WriteKind::Update, "accounts"));
+    assert_eq!(w.columns, ["email", "mood"]);
+    let st = pg("DELETE FROM app.sessions WHERE expires_at < now()");
+    assert_eq!(
+        (
+            st.writes[0].kind,
+            st.writes[0].schema.as_deref(),
+            st.writes[0].table.as_str()
+        ),
+        (WriteKind::Delete, Some("app"), "sessions")
+    );
+    // A data-modifying CTE is a write of the statement too.
+    let st = pg("WITH gone AS (DELETE FROM jobs WHERE done RETURNING id) \
+                 INSERT INTO archive (job_id) SELECT id FROM gone");
+    let kinds: Vec<(WriteKind, &str)> = st
+        .writes
+        .iter()
+        .map(|w| (w.kind, w.table.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [(WriteKind::Delete, "jobs"), (WriteKind::Insert, "archive")]
+    );
+    // MySQL's multi-table DELETE writes the named tables only.
+    let st = on(
+        Backend::Mysql,
+        "DELETE t1 FROM t1 JOIN t2 ON t1.id = t2.id WHERE t2.x = 1",
+    );
+    assert_eq!(st.writes.len(), 1);
+    assert_eq!(st.writes[0].table, "t1");
+}
+
+#[test]
+fn string_literals_compared_with_or_written_to_a_column_are_recorded() {
+    let st = pg(
+        "SELECT id FROM accounts WHERE mood = 'angry' AND 'sad' <> mood \
+                 AND kind IN ('a', 'b') AND note = $1",
+    );
+    let lits: Vec<(&str, &str, bool)> = st
+        .literals
+        .iter()
+        .map(|l| (l.column.as_str(), l.literal.as_str(), l.written))
+        .collect();
+    assert_eq!(
+        lits,
+        [
+            ("kind", "a", false),
+            ("kind", "b", false),
+            ("mood", "angry", false),
+            ("mood", "sad", false)
+        ]
+    );
+    let st = pg("INSERT INTO accounts (email, mood) VALUES ($1, 'angry')");
+    assert_eq!(st.literals.len(), 1);
+    assert!(st.literals[0].written);
+    assert_eq!(st.literals[0].column, "mood");
+    let st = pg("UPDATE accounts SET mood = 'bored' WHERE id = $1");
+    assert_eq!(
+        (st.literals[0].literal.as_str(), st.literals[0].written),
+        ("bored", true)
+    );
+    // A literal cast to something else, or compared with an expression, is not recorded.
+    assert!(
+        pg("SELECT id FROM accounts WHERE mood::text = 'x'")
+            .literals
+            .is_empty()
+    );
+    // Nor is a value compared with a column whose name looks secret.
+    assert!(
+        pg("SELECT id FROM accounts WHERE api_key = 'sk_live_123'")
+            .literals
+            .is_empty()
+    );
+    // An unqualified column with two tables in scope is not certain: nothing recorded.
+    assert!(
+        pg("SELECT 1 FROM a JOIN b ON a.id = b.id WHERE mood = 'x'")
+            .literals
+            .is_empty()
+    );
+}
+
+#[test]
+fn function_calls_and_the_sequences_they_name_are_recorded() {
+    let st = pg(
+        "SELECT app.risk_score($1), nextval('orders_id_seq'::regclass), \
+                 currval('app.seq') FROM generate_series(1, 3) g",
+    );
+    let f: Vec<(Option<&str>, &str, Option<&str>)> = st
+        .functions
+        .iter()
+        .map(|f| (f.schema.as_deref(), f.name.as_str(), f.sequence.as_deref()))
+        .collect();
+    assert!(f.contains(&(Some("app"), "risk_score", None)), "{f:?}");
+    assert!(
+        f.contains(&(None, "nextval", Some("orders_id_seq"))),
+        "{f:?}"
+    );
+    assert!(f.contains(&(None, "currval", Some("app.seq"))), "{f:?}");
+    assert!(f.contains(&(None, "generate_series", None)), "{f:?}");
+}

@@ -182,3 +182,32 @@ fn kind_names_are_the_json_names() {
         );
     }
 }
+
+#[test]
+fn sqlite_errors_keep_their_result_code_and_objects() {
+    let r = c("error returned from database: (code: 1) no such table: habit_completions");
+    assert_eq!(r.kind, LogKind::UndefinedTable);
+    assert_eq!(r.table.as_deref(), Some("habit_completions"));
+    assert_eq!(
+        r.sqlstate.as_deref(),
+        Some("1"),
+        "the SQLite code, not 42P01"
+    );
+    let r = c("error returned from database: (code: 1) no such column: q.reward");
+    assert_eq!(r.kind, LogKind::UndefinedColumn);
+    assert_eq!((r.table, r.column.as_deref()), (None, Some("reward")));
+    let r = c("(code: 1) table quests has no column named reward");
+    assert_eq!(r.table.as_deref(), Some("quests"));
+    assert_eq!(r.column.as_deref(), Some("reward"));
+    let r = c("error returned from database: (code: 2067) UNIQUE constraint failed: users.email");
+    assert_eq!(r.kind, LogKind::UniqueViolation);
+    assert_eq!(r.sqlstate.as_deref(), Some("2067"));
+    assert_eq!(r.table.as_deref(), Some("users"));
+    let r = c("(code: 1299) NOT NULL constraint failed: habits.name");
+    assert_eq!(r.kind, LogKind::NotNullViolation);
+    assert_eq!(r.column.as_deref(), Some("name"));
+    let r = c("error returned from database: (code: 5) database is locked");
+    assert_eq!(r.kind, LogKind::OtherDatabaseError);
+    assert_eq!(r.object.as_deref(), Some("database is locked"));
+    assert_eq!(r.sqlstate.as_deref(), Some("5"));
+}

@@ -53,6 +53,13 @@ const PIECES: &[&str] = &[
     "ColumnNotFound(\"x\")",
     "{\"message\":\"relation does not exist\"}",
     "\u{fffd}é",
+    "no such table: quests",
+    "no such column: q.reward",
+    "table quests has no column named reward",
+    "UNIQUE constraint failed: users.email",
+    "NOT NULL constraint failed: habits.name",
+    "FOREIGN KEY constraint failed",
+    "(code: 2067) ",
     "",
 ];
 

@@ -12,7 +12,7 @@
 //! sequence name, identity and generated columns, CHECKs on SQLite (its pragmas do not list
 //! them), anything a catalog that could not be read would have shown.
 
-use super::{Ctx, Out};
+use super::context::{Ctx, Out};
 use crate::actions;
 use crate::backend::Backend;
 use crate::code::expected::{ExpectationMode, ExpectedSchema, ObjectKind, Origin};

@@ -1,9 +1,13 @@
 //! Tests of the schema rules: what each rule reports, and what it must never report.
 
 use super::*;
-use crate::code::model::{ManualFromRow, ModelMapping, QuerySite, RowRead};
+use crate::code::model::{
+    CodeEvidence, ManualFromRow, MappingSource, Model, ModelField, ModelMapping, QuerySite, RowRead,
+};
 use crate::code::replay::{MigrationSource, replay};
 use crate::code::sql::analyse;
+use crate::finding::{FindingKind, Severity};
+use crate::schema::Schema;
 use crate::section::Section;
 use crate::testing::{self, migration_source as mig};
 
@@ -453,6 +457,16 @@ fn gaps_md_tables_are_expectations() {
         )]
     );
     assert!(f[0].message.contains("gaps.md"));
+    // The code and the migrations were read and neither knows it: a registry entry to
+    // correct, a warning, not an error.
+    assert_eq!(f[0].severity, Severity::Warning);
+    assert_eq!(f[0].details["only_gaps_md"], true);
+
+    // Without the code, "nothing uses it" is not known: it stays an error.
+    s.code = Section::skipped("no --source");
+    let f = check(&s);
+    assert_eq!(f[0].severity, Severity::Error);
+    assert!(!f[0].details.contains_key("only_gaps_md"));
 }
 
 #[test]
@@ -710,10 +724,10 @@ fn a_derived_field_the_loading_query_returns_under_an_alias_is_not_reported() {
 
 #[test]
 fn statement_kinds_take_the_right_article() {
-    assert_eq!(super::query_phrase(&"insert"), "an insert query");
-    assert_eq!(super::query_phrase(&"update"), "an update query");
-    assert_eq!(super::query_phrase(&"select"), "a select query");
-    assert_eq!(super::query_phrase(&"delete"), "a delete query");
+    assert_eq!(super::context::query_phrase(&"insert"), "an insert query");
+    assert_eq!(super::context::query_phrase(&"update"), "an update query");
+    assert_eq!(super::context::query_phrase(&"select"), "a select query");
+    assert_eq!(super::context::query_phrase(&"delete"), "a delete query");
 }
 
 /// The live schema as the collector leaves it when `users` was locked: the relation is

@@ -1,6 +1,7 @@
 //! The rule that the database's verdict wins over static analysis, and the statements static
 //! analysis must leave alone.
 
+use crate::backend::Backend;
 use crate::code::databases::SiteDatabase;
 use crate::code::model::{CodeEvidence, QuerySite, SiteScope};
 use crate::code::replay::{MigrationSource, replay};
@@ -11,7 +12,7 @@ use crate::querycheck::{
     Outcome, QueryChecks, QueryCounts, Rejection, StatementCheck, StatementKind,
 };
 use crate::section::Section;
-use crate::snapshot::{Backend, Snapshot, Target};
+use crate::snapshot::{Snapshot, Target};
 
 const SCHEMA: &str = "CREATE TABLE jobs (id BIGINT PRIMARY KEY, kind TEXT NOT NULL, \
                       finished_at TIMESTAMPTZ);\n\

@@ -1,66 +1,14 @@
-//! `gaps check`: loads a snapshot, derives findings, prints them as text or JSON, and sets the
-//! exit code from `--fail-on`.
+//! Findings for `gaps check` and `gaps demo`: grouped by action as text for people, or as JSON
+//! for programs.
 
-use std::path::Path;
-
-use anyhow::Context;
 use gaps_core::escape::terminal as t;
 use gaps_core::finding::{Finding, Severity};
 use gaps_core::snapshot::Snapshot;
 
-use crate::cli::{CheckArgs, EXIT_FINDINGS, EXIT_OK, FailOn, Format};
-
-/// Reads and parses a snapshot file; errors name the file (and line/column when malformed).
-pub fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
-    let text = if path.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin())
-            .context("reading the snapshot from standard input")?
-    } else {
-        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        String::from_utf8(bytes).map_err(|e| {
-            anyhow::anyhow!(
-                "{} is not UTF-8 text (invalid byte at offset {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            )
-        })?
-    };
-    Snapshot::from_json(&text).with_context(|| format!("loading snapshot {}", path.display()))
-}
-
-/// Runs `gaps check`.
-pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
-    let snapshot = load_snapshot(&args.snapshot)?;
-    let findings = gaps_core::rules::analyse(&snapshot);
-    let text = match args.format {
-        Format::Json => render_json(&findings),
-        Format::Text => render_text(&snapshot, &findings),
-    };
-    crate::output::write_output(Path::new("-"), &text)?;
-    Ok(exit_code(&findings, args.fail_on))
-}
-
-/// 1 when any finding reaches `fail_on`, else 0.
-pub fn exit_code(findings: &[Finding], fail_on: FailOn) -> u8 {
-    let threshold = match fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Never => None,
-    };
-    match threshold {
-        Some(t) if findings.iter().any(|f| f.severity >= t) => EXIT_FINDINGS,
-        _ => EXIT_OK,
-    }
-}
-
 /// `{"findings": [...]}` followed by a newline, with control, bidi and invisible characters
 /// spelled as `\uXXXX` ([`gaps_core::escape::json_output`]) so it is safe on a terminal.
 pub fn render_json(findings: &[Finding]) -> String {
-    let s = serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))
-        .expect("findings serialise");
-    let mut s = gaps_core::escape::json_output(&s).into_owned();
-    s.push('\n');
-    s
+    super::json::to_text(&serde_json::json!({ "findings": findings }))
 }
 
 /// Findings grouped by action, most severe first, one line each with the next step. Every

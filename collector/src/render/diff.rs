@@ -1,32 +1,45 @@
-//! `gaps diff A B`: what changed between two snapshots (tables and columns added, dropped and
-//! altered, migrations applied, findings that appeared or cleared), as text or JSON, from the
-//! same pure comparison the report's viewer uses. Exit 0: no differences, 1: differences,
-//! 2: bad input.
+//! What changed between two snapshots (tables and columns added, dropped and altered,
+//! migrations applied, findings that appeared or cleared), for `gaps diff`, as text or JSON,
+//! from the same pure comparison the report's viewer uses.
 
-use std::path::Path;
-
-use gaps_core::diff::{Compared, SchemaDiff, SnapshotDiff, Status, TableStatus, diff_snapshots};
+use gaps_core::causes::CausesDiff;
+use gaps_core::diff::{Compared, SchemaDiff, SnapshotDiff, Status, TableStatus};
 use gaps_core::escape::terminal as esc;
+use gaps_core::snapshot::Snapshot;
 use gaps_core::view::describe_column;
 
-use crate::check::load_snapshot;
-use crate::cli::{DiffArgs, EXIT_FINDINGS, EXIT_OK, Format};
-
-/// Runs `gaps diff`.
-pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
-    let a = load_snapshot(&args.a)?;
-    let b = load_snapshot(&args.b)?;
-    let diff = diff_snapshots(&a, &b);
-    let text = match args.format {
-        Format::Json => render_json(&diff),
-        Format::Text => render_text(&diff),
+/// The causes of A and of B, compared by id.
+pub fn causes_diff(a: &Snapshot, b: &Snapshot) -> CausesDiff {
+    let diagnose = |s: &Snapshot| {
+        let f = gaps_core::rules::analyse(s);
+        gaps_core::causes::diagnose(s, &f).causes
     };
-    crate::output::write_output(Path::new("-"), &text)?;
-    Ok(if diff.has_differences() {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    gaps_core::causes::diff_causes(&diagnose(a), &diagnose(b))
+}
+
+/// `json` (from [`render_json`]) with a `causes` member: which appeared, disappeared or
+/// changed.
+pub fn with_causes_json(json: String, causes: &CausesDiff) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(&json).expect("our own JSON parses");
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert(
+            "causes".into(),
+            serde_json::to_value(causes).expect("the causes diff serialises"),
+        );
+    }
+    let s = serde_json::to_string_pretty(&value).expect("diff serialises");
+    let mut s = gaps_core::escape::json_output(&s).into_owned();
+    s.push('\n');
+    s
+}
+
+/// `text` (from [`render_text`]) with the causes block before its verdict line.
+pub fn with_causes_text(text: String, causes: &CausesDiff) -> String {
+    let block = super::diagnosis::diff_text(causes);
+    match text.rfind("\n\n") {
+        Some(i) => format!("{}\n{}{}", &text[..i], block, &text[i..]),
+        None => format!("{text}{block}"),
+    }
 }
 
 /// The comparison as pretty JSON with a `differences` verdict, ending in a newline.
@@ -38,10 +51,7 @@ pub fn render_json(diff: &SnapshotDiff) -> String {
             serde_json::Value::Bool(diff.has_differences()),
         );
     }
-    let s = serde_json::to_string_pretty(&value).expect("diff serialises");
-    let mut s = gaps_core::escape::json_output(&s).into_owned();
-    s.push('\n');
-    s
+    super::json::to_text(&value)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -1,16 +1,23 @@
-//! Parses a gaps.md action registry: every `### ACTION-NNN: Title` section becomes a structured
-//! [`Action`] (priority, blocks, owner, description, steps, evidence required, resolves,
-//! expected tables...), and every `UNKNOWN-NNN` reference is collected.
+//! The one gaps.md parser: every `### ACTION-NNN: Title` section of an action registry becomes
+//! a structured [`Action`] (priority, blocks, owner, description, steps, evidence required,
+//! resolves, expected tables...), and every `UNKNOWN-NNN` reference is collected. `gaps
+//! collect` takes ACTION-004's "Expected Tables" from it ([`expected_tables`]) and the report
+//! renders the whole registry, so the rules and the page never read a registry differently.
 //!
 //! The parser is forgiving: a registry is hand-written, so odd headings, a missing attribute
-//! table or stray rows become [`Registry::warnings`] naming the line, never a failure. Pure:
-//! text in, structure out.
+//! table or stray rows become [`Registry::warnings`] naming the line, never a failure. A table
+//! list ("Expected Tables", "Critical Tables") may be written as table rows (`| - users,
+//! accounts |`), on the key's own row, or as a plain markdown list under the key (`- users`,
+//! the key itself as a row or as a line `Expected tables:`); names may be in backticks; a name
+//! that is not a plain identifier is left out with a warning, and each name is kept once.
+//! Pure: text in, structure out. Every text passes [`gapsmd_limits::check`] first.
 
 use serde::Serialize;
 
-use gaps_core::gapsmd_limits::{self, GapsMdError};
+use crate::gapsmd_limits::{self, GapsMdError};
 
-use crate::markdown::unknown_refs;
+/// The id of the action whose "Expected Tables" the rules check against the live schema.
+pub const TABLES_ACTION: &str = "ACTION-004";
 
 /// A parsed registry.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -132,12 +139,12 @@ impl Registry {
         self.actions.iter().find(|a| a.id == id)
     }
 
-    /// Redacts every prose field the report shows ([`gaps_core::redact::redact_text`]): a
+    /// Redacts every prose field the report shows ([`crate::redact::redact_text`]): a
     /// gaps.md is written by people and may quote a connection string or a token. Ids, table
     /// lists, `resolves` and line spans stay as parsed: the rules and the completion update
     /// (which edits the original text) use them.
     pub fn redact_prose(&mut self) {
-        use gaps_core::redact::redact_text as r;
+        use crate::redact::redact_text as r;
         let opt = |s: &mut Option<String>| {
             if let Some(v) = s.as_mut() {
                 *v = r(v);
@@ -222,10 +229,17 @@ fn action_heading(text: &str) -> Option<(String, String, bool)> {
     Some((id, title.to_string(), well_formed))
 }
 
-/// Splits a Markdown table row into trimmed cells, keeping `|` inside code spans and `\|`.
+/// Splits a Markdown table row into trimmed cells, keeping `|` inside code spans and `\|`. A
+/// backtick without its closing one is a literal backtick, as in CommonMark: it does not hide
+/// the rest of the row's `|`.
 fn cells(row: &str) -> Vec<String> {
     let inner = row.trim();
     let inner = inner.strip_prefix('|').unwrap_or(inner);
+    split_cells(inner, true).unwrap_or_else(|| split_cells(inner, false).unwrap_or_default())
+}
+
+/// The cells of a row; `None` when `code_spans` and a code span is never closed.
+fn split_cells(inner: &str, code_spans: bool) -> Option<Vec<String>> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut in_code = false;
@@ -237,17 +251,20 @@ fn cells(row: &str) -> Vec<String> {
                 chars.next();
             }
             '`' => {
-                in_code = !in_code;
+                in_code = code_spans && !in_code;
                 cur.push(c);
             }
             '|' if !in_code => out.push(std::mem::take(&mut cur).trim().to_string()),
             _ => cur.push(c),
         }
     }
+    if in_code {
+        return None;
+    }
     if !cur.trim().is_empty() {
         out.push(cur.trim().to_string());
     }
-    out
+    Some(out)
 }
 
 fn is_separator(cells: &[String]) -> bool {
@@ -285,6 +302,41 @@ fn table_names(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A name the rules can look up: letters, digits, `_`, and `.` between schema and table.
+fn is_table_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+}
+
+/// Whether the attribute holds table names.
+fn is_table_list(key: &str) -> bool {
+    matches!(
+        normalise_key(key).as_str(),
+        "expected tables" | "critical tables"
+    )
+}
+
+/// A table list's key written as a line of its own outside the table: `Expected tables:`,
+/// `**Expected Tables**`, `**Expected Tables:**`.
+fn prose_table_key(line: &str) -> Option<&str> {
+    let t = line.trim().trim_end_matches(':').trim();
+    let t = t
+        .strip_prefix("**")
+        .and_then(|k| k.strip_suffix("**"))
+        .unwrap_or(t);
+    let t = t.trim().trim_end_matches(':').trim();
+    is_table_list(t).then_some(t)
+}
+
+/// The text of a markdown bullet (`- x`, `* x`, `+ x`).
+fn bullet(line: &str) -> Option<&str> {
+    line.strip_prefix("- ")
+        .or_else(|| line.strip_prefix("* "))
+        .or_else(|| line.strip_prefix("+ "))
+}
+
 fn normalise_key(key: &str) -> String {
     key.to_lowercase()
         .split_whitespace()
@@ -293,7 +345,30 @@ fn normalise_key(key: &str) -> String {
 }
 
 impl Action {
-    fn set(&mut self, key: &str, value: String) {
+    /// Adds the table names in `text` to the list `key` names, each once; returns the names
+    /// left out because they are not table names.
+    fn add_tables(&mut self, key: &str, text: &str) -> Vec<String> {
+        let list = if normalise_key(key) == "expected tables" {
+            &mut self.expected_tables
+        } else {
+            &mut self.critical_tables
+        };
+        let mut left_out = Vec::new();
+        for name in table_names(text) {
+            if !is_table_name(&name) {
+                left_out.push(name);
+            } else if !list.contains(&name) {
+                list.push(name);
+            }
+        }
+        left_out
+    }
+
+    /// Sets attribute `key` from its row's value; returns table names left out.
+    fn set(&mut self, key: &str, value: String) -> Vec<String> {
+        if is_table_list(key) {
+            return self.add_tables(key, &value);
+        }
         match normalise_key(key).as_str() {
             "priority" => {
                 self.priority = Some(Priority {
@@ -312,27 +387,22 @@ impl Action {
                     .collect();
                 self.resolves_text = Some(value);
             }
-            "critical tables" => self.critical_tables = table_names(&value),
-            "expected tables" => self.expected_tables.extend(table_names(&value)),
             "steps" => self.steps.push(list_item(&value)),
             _ => self.extra.push(Attribute {
                 key: key.to_string(),
                 values: vec![value],
             }),
         }
+        Vec::new()
     }
 
-    fn push_item(&mut self, key: &str, item: &str) {
+    /// Adds one list item under attribute `key`; returns table names left out.
+    fn push_item(&mut self, key: &str, item: &str) -> Vec<String> {
+        if is_table_list(key) {
+            return self.add_tables(key, &list_item(item));
+        }
         match normalise_key(key).as_str() {
             "steps" => self.steps.push(list_item(item)),
-            "expected tables" | "critical tables" => {
-                let names = table_names(&list_item(item));
-                if normalise_key(key) == "expected tables" {
-                    self.expected_tables.extend(names);
-                } else {
-                    self.critical_tables.extend(names);
-                }
-            }
             _ => match self.extra.iter_mut().find(|a| a.key == key) {
                 Some(a) => a.values.push(list_item(item)),
                 None => self.extra.push(Attribute {
@@ -341,6 +411,7 @@ impl Action {
                 }),
             },
         }
+        Vec::new()
     }
 
     fn attach_code(&mut self, key: Option<&str>, code: String) {
@@ -442,6 +513,47 @@ pub fn parse(text: &str) -> Result<Registry, GapsMdError> {
     Ok(reg)
 }
 
+/// Table names listed under "Expected Tables" in the [`TABLES_ACTION`] sections, in order,
+/// each once: what `gaps collect` records as gaps.md's expectation. Refused only when the text
+/// breaks the size or nesting limits every gaps.md reader enforces.
+pub fn expected_tables(markdown: &str) -> Result<Vec<String>, GapsMdError> {
+    Ok(parse(markdown)?.expected_tables())
+}
+
+impl Registry {
+    /// The "Expected Tables" of every [`TABLES_ACTION`] section, in order, each once.
+    pub fn expected_tables(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for a in self.actions.iter().filter(|a| a.id == TABLES_ACTION) {
+            for t in &a.expected_tables {
+                if !out.contains(t) {
+                    out.push(t.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Finds every `UNKNOWN-` followed by digits in `text`, as (start, end) byte ranges.
+pub fn unknown_refs(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("UNKNOWN-") {
+        let start = from + i;
+        let digits = text[start + 8..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        let end = start + 8 + digits;
+        if digits > 0 {
+            out.push((start, end));
+        }
+        from = end.max(start + 8);
+    }
+    out
+}
+
 /// True when an odd number of fence lines precede: a heading there is code, not a heading.
 fn in_fence(lines: &[&str]) -> bool {
     lines
@@ -461,6 +573,14 @@ fn parse_body(body: &[&str], offset: usize, action: &mut Action, warnings: &mut 
         let line = body[k];
         let lineno = offset + k + 1;
         let t = line.trim();
+        let mut left_out = |action: &Action, key: &str, names: Vec<String>| {
+            for name in names {
+                warnings.push(format!(
+                    "line {lineno}: \"{name}\" under {key} in {} is not a table name; it is left out",
+                    action.id
+                ));
+            }
+        };
         if t.starts_with("```") {
             let mut code = Vec::new();
             k += 1;
@@ -479,6 +599,20 @@ fn parse_body(body: &[&str], offset: usize, action: &mut Action, warnings: &mut 
             continue;
         }
         if !t.starts_with('|') {
+            // A table list may also be a plain markdown list under its key; the first other
+            // line of prose ends it.
+            if let Some(key) = prose_table_key(t) {
+                list_key = Some(key.to_string());
+            } else if let Some(key) = list_key.clone().filter(|k| is_table_list(k)) {
+                match bullet(t) {
+                    Some(item) => {
+                        let names = action.push_item(&key, item);
+                        left_out(action, &key, names);
+                    }
+                    None if !t.is_empty() => list_key = None,
+                    None => {}
+                }
+            }
             if t.is_empty() || t == "---" || t == "***" {
                 header_pending = true;
             }
@@ -503,17 +637,20 @@ fn parse_body(body: &[&str], offset: usize, action: &mut Action, warnings: &mut 
         header_pending = false;
         match (row.first().and_then(|c| bold_key(c)), row.get(1)) {
             (Some(key), Some(value)) if !value.is_empty() => {
-                action.set(key, value.clone());
-                list_key = Some(key.to_string());
-                if normalise_key(key) != "steps" {
-                    list_key = None;
-                }
+                let names = action.set(key, value.clone());
+                left_out(action, key, names);
+                // Steps and table lists may go on in the rows below.
+                list_key =
+                    (normalise_key(key) == "steps" || is_table_list(key)).then(|| key.to_string());
             }
             (Some(key), _) => list_key = Some(key.to_string()),
             (None, _) => {
                 let item = row.join(" | ");
-                match &list_key {
-                    Some(key) => action.push_item(key, &item),
+                match list_key.clone() {
+                    Some(key) => {
+                        let names = action.push_item(&key, &item);
+                        left_out(action, &key, names);
+                    }
                     None => warnings.push(format!(
                         "line {lineno}: row \"{item}\" in {} has no **attribute** before it",
                         action.id
@@ -532,181 +669,4 @@ fn parse_body(body: &[&str], offset: usize, action: &mut Action, warnings: &mut 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::mojibake;
-
-    fn seed() -> Registry {
-        parse(&mojibake::repair(include_str!(
-            "../../tests/fixtures/gaps.md"
-        )))
-        .unwrap()
-    }
-
-    #[test]
-    fn seed_has_seven_active_actions_and_no_warnings() {
-        let r = seed();
-        assert_eq!(r.warnings, Vec::<String>::new());
-        let ids: Vec<&str> = r.actions.iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(
-            ids,
-            [
-                "ACTION-001",
-                "ACTION-002",
-                "ACTION-003",
-                "ACTION-004",
-                "ACTION-005",
-                "ACTION-006",
-                "ACTION-007"
-            ]
-        );
-        assert!(r.actions.iter().all(|a| !a.completed));
-        assert_eq!(r.title.as_deref(), Some("gaps.md — Action Items Registry"));
-    }
-
-    #[test]
-    fn seed_action_002_fields() {
-        let r = seed();
-        let a = r.action("ACTION-002").unwrap();
-        assert_eq!(a.title, "Query Production Migration State");
-        let p = a.priority.as_ref().unwrap();
-        assert_eq!(p.level, PriorityLevel::Critical);
-        assert_eq!(p.label, "🔴 Critical");
-        assert_eq!(a.blocks.as_deref(), Some("Phase 2: Schema Verification"));
-        assert_eq!(a.owner.as_deref(), Some("TBD"));
-        assert_eq!(a.steps.len(), 3);
-        assert_eq!(a.steps[0], "Connect to production database");
-        assert!(a.steps[1].starts_with("Run: `SELECT version"));
-        assert_eq!(
-            a.evidence_required.as_deref(),
-            Some("Query results showing applied migrations")
-        );
-        assert_eq!(a.resolves, ["UNKNOWN-002", "UNKNOWN-003"]);
-    }
-
-    #[test]
-    fn seed_action_004_expected_tables_list() {
-        let r = seed();
-        let a = r.action("ACTION-004").unwrap();
-        assert_eq!(a.expected_tables.len(), 41, "{:?}", a.expected_tables);
-        assert_eq!(a.expected_tables[0], "users");
-        assert!(a.expected_tables.contains(&"habit_completions".to_string()));
-        assert_eq!(a.expected_tables.last().unwrap(), "platform_settings");
-        assert_eq!(a.evidence_required.as_deref(), Some("Table list diff"));
-        assert!(a.resolves.is_empty());
-    }
-
-    #[test]
-    fn seed_action_005_critical_tables_and_006_expected_response() {
-        let r = seed();
-        let a5 = r.action("ACTION-005").unwrap();
-        assert_eq!(
-            a5.critical_tables,
-            [
-                "users",
-                "focus_sessions",
-                "quests",
-                "habits",
-                "goals",
-                "calendar_events"
-            ]
-        );
-        let a6 = r.action("ACTION-006").unwrap();
-        assert_eq!(a6.priority.as_ref().unwrap().level, PriorityLevel::Normal);
-        let body = a6.expected_response.as_deref().unwrap();
-        assert!(body.contains("\"schema_version\": 14"), "{body}");
-        assert_eq!(a6.evidence_required.as_deref(), Some("HTTP response JSON"));
-    }
-
-    #[test]
-    fn seed_unknowns_are_collected() {
-        let r = seed();
-        assert_eq!(
-            r.unknowns,
-            [
-                "UNKNOWN-001",
-                "UNKNOWN-002",
-                "UNKNOWN-003",
-                "UNKNOWN-004",
-                "UNKNOWN-005"
-            ]
-        );
-        let a7 = r.action("ACTION-007").unwrap();
-        assert_eq!(a7.resolves, ["UNKNOWN-003"]);
-        assert_eq!(a7.resolves_text.as_deref(), Some("UNKNOWN-003 (partially)"));
-    }
-
-    #[test]
-    fn action_without_table_is_kept_with_a_warning() {
-        let r = parse("## Active Actions\n\n### ACTION-010: Prose only\n\nJust text.\n").unwrap();
-        assert_eq!(r.actions.len(), 1);
-        assert_eq!(r.actions[0].title, "Prose only");
-        assert!(r.actions[0].priority.is_none());
-        assert_eq!(r.warnings.len(), 1);
-        assert!(r.warnings[0].contains("line 3"), "{:?}", r.warnings);
-        assert!(r.warnings[0].contains("no attribute table"));
-    }
-
-    #[test]
-    fn odd_headings_are_normalised_with_warnings() {
-        let text = "## ACTION-8 - Level two, no colon\n\n| **Owner** | me |\n\n#### action-12: lower case\n\n### ACTION-X: no number\n";
-        let r = parse(text).unwrap();
-        let ids: Vec<&str> = r.actions.iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(ids, ["ACTION-008", "ACTION-012"]);
-        assert_eq!(r.actions[0].title, "Level two, no colon");
-        assert_eq!(r.actions[0].owner.as_deref(), Some("me"));
-        assert!(r.warnings.iter().any(|w| w.starts_with("line 1:")));
-        assert!(r.warnings.iter().any(|w| w.starts_with("line 5:")));
-        assert!(
-            r.warnings
-                .iter()
-                .any(|w| w.starts_with("line 7:") && w.contains("no number")),
-            "{:?}",
-            r.warnings
-        );
-    }
-
-    #[test]
-    fn rows_without_a_key_and_unclosed_code_are_reported() {
-        let text = "### ACTION-001: A\n\n| Attribute | Value |\n|---|---|\n| stray row |\n| **Expected Response** |\n```json\n{\n";
-        let r = parse(text).unwrap();
-        assert!(
-            r.warnings.iter().any(|w| w.contains("stray row")),
-            "{:?}",
-            r.warnings
-        );
-        assert!(r.warnings.iter().any(|w| w.contains("never closed")));
-        assert_eq!(r.actions[0].expected_response.as_deref(), Some("{"));
-    }
-
-    #[test]
-    fn pipes_inside_code_spans_stay_in_the_cell() {
-        let r = parse("### ACTION-001: A\n\n| **Steps** |\n| 1. Run `a | b` now |\n").unwrap();
-        assert_eq!(r.actions[0].steps, ["Run `a | b` now"]);
-    }
-
-    #[test]
-    fn duplicates_and_completed_zone_are_noticed() {
-        let text = "## Active Actions\n### ACTION-001: A\n| **Owner** | x |\n## Completed Actions\n### ACTION-001: A again\n| **Owner** | y |\n";
-        let r = parse(text).unwrap();
-        assert_eq!(r.actions.len(), 2);
-        assert!(!r.actions[0].completed);
-        assert!(r.actions[1].completed);
-        assert!(r.warnings.iter().any(|w| w.contains("more than once")));
-    }
-
-    #[test]
-    fn empty_document_says_no_actions() {
-        let r = parse("").unwrap();
-        assert!(r.actions.is_empty());
-        assert_eq!(r.warnings.len(), 1);
-    }
-
-    #[test]
-    fn crlf_registry_parses_like_lf() {
-        let lf = parse("### ACTION-001: A\n\n| **Owner** | x |\n").unwrap();
-        let crlf = parse("### ACTION-001: A\r\n\r\n| **Owner** | x |\r\n").unwrap();
-        assert_eq!(lf.actions[0].owner, crlf.actions[0].owner);
-        assert_eq!(crlf.actions[0].title, "A");
-    }
-}
+mod tests;
