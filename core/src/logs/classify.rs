@@ -194,8 +194,11 @@ fn classify_inner(msg: &str, lower: &str, found: &Found) -> Option<Classificatio
         }
     }
 
-    // SQLite's own messages (sqlx shows them as `(code: 1) no such table: x`).
-    if let Some(c) = sqlite(msg, lower) {
+    // SQLite's own messages (sqlx shows them as `(code: 1) no such table: x`). Each of them
+    // holds one of these three, which are looked for once instead of every SQLite phrase.
+    if (has(n!("no such ")) || has(n!(" has no column named ")) || has(n!("constraint failed")))
+        && let Some(c) = sqlite(msg, lower)
+    {
         return Some(c);
     }
 
@@ -524,7 +527,7 @@ fn sqlstate_in(msg: &str, lower: &str, found: &Found) -> Option<String> {
         }
     }
     // sqlx's SQLite errors: `(code: 2067) UNIQUE constraint failed: ...`.
-    if let Some(i) = lower.find("(code: ") {
+    if let Some(i) = found.at(n!("(code: ")) {
         let digits: String = msg[i + "(code: ".len()..]
             .chars()
             .take_while(char::is_ascii_digit)
