@@ -146,7 +146,7 @@ pub async fn collect(plan: &Plan, progress: &Progress) -> Snapshot {
     }
 
     progress.step("classifying logs");
-    snap.logs = logs::collect(&plan.logs, plan.log_format);
+    snap.logs = logs::collect(&plan.logs, plan.log_format, plan.log_jobs);
     progress.step("querying the health endpoint");
     let left = deadline.saturating_duration_since(Instant::now());
     let health = plan.health.as_ref();

@@ -1,8 +1,13 @@
 //! Reading `--logs` inputs (files, stdin, .gz), streamed in fixed-size chunks into the pure
-//! [`LogAnalyzer`]. Memory stays flat: one read buffer plus at most one carried line.
+//! [`LogAnalyzer`]. Memory stays flat: one read buffer plus at most one carried line per
+//! thread. With `--jobs N`, N threads read different inputs; each input is analysed on its
+//! own and the results are merged in input order, so the evidence is the same for every N.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use gaps_core::logs::{LogAnalyzer, LogFormat, LogsEvidence};
 use gaps_core::section::Section;
@@ -11,12 +16,12 @@ use gaps_core::section::Section;
 const CHUNK: usize = 256 * 1024;
 
 /// Classifies every `--logs` input (`-` is standard input), in `forced` format when given,
-/// else detecting each file's.
-pub fn collect(paths: &[PathBuf], forced: Option<LogFormat>) -> Section<LogsEvidence> {
+/// else detecting each file's, reading up to `jobs` files at once.
+pub fn collect(paths: &[PathBuf], forced: Option<LogFormat>, jobs: usize) -> Section<LogsEvidence> {
     if paths.is_empty() {
         return Section::skipped("no --logs given");
     }
-    let evidence = classify_paths(paths, forced);
+    let evidence = classify_paths(paths, forced, jobs);
     if evidence
         .inputs
         .iter()
@@ -32,26 +37,63 @@ pub fn collect(paths: &[PathBuf], forced: Option<LogFormat>) -> Section<LogsEvid
     Section::collected(evidence)
 }
 
-/// Classifies the given inputs (`-` is standard input).
-pub fn classify_paths(paths: &[impl AsRef<Path>], forced: Option<LogFormat>) -> LogsEvidence {
-    let mut analyzer = LogAnalyzer::new();
-    for p in paths {
-        let path = p.as_ref();
-        let name = path.display().to_string();
-        let error = if name == "-" {
-            read_input(&mut analyzer, &name, std::io::stdin().lock(), forced)
-        } else {
-            match std::fs::File::open(path) {
-                Ok(f) => read_input(&mut analyzer, &name, f, forced),
-                Err(e) => {
-                    analyzer.begin_input(&name, forced, false);
-                    Some(format!("could not open {name}: {e}"))
+/// Classifies the given inputs (`-` is standard input) with up to `jobs` threads, each reading
+/// one input at a time; the evidence does not depend on `jobs`.
+pub fn classify_paths(
+    paths: &[impl AsRef<Path> + Sync],
+    forced: Option<LogFormat>,
+    jobs: usize,
+) -> LogsEvidence {
+    let jobs = jobs.clamp(1, paths.len().max(1));
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|s| {
+        for _ in 0..jobs {
+            let tx = tx.clone();
+            let next = &next;
+            s.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = paths.get(i) else { break };
+                    if tx.send((i, classify_path(path.as_ref(), forced))).is_err() {
+                        break;
+                    }
                 }
+            });
+        }
+        drop(tx);
+        // Merged in input order as soon as the next one is done (a later input waits).
+        let mut merged = LogAnalyzer::new();
+        let mut done = BTreeMap::new();
+        let mut want = 0;
+        for (i, analyzer) in rx {
+            done.insert(i, analyzer);
+            while let Some(a) = done.remove(&want) {
+                merged.merge(a);
+                want += 1;
             }
-        };
-        analyzer.end_input(error);
-    }
-    analyzer.finish()
+        }
+        merged.finish()
+    })
+}
+
+/// Reads and classifies one input in an analyzer of its own.
+fn classify_path(path: &Path, forced: Option<LogFormat>) -> LogAnalyzer {
+    let mut analyzer = LogAnalyzer::new();
+    let name = path.display().to_string();
+    let error = if name == "-" {
+        read_input(&mut analyzer, &name, std::io::stdin().lock(), forced)
+    } else {
+        match std::fs::File::open(path) {
+            Ok(f) => read_input(&mut analyzer, &name, f, forced),
+            Err(e) => {
+                analyzer.begin_input(&name, forced, false);
+                Some(format!("could not open {name}: {e}"))
+            }
+        }
+    };
+    analyzer.end_input(error);
+    analyzer
 }
 
 /// Streams one input; gzip is recognised by its magic bytes. Returns why reading stopped

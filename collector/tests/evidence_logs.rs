@@ -279,3 +279,69 @@ fn collected_log_signatures_become_findings() {
     assert!(f.iter().any(|f| f.kind == K::LogPoolExhaustion));
     assert!(f.iter().any(|f| f.kind == K::LogPoolerIncompatibility));
 }
+
+/// `--jobs N` reads several inputs at once; the logs section is the same for every N (inputs in
+/// the order given, signatures, samples, series, migration events). That merging inputs read
+/// apart gives what one analyzer reading them in turn gives is checked in core's scan tests.
+#[test]
+fn jobs_read_several_files_at_once_with_the_same_evidence_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // A generated file with enough signatures and a long span that its series widens.
+    let mut many = String::new();
+    for i in 0..3000 {
+        many.push_str(&format!(
+            "2026-02-{:02}T{:02}:00:00Z app[{}] ams [info] database_error: error returned from database: relation \"t{}\" does not exist\n",
+            1 + i / 24 % 28,
+            i % 24,
+            i % 5,
+            i % 40,
+        ));
+    }
+    let generated = dir.path().join("many.log");
+    std::fs::write(&generated, many).unwrap();
+    let files = [
+        fixture("logs/fly.log"),
+        fixture("logs/json.log"),
+        generated,
+        fixture("logs/postgres.log"),
+        fixture("logs/fly.log.gz"),
+        fixture("logs/text.log"),
+        fixture("logs/invalid-utf8.log"),
+    ];
+    let files: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    let (one, code, _) = collect(&["--jobs", "1"], &files);
+    assert_eq!(code, 0);
+    let one = logs(&one).clone();
+    let names: Vec<&str> = one["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    let given: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    assert_eq!(names, given);
+    assert!(one["signatures"].as_array().unwrap().len() > 40);
+    for jobs in ["2", "3", "8"] {
+        for _ in 0..3 {
+            let (snap, _, _) = collect(&["--jobs", jobs], &files);
+            assert_eq!(logs(&snap), &one, "--jobs {jobs} differs from --jobs 1");
+        }
+    }
+    let (default, _, _) = collect(&[], &files);
+    assert_eq!(logs(&default), &one);
+}
+
+#[test]
+fn zero_jobs_is_refused_before_anything_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_gaps"))
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .args(["collect", "--quiet", "--jobs", "0", "--logs"])
+        .arg(fixture("logs/fly.log"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--jobs"));
+    assert!(!dir.path().join("gaps-snapshot.json").exists());
+}

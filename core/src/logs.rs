@@ -8,6 +8,7 @@
 
 pub mod classify;
 pub mod format;
+pub mod prefilter;
 pub mod scan;
 pub mod time;
 
@@ -205,13 +206,70 @@ impl LogKind {
         }
     }
 
-    /// The snake_case name used in JSON and signature keys.
-    pub fn as_str(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
+    /// The snake_case name used in JSON and signature keys (a test checks it is serde's).
+    pub fn as_str(self) -> &'static str {
+        use LogKind::*;
+        match self {
+            UndefinedTable => "undefined_table",
+            UndefinedColumn => "undefined_column",
+            ColumnNotFound => "column_not_found",
+            TypeMismatch => "type_mismatch",
+            UnexpectedNull => "unexpected_null",
+            PoolTimeout => "pool_timeout",
+            TooManyConnections => "too_many_connections",
+            ConnectionRefused => "connection_refused",
+            ConnectionReset => "connection_reset",
+            Tls => "tls",
+            AuthenticationFailed => "authentication_failed",
+            PreparedStatementExists => "prepared_statement_exists",
+            PreparedStatementMissing => "prepared_statement_missing",
+            StatementTimeout => "statement_timeout",
+            Deadlock => "deadlock",
+            ReadOnlyTransaction => "read_only_transaction",
+            PermissionDenied => "permission_denied",
+            UniqueViolation => "unique_violation",
+            ForeignKeyViolation => "foreign_key_violation",
+            NotNullViolation => "not_null_violation",
+            OtherDatabaseError => "other_database_error",
+            ServiceDatabaseError => "service_database_error",
+            ServiceInternalError => "service_internal_error",
+            MigrationCheck => "migration_check",
+            MigrationsApplied => "migrations_applied",
+            SchemaUpToDate => "schema_up_to_date",
+            MigrationFailed => "migration_failed",
+        }
     }
+
+    /// Every kind, in declaration order.
+    pub const ALL: [LogKind; 27] = [
+        LogKind::UndefinedTable,
+        LogKind::UndefinedColumn,
+        LogKind::ColumnNotFound,
+        LogKind::TypeMismatch,
+        LogKind::UnexpectedNull,
+        LogKind::PoolTimeout,
+        LogKind::TooManyConnections,
+        LogKind::ConnectionRefused,
+        LogKind::ConnectionReset,
+        LogKind::Tls,
+        LogKind::AuthenticationFailed,
+        LogKind::PreparedStatementExists,
+        LogKind::PreparedStatementMissing,
+        LogKind::StatementTimeout,
+        LogKind::Deadlock,
+        LogKind::ReadOnlyTransaction,
+        LogKind::PermissionDenied,
+        LogKind::UniqueViolation,
+        LogKind::ForeignKeyViolation,
+        LogKind::NotNullViolation,
+        LogKind::OtherDatabaseError,
+        LogKind::ServiceDatabaseError,
+        LogKind::ServiceInternalError,
+        LogKind::MigrationCheck,
+        LogKind::MigrationsApplied,
+        LogKind::SchemaUpToDate,
+        LogKind::MigrationFailed,
+    ];
 
     /// A short description for messages, e.g. "undefined table".
     pub fn title(self) -> &'static str {
@@ -361,4 +419,21 @@ pub struct MigrationEvent {
     pub line: u64,
     /// The message, redacted and cut.
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LogKind;
+
+    #[test]
+    fn every_kind_is_listed_once_and_named_as_serde_names_it() {
+        let mut seen = std::collections::BTreeSet::new();
+        for kind in LogKind::ALL {
+            assert!(seen.insert(kind), "{kind:?} listed twice in LogKind::ALL");
+            assert_eq!(
+                serde_json::to_value(kind).unwrap(),
+                serde_json::Value::String(kind.as_str().to_string())
+            );
+        }
+    }
 }

@@ -68,6 +68,9 @@ pub struct CollectArgs {
     /// Force the log format instead of detecting it per file.
     #[arg(long, value_enum)]
     pub log_format: Option<LogFormatArg>,
+    /// Log files read at once, one thread each (the result is the same for every N).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
     /// The service's health endpoint, e.g. `https://api.example.com/health`.
     #[arg(long, value_name = "URL")]
     pub health: Option<String>,
@@ -165,6 +168,7 @@ impl CollectArgs {
             },
             logs: self.logs.clone(),
             log_format: self.log_format.map(LogFormatArg::format),
+            log_jobs: usize::from(self.jobs),
             health: self.health.clone(),
             health_timeout: seconds(self.health_timeout, 0.1),
             describe: !self.no_describe,

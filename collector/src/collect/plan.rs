@@ -80,6 +80,8 @@ pub struct Request {
     pub logs: Vec<PathBuf>,
     /// The log format to assume instead of detecting it.
     pub log_format: Option<LogFormat>,
+    /// How many log files are read at once (`--jobs`; the evidence is the same for any).
+    pub log_jobs: usize,
     /// The service's health endpoint.
     pub health: Option<String>,
     /// How long to wait for it.
@@ -114,6 +116,7 @@ impl Default for Request {
             limits: Limits::DEFAULT,
             logs: Vec::new(),
             log_format: None,
+            log_jobs: 1,
             health: None,
             health_timeout: DEFAULT_HEALTH_TIMEOUT,
             describe: true,
@@ -211,6 +214,8 @@ pub struct Plan {
     pub logs: Vec<PathBuf>,
     /// The log format to assume.
     pub log_format: Option<LogFormat>,
+    /// How many log files are read at once.
+    pub log_jobs: usize,
     /// The health endpoint.
     pub health: Option<Health>,
     /// Whether to describe the code's SQL on the database.
@@ -293,6 +298,7 @@ impl Request {
             limits: self.limits,
             logs: self.logs,
             log_format: self.log_format,
+            log_jobs: self.log_jobs,
             health,
             describe: self.describe,
             service_role: self.service_role,

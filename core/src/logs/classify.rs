@@ -2,7 +2,13 @@
 //! identifiers (table, column, SQLSTATE, constraint, prepared statement, migration version).
 //! Pure and allocation-light; it only ever sees lines the prefilter picked.
 
+mod needles;
+
+#[cfg(test)]
+pub(crate) use needles::NEEDLES;
+
 use super::LogKind;
+use needles::{Found, n};
 
 /// What a message reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,26 +111,30 @@ pub const PREFILTER: &[&str] = &[
 pub fn classify(message: &str) -> Option<Classification> {
     // JSON and Debug output escape quotes; identifiers are read from the unescaped text.
     let unescaped;
-    let msg = if message.contains("\\\"") {
+    let msg = if memchr::memmem::find(message.as_bytes(), b"\\\"").is_some() {
         unescaped = message.replace("\\\\\"", "\"").replace("\\\"", "\"");
         unescaped.as_str()
     } else {
         message
     };
     let lower = msg.to_ascii_lowercase();
-    let mut c = classify_inner(msg, &lower)?;
-    if let Some(code) = sqlstate_in(msg, &lower) {
+    let found = Found::new(&lower);
+    let mut c = classify_inner(msg, &lower, &found)?;
+    if let Some(code) = sqlstate_in(msg, &lower, &found) {
         c.sqlstate = Some(code);
     }
     Some(c)
 }
 
-fn classify_inner(msg: &str, lower: &str) -> Option<Classification> {
-    let has = |s: &str| lower.contains(s);
+fn classify_inner(msg: &str, lower: &str, found: &Found) -> Option<Classification> {
+    // `has(n!("s"))` is `lower.contains("s")` and `at(n!("s"))` is `lower.find("s")`: every
+    // needle was looked for once, in one pass (see `needles`).
+    let has = |i: usize| found.at(i).is_some();
+    let at = |i: usize| found.at(i);
     use LogKind::*;
 
     // Migration lifecycle first: a failure message quotes the database error inside it.
-    if let Some(i) = lower.find("migration failed") {
+    if let Some(i) = at(n!("migration failed")) {
         let mut c = Classification::new(MigrationFailed);
         c.migration = number_after(lower, "while executing migration ")
             .or_else(|| number_after(&lower[i..], "migration "));
@@ -133,38 +143,38 @@ fn classify_inner(msg: &str, lower: &str) -> Option<Classification> {
     }
     for (needle, what) in [
         (
-            "was previously applied but has been modified",
+            n!("was previously applied but has been modified"),
             "modified after it was applied",
         ),
         (
-            "was previously applied but is missing",
+            n!("was previously applied but is missing"),
             "applied but missing locally",
         ),
-        ("is partially applied", "partially applied (dirty)"),
+        (n!("is partially applied"), "partially applied (dirty)"),
     ] {
-        if let Some(i) = lower.find(needle) {
+        if let Some(i) = at(needle) {
             let mut c = Classification::new(MigrationFailed).object(Some(what.to_string()));
             c.migration = last_number(&lower[..i]);
             return Some(c);
         }
     }
-    if has("checking database migrations") {
+    if has(n!("checking database migrations")) {
         return Some(Classification::new(MigrationCheck));
     }
-    if let Some(i) = lower.find(" new migration") {
+    if let Some(i) = at(n!(" new migration")) {
         let mut c = Classification::new(MigrationsApplied);
         c.applied = last_number(&lower[..i]).map(|n| n.max(0) as u64);
         if lower[..i].contains("applied") {
             return Some(c);
         }
     }
-    if has("schema is up to date") {
+    if has(n!("schema is up to date")) {
         return Some(Classification::new(SchemaUpToDate));
     }
 
     // Pooler incompatibilities (transaction-mode PgBouncer and friends).
-    if has("prepared statement") {
-        if has("already exists") {
+    if has(n!("prepared statement")) {
+        if has(n!("already exists")) {
             return Some(
                 Classification::new(PreparedStatementExists).object(quoted_after(
                     msg,
@@ -173,7 +183,7 @@ fn classify_inner(msg: &str, lower: &str) -> Option<Classification> {
                 )),
             );
         }
-        if has("does not exist") {
+        if has(n!("does not exist")) {
             return Some(
                 Classification::new(PreparedStatementMissing).object(quoted_after(
                     msg,
@@ -184,14 +194,17 @@ fn classify_inner(msg: &str, lower: &str) -> Option<Classification> {
         }
     }
 
-    // SQLite's own messages (sqlx shows them as `(code: 1) no such table: x`).
-    if let Some(c) = sqlite(msg, lower) {
+    // SQLite's own messages (sqlx shows them as `(code: 1) no such table: x`). Each of them
+    // holds one of these three, which are looked for once instead of every SQLite phrase.
+    if (has(n!("no such ")) || has(n!(" has no column named ")) || has(n!("constraint failed")))
+        && let Some(c) = sqlite(msg, lower)
+    {
         return Some(c);
     }
 
     // Undefined column / table.
-    if has("does not exist") {
-        if let Some(i) = lower.find("column ") {
+    if has(n!("does not exist")) {
+        if let Some(i) = at(n!("column ")) {
             let rest_lower = &lower[i..];
             if rest_lower.contains("does not exist") {
                 let col = quoted_after(msg, lower, "column ").or_else(|| {
@@ -225,50 +238,53 @@ fn classify_inner(msg: &str, lower: &str) -> Option<Classification> {
     }
 
     // sqlx decode errors.
-    if has("no column found for name") || has("columnnotfound(") {
+    if has(n!("no column found for name")) || has(n!("columnnotfound(")) {
         let col = after_token(msg, lower, "no column found for name: ")
             .or_else(|| quoted_after(msg, lower, "columnnotfound("));
         return Some(Classification::new(ColumnNotFound).column(col));
     }
-    if has("mismatched types") {
+    if has(n!("mismatched types")) {
         let mut c = Classification::new(TypeMismatch).column(decode_column(msg, lower));
         c.rust_type = backticked_after(msg, lower, "rust type ");
         c.sql_type = backticked_after(msg, lower, "compatible with sql type ");
         return Some(c);
     }
-    if has("unexpected null") {
+    if has(n!("unexpected null")) {
         return Some(Classification::new(UnexpectedNull).column(decode_column(msg, lower)));
     }
 
     // Pool and connection limits.
-    if has("pool timed out") || has("pooltimedout") {
+    if has(n!("pool timed out")) || has(n!("pooltimedout")) {
         return Some(Classification::new(PoolTimeout));
     }
-    if has("too many clients") || has("too many connections") || has("remaining connection slots") {
+    if has(n!("too many clients"))
+        || has(n!("too many connections"))
+        || has(n!("remaining connection slots"))
+    {
         return Some(Classification::new(TooManyConnections));
     }
-    if has("password authentication failed") || has("authentication failed for user") {
+    if has(n!("password authentication failed")) || has(n!("authentication failed for user")) {
         return Some(
             Classification::new(AuthenticationFailed).object(quoted_after(msg, lower, "for user ")),
         );
     }
 
     // Statement-level errors.
-    if has("canceling statement due to statement timeout")
-        || (has("statement timeout") && has("cancel"))
+    if has(n!("canceling statement due to statement timeout"))
+        || (has(n!("statement timeout")) && has(n!("cancel")))
     {
         return Some(Classification::new(StatementTimeout));
     }
-    if has("deadlock detected") {
+    if has(n!("deadlock detected")) {
         return Some(Classification::new(Deadlock));
     }
-    if let Some(i) = lower.find("in a read-only transaction") {
+    if let Some(i) = at(n!("in a read-only transaction")) {
         let object = lower[..i]
             .rfind("cannot execute ")
             .map(|j| msg[j + "cannot execute ".len()..i].trim().to_string());
         return Some(Classification::new(ReadOnlyTransaction).object(object));
     }
-    if let Some(i) = lower.find("permission denied for ") {
+    if let Some(i) = at(n!("permission denied for ")) {
         let rest = &lower[i + "permission denied for ".len()..];
         let (what, name_lower) = rest.split_once(' ').unwrap_or((rest, ""));
         let start = msg.len() - name_lower.len();
@@ -284,21 +300,21 @@ fn classify_inner(msg: &str, lower: &str) -> Option<Classification> {
             c.object(Some(format!("{what} {name}").trim().to_string()))
         });
     }
-    if has("violates unique constraint") || has("duplicate key value") {
+    if has(n!("violates unique constraint")) || has(n!("duplicate key value")) {
         return Some(
             Classification::new(UniqueViolation)
                 .object(quoted_after(msg, lower, "unique constraint "))
                 .table(quoted_after(msg, lower, "on table ")),
         );
     }
-    if has("violates foreign key constraint") {
+    if has(n!("violates foreign key constraint")) {
         return Some(
             Classification::new(ForeignKeyViolation)
                 .object(quoted_after(msg, lower, "foreign key constraint "))
                 .table(quoted_after(msg, lower, "on table ").map(unqualify)),
         );
     }
-    if has("violates not-null constraint") {
+    if has(n!("violates not-null constraint")) {
         return Some(
             Classification::new(NotNullViolation)
                 .column(quoted_after(msg, lower, "column "))
@@ -307,24 +323,24 @@ fn classify_inner(msg: &str, lower: &str) -> Option<Classification> {
     }
 
     // Connection problems.
-    if has("connection refused") {
+    if has(n!("connection refused")) {
         return Some(Classification::new(ConnectionRefused));
     }
-    if has("connection reset") || (has("connection closed") && has("unexpectedly")) {
+    if has(n!("connection reset")) || (has(n!("connection closed")) && has(n!("unexpectedly"))) {
         return Some(Classification::new(ConnectionReset));
     }
-    if (has("tls") || has("ssl") || has("certificate"))
+    if (has(n!("tls")) || has(n!("ssl")) || has(n!("certificate")))
         && [
-            "error",
-            "fail",
-            "invalid",
-            "unknownissuer",
-            "not support",
-            "expired",
-            "refused",
+            n!("error"),
+            n!("fail"),
+            n!("invalid"),
+            n!("unknownissuer"),
+            n!("not support"),
+            n!("expired"),
+            n!("refused"),
         ]
-        .iter()
-        .any(|w| has(w))
+        .into_iter()
+        .any(has)
     {
         return Some(Classification::new(Tls));
     }
@@ -333,7 +349,7 @@ fn classify_inner(msg: &str, lower: &str) -> Option<Classification> {
     let pg_error = ["error: ", "fatal: ", "panic: "]
         .iter()
         .any(|p| lower.starts_with(p));
-    if let Some(i) = lower.find("error returned from database: ") {
+    if let Some(i) = at(n!("error returned from database: ")) {
         let text = &msg[i + "error returned from database: ".len()..];
         // SQLite's `(code: 1) ...`: the code is kept as the line's code, not in the text.
         let text = match text
@@ -357,18 +373,23 @@ fn classify_inner(msg: &str, lower: &str) -> Option<Classification> {
         };
         return Some(Classification::new(OtherDatabaseError).object(Some(normalise(text))));
     }
-    if let Some(code) = sqlstate_in(msg, lower) {
+    if let Some(code) = sqlstate_in(msg, lower, found) {
         return Some(Classification::new(OtherDatabaseError).object(Some(code)));
     }
 
     // The service's markers.
-    if has("database_error") {
+    if has(n!("database_error")) {
         return Some(Classification::new(ServiceDatabaseError));
     }
-    if has("internal_error") {
+    if has(n!("internal_error")) {
         return Some(Classification::new(ServiceInternalError));
     }
     None
+}
+
+/// `haystack.find(needle)` with a SIMD searcher.
+fn find(haystack: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
 }
 
 /// SQLite's messages for a missing table or column and for constraint failures.
@@ -430,7 +451,7 @@ fn unqualify(name: String) -> String {
 
 /// The `"quoted"` identifier right after `key` (matched case-insensitively).
 fn quoted_after(msg: &str, lower: &str, key: &str) -> Option<String> {
-    let i = lower.find(key)? + key.len();
+    let i = find(lower, key)? + key.len();
     let rest = msg.get(i..)?.trim_start();
     let rest = rest.strip_prefix('"')?;
     let end = rest.find('"')?;
@@ -440,7 +461,7 @@ fn quoted_after(msg: &str, lower: &str, key: &str) -> Option<String> {
 
 /// The `` `backticked` `` text right after `key`.
 fn backticked_after(msg: &str, lower: &str, key: &str) -> Option<String> {
-    let i = lower.find(key)? + key.len();
+    let i = find(lower, key)? + key.len();
     let rest = msg.get(i..)?.strip_prefix('`')?;
     let end = rest.find('`')?;
     Some(rest[..end].to_string())
@@ -448,7 +469,7 @@ fn backticked_after(msg: &str, lower: &str, key: &str) -> Option<String> {
 
 /// The identifier token after `key` (up to whitespace, quote, comma or bracket).
 fn after_token(msg: &str, lower: &str, key: &str) -> Option<String> {
-    let i = lower.find(key)? + key.len();
+    let i = find(lower, key)? + key.len();
     let rest = msg.get(i..)?.trim_start_matches(['"', '`', '\'']);
     let end = rest
         .find(|c: char| c.is_whitespace() || matches!(c, '"' | '`' | '\'' | ',' | ')' | '}' | ';'))
@@ -462,7 +483,7 @@ fn after_token(msg: &str, lower: &str, key: &str) -> Option<String> {
 fn decode_column(msg: &str, lower: &str) -> Option<String> {
     quoted_after(msg, lower, "decoding column ")
         .or_else(|| {
-            let i = lower.find("index: ")? + "index: ".len();
+            let i = find(lower, "index: ")? + "index: ".len();
             let rest = msg.get(i..)?.trim_start_matches('"');
             let end = rest.find('"')?;
             let id = &rest[..end];
@@ -472,7 +493,7 @@ fn decode_column(msg: &str, lower: &str) -> Option<String> {
 }
 
 fn number_after(lower: &str, key: &str) -> Option<i64> {
-    let i = lower.find(key)? + key.len();
+    let i = find(lower, key)? + key.len();
     let digits: String = lower[i..]
         .chars()
         .take_while(char::is_ascii_digit)
@@ -490,15 +511,15 @@ fn last_number(text: &str) -> Option<i64> {
 
 /// A SQLSTATE named on the line: `code: "42P01"`, `SQLSTATE 42P01`, `sqlstate=42P01`, or
 /// PostgreSQL's verbose `ERROR:  42P01: ...`.
-fn sqlstate_in(msg: &str, lower: &str) -> Option<String> {
-    for key in [
-        "code: \"",
-        "sqlstate ",
-        "sqlstate=",
-        "sqlstate: ",
-        "\"code\":\"",
+fn sqlstate_in(msg: &str, lower: &str, found: &Found) -> Option<String> {
+    for (needle, key) in [
+        (n!("code: \""), "code: \""),
+        (n!("sqlstate "), "sqlstate "),
+        (n!("sqlstate="), "sqlstate="),
+        (n!("sqlstate: "), "sqlstate: "),
+        (n!("\"code\":\""), "\"code\":\""),
     ] {
-        if let Some(i) = lower.find(key) {
+        if let Some(i) = found.at(needle) {
             let cand = msg.get(i + key.len()..i + key.len() + 5)?;
             if is_sqlstate(cand) {
                 return Some(cand.to_string());
@@ -506,7 +527,7 @@ fn sqlstate_in(msg: &str, lower: &str) -> Option<String> {
         }
     }
     // sqlx's SQLite errors: `(code: 2067) UNIQUE constraint failed: ...`.
-    if let Some(i) = lower.find("(code: ") {
+    if let Some(i) = found.at(n!("(code: ")) {
         let digits: String = msg[i + "(code: ".len()..]
             .chars()
             .take_while(char::is_ascii_digit)
@@ -574,207 +595,4 @@ fn normalise(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn c(msg: &str) -> Classification {
-        classify(msg).unwrap_or_else(|| panic!("not classified: {msg}"))
-    }
-
-    #[test]
-    fn undefined_table_keeps_the_relation_name() {
-        let r = c(r#"error returned from database: relation "focus_pause_state" does not exist"#);
-        assert_eq!(r.kind, LogKind::UndefinedTable);
-        assert_eq!(r.table.as_deref(), Some("focus_pause_state"));
-        assert_eq!(r.sqlstate.as_deref(), Some("42P01"));
-        let q = c(r#"ERROR: relation "public.habits" does not exist at character 15"#);
-        assert_eq!(q.table.as_deref(), Some("habits"));
-    }
-
-    #[test]
-    fn undefined_column_keeps_column_and_relation() {
-        let r = c(r#"column "paused_at" of relation "focus_sessions" does not exist"#);
-        assert_eq!(r.kind, LogKind::UndefinedColumn);
-        assert_eq!(r.table.as_deref(), Some("focus_sessions"));
-        assert_eq!(r.column.as_deref(), Some("paused_at"));
-        let r = c(r#"column "xp_total" does not exist"#);
-        assert_eq!((r.column.as_deref(), r.table), (Some("xp_total"), None));
-        let r = c("ERROR: column u.nickname does not exist");
-        assert_eq!(r.column.as_deref(), Some("nickname"));
-    }
-
-    #[test]
-    fn escaped_quotes_from_debug_output_are_read() {
-        let r = c(
-            r#"Database(PgDatabaseError { severity: Error, code: "42P01", message: "relation \"user_wallet\" does not exist" })"#,
-        );
-        assert_eq!(r.kind, LogKind::UndefinedTable);
-        assert_eq!(r.table.as_deref(), Some("user_wallet"));
-        assert_eq!(r.sqlstate.as_deref(), Some("42P01"));
-    }
-
-    #[test]
-    fn sqlx_decode_errors_keep_column_and_types() {
-        let r = c("database_error: no column found for name: streak_days");
-        assert_eq!(r.kind, LogKind::ColumnNotFound);
-        assert_eq!(r.column.as_deref(), Some("streak_days"));
-        let r = c(
-            "error occurred while decoding column \"xp\": mismatched types; Rust type `i32` (as SQL type `INT4`) is not compatible with SQL type `INT8`",
-        );
-        assert_eq!(r.kind, LogKind::TypeMismatch);
-        assert_eq!(r.column.as_deref(), Some("xp"));
-        assert_eq!(r.rust_type.as_deref(), Some("i32"));
-        assert_eq!(r.sql_type.as_deref(), Some("INT8"));
-        let r = c(
-            "error occurred while decoding column \"ended_at\": unexpected null; try decoding as an `Option`",
-        );
-        assert_eq!(r.kind, LogKind::UnexpectedNull);
-        assert_eq!(r.column.as_deref(), Some("ended_at"));
-    }
-
-    #[test]
-    fn pool_connection_and_auth_errors() {
-        assert_eq!(
-            c("pool timed out while waiting for an open connection").kind,
-            LogKind::PoolTimeout
-        );
-        assert_eq!(
-            c("FATAL: sorry, too many clients already").kind,
-            LogKind::TooManyConnections
-        );
-        let r = c(
-            r#"FATAL: remaining connection slots are reserved for non-replication superuser connections"#,
-        );
-        assert_eq!(r.sqlstate.as_deref(), Some("53300"));
-        assert_eq!(
-            c("error communicating with database: Connection refused (os error 111)").kind,
-            LogKind::ConnectionRefused
-        );
-        assert_eq!(
-            c("error communicating with database: Connection reset by peer (os error 104)").kind,
-            LogKind::ConnectionReset
-        );
-        let r = c(r#"password authentication failed for user "ignition_api""#);
-        assert_eq!(r.kind, LogKind::AuthenticationFailed);
-        assert_eq!(r.object.as_deref(), Some("ignition_api"));
-        assert_eq!(r.sqlstate.as_deref(), Some("28P01"));
-        assert_eq!(
-            c("error with configuration: tls handshake failed: invalid peer certificate: UnknownIssuer").kind,
-            LogKind::Tls
-        );
-    }
-
-    #[test]
-    fn pooler_statement_errors_keep_the_statement_name() {
-        let r = c(r#"error returned from database: prepared statement "sqlx_s_1" already exists"#);
-        assert_eq!(r.kind, LogKind::PreparedStatementExists);
-        assert_eq!(r.object.as_deref(), Some("sqlx_s_1"));
-        assert_eq!(r.sqlstate.as_deref(), Some("42P05"));
-        let r = c(r#"prepared statement "sqlx_s_3" does not exist"#);
-        assert_eq!(r.kind, LogKind::PreparedStatementMissing);
-        assert_eq!(r.sqlstate.as_deref(), Some("26000"));
-    }
-
-    #[test]
-    fn statement_level_errors() {
-        assert_eq!(
-            c("ERROR: canceling statement due to statement timeout")
-                .sqlstate
-                .as_deref(),
-            Some("57014")
-        );
-        assert_eq!(c("ERROR: deadlock detected").kind, LogKind::Deadlock);
-        let r = c("ERROR: cannot execute INSERT in a read-only transaction");
-        assert_eq!(r.kind, LogKind::ReadOnlyTransaction);
-        assert_eq!(r.object.as_deref(), Some("INSERT"));
-        let r = c("ERROR: permission denied for table users");
-        assert_eq!(r.kind, LogKind::PermissionDenied);
-        assert_eq!(r.table.as_deref(), Some("users"));
-        let r = c(r#"duplicate key value violates unique constraint "users_email_key""#);
-        assert_eq!(r.kind, LogKind::UniqueViolation);
-        assert_eq!(r.object.as_deref(), Some("users_email_key"));
-        let r = c(
-            r#"insert or update on table "habit_completions" violates foreign key constraint "habit_completions_habit_id_fkey""#,
-        );
-        assert_eq!(r.kind, LogKind::ForeignKeyViolation);
-        assert_eq!(r.table.as_deref(), Some("habit_completions"));
-        assert_eq!(r.object.as_deref(), Some("habit_completions_habit_id_fkey"));
-    }
-
-    #[test]
-    fn migration_lifecycle_lines() {
-        assert_eq!(
-            c("Checking database migrations...").kind,
-            LogKind::MigrationCheck
-        );
-        let r = c("Applied 3 new migration(s)");
-        assert_eq!((r.kind, r.applied), (LogKind::MigrationsApplied, Some(3)));
-        assert_eq!(
-            c("Database schema is up to date").kind,
-            LogKind::SchemaUpToDate
-        );
-        let r = c(
-            r#"Migration failed: error returned from database: relation "focus_pause_state" already exists while executing migration 14"#,
-        );
-        assert_eq!(r.kind, LogKind::MigrationFailed);
-        assert_eq!(r.migration, Some(14));
-        assert_eq!(r.table.as_deref(), Some("focus_pause_state"));
-        let r = c("migration 20240101000000 was previously applied but has been modified");
-        assert_eq!(r.migration, Some(20240101000000));
-    }
-
-    #[test]
-    fn markers_and_sqlstates_without_a_known_message() {
-        assert_eq!(
-            c("request failed: database_error").kind,
-            LogKind::ServiceDatabaseError
-        );
-        assert_eq!(
-            c("internal_error: boom").kind,
-            LogKind::ServiceInternalError
-        );
-        let r = c("ERROR:  22P02: invalid input syntax for type uuid: \"abc\"");
-        assert_eq!(r.kind, LogKind::OtherDatabaseError);
-        assert_eq!(r.sqlstate.as_deref(), Some("22P02"));
-    }
-
-    #[test]
-    fn sqlite_errors_keep_their_result_code_and_objects() {
-        let r = c("error returned from database: (code: 1) no such table: habit_completions");
-        assert_eq!(r.kind, LogKind::UndefinedTable);
-        assert_eq!(r.table.as_deref(), Some("habit_completions"));
-        assert_eq!(
-            r.sqlstate.as_deref(),
-            Some("1"),
-            "the SQLite code, not 42P01"
-        );
-        let r = c("error returned from database: (code: 1) no such column: q.reward");
-        assert_eq!(r.kind, LogKind::UndefinedColumn);
-        assert_eq!((r.table, r.column.as_deref()), (None, Some("reward")));
-        let r = c("(code: 1) table quests has no column named reward");
-        assert_eq!(r.table.as_deref(), Some("quests"));
-        assert_eq!(r.column.as_deref(), Some("reward"));
-        let r =
-            c("error returned from database: (code: 2067) UNIQUE constraint failed: users.email");
-        assert_eq!(r.kind, LogKind::UniqueViolation);
-        assert_eq!(r.sqlstate.as_deref(), Some("2067"));
-        assert_eq!(r.table.as_deref(), Some("users"));
-        let r = c("(code: 1299) NOT NULL constraint failed: habits.name");
-        assert_eq!(r.kind, LogKind::NotNullViolation);
-        assert_eq!(r.column.as_deref(), Some("name"));
-        let r = c("error returned from database: (code: 5) database is locked");
-        assert_eq!(r.kind, LogKind::OtherDatabaseError);
-        assert_eq!(r.object.as_deref(), Some("database is locked"));
-        assert_eq!(r.sqlstate.as_deref(), Some("5"));
-    }
-
-    #[test]
-    fn ordinary_lines_are_not_classified() {
-        assert_eq!(
-            classify("sqlx::query: summary=\"SELECT id FROM users\" rows_returned=1"),
-            None
-        );
-        assert_eq!(classify("GET /health 200 OK"), None);
-        assert_eq!(classify("TLS handshake complete"), None);
-    }
-}
+mod tests;

@@ -3,6 +3,9 @@
 //! [`detect`] votes over the first lines of an input; [`parse_line`] splits one line into
 //! timestamp, instance, region, level and message.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -339,10 +342,25 @@ pub fn clean_path(s: &str) -> Option<String> {
     (p.len() <= 200).then(|| p.to_string())
 }
 
+/// The keys [`path_in_text`] looks for, then the request methods.
+const PATH_KEYS_IN_TEXT: [&str; 5] = ["uri=", "path=", "\"uri\":\"", "\"path\":\"", "url="];
+const METHODS_IN_TEXT: [&str; 5] = ["GET /", "POST /", "PUT /", "PATCH /", "DELETE /"];
+
+/// Their searchers, built once (building one per search cost more than searching).
+static PATH_FINDERS: LazyLock<Vec<memmem::Finder<'static>>> = LazyLock::new(|| {
+    PATH_KEYS_IN_TEXT
+        .iter()
+        .chain(&METHODS_IN_TEXT)
+        .map(|k| memmem::Finder::new(k.as_bytes()).into_owned())
+        .collect()
+});
+
 /// Finds a request path in free text: `uri=/x`, `path=/x`, `"path":"/x"`, `GET /x`.
 pub fn path_in_text(text: &str) -> Option<String> {
-    for key in ["uri=", "path=", "\"uri\":\"", "\"path\":\"", "url="] {
-        if let Some(i) = text.find(key) {
+    let finders = &*PATH_FINDERS;
+    let find = |i: usize| finders[i].find(text.as_bytes());
+    for (n, key) in PATH_KEYS_IN_TEXT.iter().enumerate() {
+        if let Some(i) = find(n) {
             let rest = text[i + key.len()..].trim_start_matches('"');
             let end = rest
                 .find(|c: char| c.is_whitespace() || matches!(c, '"' | ',' | '}' | ';'))
@@ -352,8 +370,8 @@ pub fn path_in_text(text: &str) -> Option<String> {
             }
         }
     }
-    for method in ["GET /", "POST /", "PUT /", "PATCH /", "DELETE /"] {
-        if let Some(i) = text.find(method) {
+    for (n, method) in METHODS_IN_TEXT.iter().enumerate() {
+        if let Some(i) = find(PATH_KEYS_IN_TEXT.len() + n) {
             let rest = &text[i + method.len() - 1..];
             let end = rest
                 .find(|c: char| c.is_whitespace() || c == '"')

@@ -1,16 +1,19 @@
 //! Streaming scanner: raw bytes in, [`LogsEvidence`] out, with flat memory.
 //!
-//! Bytes are fed in chunks of any size. Complete lines are searched with one Aho-Corasick
-//! automaton over the raw bytes ([`PREFILTER`]); only the lines
-//! containing a literal are parsed and classified. Lines are never required to be UTF-8, and a
+//! Bytes are fed in chunks of any size. Complete lines are searched for the classifier's trigger
+//! words ([`super::prefilter`]); only the lines holding one, and one of its literals
+//! ([`PREFILTER`]), are parsed and classified. Lines are never required to be UTF-8, and a
 //! line longer than [`MAX_LINE`] is read up to that length and counted.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use aho_corasick::{AhoCorasick, Input, MatchKind};
+use std::ops::Range;
 
-use super::classify::{Classification, PREFILTER, classify};
+#[cfg(doc)]
+use super::classify::PREFILTER;
+use super::classify::{Classification, classify};
 use super::format::{self, LogFormat};
+use super::prefilter::{Prefilter, Scratch};
 use super::{
     LogInput, LogSample, LogSignature, LogsEvidence, MigrationEvent, NamedCount, SeriesPoint, time,
 };
@@ -62,7 +65,11 @@ struct Group {
 
 /// Builds [`LogsEvidence`] from any number of inputs fed one after the other.
 pub struct LogAnalyzer {
-    ac: AhoCorasick,
+    pre: Prefilter,
+    scratch: Scratch,
+    hits: Vec<Range<usize>>,
+    /// The reference path: every line is checked for a literal, no trigger search.
+    every_line: bool,
     groups: BTreeMap<String, Group>,
     events: VecDeque<MigrationEvent>,
     inputs: Vec<LogInput>,
@@ -88,12 +95,11 @@ impl Default for LogAnalyzer {
 impl LogAnalyzer {
     /// A fresh analyzer.
     pub fn new() -> Self {
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(PREFILTER)
-            .expect("prefilter literals build");
         LogAnalyzer {
-            ac,
+            pre: Prefilter::new(),
+            scratch: Scratch::default(),
+            hits: Vec::new(),
+            every_line: false,
             groups: BTreeMap::new(),
             events: VecDeque::new(),
             inputs: Vec::new(),
@@ -107,6 +113,17 @@ impl LogAnalyzer {
             carry: Vec::new(),
             carry_len: 0,
             pending: Vec::new(),
+        }
+    }
+
+    /// The reference analyzer: the trigger search is skipped and every line holding one of the
+    /// classifier's literals is parsed and classified. The evidence is the same as
+    /// [`LogAnalyzer::new`]'s but for `candidate_lines` and `unparsed_lines` (which count the
+    /// lines parsed); it is slower, and is what the fast path is tested against.
+    pub fn reference() -> Self {
+        LogAnalyzer {
+            every_line: true,
+            ..Self::new()
         }
     }
 
@@ -279,8 +296,11 @@ impl LogAnalyzer {
         if std::str::from_utf8(line).is_err() {
             cur.invalid_utf8_lines += 1;
         }
-        if self.ac.is_match(line) {
-            let n = cur.lines;
+        let n = cur.lines;
+        let line = &line[..line.len().min(MAX_LINE)];
+        if (self.every_line || self.pre.line_has_trigger(line, &mut self.scratch))
+            && self.pre.has_literal(line)
+        {
             self.candidate(line, n);
         }
     }
@@ -307,8 +327,24 @@ impl LogAnalyzer {
                 }
             }
         }
-        // Invalid UTF-8: validate the whole block, and only on failure find the lines.
-        let mut from = 0;
+        // Candidates: the lines holding a trigger, then a literal.
+        let mut hits = std::mem::take(&mut self.hits);
+        hits.clear();
+        let ascii = if self.every_line {
+            let mut start = 0;
+            for nl in memchr::memchr_iter(b'\n', block).chain(std::iter::once(block.len())) {
+                if start < block.len() {
+                    hits.push(start..nl);
+                }
+                start = nl + 1;
+            }
+            false
+        } else {
+            self.pre.trigger_lines(block, &mut self.scratch, &mut hits)
+        };
+        // Invalid UTF-8: unless the search saw only ASCII, validate the whole block, and only
+        // on failure find the lines.
+        let mut from = if ascii { block.len() } else { 0 };
         while from < block.len() {
             match std::str::from_utf8(&block[from..]) {
                 Ok(_) => break,
@@ -320,22 +356,18 @@ impl LogAnalyzer {
                 }
             }
         }
-        // Candidates.
         let mut counted_to = 0;
         let mut line_no = base;
-        let mut at = 0;
-        while at < block.len() {
-            let Some(m) = self.ac.find(Input::new(block).range(at..)) else {
-                break;
-            };
-            let start = memchr::memrchr(b'\n', &block[..m.start()]).map_or(0, |i| i + 1);
-            let end = memchr::memchr(b'\n', &block[m.end()..]).map_or(block.len(), |i| m.end() + i);
-            line_no += memchr::memchr_iter(b'\n', &block[counted_to..start]).count() as u64;
-            counted_to = start;
-            let line = &block[start..end.min(start + MAX_LINE)];
+        for r in &hits {
+            let line = &block[r.start..r.end.min(r.start + MAX_LINE)];
+            if !self.pre.has_literal(line) {
+                continue;
+            }
+            line_no += memchr::memchr_iter(b'\n', &block[counted_to..r.start]).count() as u64;
+            counted_to = r.start;
             self.candidate(line, line_no + 1);
-            at = end + 1;
         }
+        self.hits = hits;
         let total = memchr::memchr_iter(b'\n', &block[counted_to..]).count() as u64;
         if let Some(cur) = self.cur.as_mut() {
             cur.lines = line_no + total;
@@ -383,21 +415,27 @@ impl LogAnalyzer {
             .clone()
             .or_else(|| format::path_in_text(&parsed.message));
         let key = signature_key(&class);
-        if !self.groups.contains_key(&key) && self.groups.len() >= MAX_SIGNATURES {
-            self.ungrouped += 1;
-            return;
+        if !self.groups.contains_key(&key) {
+            if self.groups.len() >= MAX_SIGNATURES {
+                self.ungrouped += 1;
+                return;
+            }
+            let g = Group {
+                sig: new_signature(key.clone(), &class),
+                first: None,
+                last: None,
+                instances: BTreeMap::new(),
+                regions: BTreeMap::new(),
+                paths: BTreeMap::new(),
+                inputs: BTreeSet::new(),
+                buckets: BTreeMap::new(),
+            };
+            self.groups.insert(key.clone(), g);
         }
         let bucket = self.bucket;
-        let g = self.groups.entry(key.clone()).or_insert_with(|| Group {
-            sig: new_signature(key, &class),
-            first: None,
-            last: None,
-            instances: BTreeMap::new(),
-            regions: BTreeMap::new(),
-            paths: BTreeMap::new(),
-            inputs: BTreeSet::new(),
-            buckets: BTreeMap::new(),
-        });
+        let Some(g) = self.groups.get_mut(&key) else {
+            return;
+        };
         g.sig.count += 1;
         if let Some(t) = parsed.time {
             g.first = Some(g.first.map_or(t, |f| f.min(t)));
@@ -477,7 +515,7 @@ fn cut(s: &str, max: usize) -> String {
 
 /// The grouping key of a classification: kind, SQLSTATE, table, column, object, migration.
 pub fn signature_key(c: &Classification) -> String {
-    let mut key = c.kind.as_str();
+    let mut key = c.kind.as_str().to_string();
     for part in [
         &c.sqlstate,
         &c.table,
@@ -530,167 +568,7 @@ pub fn analyse_text(name: &str, format: Option<LogFormat>, text: &[u8]) -> LogsE
     a.finish()
 }
 
+mod merge;
+
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::logs::LogKind;
-
-    const FLY: &str = "2026-01-09T12:00:00.123Z app[148e272a] iad [info] GET /api/focus/pause database_error: error returned from database: relation \"focus_pause_state\" does not exist\n\
-2026-01-09T12:00:01.000Z app[148e272a] iad [info] request handled\n\
-2026-01-09T12:05:00.000Z app[9a8b7c6d] ams [info] uri=/api/focus/pause?token=abc database_error: error returned from database: relation \"focus_pause_state\" does not exist\n\
-2026-01-09T12:06:00.000Z app[9a8b7c6d] ams [info] sqlx::query: summary=\"SELECT 1\"\n";
-
-    #[test]
-    fn lines_are_grouped_by_signature_with_instances_regions_and_paths() {
-        let e = analyse_text("fly.log", None, FLY.as_bytes());
-        assert_eq!(e.inputs[0].format, LogFormat::Fly);
-        assert_eq!(e.inputs[0].lines, 4);
-        assert_eq!(e.inputs[0].candidate_lines, 3);
-        assert_eq!(e.inputs[0].classified_lines, 2);
-        assert_eq!(e.signatures.len(), 1);
-        let s = &e.signatures[0];
-        assert_eq!(s.key, "undefined_table:42P01:focus_pause_state");
-        assert_eq!(s.count, 2);
-        assert_eq!(s.first_seen.as_deref(), Some("2026-01-09T12:00:00Z"));
-        assert_eq!(s.last_seen.as_deref(), Some("2026-01-09T12:05:00Z"));
-        assert_eq!(s.instances.len(), 2);
-        assert_eq!(
-            s.regions
-                .iter()
-                .map(|r| r.name.as_str())
-                .collect::<Vec<_>>(),
-            ["ams", "iad"]
-        );
-        assert_eq!(
-            s.paths,
-            vec![NamedCount {
-                name: "/api/focus/pause".into(),
-                count: 2
-            }]
-        );
-        assert_eq!(s.samples.len(), 2);
-        assert_eq!(s.samples[1].line, 3);
-        assert!(!s.samples[1].text.contains("token=abc"));
-        assert_eq!(e.bucket_seconds, 60);
-        assert_eq!(s.series.iter().map(|p| p.count).sum::<u64>(), 2);
-    }
-
-    #[test]
-    fn chunk_boundaries_do_not_change_the_result() {
-        let whole = analyse_text("a", None, FLY.as_bytes());
-        for size in [1, 7, 64, 200] {
-            let mut a = LogAnalyzer::new();
-            a.begin_input("a", None, false);
-            for chunk in FLY.as_bytes().chunks(size) {
-                a.feed(chunk);
-            }
-            assert_eq!(a.finish(), whole, "chunk size {size}");
-        }
-    }
-
-    #[test]
-    fn crlf_samples_never_keep_the_carriage_return() {
-        let crlf = FLY.replace('\n', "\r\n");
-        // Whole (lines found in a block) and byte by byte (lines carried across chunks).
-        let whole = analyse_text("a", None, crlf.as_bytes());
-        let mut a = LogAnalyzer::new();
-        a.begin_input("a", None, false);
-        for chunk in crlf.as_bytes().chunks(1) {
-            a.feed(chunk);
-        }
-        let split = a.finish();
-        for e in [&whole, &split] {
-            for s in &e.signatures {
-                for sample in &s.samples {
-                    assert!(!sample.text.contains('\r'), "{:?}", sample.text);
-                }
-            }
-        }
-        assert_eq!(whole.signatures, split.signatures);
-        let lf = analyse_text("a", None, FLY.as_bytes());
-        assert_eq!(whole.signatures, lf.signatures, "CRLF reads like LF");
-    }
-
-    #[test]
-    fn last_line_without_newline_is_read() {
-        let e = analyse_text("a", None, b"x\nFATAL:  sorry, too many clients already");
-        assert_eq!(e.inputs[0].lines, 2);
-        assert_eq!(e.signatures[0].kind, LogKind::TooManyConnections);
-    }
-
-    #[test]
-    fn invalid_utf8_and_long_lines_are_counted_not_fatal() {
-        let mut text = b"ok line\n\xff\xfe relation \"bad\xffname\" does not exist\n".to_vec();
-        text.extend(std::iter::repeat_n(b'a', 100 * 1024));
-        text.extend(b" relation \"after_long\" does not exist\n");
-        text.extend(b"tail internal_error\n");
-        let e = analyse_text("a", Some(LogFormat::Text), &text);
-        let i = &e.inputs[0];
-        assert_eq!(i.lines, 4);
-        assert_eq!(i.invalid_utf8_lines, 1);
-        assert_eq!(i.long_lines, 1);
-        assert_eq!(i.truncated_lines, 0);
-        let keys: Vec<&str> = e.signatures.iter().map(|s| s.key.as_str()).collect();
-        assert!(
-            keys.contains(&"undefined_table:42P01:after_long"),
-            "{keys:?}"
-        );
-        assert!(keys.contains(&"service_internal_error"), "{keys:?}");
-        assert!(
-            keys.iter()
-                .any(|k| k.starts_with("undefined_table:42P01:bad")),
-            "{keys:?}"
-        );
-    }
-
-    #[test]
-    fn a_line_longer_than_the_cap_is_truncated_and_counted() {
-        let mut a = LogAnalyzer::new();
-        a.begin_input("a", Some(LogFormat::Text), false);
-        a.feed(b"database_error ");
-        let filler = vec![b'x'; 64 * 1024];
-        for _ in 0..20 {
-            a.feed(&filler);
-        }
-        a.feed(b"\nnext\n");
-        let e = a.finish();
-        assert_eq!(e.inputs[0].lines, 2);
-        assert_eq!(e.inputs[0].truncated_lines, 1);
-        assert_eq!(e.signatures[0].kind, LogKind::ServiceDatabaseError);
-        assert!(e.signatures[0].samples[0].text.len() <= MAX_SAMPLE + 3);
-    }
-
-    #[test]
-    fn migration_events_are_kept_in_order() {
-        let text = "2026-01-09T12:00:00Z app[1] iad [info] Checking database migrations...\n\
-2026-01-09T12:00:01Z app[1] iad [info] Applied 2 new migration(s)\n\
-2026-01-09T12:10:00Z app[2] iad [info] Database schema is up to date\n";
-        let e = analyse_text("a", None, text.as_bytes());
-        let kinds: Vec<LogKind> = e.migration_events.iter().map(|m| m.kind).collect();
-        assert_eq!(
-            kinds,
-            [
-                LogKind::MigrationCheck,
-                LogKind::MigrationsApplied,
-                LogKind::SchemaUpToDate
-            ]
-        );
-        assert_eq!(e.migration_events[1].applied, Some(2));
-        assert_eq!(e.migration_events[2].instance.as_deref(), Some("2"));
-    }
-
-    #[test]
-    fn series_buckets_widen_for_long_spans() {
-        let mut text = String::new();
-        for day in 1..=28 {
-            text.push_str(&format!(
-                "2026-02-{day:02}T00:00:00Z app[1] iad [info] pool timed out while waiting for an open connection\n"
-            ));
-        }
-        let e = analyse_text("a", None, text.as_bytes());
-        assert!(e.bucket_seconds >= 3600, "{}", e.bucket_seconds);
-        let s = &e.signatures[0];
-        assert!(s.series.len() <= MAX_SERIES_POINTS);
-        assert_eq!(s.series.iter().map(|p| p.count).sum::<u64>(), 28);
-    }
-}
+mod tests;
