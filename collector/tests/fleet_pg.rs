@@ -268,8 +268,8 @@ fn a_bad_fleet_file_is_a_usage_error_naming_it() {
         Some(2),
         "--all takes its targets from the file"
     );
-    let o = run(&["collect", "--jobs", "2"]);
-    assert_eq!(o.status.code(), Some(2), "--jobs needs --all");
+    let o = run(&["collect", "--out-dir", "snaps"]);
+    assert_eq!(o.status.code(), Some(2), "--out-dir needs --all");
 }
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {

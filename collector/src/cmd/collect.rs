@@ -17,6 +17,9 @@ use crate::output;
 use crate::preserve;
 use crate::progress::Progress;
 
+/// Targets collected at once by `--all` when `--jobs` is not given.
+const DEFAULT_FLEET_JOBS: u16 = 4;
+
 /// Flags of `gaps collect`.
 #[derive(Debug, Clone, Args)]
 pub struct CollectArgs {
@@ -68,9 +71,10 @@ pub struct CollectArgs {
     /// Force the log format instead of detecting it per file.
     #[arg(long, value_enum)]
     pub log_format: Option<LogFormatArg>,
-    /// Log files read at once, one thread each (the result is the same for every N).
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub jobs: u16,
+    /// How much is read at once: log files, one thread each (default 1; the evidence is the
+    /// same for every N), or with --all, targets (default 4).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
     /// The service's health endpoint, e.g. `https://api.example.com/health`.
     #[arg(long, value_name = "URL")]
     pub health: Option<String>,
@@ -107,10 +111,6 @@ pub struct CollectArgs {
         "database_url", "source", "migrations", "out", "label", "logs", "health", "service_role",
     ])]
     pub all: bool,
-    /// With --all: how many targets are collected at once.
-    #[arg(long, value_name = "N", default_value_t = 4, requires = "all",
-          value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub jobs: u16,
     /// With --all: the folder the snapshots are written to.
     #[arg(
         long,
@@ -168,7 +168,7 @@ impl CollectArgs {
             },
             logs: self.logs.clone(),
             log_format: self.log_format.map(LogFormatArg::format),
-            log_jobs: usize::from(self.jobs),
+            log_jobs: usize::from(self.jobs.unwrap_or(1)),
             health: self.health.clone(),
             health_timeout: seconds(self.health_timeout, 0.1),
             describe: !self.no_describe,
@@ -242,7 +242,7 @@ fn run_all(args: &CollectArgs) -> anyhow::Result<u8> {
         targets,
         &args.request(),
         &args.out_dir,
-        usize::from(args.jobs),
+        usize::from(args.jobs.unwrap_or(DEFAULT_FLEET_JOBS)),
     )?;
     let partial = outcomes.iter().filter(|o| o.is_partial()).count();
     for o in &outcomes {
