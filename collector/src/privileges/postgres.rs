@@ -195,10 +195,20 @@ fn failed_copy<T>(during: &str) -> Section<T> {
     )
 }
 
-async fn sequences(session: &mut Session, role: &str) -> Section<Vec<SequencePrivileges>> {
-    let during = "reading the service role's sequence privileges (has_sequence_privilege)";
+/// Runs `sql` with the service role as `$1` (one catalog read) and turns each row into a
+/// `T`, leaving out the rows `map` returns `None` for; a failed read is the section's failure.
+async fn per_role<R, T>(
+    session: &mut Session,
+    during: &str,
+    sql: &'static str,
+    role: &str,
+    map: impl FnMut(R) -> Option<T>,
+) -> Section<Vec<T>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
     let rows = read(session, during, async |c| {
-        sqlx::query_as::<_, (String, String, bool, bool, bool)>(SEQUENCES_SQL)
+        sqlx::query_as::<_, R>(sql)
             .persistent(false)
             .bind(role)
             .fetch_all(c)
@@ -207,111 +217,106 @@ async fn sequences(session: &mut Session, role: &str) -> Section<Vec<SequencePri
     .await;
     match rows {
         Err(e) => failed(e, during),
-        Ok(rows) => Section::collected(
-            rows.into_iter()
-                .map(|(schema, name, usage, select, update)| SequencePrivileges {
-                    schema,
-                    name,
-                    held: held(&[
-                        (Privilege::Usage, usage),
-                        (Privilege::Select, select),
-                        (Privilege::Update, update),
-                    ]),
-                })
-                .collect(),
-        ),
+        Ok(rows) => Section::collected(rows.into_iter().filter_map(map).collect()),
     }
+}
+
+async fn sequences(session: &mut Session, role: &str) -> Section<Vec<SequencePrivileges>> {
+    let during = "reading the service role's sequence privileges (has_sequence_privilege)";
+    per_role(
+        session,
+        during,
+        SEQUENCES_SQL,
+        role,
+        |(schema, name, usage, select, update): (String, String, bool, bool, bool)| {
+            Some(SequencePrivileges {
+                schema,
+                name,
+                held: held(&[
+                    (Privilege::Usage, usage),
+                    (Privilege::Select, select),
+                    (Privilege::Update, update),
+                ]),
+            })
+        },
+    )
+    .await
 }
 
 async fn schemas(session: &mut Session, role: &str) -> Section<Vec<SchemaPrivileges>> {
     let during = "reading the service role's schema privileges (has_schema_privilege)";
-    let rows = read(session, during, async |c| {
-        sqlx::query_as::<_, (String, bool, bool)>(SCHEMAS_SQL)
-            .persistent(false)
-            .bind(role)
-            .fetch_all(c)
-            .await
-    })
-    .await;
-    match rows {
-        Err(e) => failed(e, during),
-        Ok(rows) => Section::collected(
-            rows.into_iter()
-                .map(|(name, usage, create)| SchemaPrivileges {
-                    name,
-                    held: held(&[(Privilege::Usage, usage), (Privilege::Create, create)]),
-                })
-                .collect(),
-        ),
-    }
+    per_role(
+        session,
+        during,
+        SCHEMAS_SQL,
+        role,
+        |(name, usage, create): (String, bool, bool)| {
+            Some(SchemaPrivileges {
+                name,
+                held: held(&[(Privilege::Usage, usage), (Privilege::Create, create)]),
+            })
+        },
+    )
+    .await
 }
+
+/// One row of the function privileges read: schema, name, overloads, how many the role may
+/// execute, whether one elsewhere on the search_path is executable, the denied signatures.
+type FunctionRow = (String, String, i64, i64, bool, Option<Vec<String>>);
 
 async fn functions(session: &mut Session, role: &str) -> Section<Vec<FunctionPrivileges>> {
     let during = "reading the service role's function privileges (has_function_privilege)";
-    let rows = read(session, during, async |c| {
-        sqlx::query_as::<_, (String, String, i64, i64, bool, Option<Vec<String>>)>(FUNCTIONS_SQL)
-            .persistent(false)
-            .bind(role)
-            .fetch_all(c)
-            .await
-    })
-    .await;
-    match rows {
-        Err(e) => failed(e, during),
-        Ok(rows) => Section::collected(
-            rows.into_iter()
-                .map(|(schema, name, overloads, executable, elsewhere, denied)| {
-                    FunctionPrivileges {
-                        schema,
-                        name,
-                        overloads: u32::try_from(overloads).unwrap_or(u32::MAX),
-                        executable: u32::try_from(executable).unwrap_or(u32::MAX),
-                        executable_elsewhere: elsewhere,
-                        denied: denied.unwrap_or_default(),
-                    }
-                })
-                .collect(),
-        ),
-    }
+    per_role(
+        session,
+        during,
+        FUNCTIONS_SQL,
+        role,
+        |(schema, name, overloads, executable, elsewhere, denied): FunctionRow| {
+            Some(FunctionPrivileges {
+                schema,
+                name,
+                overloads: u32::try_from(overloads).unwrap_or(u32::MAX),
+                executable: u32::try_from(executable).unwrap_or(u32::MAX),
+                executable_elsewhere: elsewhere,
+                denied: denied.unwrap_or_default(),
+            })
+        },
+    )
+    .await
 }
+
+/// One row of `pg_default_acl` as read: owner, schema, object type, grantee, privilege,
+/// whether the grant reaches the service role.
+type DefaultAclRow = (String, Option<String>, String, String, String, bool);
 
 async fn default_privileges(session: &mut Session, role: &str) -> Section<Vec<DefaultPrivilege>> {
     let during = "reading default privileges (pg_default_acl)";
-    let rows = read(session, during, async |c| {
-        sqlx::query_as::<_, (String, Option<String>, String, String, String, bool)>(DEFAULT_ACL_SQL)
-            .persistent(false)
-            .bind(role)
-            .fetch_all(c)
-            .await
-    })
-    .await;
-    match rows {
-        Err(e) => failed(e, during),
-        Ok(rows) => Section::collected(
-            rows.into_iter()
-                .filter_map(|(owner, schema, kind, grantee, privilege, applies)| {
-                    Some(DefaultPrivilege {
-                        owner,
-                        schema,
-                        object_type: match kind.as_str() {
-                            "r" => "table",
-                            "S" => "sequence",
-                            "f" => "function",
-                            "T" => "type",
-                            "n" => "schema",
-                            _ => "other",
-                        }
-                        .to_string(),
-                        grantee,
-                        // TRUNCATE, REFERENCES, TRIGGER, MAINTAIN: no statement of the code
-                        // needs them.
-                        privilege: Privilege::parse(&privilege)?,
-                        applies,
-                    })
-                })
-                .collect(),
-        ),
-    }
+    per_role(
+        session,
+        during,
+        DEFAULT_ACL_SQL,
+        role,
+        |(owner, schema, kind, grantee, privilege, applies): DefaultAclRow| {
+            Some(DefaultPrivilege {
+                owner,
+                schema,
+                object_type: match kind.as_str() {
+                    "r" => "table",
+                    "S" => "sequence",
+                    "f" => "function",
+                    "T" => "type",
+                    "n" => "schema",
+                    _ => "other",
+                }
+                .to_string(),
+                grantee,
+                // TRUNCATE, REFERENCES, TRIGGER, MAINTAIN: no statement of the code needs them.
+                privilege: Privilege::parse(&privilege)?,
+                applies,
+            })
+        },
+    )
+    .await
 }
 
 async fn session_settings(
