@@ -27,7 +27,10 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, Input, MatchKind, packed};
 
 use super::classify::PREFILTER;
-use super::scan::MAX_LINE;
+
+/// Lines are read up to this many bytes; the rest of a longer line is skipped and counted
+/// (the scanner cuts them, the prefilter looks no further).
+pub const MAX_LINE: usize = 1024 * 1024;
 
 /// Lower-case pieces of words of which at least one occurs (ASCII case-insensitively) in every
 /// message [`super::classify()`] classifies, `tls` and `ssl` aside (searched apart: a

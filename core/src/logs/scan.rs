@@ -21,8 +21,7 @@ use crate::redact;
 
 /// Lines longer than this many bytes are counted as long.
 pub const LONG_LINE: usize = 64 * 1024;
-/// Lines are read up to this many bytes; the rest of a longer line is skipped and counted.
-pub const MAX_LINE: usize = 1024 * 1024;
+pub use super::prefilter::MAX_LINE;
 /// Sample lines are cut at this many bytes.
 pub const MAX_SAMPLE: usize = 600;
 /// Samples kept per signature.
