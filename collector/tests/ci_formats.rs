@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use gaps_core::causes::CheckOutput;
+use gaps_core::causes::{CheckOutput, FleetCheckOutput};
 use gaps_tests::fixtures::fixture;
 
 /// Runs the real binary in `cwd` with a clean CI environment plus `env`.
@@ -454,5 +454,27 @@ fn a_fleet_gives_one_sarif_run_and_one_summary_section_per_target() {
             "json",
         ],
     );
-    assert_eq!(code(&json), 2, "JSON is one snapshot at a time");
+    assert_eq!(code(&json), 1, "the demo targets have errors");
+    let value: serde_json::Value = serde_json::from_str(&out(&json)).unwrap();
+    let schema_path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/fleet-check-output.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let fleet: FleetCheckOutput = serde_json::from_value(value).unwrap();
+    assert_eq!(fleet.targets.len(), 2, "one entry per target");
+    for t in &fleet.targets {
+        let single = check_json(tmp.path(), Path::new(&t.snapshot));
+        assert_eq!(t.check, single, "each target carries its own check output");
+        assert!(t.errors > 0 && !t.partial, "{t:?}");
+    }
+    let mut files: Vec<&str> = fleet.targets.iter().map(|t| t.snapshot.as_str()).collect();
+    files.sort();
+    assert_eq!(files, [a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_ne!(fleet.targets[0].name, fleet.targets[1].name);
 }

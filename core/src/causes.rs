@@ -120,7 +120,10 @@ use crate::finding::{Finding, Severity};
 use crate::snapshot::Snapshot;
 
 pub use diff::{CauseChange, CauseRef, CausesDiff, diff_causes};
-pub use output::{CheckFinding, CheckOutput, check_output, check_output_schema};
+pub use output::{
+    CheckFinding, CheckOutput, FleetCheckOutput, FleetTarget, check_output, check_output_schema,
+    fleet_check_output_schema,
+};
 
 /// One thing to fix, with the findings it explains.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -31,7 +31,7 @@ pub enum CheckFormat {
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// The snapshot to check; several (a fleet, `DIR/*.json`) open with an overview, one row
-    /// per target (text, sarif and github).
+    /// per target (in JSON: one entry per target, worst first).
     #[arg(required = true, value_name = "SNAPSHOT")]
     pub snapshots: Vec<PathBuf>,
     /// Output format.
@@ -70,6 +70,7 @@ pub enum FailOn {
 /// One snapshot, checked.
 struct Checked {
     name: String,
+    file: String,
     snapshot: gaps_core::snapshot::Snapshot,
     findings: Vec<Finding>,
     diagnosis: Diagnosis,
@@ -79,6 +80,7 @@ impl Checked {
     fn item(&self) -> fleet::Item<'_> {
         fleet::Item {
             name: &self.name,
+            file: &self.file,
             snapshot: &self.snapshot,
             findings: &self.findings,
             diagnosis: &self.diagnosis,
@@ -100,6 +102,7 @@ fn check_all(paths: &[PathBuf]) -> anyhow::Result<Vec<Checked>> {
             .unwrap_or_else(|| p.display().to_string());
         out.push(Checked {
             name: snapshot.target.label.clone().unwrap_or(stem),
+            file: p.display().to_string(),
             snapshot,
             findings,
             diagnosis,
@@ -118,17 +121,15 @@ fn check_all(paths: &[PathBuf]) -> anyhow::Result<Vec<Checked>> {
 pub fn run(args: &CheckArgs, color: bool) -> anyhow::Result<u8> {
     let checked = check_all(&args.snapshots)?;
     let fleet = checked.len() > 1;
-    if fleet && args.format == CheckFormat::Json {
-        anyhow::bail!(
-            "--format json checks one snapshot at a time; for several, use text, sarif or github"
-        );
-    }
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let repo_paths = |c: &Checked| {
         let files = RepoPaths::files_of(&c.findings, &c.diagnosis);
         RepoPaths::resolve(&c.snapshot, &files, args.repo_root.as_deref(), &cwd)
     };
     let text = match args.format {
+        CheckFormat::Json if fleet => {
+            fleet::json(&checked.iter().map(Checked::item).collect::<Vec<_>>())
+        }
         CheckFormat::Json => diagnosis::json(&checked[0].findings, &checked[0].diagnosis),
         CheckFormat::Text => {
             let opts = diagnosis::TextOptions {

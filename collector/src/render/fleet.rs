@@ -1,9 +1,10 @@
 //! `gaps check` over several snapshots (a fleet, `gaps check DIR/*.json`): an overview first,
 //! one row per target with its counts and its worst causes, worst target first, then each
-//! target's own diagnosis under a heading with its name. As text for the terminal and as
-//! Markdown for a CI step summary. Every value from a snapshot is escaped.
+//! target's own diagnosis under a heading with its name. As text for the terminal, as
+//! Markdown for a CI step summary and as JSON for programs. Every value from a snapshot is
+//! escaped.
 
-use gaps_core::causes::Diagnosis;
+use gaps_core::causes::{Diagnosis, FleetCheckOutput, FleetTarget, check_output};
 use gaps_core::escape::terminal as t;
 use gaps_core::finding::{Finding, Severity};
 use gaps_core::snapshot::Snapshot;
@@ -15,6 +16,8 @@ use super::github::md;
 pub struct Item<'a> {
     /// Its name (the snapshot's label, else its file name).
     pub name: &'a str,
+    /// The snapshot file it was read from, as given.
+    pub file: &'a str,
     /// Its snapshot.
     pub snapshot: &'a Snapshot,
     /// Its findings.
@@ -109,6 +112,26 @@ pub fn text_overview(items: &[Item<'_>]) -> String {
         ));
     }
     out
+}
+
+/// The overview as JSON (`gaps check --format json` over several snapshots,
+/// [`FleetCheckOutput`]): targets worst first, each with its counts, findings and causes.
+pub fn json(items: &[Item<'_>]) -> String {
+    let output = FleetCheckOutput {
+        targets: ordered(items)
+            .iter()
+            .map(|i| FleetTarget {
+                name: i.name.to_string(),
+                snapshot: i.file.to_string(),
+                errors: i.count(Severity::Error),
+                warnings: i.count(Severity::Warning),
+                partial: i.snapshot.is_partial(),
+                not_collected: i.failed().into_iter().map(String::from).collect(),
+                check: check_output(i.findings, i.diagnosis),
+            })
+            .collect(),
+    };
+    super::json::to_text(&serde_json::to_value(output).expect("the fleet output serialises"))
 }
 
 /// The heading above one target's section in the text output.
@@ -212,12 +235,14 @@ mod tests {
         let items = [
             Item {
                 name: "alpha",
+                file: "alpha.json",
                 snapshot: &s1,
                 findings: &f1,
                 diagnosis: &d1,
             },
             Item {
                 name: "zeta \u{1b}[31m",
+                file: "zeta.json",
                 snapshot: &s2,
                 findings: &f2,
                 diagnosis: &d2,
@@ -241,6 +266,42 @@ mod tests {
             md_text.contains("| [alpha](#gaps-check-alpha) | 0 | 0 | 0 | clean |"),
             "{md_text}"
         );
+    }
+
+    #[test]
+    fn the_json_overview_lists_targets_worst_first_with_their_causes() {
+        let (s1, f1, d1) = item_parts("alpha", false);
+        let (s2, f2, d2) = item_parts("zeta \u{1b}[31m", true);
+        let items = [
+            Item {
+                name: "alpha",
+                file: "alpha.json",
+                snapshot: &s1,
+                findings: &f1,
+                diagnosis: &d1,
+            },
+            Item {
+                name: "zeta \u{1b}[31m",
+                file: "zeta.json",
+                snapshot: &s2,
+                findings: &f2,
+                diagnosis: &d2,
+            },
+        ];
+        let text = json(&items);
+        assert!(!text.contains('\u{1b}'), "{text}");
+        let out: FleetCheckOutput = serde_json::from_str(&text).unwrap();
+        let names: Vec<&str> = out.targets.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["zeta \u{1b}[31m", "alpha"]);
+        assert_eq!(out.targets[0].snapshot, "zeta.json");
+        assert_eq!(
+            out.targets[0].errors,
+            f2.iter().filter(|f| f.severity == Severity::Error).count()
+        );
+        assert!(out.targets[0].errors > 0);
+        assert_eq!(out.targets[0].check.causes, d2.causes);
+        assert_eq!(out.targets[1].errors, 0);
+        assert!(out.targets[1].check.causes.is_empty());
     }
 
     #[test]
