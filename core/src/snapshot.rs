@@ -158,6 +158,11 @@ impl Snapshot {
     /// holds text from outside is redacted on the way in ([`crate::redact::snapshot`]), so a
     /// snapshot written by another tool or an older gaps cannot carry a secret any further.
     /// A UTF-8 byte-order mark in front (some Windows editors write one) is skipped.
+    ///
+    /// The text is read three times and never held as a `serde_json::Value`: its syntax and
+    /// `format_version` ([`Head`]), its shape (the typed parse, whose errors carry the line and
+    /// column), and the redaction ([`Snapshot::redact`], which rewrites only when a field
+    /// changes).
     pub fn from_json(text: &str) -> Result<Snapshot, LoadError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim().is_empty() {
@@ -165,26 +170,18 @@ impl Snapshot {
                 found: "nothing (it is empty)",
             });
         }
-        let mut value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| LoadError::Malformed {
-                line: e.line(),
-                column: e.column(),
-                message: strip_position(&e.to_string()),
-            })?;
-        let found = match &value {
-            serde_json::Value::Object(_) => None,
-            serde_json::Value::Array(_) => Some("an array"),
-            serde_json::Value::String(_) => Some("a string"),
-            serde_json::Value::Bool(_) => Some("a boolean"),
-            serde_json::Value::Number(_) => Some("a number"),
-            serde_json::Value::Null => Some("null"),
+        let head: Head = serde_json::from_str(text).map_err(|e| LoadError::Malformed {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?;
+        let version = match head {
+            Head::Object { version } => version,
+            Head::Other(found) => return Err(LoadError::NotAnObject { found }),
         };
-        if let Some(found) = found {
-            return Err(LoadError::NotAnObject { found });
-        }
-        let version = value
-            .get("format_version")
-            .and_then(|v| v.as_u64())
+        let version = version
+            .as_ref()
+            .and_then(serde_json::Value::as_u64)
             .ok_or(LoadError::NotASnapshot)?;
         if version > u64::from(FORMAT_VERSION) {
             return Err(LoadError::TooNew {
@@ -192,44 +189,50 @@ impl Snapshot {
                 supported: FORMAT_VERSION,
             });
         }
-        crate::redact::redact_snapshot_value(&mut value, &[]);
-        serde_json::from_value(value).map_err(|value_error| {
-            // Reading the text again gives the error its line and column.
-            let (line, column, message) = match serde_json::from_str::<Snapshot>(text) {
-                Err(e) => (e.line(), e.column(), e.to_string()),
-                Ok(_) => (0, 0, value_error.to_string()),
-            };
-            LoadError::Invalid {
+        let mut snapshot: Snapshot =
+            serde_json::from_str(text).map_err(|e| LoadError::Invalid {
                 version: version as u32,
-                line,
-                column,
-                message: strip_position(&message),
-            }
-        })
+                line: e.line(),
+                column: e.column(),
+                message: strip_position(&e.to_string()),
+            })?;
+        snapshot.redact(&[]);
+        Ok(snapshot)
     }
 
     /// The canonical JSON text of this snapshot: pretty-printed, ending in a newline, redacted
     /// field by field ([`crate::redact::snapshot`]) and with control, bidi and invisible
     /// characters spelled as `\uXXXX` ([`crate::escape::json_output`]), so the file is safe to
-    /// print.
+    /// print. The same bytes as [`write_json`](Snapshot::write_json) writes.
     pub fn to_json(&self) -> String {
-        let mut value = serde_json::to_value(self).expect("snapshot serialises");
-        crate::redact::redact_snapshot_value(&mut value, &[]);
-        let text = serde_json::to_string_pretty(&value).expect("snapshot serialises");
-        let mut text = crate::escape::json_output(&text).into_owned();
-        text.push('\n');
-        text
+        let mut out = Vec::new();
+        self.write_json(&mut out).expect("snapshot serialises");
+        String::from_utf8(out).expect("serde_json writes UTF-8")
+    }
+
+    /// Writes [`to_json`](Snapshot::to_json)'s text to `writer` as it is serialised (redacted
+    /// and escaped on the way, see [`crate::redact::stream`]), never holding the whole text.
+    /// Give it a buffered writer.
+    pub fn write_json<W: std::io::Write>(&self, mut writer: W) -> std::io::Result<()> {
+        crate::redact::stream::to_writer_pretty(&mut writer, self, &[])?;
+        writer.write_all(b"\n")
     }
 
     /// Redacts this snapshot in place: every field holding text from outside, as
     /// [`to_json`](Snapshot::to_json) does, and `known` secrets (the password of the database
     /// URL, which a driver may repeat in any shape) wherever they appear in those fields.
+    /// A first pass only looks; the snapshot is rebuilt (from its redacted JSON) only when a
+    /// field changes.
     pub fn redact(&mut self, known: &[String]) {
-        let mut value = serde_json::to_value(&*self).expect("snapshot serialises");
-        crate::redact::redact_snapshot_value(&mut value, known);
+        use crate::redact::stream;
+        if !matches!(stream::changes(&*self, known), Ok(true)) {
+            return;
+        }
         // Redaction only rewrites strings, so the shape holds; were it ever not to, the
         // evidence is kept rather than lost ([`to_json`](Snapshot::to_json) redacts again).
-        if let Ok(redacted) = serde_json::from_value(value) {
+        if let Ok(bytes) = stream::to_vec(&*self, known)
+            && let Ok(redacted) = serde_json::from_slice(&bytes)
+        {
             *self = redacted;
         }
     }
@@ -297,8 +300,131 @@ pub enum SectionStatus {
     Skipped,
 }
 
+/// What [`Snapshot::from_json`] reads before the shape: whether the document is an object, and
+/// its `format_version` (the last one, as a `Value` keeps it); every other member is skipped.
+enum Head {
+    /// An object, with its `format_version` member if it has one.
+    Object { version: Option<serde_json::Value> },
+    /// Anything else: "an array", "a string"...
+    Other(&'static str),
+}
+
+impl<'de> Deserialize<'de> for Head {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Head, D::Error> {
+        deserializer.deserialize_any(HeadVisitor)
+    }
+}
+
+struct HeadVisitor;
+
+impl<'de> serde::de::Visitor<'de> for HeadVisitor {
+    type Value = Head;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON document")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
+        let mut version = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "format_version" {
+                version = Some(map.next_value::<serde_json::Value>()?);
+            } else {
+                map.next_value::<Skip>()?;
+            }
+        }
+        Ok(Head::Object { version })
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Head, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Head::Other("an array"))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Head, E> {
+        Ok(Head::Other("a string"))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Head, E> {
+        Ok(Head::Other("a boolean"))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Head, E> {
+        Ok(Head::Other("a number"))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Head, E> {
+        Ok(Head::Other("a number"))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Head, E> {
+        Ok(Head::Other("a number"))
+    }
+
+    fn visit_unit<E>(self) -> Result<Head, E> {
+        Ok(Head::Other("null"))
+    }
+}
+
+/// A value read and dropped the way a `Value` is read (through `deserialize_any`, not serde's
+/// `IgnoredAny`, whose fast path words some syntax errors differently), so that a broken
+/// document gets the very message the `Value` parse gave.
+struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Skip, D::Error> {
+        deserializer.deserialize_any(SkipVisitor)
+    }
+}
+
+struct SkipVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SkipVisitor {
+    type Value = Skip;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+        while map.next_key::<Skip>()?.is_some() {
+            map.next_value::<Skip>()?;
+        }
+        Ok(Skip)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+        while seq.next_element::<Skip>()?.is_some() {}
+        Ok(Skip)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+
+    fn visit_unit<E>(self) -> Result<Skip, E> {
+        Ok(Skip)
+    }
+}
+
 /// serde_json appends " at line L column C"; we report those separately.
-fn strip_position(message: &str) -> String {
+pub(crate) fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
