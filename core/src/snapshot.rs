@@ -20,6 +20,10 @@ use crate::section::Section;
 use crate::service::ServiceEvidence;
 use crate::session::SessionReport;
 
+mod load;
+
+pub use load::Outline;
+
 /// The snapshot format this build writes and the newest it can read.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -164,31 +168,7 @@ impl Snapshot {
     /// column), and the redaction ([`Snapshot::redact`], which rewrites only when a field
     /// changes).
     pub fn from_json(text: &str) -> Result<Snapshot, LoadError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        if text.trim().is_empty() {
-            return Err(LoadError::NotAnObject {
-                found: "nothing (it is empty)",
-            });
-        }
-        let head: Head = serde_json::from_str(text).map_err(|e| LoadError::Malformed {
-            line: e.line(),
-            column: e.column(),
-            message: strip_position(&e.to_string()),
-        })?;
-        let version = match head {
-            Head::Object { version } => version,
-            Head::Other(found) => return Err(LoadError::NotAnObject { found }),
-        };
-        let version = version
-            .as_ref()
-            .and_then(serde_json::Value::as_u64)
-            .ok_or(LoadError::NotASnapshot)?;
-        if version > u64::from(FORMAT_VERSION) {
-            return Err(LoadError::TooNew {
-                found: version,
-                supported: FORMAT_VERSION,
-            });
-        }
+        let (text, version) = load::head(text)?;
         let mut snapshot: Snapshot =
             serde_json::from_str(text).map_err(|e| LoadError::Invalid {
                 version: version as u32,
@@ -298,129 +278,6 @@ pub enum SectionStatus {
     Failed,
     /// Not attempted.
     Skipped,
-}
-
-/// What [`Snapshot::from_json`] reads before the shape: whether the document is an object, and
-/// its `format_version` (the last one, as a `Value` keeps it); every other member is skipped.
-enum Head {
-    /// An object, with its `format_version` member if it has one.
-    Object { version: Option<serde_json::Value> },
-    /// Anything else: "an array", "a string"...
-    Other(&'static str),
-}
-
-impl<'de> Deserialize<'de> for Head {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Head, D::Error> {
-        deserializer.deserialize_any(HeadVisitor)
-    }
-}
-
-struct HeadVisitor;
-
-impl<'de> serde::de::Visitor<'de> for HeadVisitor {
-    type Value = Head;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a JSON document")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
-        let mut version = None;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if key == "format_version" {
-                version = Some(map.next_value::<serde_json::Value>()?);
-            } else {
-                map.next_value::<Skip>()?;
-            }
-        }
-        Ok(Head::Object { version })
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Head, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
-        Ok(Head::Other("an array"))
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Head, E> {
-        Ok(Head::Other("a string"))
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Head, E> {
-        Ok(Head::Other("a boolean"))
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Head, E> {
-        Ok(Head::Other("a number"))
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Head, E> {
-        Ok(Head::Other("a number"))
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Head, E> {
-        Ok(Head::Other("a number"))
-    }
-
-    fn visit_unit<E>(self) -> Result<Head, E> {
-        Ok(Head::Other("null"))
-    }
-}
-
-/// A value read and dropped the way a `Value` is read (through `deserialize_any`, not serde's
-/// `IgnoredAny`, whose fast path words some syntax errors differently), so that a broken
-/// document gets the very message the `Value` parse gave.
-struct Skip;
-
-impl<'de> Deserialize<'de> for Skip {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Skip, D::Error> {
-        deserializer.deserialize_any(SkipVisitor)
-    }
-}
-
-struct SkipVisitor;
-
-impl<'de> serde::de::Visitor<'de> for SkipVisitor {
-    type Value = Skip;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
-        while map.next_key::<Skip>()?.is_some() {
-            map.next_value::<Skip>()?;
-        }
-        Ok(Skip)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
-        Ok(Skip)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-
-    fn visit_unit<E>(self) -> Result<Skip, E> {
-        Ok(Skip)
-    }
 }
 
 /// serde_json appends " at line L column C"; we report those separately.

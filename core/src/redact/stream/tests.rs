@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use crate::health::{HealthBody, HealthEvidence};
 use crate::schema::{IncompleteCatalog, IncompleteCause};
 use crate::section::Section;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{LoadError, Outline, Snapshot};
 use crate::testing::{self, Service, reference};
 
 /// Secrets in the shapes the collector meets them (from collector/tests/secrets_corpus.rs).
@@ -173,6 +173,12 @@ fn assert_equivalent(snap: &Snapshot) {
         assert_eq!(new, old, "redact with {known:?}");
     }
 
+    assert_eq!(
+        Outline::from_json(&text),
+        Ok(Outline::of(snap)),
+        "outline"
+    );
+
     let raw = serde_json::to_string(snap).unwrap();
     for t in [text.as_str(), raw.as_str(), &format!("\u{feff}{raw}")] {
         assert_eq!(
@@ -262,11 +268,15 @@ fn from_json_errors_equal_the_reference() {
     cases.push(good.replace("\"collected\"", "\"gathered\""));
     cases.push(good.replace("\"ordinal\": 1", "\"ordinal\": \"one\""));
     for text in &cases {
-        assert_eq!(
-            Snapshot::from_json(text),
-            reference::from_json(text),
-            "{text:?}"
-        );
+        let expected = reference::from_json(text);
+        assert_eq!(Snapshot::from_json(text), expected, "{text:?}");
+        // The outline makes the same checks before the shape.
+        match (Outline::from_json(text), expected) {
+            (Ok(outline), Ok(snap)) => assert_eq!(outline, Outline::of(&snap), "{text:?}"),
+            // A shape error deep in the evidence is not the outline's to see.
+            (Ok(_) | Err(LoadError::Invalid { .. }), Err(LoadError::Invalid { .. })) => {}
+            (outline, snap) => assert_eq!(outline.err(), snap.err(), "{text:?}"),
+        }
     }
 }
 
