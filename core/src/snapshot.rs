@@ -192,10 +192,14 @@ impl Snapshot {
 
     /// Writes [`to_json`](Snapshot::to_json)'s text to `writer` as it is serialised (redacted
     /// and escaped on the way, see [`crate::redact::stream`]), never holding the whole text.
-    /// Give it a buffered writer.
-    pub fn write_json<W: std::io::Write>(&self, mut writer: W) -> std::io::Result<()> {
-        crate::redact::stream::to_writer_pretty(&mut writer, self, &[])?;
-        writer.write_all(b"\n")
+    /// The many small pieces of the pretty layout go through a buffer of its own (a concrete
+    /// type, so they are not each a call through `writer`, which may be `dyn`).
+    pub fn write_json<W: std::io::Write>(&self, writer: W) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut buf = std::io::BufWriter::with_capacity(1 << 16, writer);
+        crate::redact::stream::to_writer_pretty(&mut buf, self, &[])?;
+        buf.write_all(b"\n")?;
+        buf.flush()
     }
 
     /// Redacts this snapshot in place: every field holding text from outside, as
