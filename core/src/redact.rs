@@ -17,8 +17,8 @@ mod keys;
 mod percent;
 mod scrub;
 pub mod snapshot;
-pub mod stream;
 mod sql;
+pub mod stream;
 mod text;
 mod url;
 

@@ -113,7 +113,10 @@ impl<'a> Ctx<'a> {
     }
 
     /// A health body's value, redacted by key and shape.
-    fn body<T: Serialize + ?Sized, E: ser::Error>(&self, value: &T) -> Result<serde_json::Value, E> {
+    fn body<T: Serialize + ?Sized, E: ser::Error>(
+        &self,
+        value: &T,
+    ) -> Result<serde_json::Value, E> {
         let mut v = serde_json::to_value(value).map_err(E::custom)?;
         let before = v.clone();
         redact_json(&mut v);

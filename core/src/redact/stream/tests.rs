@@ -91,8 +91,12 @@ fn planted(s: &str) -> Snapshot {
     col.generated = Some(format!("lower({s})"));
     let mut t = testing::table(s, vec![col, testing::col(2, "id", "bigint", false)]);
     t.check_constraints.push(testing::check(s, s));
-    t.indexes
-        .push(testing::index(s, &["id"], true, Some(&format!("CREATE INDEX {s}"))));
+    t.indexes.push(testing::index(
+        s,
+        &["id"],
+        true,
+        Some(&format!("CREATE INDEX {s}")),
+    ));
     let mut schema = testing::schema(vec![t]);
     schema.incomplete.push(IncompleteCatalog::new(
         s,
@@ -173,11 +177,7 @@ fn assert_equivalent(snap: &Snapshot) {
         assert_eq!(new, old, "redact with {known:?}");
     }
 
-    assert_eq!(
-        Outline::from_json(&text),
-        Ok(Outline::of(snap)),
-        "outline"
-    );
+    assert_eq!(Outline::from_json(&text), Ok(Outline::of(snap)), "outline");
 
     let raw = serde_json::to_string(snap).unwrap();
     for t in [text.as_str(), raw.as_str(), &format!("\u{feff}{raw}")] {
@@ -199,13 +199,22 @@ fn the_streamed_functions_equal_the_value_reference_over_the_fixtures() {
 #[test]
 fn planted_secrets_do_not_reach_the_text() {
     // The secrets in SQL literals are SQL redaction's (tested with it), not free text's.
-    for s in CORPUS.iter().filter(|s| s.contains("xq7s") && !s.contains('\'')) {
+    for s in CORPUS
+        .iter()
+        .filter(|s| s.contains("xq7s") && !s.contains('\''))
+    {
         let text = planted(s).to_json();
         let lower = text.to_ascii_lowercase();
         // Identifiers (`Keep` fields: table and column names, source_dir) hold the planted
         // text on purpose, and SQL redaction goes by the statement's shape; the secret must
         // be gone from every free-text and URL field.
-        let text_fields = ["\"label\"", "\"during\"", "\"message\"", "url\"", "\"reason\""];
+        let text_fields = [
+            "\"label\"",
+            "\"during\"",
+            "\"message\"",
+            "url\"",
+            "\"reason\"",
+        ];
         let redacted_only = lower
             .lines()
             .filter(|l| text_fields.iter().any(|f| l.trim_start().starts_with(f)));
@@ -285,7 +294,11 @@ fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<String>(),
         "(postgres://[a-z]{1,4}:[a-z0-9@%]{1,8}@h/db|password=[a-z ]{1,8}|Bearer [a-zA-Z0-9]{4,12}|ghp_[a-zA-Z0-9]{36}|KNOWNPW|RED|[\\x00-\\x1f\\x7f\\u{85}\\u{202e}\"\\\\]{1,4})",
-        ("\\PC{0,12}", "(token=|sk_live_|AKIA|REDACTED|xq7s)", "\\PC{0,12}")
+        (
+            "\\PC{0,12}",
+            "(token=|sk_live_|AKIA|REDACTED|xq7s)",
+            "\\PC{0,12}"
+        )
             .prop_map(|(a, b, c)| format!("{a}{b}{c}")),
     ]
 }
