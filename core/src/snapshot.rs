@@ -164,7 +164,7 @@ impl Snapshot {
     /// A UTF-8 byte-order mark in front (some Windows editors write one) is skipped.
     ///
     /// The text is read three times and never held as a `serde_json::Value`: its syntax and
-    /// `format_version` ([`Head`]), its shape (the typed parse, whose errors carry the line and
+    /// `format_version` (`load::head`), its shape (the typed parse, whose errors carry the line and
     /// column), and the redaction ([`Snapshot::redact`], which rewrites only when a field
     /// changes).
     pub fn from_json(text: &str) -> Result<Snapshot, LoadError> {
