@@ -20,11 +20,19 @@ pub fn safe_line(text: &str) -> String {
     gaps_core::escape::terminal(&gaps_core::redact::redact_text(text)).into_owned()
 }
 
+/// What writes a document into an output, as it is produced.
+pub type Emit<'a> = &'a mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>;
+
 /// Writes `text` to `path` atomically, or to stdout when `path` is `-`.
 pub fn write_output(path: &Path, text: &str) -> anyhow::Result<()> {
+    write_output_with(path, &mut |w| w.write_all(text.as_bytes()))
+}
+
+/// [`write_output`] of what `emit` writes, through a buffer and never held whole.
+pub fn write_output_with(path: &Path, emit: Emit<'_>) -> anyhow::Result<()> {
     if path.as_os_str() == "-" {
-        let mut out = std::io::stdout().lock();
-        return match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        let out = std::io::stdout().lock();
+        return match buffered(out, emit) {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             other => other.context("writing to standard output"),
         };
@@ -35,10 +43,22 @@ pub fn write_output(path: &Path, text: &str) -> anyhow::Result<()> {
         && !meta.is_file()
         && !meta.is_dir()
     {
-        return std::fs::write(path, text.as_bytes())
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(path)
+            .and_then(|f| buffered(f, emit))
             .with_context(|| format!("writing {}", path.display()));
     }
-    write_atomic(path, text.as_bytes())
+    let tmp = temp_beside(path)?;
+    finish_atomic_with(tmp, path, emit)
+}
+
+/// Runs `emit` into `out` through a 64 KiB buffer, flushed at the end.
+fn buffered(out: impl Write, emit: Emit<'_>) -> std::io::Result<()> {
+    let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
+    emit(&mut buf)?;
+    buf.flush()
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
@@ -70,11 +90,20 @@ pub fn temp_beside(path: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
 
 /// Writes `bytes` into `tmp` and renames it to `path`.
 pub fn finish_atomic(
-    mut tmp: tempfile::NamedTempFile,
+    tmp: tempfile::NamedTempFile,
     path: &Path,
     bytes: &[u8],
 ) -> anyhow::Result<()> {
-    fill_temp(&mut tmp, path, bytes)?;
+    finish_atomic_with(tmp, path, &mut |w| w.write_all(bytes))
+}
+
+/// Writes what `emit` writes into `tmp` and renames it to `path`.
+pub fn finish_atomic_with(
+    mut tmp: tempfile::NamedTempFile,
+    path: &Path,
+    emit: Emit<'_>,
+) -> anyhow::Result<()> {
+    fill_temp_with(&mut tmp, path, emit)?;
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("moving the new file into place at {}", path.display()))?;
@@ -87,6 +116,16 @@ pub fn fill_temp(
     path: &Path,
     bytes: &[u8],
 ) -> anyhow::Result<()> {
+    fill_temp_with(tmp, path, &mut |w| w.write_all(bytes))
+}
+
+/// Writes what `emit` writes into `tmp` through a buffer (synced, with a plain file's mode);
+/// `path` names it in errors.
+pub fn fill_temp_with(
+    tmp: &mut tempfile::NamedTempFile,
+    path: &Path,
+    emit: Emit<'_>,
+) -> anyhow::Result<()> {
     // tempfile creates 0600; a report or snapshot is meant to be shared, so give it the mode
     // a plain `create` would (0644 before the umask).
     #[cfg(unix)]
@@ -97,7 +136,7 @@ pub fn fill_temp(
             .set_permissions(std::fs::Permissions::from_mode(0o644 & !umask))
             .with_context(|| format!("setting permissions of {}", path.display()))?;
     }
-    tmp.write_all(bytes)
+    buffered(tmp.as_file_mut(), emit)
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("writing {}", path.display()))
 }

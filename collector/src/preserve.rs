@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use gaps_core::snapshot::{LoadError, SectionStatus, Snapshot};
+use gaps_core::snapshot::{LoadError, Outline, SectionStatus, Snapshot};
 
 use crate::output;
 
@@ -34,8 +34,8 @@ pub enum SnapshotOut {
 pub enum Previous {
     /// Nothing (or an empty file).
     None,
-    /// A snapshot this gaps reads.
-    Snapshot(Box<Snapshot>),
+    /// A snapshot this gaps reads: what it collected (the evidence is not read).
+    Snapshot(Outline),
     /// A gaps snapshot this gaps cannot compare (newer format, or damaged): kept unless
     /// `--force`.
     Unreadable(String),
@@ -103,8 +103,8 @@ fn previous(out: &Path, force: bool) -> anyhow::Result<Previous> {
         Ok(Err(_)) => return not_ours("it is not UTF-8 text".into()),
         Err(e) => return not_ours(format!("it cannot be read: {e}")),
     };
-    match Snapshot::from_json(&text) {
-        Ok(s) => Ok(Previous::Snapshot(Box::new(s))),
+    match Outline::from_json(&text) {
+        Ok(s) => Ok(Previous::Snapshot(s)),
         Err(e @ (LoadError::TooNew { .. } | LoadError::Invalid { .. })) => {
             Ok(Previous::Unreadable(e.to_string()))
         }
@@ -115,18 +115,20 @@ fn previous(out: &Path, force: bool) -> anyhow::Result<Previous> {
 impl SnapshotOut {
     /// Writes the snapshot: to `--out` unless that would replace a better snapshot without
     /// `--force`, in which case beside it as `NAME.partial-<time>.json`.
+    /// The text is streamed into the output as it is serialised (redacted and escaped on the
+    /// way, [`Snapshot::write_json`]), never held whole.
     pub fn write(self, snapshot: &Snapshot) -> anyhow::Result<Written> {
-        let text = snapshot.to_json();
+        let emit = &mut |w: &mut dyn std::io::Write| snapshot.write_json(w);
         match self {
             SnapshotOut::Stdout => {
-                output::write_output(Path::new("-"), &text)?;
+                output::write_output_with(Path::new("-"), emit)?;
                 Ok(Written {
                     path: PathBuf::from("-"),
                     kept: None,
                 })
             }
             SnapshotOut::Special(path) => {
-                output::write_output(&path, &text)?;
+                output::write_output_with(&path, emit)?;
                 Ok(Written { path, kept: None })
             }
             SnapshotOut::File {
@@ -147,10 +149,10 @@ impl SnapshotOut {
                     }
                 };
                 let Some(why) = kept else {
-                    output::finish_atomic(tmp, &path, text.as_bytes())?;
+                    output::finish_atomic_with(tmp, &path, emit)?;
                     return Ok(Written { path, kept: None });
                 };
-                output::fill_temp(&mut tmp, &path, text.as_bytes())?;
+                output::fill_temp_with(&mut tmp, &path, emit)?;
                 let beside = persist_beside(tmp, &path, &snapshot.collected_at)?;
                 Ok(Written {
                     path: beside,
@@ -161,17 +163,17 @@ impl SnapshotOut {
     }
 }
 
-/// Why `new` is worse than `old`, if it is: fewer sections collected, or the database could
-/// not be reached when it could before.
-pub fn worse(new: &Snapshot, old: &Snapshot) -> Option<String> {
-    let collected = |s: &Snapshot| {
-        s.section_statuses()
+/// Why `new` is worse than `old` (the outline of the snapshot at `--out`), if it is: fewer
+/// sections collected, or the database could not be reached when it could before.
+pub fn worse(new: &Snapshot, old: &Outline) -> Option<String> {
+    let collected = |s: &Outline| {
+        s.statuses
             .iter()
             .filter(|(_, st)| *st == SectionStatus::Collected)
             .count()
     };
-    let (n, o) = (collected(new), collected(old));
-    if new.database.is_failed() && old.database.data().is_some() {
+    let (n, o) = (collected(&Outline::of(new)), collected(old));
+    if new.database.is_failed() && old.status("database") == SectionStatus::Collected {
         let why = new
             .database
             .error()
@@ -190,9 +192,10 @@ pub fn worse(new: &Snapshot, old: &Snapshot) -> Option<String> {
 }
 
 /// Sections collected in `old` but not in `new`.
-fn lost_sections(new: &Snapshot, old: &Snapshot) -> Vec<&'static str> {
-    old.section_statuses()
-        .into_iter()
+fn lost_sections(new: &Snapshot, old: &Outline) -> Vec<&'static str> {
+    old.statuses
+        .iter()
+        .copied()
         .zip(new.section_statuses())
         .filter(|((_, o), (_, n))| *o == SectionStatus::Collected && *n != SectionStatus::Collected)
         .map(|((name, _), _)| name)

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use base64::Engine;
+use gaps_core::snapshot::Snapshot;
+use gaps_core::testing::reference;
 use gaps_tests::{fixtures, pg};
 use serde_json::Value;
 
@@ -373,6 +375,16 @@ fn secrets_in_every_input_reach_no_output() {
     );
     assert_output_clean("collect", &o);
     let snap_text = std::fs::read_to_string(&snap).unwrap();
+
+    // On this real snapshot, the streamed reading and writing equal the `Value`-based
+    // reference they replaced.
+    let loaded = Snapshot::from_json(&snap_text).unwrap();
+    assert_eq!(reference::from_json(&snap_text), Ok(loaded.clone()));
+    assert_eq!(loaded.to_json(), reference::to_json(&loaded));
+    let (mut streamed, mut by_value) = (loaded.clone(), loaded);
+    streamed.redact(&["xq7s90-dbpw".into(), "RED".into()]);
+    reference::redact(&mut by_value, &["xq7s90-dbpw".into(), "RED".into()]);
+    assert_eq!(streamed, by_value);
 
     // The inputs were really read (the test is not vacuous): each section holds the place
     // where a secret was, redacted.

@@ -5,7 +5,8 @@
 //! - [`redact_text`]: free text — log lines, driver and HTTP errors, health bodies, gaps.md;
 //! - [`redact_sql`]: a SQL statement, keeping its shape;
 //! - [`redact_json`]: a JSON document, by key at any depth and by value;
-//! - [`redact_snapshot_value`]: a whole snapshot, field by field ([`snapshot`]);
+//! - [`redact_snapshot_value`]: a whole snapshot as a `Value`, field by field ([`snapshot`]);
+//! - [`stream`]: the same redaction applied while a snapshot is serialised;
 //! - [`scrub`]: secrets known verbatim (the password of `--database-url`), wherever they
 //!   appear in a driver's message.
 //!
@@ -17,6 +18,7 @@ mod percent;
 mod scrub;
 pub mod snapshot;
 mod sql;
+pub mod stream;
 mod text;
 mod url;
 

@@ -20,6 +20,10 @@ use crate::section::Section;
 use crate::service::ServiceEvidence;
 use crate::session::SessionReport;
 
+mod load;
+
+pub use load::Outline;
+
 /// The snapshot format this build writes and the newest it can read.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -158,78 +162,61 @@ impl Snapshot {
     /// holds text from outside is redacted on the way in ([`crate::redact::snapshot`]), so a
     /// snapshot written by another tool or an older gaps cannot carry a secret any further.
     /// A UTF-8 byte-order mark in front (some Windows editors write one) is skipped.
+    ///
+    /// The text is read three times and never held as a `serde_json::Value`: its syntax and
+    /// `format_version` (`load::head`), its shape (the typed parse, whose errors carry the line and
+    /// column), and the redaction ([`Snapshot::redact`], which rewrites only when a field
+    /// changes).
     pub fn from_json(text: &str) -> Result<Snapshot, LoadError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        if text.trim().is_empty() {
-            return Err(LoadError::NotAnObject {
-                found: "nothing (it is empty)",
-            });
-        }
-        let mut value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| LoadError::Malformed {
+        let (text, version) = load::head(text)?;
+        let mut snapshot: Snapshot =
+            serde_json::from_str(text).map_err(|e| LoadError::Invalid {
+                version: version as u32,
                 line: e.line(),
                 column: e.column(),
                 message: strip_position(&e.to_string()),
             })?;
-        let found = match &value {
-            serde_json::Value::Object(_) => None,
-            serde_json::Value::Array(_) => Some("an array"),
-            serde_json::Value::String(_) => Some("a string"),
-            serde_json::Value::Bool(_) => Some("a boolean"),
-            serde_json::Value::Number(_) => Some("a number"),
-            serde_json::Value::Null => Some("null"),
-        };
-        if let Some(found) = found {
-            return Err(LoadError::NotAnObject { found });
-        }
-        let version = value
-            .get("format_version")
-            .and_then(|v| v.as_u64())
-            .ok_or(LoadError::NotASnapshot)?;
-        if version > u64::from(FORMAT_VERSION) {
-            return Err(LoadError::TooNew {
-                found: version,
-                supported: FORMAT_VERSION,
-            });
-        }
-        crate::redact::redact_snapshot_value(&mut value, &[]);
-        serde_json::from_value(value).map_err(|value_error| {
-            // Reading the text again gives the error its line and column.
-            let (line, column, message) = match serde_json::from_str::<Snapshot>(text) {
-                Err(e) => (e.line(), e.column(), e.to_string()),
-                Ok(_) => (0, 0, value_error.to_string()),
-            };
-            LoadError::Invalid {
-                version: version as u32,
-                line,
-                column,
-                message: strip_position(&message),
-            }
-        })
+        snapshot.redact(&[]);
+        Ok(snapshot)
     }
 
     /// The canonical JSON text of this snapshot: pretty-printed, ending in a newline, redacted
     /// field by field ([`crate::redact::snapshot`]) and with control, bidi and invisible
     /// characters spelled as `\uXXXX` ([`crate::escape::json_output`]), so the file is safe to
-    /// print.
+    /// print. The same bytes as [`write_json`](Snapshot::write_json) writes.
     pub fn to_json(&self) -> String {
-        let mut value = serde_json::to_value(self).expect("snapshot serialises");
-        crate::redact::redact_snapshot_value(&mut value, &[]);
-        let text = serde_json::to_string_pretty(&value).expect("snapshot serialises");
-        let mut text = crate::escape::json_output(&text).into_owned();
-        text.push('\n');
-        text
+        let mut out = Vec::new();
+        self.write_json(&mut out).expect("snapshot serialises");
+        String::from_utf8(out).expect("serde_json writes UTF-8")
+    }
+
+    /// Writes [`to_json`](Snapshot::to_json)'s text to `writer` as it is serialised (redacted
+    /// and escaped on the way, see [`crate::redact::stream`]), never holding the whole text.
+    /// The many small pieces of the pretty layout go through a buffer of its own (a concrete
+    /// type, so they are not each a call through `writer`, which may be `dyn`).
+    pub fn write_json<W: std::io::Write>(&self, writer: W) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut buf = std::io::BufWriter::with_capacity(1 << 16, writer);
+        crate::redact::stream::to_writer_pretty(&mut buf, self, &[])?;
+        buf.write_all(b"\n")?;
+        buf.flush()
     }
 
     /// Redacts this snapshot in place: every field holding text from outside, as
     /// [`to_json`](Snapshot::to_json) does, and `known` secrets (the password of the database
     /// URL, which a driver may repeat in any shape) wherever they appear in those fields.
+    /// A first pass only looks; the snapshot is rebuilt (from its redacted JSON) only when a
+    /// field changes.
     pub fn redact(&mut self, known: &[String]) {
-        let mut value = serde_json::to_value(&*self).expect("snapshot serialises");
-        crate::redact::redact_snapshot_value(&mut value, known);
+        use crate::redact::stream;
+        if !matches!(stream::changes(&*self, known), Ok(true)) {
+            return;
+        }
         // Redaction only rewrites strings, so the shape holds; were it ever not to, the
         // evidence is kept rather than lost ([`to_json`](Snapshot::to_json) redacts again).
-        if let Ok(redacted) = serde_json::from_value(value) {
+        if let Ok(bytes) = stream::to_vec(&*self, known)
+            && let Ok(redacted) = serde_json::from_slice(&bytes)
+        {
             *self = redacted;
         }
     }
@@ -298,7 +285,7 @@ pub enum SectionStatus {
 }
 
 /// serde_json appends " at line L column C"; we report those separately.
-fn strip_position(message: &str) -> String {
+pub(crate) fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),

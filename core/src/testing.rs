@@ -169,6 +169,7 @@ pub fn snapshot_of(label: &str, tables: Vec<Table>, rows: Vec<AppliedMigration>)
     s
 }
 
+pub mod reference;
 mod service;
 
 pub use service::{Service, rejected};

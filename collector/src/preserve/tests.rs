@@ -95,11 +95,11 @@ fn an_equal_or_better_snapshot_replaces_the_old_one() {
 
 #[test]
 fn fewer_collected_sections_name_what_was_lost() {
-    let why = worse(&snap("b", 1), &snap("a", 2)).unwrap();
+    let why = worse(&snap("b", 1), &Outline::of(&snap("a", 2))).unwrap();
     assert!(
         why.contains("2 collected section(s), this run only 1"),
         "{why}"
     );
     assert!(why.contains("local_migrations"), "{why}");
-    assert_eq!(worse(&snap("b", 2), &snap("a", 2)), None);
+    assert_eq!(worse(&snap("b", 2), &Outline::of(&snap("a", 2))), None);
 }

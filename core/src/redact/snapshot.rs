@@ -88,7 +88,7 @@ fn walk(value: &mut Value, key: &str, parent: &str, known: &[String]) {
     }
 }
 
-fn scrub_all(value: &mut Value, known: &[String]) {
+pub(super) fn scrub_all(value: &mut Value, known: &[String]) {
     if known.is_empty() {
         return;
     }
