@@ -361,7 +361,8 @@ impl LogAnalyzer {
         // on failure find the lines.
         let mut from = if ascii { block.len() } else { 0 };
         while from < block.len() {
-            match std::str::from_utf8(&block[from..]) {
+            // simdutf8 checks with AVX2 / NEON: about twice std's speed on log text.
+            match simdutf8::compat::from_utf8(&block[from..]) {
                 Ok(_) => break,
                 Err(e) => {
                     let bad = from + e.valid_up_to();
