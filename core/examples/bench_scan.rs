@@ -21,7 +21,12 @@ fn main() {
         LogAnalyzer::new()
     };
     a.begin_input(&path, None, false);
-    let mut buf = vec![0u8; 256 * 1024];
+    // The collector's read size (collector/src/logs.rs CHUNK); GAPS_BENCH_CHUNK_KB tries others.
+    let kb: usize = std::env::var("GAPS_BENCH_CHUNK_KB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256);
+    let mut buf = vec![0u8; kb * 1024];
     let t = Instant::now();
     loop {
         let n = file.read(&mut buf).expect("read");
