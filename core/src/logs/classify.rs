@@ -111,8 +111,12 @@ pub const PREFILTER: &[&str] = &[
 pub fn classify(message: &str) -> Option<Classification> {
     // JSON and Debug output escape quotes; identifiers are read from the unescaped text.
     let unescaped;
-    let msg = if memchr::memmem::find(message.as_bytes(), b"\\\"").is_some() {
-        unescaped = message.replace("\\\\\"", "\"").replace("\\\"", "\"");
+    let msg = if find(message, "\\\"").is_some() {
+        unescaped = needles::replace_static(
+            &needles::replace_static(message, "\\\\\"", "\""),
+            "\\\"",
+            "\"",
+        );
         unescaped.as_str()
     } else {
         message
@@ -206,7 +210,7 @@ fn classify_inner(msg: &str, lower: &str, found: &Found) -> Option<Classificatio
     if has(n!("does not exist")) {
         if let Some(i) = at(n!("column ")) {
             let rest_lower = &lower[i..];
-            if rest_lower.contains("does not exist") {
+            if find(rest_lower, "does not exist").is_some() {
                 let col = quoted_after(msg, lower, "column ").or_else(|| {
                     // `column u.paused_at does not exist`
                     let start = i + "column ".len();
@@ -387,9 +391,9 @@ fn classify_inner(msg: &str, lower: &str, found: &Found) -> Option<Classificatio
     None
 }
 
-/// `haystack.find(needle)` with a SIMD searcher.
-fn find(haystack: &str, needle: &str) -> Option<usize> {
-    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
+/// `haystack.find(needle)` with a SIMD searcher built once per needle (see `needles`).
+fn find(haystack: &str, needle: &'static str) -> Option<usize> {
+    needles::find_static(haystack, needle)
 }
 
 /// SQLite's messages for a missing table or column and for constraint failures.
@@ -415,8 +419,8 @@ fn sqlite(msg: &str, lower: &str) -> Option<Classification> {
                 .column(column),
         );
     }
-    let failed = |what: &str| after_token(msg, lower, &format!("{what} constraint failed: "));
-    if let Some(cols) = failed("unique") {
+    let failed = |key: &'static str| after_token(msg, lower, key);
+    if let Some(cols) = failed("unique constraint failed: ") {
         let table = cols.split_once('.').map(|(t, _)| t.to_string());
         return Some(
             Classification::new(UniqueViolation)
@@ -424,7 +428,7 @@ fn sqlite(msg: &str, lower: &str) -> Option<Classification> {
                 .table(table),
         );
     }
-    if let Some(col) = failed("not null") {
+    if let Some(col) = failed("not null constraint failed: ") {
         let (table, column) = match col.split_once('.') {
             Some((t, c)) => (Some(t.to_string()), Some(c.to_string())),
             None => (None, Some(col)),
@@ -450,7 +454,7 @@ fn unqualify(name: String) -> String {
 }
 
 /// The `"quoted"` identifier right after `key` (matched case-insensitively).
-fn quoted_after(msg: &str, lower: &str, key: &str) -> Option<String> {
+fn quoted_after(msg: &str, lower: &str, key: &'static str) -> Option<String> {
     let i = find(lower, key)? + key.len();
     let rest = msg.get(i..)?.trim_start();
     let rest = rest.strip_prefix('"')?;
@@ -460,7 +464,7 @@ fn quoted_after(msg: &str, lower: &str, key: &str) -> Option<String> {
 }
 
 /// The `` `backticked` `` text right after `key`.
-fn backticked_after(msg: &str, lower: &str, key: &str) -> Option<String> {
+fn backticked_after(msg: &str, lower: &str, key: &'static str) -> Option<String> {
     let i = find(lower, key)? + key.len();
     let rest = msg.get(i..)?.strip_prefix('`')?;
     let end = rest.find('`')?;
@@ -468,7 +472,7 @@ fn backticked_after(msg: &str, lower: &str, key: &str) -> Option<String> {
 }
 
 /// The identifier token after `key` (up to whitespace, quote, comma or bracket).
-fn after_token(msg: &str, lower: &str, key: &str) -> Option<String> {
+fn after_token(msg: &str, lower: &str, key: &'static str) -> Option<String> {
     let i = find(lower, key)? + key.len();
     let rest = msg.get(i..)?.trim_start_matches(['"', '`', '\'']);
     let end = rest
@@ -492,7 +496,7 @@ fn decode_column(msg: &str, lower: &str) -> Option<String> {
         .or_else(|| after_token(msg, lower, "column: "))
 }
 
-fn number_after(lower: &str, key: &str) -> Option<i64> {
+fn number_after(lower: &str, key: &'static str) -> Option<i64> {
     let i = find(lower, key)? + key.len();
     let digits: String = lower[i..]
         .chars()

@@ -116,7 +116,12 @@ fn trim_cr(line: &[u8]) -> &[u8] {
 }
 
 fn lossy(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    // Valid UTF-8 (nearly every line) is checked and copied without the lossy decoder's
+    // per-chunk walk.
+    match std::str::from_utf8(b) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(b).into_owned(),
+    }
 }
 
 /// The parts of a fly logs prefix: time, machine id, region, level, message offset.
@@ -195,32 +200,44 @@ fn parse_text(line: &[u8]) -> ParsedLine {
 }
 
 fn is_level(w: &[u8]) -> bool {
-    matches!(
-        w.to_ascii_uppercase().as_slice(),
-        b"TRACE" | b"DEBUG" | b"INFO" | b"WARN" | b"WARNING" | b"ERROR" | b"FATAL" | b"CRITICAL"
-    )
+    [
+        "TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL", "CRITICAL",
+    ]
+    .iter()
+    .any(|l| w.eq_ignore_ascii_case(l.as_bytes()))
 }
+
+/// The levels of a PostgreSQL stderr line, in the order [`postgres_split`] tries them.
+const PG_LEVELS: [&str; 10] = [
+    "ERROR:  ",
+    "FATAL:  ",
+    "PANIC:  ",
+    "WARNING:  ",
+    "LOG:  ",
+    "STATEMENT:  ",
+    "DETAIL:  ",
+    "HINT:  ",
+    "CONTEXT:  ",
+    "NOTICE:  ",
+];
+
+/// Their searchers, built once.
+static PG_LEVEL_FINDERS: LazyLock<Vec<memmem::Finder<'static>>> = LazyLock::new(|| {
+    PG_LEVELS
+        .iter()
+        .map(|l| memmem::Finder::new(l.as_bytes()).into_owned())
+        .collect()
+});
 
 /// Postgres stderr: `<prefix>LEVEL:  message`, where the prefix normally starts with `%m`/`%t`.
 fn postgres_split(line: &[u8]) -> Option<(usize, &'static str)> {
-    const LEVELS: [&str; 10] = [
-        "ERROR:  ",
-        "FATAL:  ",
-        "PANIC:  ",
-        "WARNING:  ",
-        "LOG:  ",
-        "STATEMENT:  ",
-        "DETAIL:  ",
-        "HINT:  ",
-        "CONTEXT:  ",
-        "NOTICE:  ",
-    ];
     time::parse_prefix(line)?;
     let limit = line.len().min(400);
     let head = &line[..limit];
-    LEVELS.iter().find_map(|lvl| {
-        memchr::memmem::find(head, lvl.as_bytes()).map(|i| (i, &lvl[..lvl.len() - 3]))
-    })
+    PG_LEVELS
+        .iter()
+        .zip(PG_LEVEL_FINDERS.iter())
+        .find_map(|(lvl, f)| f.find(head).map(|i| (i, &lvl[..lvl.len() - 3])))
 }
 
 fn parse_postgres(line: &[u8]) -> Option<ParsedLine> {
@@ -230,7 +247,7 @@ fn parse_postgres(line: &[u8]) -> Option<ParsedLine> {
     Some(ParsedLine {
         time: Some(t),
         level: Some(level.to_string()),
-        message: format!("{level}: {}", String::from_utf8_lossy(msg)),
+        message: format!("{level}: {}", lossy(msg)),
         matched: true,
         ..ParsedLine::default()
     })
@@ -327,7 +344,8 @@ fn flatten(
 /// looks like a path.
 pub fn clean_path(s: &str) -> Option<String> {
     let s = s.trim();
-    let s = match s.find("://") {
+    // A byte loop: the paths are short, building a searcher for them cost more.
+    let s = match memchr::memchr_iter(b':', s.as_bytes()).find(|&i| s[i..].starts_with("://")) {
         Some(i) => {
             let after = &s[i + 3..];
             &after[after.find('/')?..]

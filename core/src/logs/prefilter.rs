@@ -15,9 +15,10 @@
 //! (fly, text, PostgreSQL layouts; invalid UTF-8 becomes U+FFFD, never removed), or, for
 //! JSON, the string values and keys unescaped and joined as `key=value` with spaces and dots,
 //! which a trigger cannot span. An unescaped JSON string only differs from its raw bytes by the
-//! characters above, except for `\uXXXX` escapes, which can spell any letter: a line with `\u`
-//! in it is always checked (arrays and numbers are written back as JSON text, which only drops
-//! whitespace between tokens and re-escapes). PostgreSQL lines get a `LEVEL: ` prefix written from the raw
+//! characters above, except for `\uXXXX` escapes, which can spell any letter: a line with
+//! `\u00` in it (every escape of an ASCII character starts so, and triggers are ASCII) is
+//! always checked, `\u00` being one of the [`TRIGGERS`] (arrays and numbers are written back as
+//! JSON text, which only drops whitespace between tokens and re-escapes). PostgreSQL lines get a `LEVEL: ` prefix written from the raw
 //! `LEVEL:  ` (`rror:`, `atal:` and `anic:` are triggers). `prefilter/tests.rs` checks,
 //! property-based, that every classified message holds a trigger and that the fast path gives
 //! the evidence of the reference that parses every line holding a literal.
@@ -73,6 +74,8 @@ pub const TRIGGERS: &[&str] = &[
     // SQLite: `no such table: x`, `UNIQUE constraint failed: t.c`.
     "such",
     "nstraint",
+    // A JSON escape of an ASCII character (`\u0065` is `e`), which can spell any trigger.
+    "\\u00",
 ];
 
 /// The triggers shorter than four bytes.
@@ -125,7 +128,6 @@ impl Finder {
 pub struct Prefilter {
     triggers: Finder,
     short: Finder,
-    escape: memchr::memmem::Finder<'static>,
     literals: Finder,
 }
 
@@ -148,7 +150,6 @@ impl Prefilter {
         Prefilter {
             triggers: Finder::new(TRIGGERS),
             short: Finder::new(SHORT_TRIGGERS),
-            escape: memchr::memmem::Finder::new(b"\\u").into_owned(),
             literals: Finder::new(PREFILTER),
         }
     }
@@ -159,7 +160,7 @@ impl Prefilter {
     }
 
     /// True when `line` (its first [`MAX_LINE`] bytes) holds a trigger in any letter case,
-    /// or a JSON `\u` escape.
+    /// (a JSON `\u00` escape is one).
     pub fn line_has_trigger(&self, line: &[u8], scratch: &mut Scratch) -> bool {
         let line = &line[..line.len().min(MAX_LINE)];
         let longest = TRIGGERS.iter().map(|t| t.len()).max().unwrap_or(1);
@@ -168,10 +169,7 @@ impl Prefilter {
             // Windows overlap by a trigger's length, so none is cut in two.
             let end = (at + PIECE + longest).min(line.len());
             let (window, _) = lower_into(&mut scratch.lower, &line[at..end]);
-            if self.triggers.find(window, 0).is_some()
-                || self.short.find(window, 0).is_some()
-                || self.escape.find(window).is_some()
-            {
+            if self.triggers.find(window, 0).is_some() || self.short.find(window, 0).is_some() {
                 return true;
             }
             at += PIECE;
@@ -238,15 +236,6 @@ impl Prefilter {
                 if at >= lower.len() {
                     break;
                 }
-            }
-        }
-        let mut at = 0;
-        while let Some(i) = self.escape.find(&lower[at..]) {
-            let m = at + i;
-            starts.push(memchr::memrchr(b'\n', &lower[..m]).map_or(0, |i| i + 1));
-            at = line_end(lower, m) + 1;
-            if at >= lower.len() {
-                break;
             }
         }
         if starts.is_empty() {

@@ -147,3 +147,41 @@ impl<'a> Found<'a> {
         (at != ABSENT).then_some(at as usize)
     }
 }
+
+std::thread_local! {
+    /// Searchers for the other fixed strings the classifier looks for (`quoted_after(..,
+    /// "relation ")` and friends), by the address of the string: building a searcher for every
+    /// search cost more than the search on a log line.
+    static STATIC_FINDERS: std::cell::RefCell<Vec<(usize, usize, Finder<'static>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `haystack.find(needle)` for a needle that is a string constant, with a searcher built once
+/// per thread and needle.
+pub(super) fn find_static(haystack: &str, needle: &'static str) -> Option<usize> {
+    let id = (needle.as_ptr() as usize, needle.len());
+    STATIC_FINDERS.with(|cell| {
+        let mut finders = cell.borrow_mut();
+        let i = match finders.iter().position(|(p, l, _)| (*p, *l) == id) {
+            Some(i) => i,
+            None => {
+                finders.push((id.0, id.1, Finder::new(needle.as_bytes())));
+                finders.len() - 1
+            }
+        };
+        finders[i].2.find(haystack.as_bytes())
+    })
+}
+
+/// `haystack.replace(from, to)` with the searcher of [`find_static`].
+pub(super) fn replace_static(haystack: &str, from: &'static str, to: &str) -> String {
+    let mut out = String::with_capacity(haystack.len());
+    let mut rest = haystack;
+    while let Some(i) = find_static(rest, from) {
+        out.push_str(&rest[..i]);
+        out.push_str(to);
+        rest = &rest[i + from.len()..];
+    }
+    out.push_str(rest);
+    out
+}

@@ -211,3 +211,18 @@ fn sqlite_errors_keep_their_result_code_and_objects() {
     assert_eq!(r.object.as_deref(), Some("database is locked"));
     assert_eq!(r.sqlstate.as_deref(), Some("5"));
 }
+
+proptest::proptest! {
+    /// The cached searchers find and replace what `str` does, on text full of the backslashes
+    /// and quotes the unescaping deals with.
+    #[test]
+    fn cached_searchers_agree_with_str(text in r#"[a-z\\" ]{0,40}"#) {
+        for needle in ["\\\"", "\\\\\"", "relation ", "\" "] {
+            proptest::prop_assert_eq!(needles::find_static(&text, needle), text.find(needle));
+        }
+        proptest::prop_assert_eq!(
+            needles::replace_static(&needles::replace_static(&text, "\\\\\"", "\""), "\\\"", "\""),
+            text.replace("\\\\\"", "\"").replace("\\\"", "\"")
+        );
+    }
+}

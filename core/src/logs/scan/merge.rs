@@ -3,9 +3,9 @@
 //! as each input is merged, so the result depends on the order of the inputs only, never on
 //! which finished first; [`LogAnalyzer::merge`] is also how one thread combines them.
 
-use std::collections::BTreeMap;
-
-use super::{Group, LogAnalyzer, MAX_MIGRATION_EVENTS, MAX_NAMES, MAX_SAMPLES, MAX_SERIES_POINTS};
+use super::{
+    Group, LogAnalyzer, MAX_MIGRATION_EVENTS, MAX_NAMES, MAX_SAMPLES, MAX_SERIES_POINTS, Names,
+};
 
 impl LogAnalyzer {
     /// Adds everything `other` read after what this analyzer read: its inputs follow this one's,
@@ -28,7 +28,11 @@ impl LogAnalyzer {
         while self.events.len() > MAX_MIGRATION_EVENTS {
             self.events.pop_front();
         }
-        for (key, g) in other.groups {
+        // In key order, so which signatures fit under the cap never depends on hashing.
+        let mut theirs: Vec<_> = other.groups.into_iter().collect();
+        theirs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (key, mut g) in theirs {
+            g.seen_input = 0;
             if let Some(mine) = self.groups.get_mut(&key) {
                 merge_group(mine, g);
             } else if self.groups.len() < super::MAX_SIGNATURES {
@@ -54,6 +58,7 @@ fn merge_group(mine: &mut Group, theirs: Group) {
     merge_names(&mut mine.regions, theirs.regions);
     merge_names(&mut mine.paths, theirs.paths);
     mine.inputs.extend(theirs.inputs);
+    mine.seen_input = 0;
     for (k, v) in theirs.buckets {
         *mine.buckets.entry(k).or_insert(0) += v;
     }
@@ -72,7 +77,10 @@ fn either(a: Option<i64>, b: Option<i64>, pick: fn(i64, i64) -> i64) -> Option<i
 }
 
 /// Adds the counts of `theirs`; a new name is kept while there is room, as when counting.
-fn merge_names(mine: &mut BTreeMap<String, u64>, theirs: BTreeMap<String, u64>) {
+/// Theirs are taken in name order, so which names fit never depends on hashing.
+fn merge_names(mine: &mut Names, theirs: Names) {
+    let mut theirs: Vec<_> = theirs.into_iter().collect();
+    theirs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for (name, count) in theirs {
         if let Some(c) = mine.get_mut(&name) {
             *c += count;

@@ -252,3 +252,38 @@ fn merging_applies_the_signature_cap_in_input_order() {
             .all(|s| s.table.as_deref() != Some("t2005"))
     );
 }
+
+/// Names are counted in hashed maps: which ones fit under [`MAX_NAMES`] when merging must
+/// still not depend on hashing (theirs are taken in name order, as the B-tree did).
+#[test]
+fn merging_names_past_the_cap_keeps_the_same_names_every_time() {
+    let lines = |paths: std::ops::Range<usize>| {
+        paths
+            .map(|i| {
+                format!(
+                    "2026-01-09T12:00:00Z app[1] iad [info] uri=/p{i:03} database_error: relation \"t\" does not exist\n"
+                )
+            })
+            .collect::<String>()
+    };
+    let run = || {
+        let mut merged = LogAnalyzer::new();
+        merged.merge(one_input("a", &lines(0..MAX_NAMES - 5)));
+        merged.merge(one_input("b", &lines(100..160)));
+        merged.finish()
+    };
+    let first = run();
+    for _ in 0..5 {
+        assert_eq!(run(), first);
+    }
+    let paths: Vec<&str> = first.signatures[0]
+        .paths
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(paths.len(), MAX_NAMES);
+    for kept in ["/p100", "/p101", "/p102", "/p103", "/p104"] {
+        assert!(paths.contains(&kept), "{kept} missing from {paths:?}");
+    }
+    assert!(!paths.contains(&"/p105"));
+}
