@@ -80,13 +80,15 @@ pub fn write_report(req: &Request, extra_scripts: Vec<String>) -> anyhow::Result
     }
     let analysed = read_and_analyse(&req.snapshots)?;
     let registry = match &req.gaps {
-        Some(p) => Some(gaps_site::load_registry(
-            &p.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| p.display().to_string()),
-            &crate::registry_file::read(p)?,
-        )
-        .context("building the report")?),
+        Some(p) => Some(
+            gaps_site::load_registry(
+                &p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| p.display().to_string()),
+                &crate::registry_file::read(p)?,
+            )
+            .context("building the report")?,
+        ),
         None => None,
     };
     let templates = load_templates(req.templates.as_deref())?;

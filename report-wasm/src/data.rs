@@ -780,7 +780,10 @@ mod tests {
              \"data\": {\"tables\": [{\"name\": \"t\", \"columns\": [[\"id\"]]}]}}}]}",
         )
         .unwrap_err();
-        assert!(err.to_string().contains("name, type and nullability"), "{err}");
+        assert!(
+            err.to_string().contains("name, type and nullability"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -290,8 +290,14 @@ fn plan_rows_without_a_hazard_are_short() {
         .find(|l| l.starts_with("<tr class=\"plan-row-ok\">"))
         .unwrap_or_else(|| panic!("no row without a hazard: {html}"));
     let cut = format!("{}…", &long[..80]);
-    assert!(row.contains(&format!("<th>9</th><td><code class=\"sql\">{cut}</code>")), "{row}");
-    assert!(row.contains("<td class=\"lock lock-share\">SHARE</td>"), "{row}");
+    assert!(
+        row.contains(&format!("<th>9</th><td><code class=\"sql\">{cut}</code>")),
+        "{row}"
+    );
+    assert!(
+        row.contains("<td class=\"lock lock-share\">SHARE</td>"),
+        "{row}"
+    );
     assert!(row.ends_with("<td class=\"st-ok\">✔ ok</td></tr>"), "{row}");
     assert!(!row.contains("blocks"), "{row}");
     assert!(

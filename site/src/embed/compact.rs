@@ -35,8 +35,7 @@ pub struct CompactColumn<'a> {
 impl Serialize for CompactColumn<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let c = self.column;
-        let ordinal =
-            (i64::from(c.ordinal) != self.position as i64 + 1).then_some(c.ordinal);
+        let ordinal = (i64::from(c.ordinal) != self.position as i64 + 1).then_some(c.ordinal);
         let len = if ordinal.is_some() {
             7
         } else if c.generated.is_some() {

@@ -13,24 +13,111 @@ use gaps_core::snapshot::Snapshot;
 use gaps_core::testing::{self, fk, index, key, table_in};
 
 const NOUNS: [&str; 48] = [
-    "account", "address", "audit", "batch", "billing", "booking", "campaign", "cart", "catalog",
-    "channel", "charge", "comment", "contract", "coupon", "customer", "delivery", "device",
-    "document", "event", "export", "feature", "invoice", "ledger", "license", "listing", "member",
-    "message", "metric", "note", "order", "organization", "partner", "payment", "payout", "plan",
-    "price", "product", "profile", "refund", "report", "review", "session", "shipment",
-    "subscription", "task", "team", "ticket", "warehouse",
+    "account",
+    "address",
+    "audit",
+    "batch",
+    "billing",
+    "booking",
+    "campaign",
+    "cart",
+    "catalog",
+    "channel",
+    "charge",
+    "comment",
+    "contract",
+    "coupon",
+    "customer",
+    "delivery",
+    "device",
+    "document",
+    "event",
+    "export",
+    "feature",
+    "invoice",
+    "ledger",
+    "license",
+    "listing",
+    "member",
+    "message",
+    "metric",
+    "note",
+    "order",
+    "organization",
+    "partner",
+    "payment",
+    "payout",
+    "plan",
+    "price",
+    "product",
+    "profile",
+    "refund",
+    "report",
+    "review",
+    "session",
+    "shipment",
+    "subscription",
+    "task",
+    "team",
+    "ticket",
+    "warehouse",
 ];
 const SUFFIXES: [&str; 12] = [
-    "items", "history", "events", "links", "settings", "snapshots", "logs", "versions", "tags",
-    "states", "archive", "stats",
+    "items",
+    "history",
+    "events",
+    "links",
+    "settings",
+    "snapshots",
+    "logs",
+    "versions",
+    "tags",
+    "states",
+    "archive",
+    "stats",
 ];
 const SCHEMAS: [&str; 4] = ["public", "billing", "analytics", "auth"];
 const COLUMNS: [&str; 40] = [
-    "name", "title", "status", "kind", "amount", "currency", "quantity", "email", "phone",
-    "country", "city", "postal_code", "description", "notes", "external_id", "reference",
-    "created_at", "updated_at", "deleted_at", "expires_at", "starts_at", "ends_at", "is_active",
-    "is_default", "priority", "position", "score", "weight", "locale", "timezone", "version",
-    "checksum", "payload", "metadata", "source", "channel", "owner", "region", "tier", "flags",
+    "name",
+    "title",
+    "status",
+    "kind",
+    "amount",
+    "currency",
+    "quantity",
+    "email",
+    "phone",
+    "country",
+    "city",
+    "postal_code",
+    "description",
+    "notes",
+    "external_id",
+    "reference",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "expires_at",
+    "starts_at",
+    "ends_at",
+    "is_active",
+    "is_default",
+    "priority",
+    "position",
+    "score",
+    "weight",
+    "locale",
+    "timezone",
+    "version",
+    "checksum",
+    "payload",
+    "metadata",
+    "source",
+    "channel",
+    "owner",
+    "region",
+    "tier",
+    "flags",
 ];
 const TYPES: [&str; 16] = [
     "text",
@@ -80,7 +167,12 @@ fn make_table(rng: &mut Rng, i: usize, names: &[(String, String)]) -> Table {
     let mut seen = std::collections::BTreeSet::new();
     let parent = (i > 0 && rng.below(3) == 0).then(|| rng.below(i));
     if let Some(p) = parent {
-        columns.push(testing::col(2, &format!("{}_id", names[p].1), "bigint", false));
+        columns.push(testing::col(
+            2,
+            &format!("{}_id", names[p].1),
+            "bigint",
+            false,
+        ));
     }
     while columns.len() < n {
         let base = rng.pick(&COLUMNS);
@@ -114,7 +206,9 @@ fn make_table(rng: &mut Rng, i: usize, names: &[(String, String)]) -> Table {
             &format!("{name}_{col}_idx"),
             &[&col],
             false,
-            Some(&format!("CREATE INDEX {name}_{col}_idx ON {schema}.{name} USING btree ({col})")),
+            Some(&format!(
+                "CREATE INDEX {name}_{col}_idx ON {schema}.{name} USING btree ({col})"
+            )),
         ));
     }
     if rng.below(4) == 0 {
@@ -156,7 +250,12 @@ pub fn realistic_snapshot(tables: usize) -> Snapshot {
         if i % 1000 == 11
             && let Some(c) = t.columns.last_mut()
         {
-            c.data_type = if c.data_type == "text" { "integer" } else { "text" }.into();
+            c.data_type = if c.data_type == "text" {
+                "integer"
+            } else {
+                "text"
+            }
+            .into();
         }
         live_tables.push(t);
     }
