@@ -59,7 +59,7 @@ pub struct PlanMigrationView {
 pub struct PlanRow {
     /// Line in the file.
     pub line: u32,
-    /// The statement (cut; a statement with no hazard to its first [`OK_SQL_CHARS`]
+    /// The statement (cut; a statement with no hazard to its first 80
     /// characters: its line locates it in the file).
     pub sql: String,
     /// What it does.
