@@ -384,10 +384,23 @@ mod tests {
                 .collect(),
             ..Schema::default()
         };
-        schema.tables.dedup_by(|a, b| a.schema == b.schema && a.name == b.name);
+        schema
+            .tables
+            .dedup_by(|a, b| a.schema == b.schema && a.name == b.name);
         schema.canonicalize();
-        schema.tables.dedup_by(|a, b| a.schema == b.schema && a.name == b.name);
-        for name in ["t000", "t150", "t299", "users", "only_in_zeta", "users_x", "nope", ""] {
+        schema
+            .tables
+            .dedup_by(|a, b| a.schema == b.schema && a.name == b.name);
+        for name in [
+            "t000",
+            "t150",
+            "t299",
+            "users",
+            "only_in_zeta",
+            "users_x",
+            "nope",
+            "",
+        ] {
             let scan = schema.tables.iter().find(|t| t.name == name);
             assert_eq!(schema.first_named(name), scan, "{name}");
         }
