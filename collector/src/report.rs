@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use gaps_site::{NamedSnapshot, ReportInput, Templates};
+use gaps_core::finding::Finding;
+use gaps_site::{NamedSnapshot, Templates};
 
 use crate::input::read_snapshot;
 use crate::output::write_atomic;
@@ -77,36 +78,22 @@ pub fn write_report(req: &Request, extra_scripts: Vec<String>) -> anyhow::Result
     if req.write_gaps.is_some() && req.gaps.is_none() {
         bail!("--write-gaps needs --gaps FILE (the registry to update)");
     }
-    let snapshots = req
-        .snapshots
-        .iter()
-        .map(|p| {
-            Ok(NamedSnapshot {
-                file: p
-                    .file_name()
+    let analysed = read_and_analyse(&req.snapshots)?;
+    let registry = match &req.gaps {
+        Some(p) => Some(
+            gaps_site::load_registry(
+                &p.file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| p.display().to_string()),
-                snapshot: read_snapshot(p)?,
-            })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let registry = match &req.gaps {
-        Some(p) => Some((
-            p.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| p.display().to_string()),
-            crate::registry_file::read(p)?,
-        )),
+                &crate::registry_file::read(p)?,
+            )
+            .context("building the report")?,
+        ),
         None => None,
     };
     let templates = load_templates(req.templates.as_deref())?;
-    let report = gaps_site::build(ReportInput {
-        snapshots,
-        registry,
-        templates,
-        extra_scripts,
-    })
-    .context("building the report")?;
+    let report = gaps_site::build_analysed(analysed, registry, &templates, &extra_scripts)
+        .context("building the report")?;
     std::fs::create_dir_all(&req.out)
         .with_context(|| format!("creating the output directory {}", req.out.display()))?;
     let index = req.out.join("index.html");
@@ -124,6 +111,41 @@ pub fn write_report(req: &Request, extra_scripts: Vec<String>) -> anyhow::Result
         written.gaps = Some(out.clone());
     }
     Ok(written)
+}
+
+/// Reads each snapshot and runs the rules on it, on as many threads as there are cores (a
+/// fleet report reads tens of snapshots, each on its own); the result and the first error keep
+/// the order of `paths`.
+fn read_and_analyse(paths: &[PathBuf]) -> anyhow::Result<Vec<(NamedSnapshot, Vec<Finding>)>> {
+    let one = |p: &PathBuf| -> anyhow::Result<(NamedSnapshot, Vec<Finding>)> {
+        let snapshot = read_snapshot(p)?;
+        let findings = gaps_core::rules::analyse(&snapshot);
+        let file = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| p.display().to_string());
+        Ok((NamedSnapshot { file, snapshot }, findings))
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(paths.len());
+    if threads <= 1 {
+        return paths.iter().map(one).collect();
+    }
+    let per_thread = paths.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = paths
+            .chunks(per_thread)
+            .map(|chunk| scope.spawn(move || chunk.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(results) => results,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }
 
 /// The interactive diff viewer's inline scripts (glue, then bootstrap with the inlined wasm),

@@ -62,6 +62,24 @@ impl Schema {
             .map(|i| &self.tables[i])
     }
 
+    /// The first table named `name` in canonical order (that is, in the first namespace that
+    /// has one), found with one binary search per namespace instead of a scan: rules look up
+    /// every expected table this way, which was quadratic at 50,000 tables outside `public`.
+    /// Like [`Schema::table`], relies on the canonical order ([`Schema::canonicalize`]).
+    pub fn first_named(&self, name: &str) -> Option<&Table> {
+        let tables = &self.tables;
+        let mut start = 0;
+        while start < tables.len() {
+            let namespace = tables[start].schema.as_str();
+            let end = start + tables[start..].partition_point(|t| t.schema == namespace);
+            if let Ok(i) = tables[start..end].binary_search_by(|t| t.name.as_str().cmp(name)) {
+                return Some(&tables[start + i]);
+            }
+            start = end;
+        }
+        None
+    }
+
     /// Sorts every collection into canonical order.
     pub fn canonicalize(&mut self) {
         self.schemas.sort();
@@ -352,6 +370,43 @@ pub struct Extension {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_named_is_the_first_table_of_that_name_in_canonical_order() {
+        let t = |s: &str, n: &str| Table::new(s, n, TableKind::Table, Vec::new());
+        let mut schema = Schema {
+            tables: (0..300)
+                .flat_map(|i| {
+                    let name = format!("t{i:03}");
+                    [t("zeta", &name), t("billing", &name), t("auth", "users")]
+                })
+                .chain([t("zeta", "only_in_zeta"), t("billing", "users_x")])
+                .collect(),
+            ..Schema::default()
+        };
+        schema
+            .tables
+            .dedup_by(|a, b| a.schema == b.schema && a.name == b.name);
+        schema.canonicalize();
+        schema
+            .tables
+            .dedup_by(|a, b| a.schema == b.schema && a.name == b.name);
+        for name in [
+            "t000",
+            "t150",
+            "t299",
+            "users",
+            "only_in_zeta",
+            "users_x",
+            "nope",
+            "",
+        ] {
+            let scan = schema.tables.iter().find(|t| t.name == name);
+            assert_eq!(schema.first_named(name), scan, "{name}");
+        }
+        assert_eq!(schema.first_named("t007").unwrap().schema, "billing");
+        assert_eq!(Schema::default().first_named("x"), None);
+    }
 
     #[test]
     fn expression_keys_match_however_the_server_prints_them() {

@@ -2,6 +2,10 @@
 //! page load to first rendered diff, and one search keystroke (render only visible rows).
 //! Baseline measured in the same run: the same page (same embedded data) without the viewer.
 //! Run with `scripts/bench-viewer`.
+//!
+//! `bench_viewer PAGE.html`: the same measures on a report written by `gaps report`
+//! (`scripts/bench-report`), the baseline being that page with its inline scripts removed
+//! (what a reader without JavaScript gets).
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -35,20 +39,42 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// The page without its inline scripts (`<script>...</script>`; the data blocks, which carry a
+/// `type`, stay).
+fn without_scripts(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<script>") {
+        out.push_str(&rest[..i]);
+        rest = rest[i..]
+            .find("</script>")
+            .map_or("", |j| &rest[i + j + "</script>".len()..]);
+    }
+    out.push_str(rest);
+    out
+}
+
 fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let data = with_findings(&[big("A", false), big("B", true)]);
-    let viewer = page(dir.path(), "bench.html", &data);
-    // Baseline: same size page and data, no scripts.
+    let report = std::env::args().nth(1).map(std::path::PathBuf::from);
+    let queries: &[&str] = if report.is_some() {
+        &["a", "ac", "acc", "account", "status"]
+    } else {
+        &["t", "ta", "table_0", "table_00", "extra"]
+    };
+    let viewer = match &report {
+        Some(p) => p.canonicalize().expect("the report page"),
+        None => page(
+            dir.path(),
+            "bench.html",
+            &with_findings(&[big("A", false), big("B", true)]),
+        ),
+    };
+    // Baseline: same page and data, no scripts.
     let html = std::fs::read_to_string(&viewer).unwrap();
-    let cut = html.find("<script>").unwrap();
     let baseline = dir.path().join("baseline.html");
-    std::fs::write(&baseline, format!("{}</body></html>", &html[..cut])).unwrap();
-    println!(
-        "page: {} bytes ({} bytes of embedded data)",
-        html.len(),
-        data.len()
-    );
+    std::fs::write(&baseline, without_scripts(&html)).unwrap();
+    println!("page: {} bytes", html.len());
     let b = Browser::start();
     let (mut base, mut first, mut key) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..5 {
@@ -67,7 +93,7 @@ fn main() {
                 .as_f64()
                 .unwrap(),
         );
-        for q in ["t", "ta", "table_0", "table_00", "extra"] {
+        for q in queries {
             key.push(b.eval(&format!(
                 "var s = document.getElementById('gaps-search'); s.value = {q:?}; var t0 = performance.now(); s.dispatchEvent(new Event('input')); document.getElementById('gaps-rows').offsetHeight; return performance.now() - t0;"
             )).as_f64().unwrap());

@@ -168,7 +168,10 @@ pub fn parse_data(text: &str) -> Result<PageData, DataError> {
 
 /// Reads `{"status": "collected", "data": ...}`, `{"status": "failed", "error": ...}` or
 /// `{"status": "skipped", "reason": ...}`; `null` is an absent section.
-fn section<T>(r: &mut Reader<'_>, data: fn(&mut Reader<'_>) -> R<T>) -> R<Section<T>> {
+fn section<'a, T>(
+    r: &mut Reader<'a>,
+    mut data: impl FnMut(&mut Reader<'a>) -> R<T>,
+) -> R<Section<T>> {
     if r.null() {
         return Ok(Section::default());
     }
@@ -225,9 +228,12 @@ fn snapshot(r: &mut Reader<'_>) -> R<Snapshot> {
             }
             "collected_at" => s.collected_at = r.string()?,
             "target" => s.target = target(r)?,
-            "schema" => s.schema = section(r, schema)?,
+            "schema" => s.schema = section(r, |r| schema(r, &[]))?,
             "applied_migrations" => s.applied_migrations = section(r, applied)?,
-            "expected_schema" => s.expected_schema = section(r, expected)?,
+            "expected_schema" => {
+                let live = s.schema.data().map_or(&[][..], |l| &l.tables[..]);
+                s.expected_schema = section(r, |r| expected(r, live))?
+            }
             _ => r.skip()?,
         }
         Ok(())
@@ -262,13 +268,28 @@ fn target(r: &mut Reader<'_>) -> R<Target> {
     Ok(t)
 }
 
-fn schema(r: &mut Reader<'_>) -> R<Schema> {
+/// Reads a schema. A table may be written as a number: the position of an equal table in
+/// `live` (the page's compact form of an expected schema, `gaps_site::embed::compact`).
+fn schema(r: &mut Reader<'_>, live: &[Table]) -> R<Schema> {
     let mut s = Schema::default();
     r.object(&mut |r, key| {
         match key {
             "schemas" => s.schemas = r.strings()?,
             "tables" => r.array(&mut |r| {
-                s.tables.push(table(r)?);
+                if r.peek().is_some_and(|b| b.is_ascii_digit()) {
+                    let at = r.error("");
+                    let i = usize::try_from(r.int()?).unwrap_or(usize::MAX);
+                    let t = live.get(i).ok_or(Error {
+                        message: format!(
+                            "table {i} of the live schema is referred to, but it has {} tables",
+                            live.len()
+                        ),
+                        ..at
+                    })?;
+                    s.tables.push(t.clone());
+                } else {
+                    s.tables.push(table(r)?);
+                }
                 Ok(())
             })?,
             _ => r.skip()?,
@@ -295,7 +316,8 @@ fn table(r: &mut Reader<'_>) -> R<Table> {
                 }
             }
             "columns" => r.array(&mut |r| {
-                t.columns.push(column(r)?);
+                let position = t.columns.len();
+                t.columns.push(column(r, position)?);
                 Ok(())
             })?,
             "primary_key" => {
@@ -340,7 +362,33 @@ fn table(r: &mut Reader<'_>) -> R<Table> {
     Ok(t)
 }
 
-fn column(r: &mut Reader<'_>) -> R<Column> {
+/// Reads a column: an object in the snapshot's form, or the page's compact array
+/// `[name, data_type, nullable, default, identity, generated, ordinal]` (trailing `null`s left
+/// out; the ordinal, when absent or `null`, is `position + 1`).
+fn column(r: &mut Reader<'_>, position: usize) -> R<Column> {
+    if r.peek() == Some(b'[') {
+        let mut c = Column::new(position as i32 + 1, "", "", true);
+        let mut i = 0;
+        r.array(&mut |r| {
+            match i {
+                0 => c.name = r.string()?,
+                1 => c.data_type = r.string()?,
+                2 => c.nullable = r.boolean()?,
+                3 => c.default = r.opt_string()?,
+                4 => c.identity = r.opt_string()?,
+                5 => c.generated = r.opt_string()?,
+                6 if r.null() => {}
+                6 => c.ordinal = r.int32()?,
+                _ => r.skip()?,
+            }
+            i += 1;
+            Ok(())
+        })?;
+        if i < 3 {
+            return Err(r.error("a column array needs its name, type and nullability"));
+        }
+        return Ok(c);
+    }
     let mut c = Column::new(0, "", "", true);
     r.object(&mut |r, key| {
         match key {
@@ -467,7 +515,7 @@ fn applied(r: &mut Reader<'_>) -> R<AppliedMigrations> {
     Ok(a)
 }
 
-fn expected(r: &mut Reader<'_>) -> R<ExpectedSchema> {
+fn expected(r: &mut Reader<'_>, live: &[Table]) -> R<ExpectedSchema> {
     let mut e = ExpectedSchema::default();
     r.object(&mut |r, key| {
         match key {
@@ -477,7 +525,7 @@ fn expected(r: &mut Reader<'_>) -> R<ExpectedSchema> {
                     _ => ExpectationMode::Replay,
                 }
             }
-            "schema" => e.schema = schema(r)?,
+            "schema" => e.schema = schema(r, live)?,
             "partial_tables" => e.partial_tables = r.strings()?,
             "migrations" => r.array(&mut |r| {
                 let mut m = ReplayedMigration {
@@ -665,6 +713,77 @@ mod tests {
         // Pretty-printed (as a person might paste it) reads the same.
         let pretty = serde_json::to_string_pretty(&serde_json::json!({"snapshots": [s]})).unwrap();
         assert_eq!(parse_data(&pretty).unwrap().snapshots, vec![viewed(&s)]);
+    }
+
+    #[test]
+    fn the_viewer_reads_the_compact_form_the_report_embeds() {
+        let (mut s, findings) = rich();
+        // Some expected tables equal to live ones (written as references), one differing,
+        // a column with an ordinal that is not its position + 1.
+        if let Section::Collected { data: e } = &mut s.expected_schema {
+            let todos = e.schema.tables.iter_mut().find(|t| t.name == "todos");
+            let todos = todos.unwrap();
+            todos.columns[0].data_type = "smallint".into();
+            todos.columns[1].ordinal = 9;
+        }
+        let mut failed = s.clone();
+        failed.schema = Section::failed("reading pg_attribute", "permission denied");
+        let analysed = vec![
+            (
+                gaps_site::NamedSnapshot {
+                    file: "a.json".into(),
+                    snapshot: s.clone(),
+                },
+                findings.clone(),
+            ),
+            (
+                gaps_site::NamedSnapshot {
+                    file: "b.json".into(),
+                    snapshot: failed.clone(),
+                },
+                vec![],
+            ),
+        ];
+        let text = gaps_site::embed::data_json(&analysed);
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let tables = v["snapshots"][0]["expected_schema"]["data"]["schema"]["tables"]
+            .as_array()
+            .unwrap();
+        assert!(tables.iter().any(serde_json::Value::is_number), "{text}");
+        assert!(tables.iter().any(serde_json::Value::is_object), "{text}");
+        let d = parse_data(&text).unwrap();
+        let mut want = vec![viewed(&s), viewed(&failed)];
+        for w in &mut want {
+            if let Section::Collected { data: e } = &mut w.expected_schema {
+                // Of the expected schema the page embeds what the viewer reads.
+                e.removals.clear();
+            }
+        }
+        assert_eq!(d.snapshots, want);
+        let mut wantf = findings.clone();
+        wantf.last_mut().unwrap().details.remove("count");
+        assert_eq!(d.findings, Some(vec![wantf, vec![]]));
+    }
+
+    #[test]
+    fn a_reference_to_a_live_table_that_is_not_there_is_refused() {
+        let text = "{\"snapshots\": [{\"format_version\": 1, \"expected_schema\": \
+                    {\"status\": \"collected\", \"data\": {\"schema\": {\"tables\": [3]}}}}]}";
+        let err = parse_data(text).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("table 3 of the live schema is referred to, but it has 0 tables"),
+            "{err}"
+        );
+        let err = parse_data(
+            "{\"snapshots\": [{\"format_version\": 1, \"schema\": {\"status\": \"collected\", \
+             \"data\": {\"tables\": [{\"name\": \"t\", \"columns\": [[\"id\"]]}]}}}]}",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("name, type and nullability"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -8,6 +8,10 @@
 //! server, so it is left out and marked `skipped` with [`OMITTED`]: the embedded document is
 //! still a valid snapshot that says plainly what it does not carry.
 //!
+//! The live and expected schemas are written in the compact form of [`compact`] (columns as
+//! arrays, an expected table equal to its live table as a reference to it), which the viewer
+//! reads next to the snapshot's own form.
+//!
 //! Packing turns ~15 MB of JSON for a 10,000-table schema into well under 1 MB of base64.
 //! Because base64 holds no `<`, `&` or line separators, nothing in the data can close its
 //! element, and the loader sets the JSON as `textContent`, which is never parsed as HTML.
@@ -24,6 +28,10 @@ use serde::Serialize;
 
 use crate::view::NamedSnapshot;
 
+pub mod compact;
+
+use compact::{CompactExpected, CompactSchema, map_section};
+
 /// The skip reason of every section the page does not embed.
 pub const OMITTED: &str =
     "not embedded in the report: the page shows this section as server-rendered tables";
@@ -33,7 +41,8 @@ pub const PACKED_ID: &str = "gaps-data-gz";
 /// `id` of the element the loader fills with the JSON text.
 pub const JSON_ID: &str = "gaps-data";
 
-/// The part of a snapshot the page embeds, in the snapshot's own field names and order.
+/// The part of a snapshot the page embeds, in the snapshot's own field names and order (the
+/// schemas in the [`compact`] form).
 #[derive(Serialize)]
 struct EmbeddedSnapshot<'a> {
     format_version: u32,
@@ -41,11 +50,11 @@ struct EmbeddedSnapshot<'a> {
     collected_at: &'a str,
     target: &'a Target,
     database: Section<()>,
-    schema: &'a Section<gaps_core::schema::Schema>,
+    schema: Section<CompactSchema<'a>>,
     applied_migrations: &'a Section<gaps_core::migrations::AppliedMigrations>,
     local_migrations: Section<()>,
     code: Section<()>,
-    expected_schema: &'a Section<gaps_core::code::ExpectedSchema>,
+    expected_schema: Section<CompactExpected<'a>>,
     query_checks: Section<()>,
     logs: Section<()>,
     health: Section<()>,
@@ -61,11 +70,13 @@ impl<'a> EmbeddedSnapshot<'a> {
             collected_at: &s.collected_at,
             target: &s.target,
             database: omitted(),
-            schema: &s.schema,
+            schema: map_section(&s.schema, CompactSchema::live),
             applied_migrations: &s.applied_migrations,
             local_migrations: omitted(),
             code: omitted(),
-            expected_schema: &s.expected_schema,
+            expected_schema: map_section(&s.expected_schema, |e| {
+                CompactExpected::of(e, s.schema.data())
+            }),
             query_checks: omitted(),
             logs: omitted(),
             health: omitted(),
@@ -176,23 +187,64 @@ mod tests {
         let a = analysed();
         let json = data_json(&a);
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        let back = Snapshot::from_json(&v["snapshots"][0].to_string()).expect("a valid snapshot");
+        let snap = &v["snapshots"][0];
         let orig = &a[0].0.snapshot;
-        assert_eq!(back.target, orig.target);
-        assert_eq!(back.collected_at, orig.collected_at);
-        assert_eq!(back.schema, orig.schema);
-        assert_eq!(back.applied_migrations, orig.applied_migrations);
-        assert_eq!(back.expected_schema, orig.expected_schema);
+        assert_eq!(snap["target"], serde_json::to_value(&orig.target).unwrap());
+        assert_eq!(snap["collected_at"], orig.collected_at.as_str());
+        assert_eq!(
+            snap["applied_migrations"],
+            serde_json::to_value(&orig.applied_migrations).unwrap()
+        );
         for (name, st) in [
-            ("local_migrations", &v["snapshots"][0]["local_migrations"]),
-            ("health", &v["snapshots"][0]["health"]),
-            ("logs", &v["snapshots"][0]["logs"]),
+            ("local_migrations", &snap["local_migrations"]),
+            ("health", &snap["health"]),
+            ("logs", &snap["logs"]),
         ] {
             assert_eq!(st["status"], "skipped", "{name}");
             assert_eq!(st["reason"], OMITTED, "{name}");
         }
         let findings: Vec<Vec<Finding>> = serde_json::from_value(v["findings"].clone()).unwrap();
         assert_eq!(findings, vec![a[0].1.clone()]);
+    }
+
+    #[test]
+    fn schemas_are_compact_and_an_expected_table_equal_to_the_live_one_is_a_reference() {
+        let mut s = sample::sample_snapshot();
+        let live = s.schema.data().unwrap().clone();
+        let mut expected = live.clone();
+        expected.tables[1].columns[0].data_type = "bigint".into();
+        expected.tables[2].columns[0].default = Some("gen_random_uuid()".into());
+        expected.tables[2].columns[0].ordinal = 4;
+        s.expected_schema = Section::collected(gaps_core::code::ExpectedSchema {
+            schema: expected,
+            ..Default::default()
+        });
+        let a = vec![(
+            NamedSnapshot {
+                file: "prod.json".into(),
+                snapshot: s,
+            },
+            Vec::new(),
+        )];
+        let v: serde_json::Value = serde_json::from_str(&data_json(&a)).unwrap();
+        let live_tables = &v["snapshots"][0]["schema"]["data"]["tables"];
+        assert_eq!(live_tables[0]["name"], "habits");
+        assert_eq!(
+            live_tables[0]["columns"],
+            serde_json::json!([["id", "uuid", false], ["streak", "text", true]])
+        );
+        assert!(live_tables[0].get("kind").is_none() && live_tables[0].get("indexes").is_none());
+        let exp = &v["snapshots"][0]["expected_schema"]["data"];
+        assert_eq!(exp["schema"]["tables"][0], 0, "equal to live table 0");
+        assert_eq!(
+            exp["schema"]["tables"][1]["columns"],
+            serde_json::json!([["id", "bigint", false]])
+        );
+        assert_eq!(
+            exp["schema"]["tables"][2]["columns"],
+            serde_json::json!([["id", "uuid", false, "gen_random_uuid()", null, null, 4]])
+        );
+        assert!(exp.get("origins").is_none() && exp.get("domains").is_none());
     }
 
     #[test]

@@ -12,6 +12,8 @@ use gaps_core::section::Section;
 use gaps_core::snapshot::{Snapshot, Target};
 use gaps_core::testing::{self, col, table};
 
+pub mod large;
+
 fn local(v: i64, name: &str, checksum: &str) -> LocalMigration {
     LocalMigration {
         checksum: checksum.into(),

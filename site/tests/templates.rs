@@ -264,3 +264,45 @@ fn plan_timeline_fragment() {
     assert!(!html.contains("<script"), "the timeline needs no script");
     insta::assert_snapshot!(html);
 }
+
+/// A statement with no hazard is one short row: its lock named (explained once below the
+/// table), its statement cut to its first 80 characters, the verdict a mark; a fleet's first
+/// deploy plans thousands of them.
+#[test]
+fn plan_rows_without_a_hazard_are_short() {
+    use gaps_core::hazards::{Effect, LockMode};
+    let mut s = sample::plan_snapshot();
+    let long = format!("CREATE TABLE audit_log ({})", "x".repeat(200));
+    if let gaps_core::Section::Collected { data } = &mut s.migration_plan {
+        let mut st = gaps_core::testing::planned_statement(
+            9,
+            "CREATE INDEX",
+            &[("habits", LockMode::Share)],
+            Effect::IndexBuild,
+        );
+        st.sql = long.clone();
+        data.migrations[1].statements.push(st);
+    }
+    let findings = gaps_core::rules::analyse(&s);
+    let html = without_charts(&render_with("migrations.html", fixture_of(s, findings)));
+    let row = html
+        .lines()
+        .find(|l| l.starts_with("<tr class=\"plan-row-ok\">"))
+        .unwrap_or_else(|| panic!("no row without a hazard: {html}"));
+    let cut = format!("{}…", &long[..80]);
+    assert!(
+        row.contains(&format!("<th>9</th><td><code class=\"sql\">{cut}</code>")),
+        "{row}"
+    );
+    assert!(
+        row.contains("<td class=\"lock lock-share\">SHARE</td>"),
+        "{row}"
+    );
+    assert!(row.ends_with("<td class=\"st-ok\">✔ ok</td></tr>"), "{row}");
+    assert!(!row.contains("blocks"), "{row}");
+    assert!(
+        html.contains("SHARE blocks writes (INSERT, UPDATE, DELETE)")
+            && html.contains("✔ ok: no hazard found"),
+        "{html}"
+    );
+}

@@ -90,6 +90,8 @@ pub(super) fn find_table<'s>(schema: &'s Schema, name: &str) -> Option<&'s Table
     preferred
         .iter()
         .find_map(|s| schema.table(s, name))
+        .or_else(|| schema.first_named(name))
+        // Not found: also the scan, for a schema not in canonical order.
         .or_else(|| schema.tables.iter().find(|t| t.name == name))
         .or_else(|| {
             schema

@@ -47,6 +47,11 @@ pub struct PlanMigrationView {
     pub not_analysed: Vec<String>,
     /// "error", "warning" or "ok": the worst verdict of its rows.
     pub verdict: String,
+    /// What each lock its statements take blocks, once per lock (`("SHARE", "writes (...)")`),
+    /// strongest first: the rows with no hazard name their lock only, this explains it.
+    pub locks: Vec<(String, String)>,
+    /// True when some rows have no hazard (and are shown in short).
+    pub has_ok: bool,
 }
 
 /// One statement on the timeline.
@@ -54,7 +59,8 @@ pub struct PlanMigrationView {
 pub struct PlanRow {
     /// Line in the file.
     pub line: u32,
-    /// The statement (cut).
+    /// The statement (cut; a statement with no hazard to its first 80
+    /// characters: its line locates it in the file).
     pub sql: String,
     /// What it does.
     pub operation: String,
@@ -76,6 +82,18 @@ pub struct PlanRow {
     pub icon: String,
     /// The verdict in words.
     pub verdict_text: Vec<String>,
+}
+
+/// How much of a statement with no hazard the timeline shows. A fleet's first deploy can
+/// plan thousands of plain `CREATE TABLE`s; shown whole, they were most of the page.
+pub const OK_SQL_CHARS: usize = 80;
+
+/// `sql` cut to `max` characters, with `…` when it was longer.
+fn cut(sql: &str, max: usize) -> String {
+    match sql.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &sql[..i]),
+        None => sql.to_string(),
+    }
 }
 
 /// "1 statement", "2 statements".
@@ -240,7 +258,11 @@ fn migration_view(
             let strongest = st.locks.iter().max_by_key(|l| l.mode);
             PlanRow {
                 line: st.line,
-                sql: st.sql.clone(),
+                sql: if mine.is_empty() {
+                    cut(&st.sql, OK_SQL_CHARS)
+                } else {
+                    st.sql.clone()
+                },
                 operation: st.operation.clone(),
                 tables: st
                     .locks
@@ -285,7 +307,19 @@ fn migration_view(
     } else {
         "ok"
     };
+    let mut modes: Vec<LockMode> = m
+        .statements
+        .iter()
+        .filter_map(|st| st.locks.iter().map(|l| l.mode).max())
+        .collect();
+    modes.sort_unstable_by(|a, b| b.cmp(a));
+    modes.dedup();
     PlanMigrationView {
+        has_ok: rows.iter().any(|r| r.verdict == "ok"),
+        locks: modes
+            .into_iter()
+            .map(|m| (m.label().to_string(), m.blocks().to_string()))
+            .collect(),
         version: status::version_label(m.version),
         file: m.file.clone(),
         status: match m.status {
