@@ -27,15 +27,9 @@ pub(super) fn seen(live: &Schema, catalog: Catalog, t: &Table) -> bool {
 
 /// The statement that gave a column its current default (or took it away).
 fn default_origin<'e>(e: &'e ExpectedSchema, table: &str, column: &str) -> Option<&'e Origin> {
-    e.origins
-        .iter()
+    e.origins_of(ObjectKind::Column, table, Some(column))
         .rev()
-        .find(|o| {
-            o.kind == ObjectKind::Column
-                && o.table == table
-                && o.name.as_deref() == Some(column)
-                && matches!(o.action.as_str(), "create" | "set default" | "drop default")
-        })
+        .find(|o| matches!(o.action.as_str(), "create" | "set default" | "drop default"))
         .or_else(|| e.last_change(ObjectKind::Column, table, Some(column)))
 }
 

@@ -130,15 +130,9 @@ fn finding(ctx: &Ctx, s: &Stmt, live: &Table, c: &Column, w: &WriteShape) -> Fin
         ),
     };
     let made = ctx.snapshot.expected_schema.data().and_then(|e| {
-        e.origins
-            .iter()
+        e.origins_of(ObjectKind::Column, &live.name, Some(&c.name))
             .rev()
-            .find(|o| {
-                o.kind == ObjectKind::Column
-                    && o.table == live.name
-                    && o.name.as_deref() == Some(c.name.as_str())
-                    && o.action == "set not null"
-            })
+            .find(|o| o.action == "set not null")
             .or_else(|| e.created_by(ObjectKind::Column, &live.name, Some(&c.name)))
     });
     let upsert = if w.conflict.is_some() {
