@@ -228,26 +228,31 @@ mod tests {
         (s, f, d)
     }
 
+    fn item<'a>(
+        name: &'a str,
+        file: &'a str,
+        p: &'a (Snapshot, Vec<Finding>, Diagnosis),
+    ) -> Item<'a> {
+        Item {
+            name,
+            file,
+            snapshot: &p.0,
+            findings: &p.1,
+            diagnosis: &p.2,
+        }
+    }
+
     #[test]
     fn the_overview_puts_the_worst_target_first_with_its_worst_causes() {
-        let (s1, f1, d1) = item_parts("alpha", false);
-        let (s2, f2, d2) = item_parts("zeta \u{1b}[31m", true);
+        let (a, z) = (
+            item_parts("alpha", false),
+            item_parts("zeta \u{1b}[31m", true),
+        );
         let items = [
-            Item {
-                name: "alpha",
-                file: "alpha.json",
-                snapshot: &s1,
-                findings: &f1,
-                diagnosis: &d1,
-            },
-            Item {
-                name: "zeta \u{1b}[31m",
-                file: "zeta.json",
-                snapshot: &s2,
-                findings: &f2,
-                diagnosis: &d2,
-            },
+            item("alpha", "alpha.json", &a),
+            item("zeta \u{1b}[31m", "zeta.json", &z),
         ];
+        let (f2, d2) = (&z.1, &z.2);
         let text = text_overview(&items);
         let rows: Vec<&str> = text.lines().skip(3).collect();
         assert!(
@@ -270,24 +275,15 @@ mod tests {
 
     #[test]
     fn the_json_overview_lists_targets_worst_first_with_their_causes() {
-        let (s1, f1, d1) = item_parts("alpha", false);
-        let (s2, f2, d2) = item_parts("zeta \u{1b}[31m", true);
+        let (a, z) = (
+            item_parts("alpha", false),
+            item_parts("zeta \u{1b}[31m", true),
+        );
         let items = [
-            Item {
-                name: "alpha",
-                file: "alpha.json",
-                snapshot: &s1,
-                findings: &f1,
-                diagnosis: &d1,
-            },
-            Item {
-                name: "zeta \u{1b}[31m",
-                file: "zeta.json",
-                snapshot: &s2,
-                findings: &f2,
-                diagnosis: &d2,
-            },
+            item("alpha", "alpha.json", &a),
+            item("zeta \u{1b}[31m", "zeta.json", &z),
         ];
+        let (f2, d2) = (&z.1, &z.2);
         let text = json(&items);
         assert!(!text.contains('\u{1b}'), "{text}");
         let out: FleetCheckOutput = serde_json::from_str(&text).unwrap();
