@@ -252,7 +252,7 @@ mod tests {
             item("alpha", "alpha.json", &a),
             item("zeta \u{1b}[31m", "zeta.json", &z),
         ];
-        let (f2, d2) = (&z.1, &z.2);
+        let d2 = &z.2;
         let text = text_overview(&items);
         let rows: Vec<&str> = text.lines().skip(3).collect();
         assert!(
