@@ -5,13 +5,12 @@
 
 mod plan;
 
-use std::time::Instant;
-
 use gaps_core::redact;
 use gaps_core::section::Section;
 use gaps_core::snapshot::{Snapshot, Target};
 
 use crate::db::{Session, SessionOptions};
+use crate::deadline::Deadline;
 use crate::progress::Progress;
 use crate::{hazards, health, inspect, logs, migrations, privileges, provider, querycheck, source};
 
@@ -29,8 +28,8 @@ pub async fn collect(plan: &Plan, progress: &Progress) -> Snapshot {
         backend: plan.database.as_ref().map(|d| d.backend),
         source_dir: plan.source.as_ref().map(|p| p.display().to_string()),
     };
-    // Every round trip to the database and the health endpoint ends by this instant.
-    let deadline = Instant::now() + limits.deadline;
+    // Every round trip to the database, the health endpoint and the reading of logs end by it.
+    let deadline = Deadline::starting_now(limits.deadline);
     let collected_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut snap = Snapshot::new(env!("CARGO_PKG_VERSION"), collected_at, target);
 
@@ -73,12 +72,12 @@ pub async fn collect(plan: &Plan, progress: &Progress) -> Snapshot {
                 connect_timeout: limits.connect,
                 statement_timeout: limits.statement,
                 lock_timeout: limits.lock,
-                deadline: Some(deadline),
+                deadline: Some(deadline.at()),
             };
-            let opened = if Instant::now() >= deadline {
+            let opened = if deadline.reached() {
                 Err(format!(
-                    "not read: the --deadline of {:.0}s was reached before connecting",
-                    limits.deadline.as_secs_f64()
+                    "not read: {} was reached before connecting",
+                    deadline.name()
                 ))
             } else {
                 Session::open(url, &opts).await.map_err(|e| e.to_string())
@@ -146,28 +145,22 @@ pub async fn collect(plan: &Plan, progress: &Progress) -> Snapshot {
     }
 
     progress.step("classifying logs");
-    snap.logs = logs::collect(&plan.logs, plan.log_format, plan.log_jobs);
+    snap.logs = logs::collect(&plan.logs, plan.log_format, plan.log_jobs, Some(deadline));
     progress.step("querying the health endpoint");
-    let left = deadline.saturating_duration_since(Instant::now());
+    let left = deadline.left();
     let health = plan.health.as_ref();
     snap.health = match health {
         None => Section::skipped("no --health given"),
         Some(_) if left.is_zero() => Section::failed(
             "querying the health endpoint",
-            format!(
-                "not queried: the --deadline of {:.0}s was reached",
-                limits.deadline.as_secs_f64()
-            ),
+            format!("not queried: {} was reached", deadline.name()),
         ),
         Some(h) => tokio::time::timeout(left, health::collect(&h.url, h.timeout))
             .await
             .unwrap_or_else(|_| {
                 Section::failed(
                     "querying the health endpoint",
-                    format!(
-                        "no answer before the --deadline of {:.0}s",
-                        limits.deadline.as_secs_f64()
-                    ),
+                    format!("no answer before {}", deadline.name()),
                 )
             }),
     };

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cmd;
 pub mod collect;
 pub mod db;
+pub mod deadline;
 pub mod demo;
 pub mod dotenv;
 pub mod exit;

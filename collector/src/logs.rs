@@ -2,6 +2,10 @@
 //! [`LogAnalyzer`]. Memory stays flat: one read buffer plus at most one carried line per
 //! thread. With `--jobs N`, N threads read different inputs; each input is analysed on its
 //! own and the results are merged in input order, so the evidence is the same for every N.
+//! The collection's deadline bounds the reading too (see [`bounded`]): an input it stops keeps
+//! the lines read before and says where it stopped.
+
+mod bounded;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -12,16 +16,24 @@ use std::sync::mpsc;
 use gaps_core::logs::{LogAnalyzer, LogFormat, LogsEvidence};
 use gaps_core::section::Section;
 
+use crate::deadline::Deadline;
+use bounded::Bounded;
+
 /// Read buffer size.
 const CHUNK: usize = 256 * 1024;
 
 /// Classifies every `--logs` input (`-` is standard input), in `forced` format when given,
-/// else detecting each file's, reading up to `jobs` files at once.
-pub fn collect(paths: &[PathBuf], forced: Option<LogFormat>, jobs: usize) -> Section<LogsEvidence> {
+/// else detecting each file's, reading up to `jobs` files at once, until `deadline`.
+pub fn collect(
+    paths: &[PathBuf],
+    forced: Option<LogFormat>,
+    jobs: usize,
+    deadline: Option<Deadline>,
+) -> Section<LogsEvidence> {
     if paths.is_empty() {
         return Section::skipped("no --logs given");
     }
-    let evidence = classify_paths(paths, forced, jobs);
+    let evidence = classify_paths(paths, forced, jobs, deadline);
     if evidence
         .inputs
         .iter()
@@ -38,11 +50,12 @@ pub fn collect(paths: &[PathBuf], forced: Option<LogFormat>, jobs: usize) -> Sec
 }
 
 /// Classifies the given inputs (`-` is standard input) with up to `jobs` threads, each reading
-/// one input at a time; the evidence does not depend on `jobs`.
+/// one input at a time, until `deadline`; the evidence does not depend on `jobs`.
 pub fn classify_paths(
     paths: &[impl AsRef<Path> + Sync],
     forced: Option<LogFormat>,
     jobs: usize,
+    deadline: Option<Deadline>,
 ) -> LogsEvidence {
     let jobs = jobs.clamp(1, paths.len().max(1));
     let next = AtomicUsize::new(0);
@@ -55,7 +68,8 @@ pub fn classify_paths(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = paths.get(i) else { break };
-                    if tx.send((i, classify_path(path.as_ref(), forced))).is_err() {
+                    let analyzer = classify_path(path.as_ref(), forced, deadline);
+                    if tx.send((i, analyzer)).is_err() {
                         break;
                     }
                 }
@@ -78,22 +92,51 @@ pub fn classify_paths(
 }
 
 /// Reads and classifies one input in an analyzer of its own.
-fn classify_path(path: &Path, forced: Option<LogFormat>) -> LogAnalyzer {
+fn classify_path(
+    path: &Path,
+    forced: Option<LogFormat>,
+    deadline: Option<Deadline>,
+) -> LogAnalyzer {
     let mut analyzer = LogAnalyzer::new();
     let name = path.display().to_string();
-    let error = if name == "-" {
-        read_input(&mut analyzer, &name, std::io::stdin().lock(), forced)
-    } else {
-        match std::fs::File::open(path) {
-            Ok(f) => read_input(&mut analyzer, &name, f, forced),
-            Err(e) => {
-                analyzer.begin_input(&name, forced, false);
-                Some(format!("could not open {name}: {e}"))
-            }
+    let error = match opened(path, &name, deadline) {
+        Ok(reader) => read_input(&mut analyzer, &name, reader, forced, deadline),
+        Err(e) => {
+            analyzer.begin_input(&name, forced, false);
+            Some(e)
         }
     };
     analyzer.end_input(error);
     analyzer
+}
+
+/// The input opened for reading under the deadline (`-` is standard input), or why not.
+fn opened(path: &Path, name: &str, deadline: Option<Deadline>) -> Result<Bounded, String> {
+    if let Some(d) = deadline.filter(|d| d.reached()) {
+        return Err(format!("not read: {} was reached", d.name()));
+    }
+    let thread = |e: std::io::Error| format!("could not start a thread to read {name}: {e}");
+    if name == "-" {
+        return Bounded::stream(std::io::stdin(), CHUNK, deadline).map_err(thread);
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("could not open {name}: {e}"))?;
+    // A regular file's reads return promptly; a FIFO, socket or device may wait forever.
+    if file.metadata().is_ok_and(|m| m.is_file()) {
+        Ok(Bounded::direct(file, deadline))
+    } else {
+        Bounded::stream(file, CHUNK, deadline).map_err(thread)
+    }
+}
+
+/// Why reading `name` stopped early: the deadline when it was reached, else `what`.
+fn stopped(name: &str, deadline: Option<Deadline>, what: impl FnOnce() -> String) -> String {
+    match deadline.filter(|d| d.reached()) {
+        Some(d) => format!(
+            "reading {name} stopped at {}; the lines before were classified",
+            d.name()
+        ),
+        None => what(),
+    }
 }
 
 /// Streams one input; gzip is recognised by its magic bytes. Returns why reading stopped
@@ -101,8 +144,9 @@ fn classify_path(path: &Path, forced: Option<LogFormat>) -> LogAnalyzer {
 fn read_input(
     analyzer: &mut LogAnalyzer,
     name: &str,
-    mut reader: impl Read,
+    mut reader: Bounded,
     forced: Option<LogFormat>,
+    deadline: Option<Deadline>,
 ) -> Option<String> {
     let mut buf = vec![0u8; CHUNK];
     let mut head = 0;
@@ -114,7 +158,7 @@ fn read_input(
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => {
                 analyzer.begin_input(name, forced, false);
-                return Some(format!("reading {name}: {e}"));
+                return Some(stopped(name, deadline, || format!("reading {name}: {e}")));
             }
         }
     }
@@ -122,7 +166,7 @@ fn read_input(
     analyzer.begin_input(name, forced, gz);
     let prefix = std::io::Cursor::new(buf[..head].to_vec());
     let chained = prefix.chain(reader);
-    if gz {
+    let error = if gz {
         pump(
             analyzer,
             name,
@@ -132,7 +176,8 @@ fn read_input(
         )
     } else {
         pump(analyzer, name, chained, &mut buf, false)
-    }
+    };
+    error.map(|what| stopped(name, deadline, || what))
 }
 
 fn pump(

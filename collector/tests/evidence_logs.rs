@@ -345,3 +345,131 @@ fn zero_jobs_is_refused_before_anything_is_read() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("--jobs"));
     assert!(!dir.path().join("gaps-snapshot.json").exists());
 }
+
+/// Waits for `child` at most `limit`; kills it and fails the test past that.
+fn wait_at_most(child: &mut std::process::Child, limit: std::time::Duration) -> i32 {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code().unwrap_or(-1);
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("gaps collect still running {limit:?} after it started");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// `fly logs | gaps collect --logs -`: a stream that never ends is read until the deadline,
+/// the lines sent before are classified, and the input says where it stopped (partial, 1).
+#[test]
+fn a_log_stream_that_never_ends_is_read_until_the_deadline() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap.json");
+    let started = std::time::Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gaps"))
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .args([
+            "collect",
+            "--quiet",
+            "--deadline",
+            "3",
+            "--logs",
+            "-",
+            "--out",
+        ])
+        .arg(&out)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(&std::fs::read(fixture("logs/fly.log")).unwrap())
+        .unwrap();
+    stdin.flush().unwrap();
+    // The pipe stays open (as `fly logs` keeps it) until gaps has finished.
+    let code = wait_at_most(&mut child, std::time::Duration::from_secs(20));
+    let took = started.elapsed();
+    drop(stdin);
+    assert_eq!(code, 1, "a stopped input makes the snapshot partial");
+    assert!(took >= std::time::Duration::from_secs(3), "{took:?}");
+    let snap: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let input = &logs(&snap)["inputs"][0];
+    assert_eq!(input["name"], "-");
+    assert_eq!(input["lines"], 12, "{input}");
+    let error = input["error"].as_str().unwrap();
+    assert!(
+        error.contains("stopped at the --deadline of 3s") && error.contains("were classified"),
+        "{error}"
+    );
+    // The same evidence as the file read whole (named `-` here).
+    let file = fixture("logs/fly.log");
+    let (whole, _, _) = collect(&[], &[&file]);
+    let whole = logs(&whole)["signatures"]
+        .to_string()
+        .replace(&format!("\"{}\"", file.display()), "\"-\"");
+    assert_eq!(
+        logs(&snap)["signatures"].to_string(),
+        whole,
+        "the lines sent before the deadline are classified as usual"
+    );
+}
+
+/// A FIFO that a writer holds open without writing is a stream too: it stops at the deadline,
+/// and a regular file beside it is read whole.
+#[test]
+fn a_fifo_held_open_stops_at_the_deadline_and_the_other_inputs_are_read() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("app.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo failed");
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let writer_path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        // Opening for writing waits until gaps opens the FIFO for reading.
+        let mut w = std::fs::OpenOptions::new()
+            .write(true)
+            .open(writer_path)
+            .unwrap();
+        w.write_all(b"FATAL:  sorry, too many clients already\n")
+            .unwrap();
+        let _ = held.recv();
+    });
+    let out = dir.path().join("snap.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gaps"))
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .args([
+            "collect",
+            "--quiet",
+            "--deadline",
+            "2",
+            "--jobs",
+            "2",
+            "--out",
+        ])
+        .arg(&out)
+        .arg("--logs")
+        .arg(&fifo)
+        .arg("--logs")
+        .arg(fixture("logs/fly.log"))
+        .spawn()
+        .unwrap();
+    let code = wait_at_most(&mut child, std::time::Duration::from_secs(20));
+    release.send(()).unwrap();
+    writer.join().unwrap();
+    assert_eq!(code, 1);
+    let snap: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let inputs = logs(&snap)["inputs"].as_array().unwrap();
+    let error = inputs[0]["error"].as_str().unwrap();
+    assert!(error.contains("stopped at the --deadline of 2s"), "{error}");
+    assert_eq!(inputs[0]["lines"], 1);
+    assert!(inputs[1]["error"].is_null(), "{}", inputs[1]);
+    assert_eq!(inputs[1]["lines"], 12);
+    sig(&snap, "too_many_connections:53300");
+    sig(&snap, "undefined_table:42P01:focus_pause_state");
+}
