@@ -306,9 +306,7 @@ fn by_name(cols: &[&Column]) -> Sorted {
 /// True when no two of the columns share a name (a column then pairs only with its namesake).
 fn unique_names(cols: &[&Column]) -> bool {
     let order = by_name(cols).into_vec();
-    order
-        .windows(2)
-        .all(|w| cols[w[0]].name != cols[w[1]].name)
+    order.windows(2).all(|w| cols[w[0]].name != cols[w[1]].name)
 }
 
 fn find_column<'a>(order: &Sorted, cols: &[&'a Column], name: &str) -> Option<&'a Column> {
