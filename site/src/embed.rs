@@ -127,7 +127,8 @@ pub fn pack(text: &str) -> String {
 /// `gaps-data` event fires on `document` (detail `{state: "ready"}`), which the viewer's
 /// bootstrap waits for and passes to `mount_bytes` (one copy into wasm memory, no text
 /// decoding). In a later task, after the viewer's first render, it puts the JSON into that
-/// element's `textContent` and sets its `data-state` to `ready`; on failure `data-state` is
+/// element's `textContent`, drops `gapsBytes` (a viewer that starts later reads the text) and
+/// sets its `data-state` to `ready`; on failure `data-state` is
 /// `error`, with `data-error`, and the event's state is `error`. Without JavaScript none of
 /// this is needed: every table is server-rendered.
 pub const LOADER_JS: &str = r#"(function () {
@@ -160,6 +161,7 @@ pub const LOADER_JS: &str = r#"(function () {
         setTimeout(function () {
           try {
             out.textContent = new TextDecoder().decode(json);
+            out.gapsBytes = null;
             settle("ready");
           } catch (e) { settle("error", "the embedded report data is not text: " + e.message); }
         }, 0);
