@@ -241,32 +241,55 @@ fn constraint_passes(filters: &Filters, c: &ConstraintDiff) -> bool {
     passes(filters, &[c.status], c.severity(), c.action())
 }
 
-/// Applies the filters and search to a diff, producing the rows to show.
+impl SearchIndex {
+    /// True when the index was built for `diff` (one entry per table).
+    pub fn covers(&self, diff: &SchemaDiff) -> bool {
+        self.tables.len() == diff.tables.len()
+    }
+}
+
+/// Applies the filters and search to a diff, producing the rows to show. The index is read
+/// only for a non-empty search (a page may draw its first screen before building it); a table
+/// the index does not cover matches no search.
 pub fn filter(diff: &SchemaDiff, index: &SearchIndex, state: &ViewState) -> Filtered {
     let q = state.filters.query.trim().to_lowercase();
     let dotted = q.contains('.');
     let mut out = Filtered::default();
     let mut cols: Vec<usize> = Vec::new();
     let mut cons: Vec<usize> = Vec::new();
+    let none = IndexedTable::default();
+    let ok_shown = state.filters.statuses.contains(&Status::Ok);
     for (ti, t) in diff.tables.iter().enumerate() {
-        let Some(ix) = index.tables.get(ti) else {
+        // An ok table has only ok columns, constraints and indexes (any other makes it
+        // altered): unless ok rows are shown, nothing of it can pass. Most tables of a large
+        // schema are ok, so a keystroke looks at the few that differ.
+        if t.status == TableStatus::Ok && !ok_shown {
             continue;
+        }
+        let ix = match index.tables.get(ti) {
+            Some(ix) => ix,
+            None if q.is_empty() => &none,
+            None => continue,
         };
         let key = ix.key.as_str();
         let name_match = q.is_empty() || key.contains(&q);
         let sub_match =
             |n: &String| n.contains(&q) || (dotted && format!("{key}.{n}").contains(&q));
         cols.clear();
+        // The filters first: they are cheap and reject most columns (the ok ones, by
+        // default), so the names are searched only for the columns that could be shown.
         for (ci, c) in t.columns.iter().enumerate() {
-            let col_match = name_match || ix.columns.get(ci).is_some_and(sub_match);
-            if col_match && column_passes(&state.filters, c) {
+            if column_passes(&state.filters, c)
+                && (name_match || ix.columns.get(ci).is_some_and(sub_match))
+            {
                 cols.push(ci);
             }
         }
         cons.clear();
         for (ci, c) in t.constraints.iter().enumerate() {
-            let con_match = name_match || ix.constraints.get(ci).is_some_and(sub_match);
-            if con_match && constraint_passes(&state.filters, c) {
+            if constraint_passes(&state.filters, c)
+                && (name_match || ix.constraints.get(ci).is_some_and(sub_match))
+            {
                 cons.push(ci);
             }
         }

@@ -44,18 +44,29 @@ pub fn show_error(msg: &str) {
     }
 }
 
-/// Reads the data, builds the UI and renders the first diff.
-pub fn mount() -> Res<()> {
+/// Reads the data (`bytes` when the loader handed them over, else the text of the `gaps-data`
+/// element), builds the UI and renders the first diff.
+pub fn mount(bytes: Option<&[u8]>) -> Res<()> {
     let doc = document()?;
     let root = doc
         .get_element_by_id("gaps-diff-app")
         .ok_or("the page has no <div id=\"gaps-diff-app\"> to mount into")?;
-    let data = doc
-        .get_element_by_id("gaps-data")
-        .ok_or("the page has no <script id=\"gaps-data\"> holding the snapshots")?
-        .text_content()
-        .unwrap_or_default();
-    let data = crate::parse_data(&data).map_err(|e| e.to_string())?;
+    let text;
+    let data = match bytes {
+        Some(b) => std::str::from_utf8(b)
+            .map_err(|e| format!("the embedded report data is not UTF-8: {e}"))?,
+        None => {
+            text = doc
+                .get_element_by_id("gaps-data")
+                .ok_or("the page has no <script id=\"gaps-data\"> holding the snapshots")?
+                .text_content()
+                .unwrap_or_default();
+            &text
+        }
+    };
+    mark("gaps-mount-read");
+    let data = crate::parse_data(data).map_err(|e| e.to_string())?;
+    mark("gaps-mount-parsed");
     let snapshots = data.snapshots;
     let ui = build_ui(&doc, &root, &snapshots)?;
     let state = view::from_fragment(&current_hash(), snapshots.len());
@@ -73,6 +84,7 @@ pub fn mount() -> Res<()> {
     };
     app.sync_controls();
     app.recompute();
+    mark("gaps-mount-compared");
     app.refilter()?;
     app.scroll_to_cursor();
     app.render_window()?;
@@ -184,8 +196,13 @@ pub fn mount() -> Res<()> {
         let h = current_hash();
         with_app(|app| app.apply_hash(&h))
     })?;
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark("gaps-first-render");
-    }
+    mark("gaps-first-render");
     Ok(())
+}
+
+/// A `performance.mark` (the benchmark prints them: where the first render's time goes).
+pub(crate) fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
 }

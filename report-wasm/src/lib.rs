@@ -23,7 +23,19 @@ use wasm_bindgen::prelude::*;
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen]
 pub fn mount() -> Result<(), JsError> {
-    dom::mount().map_err(|msg| {
+    dom::mount(None).map_err(|msg| {
+        dom::show_error(&msg);
+        JsError::new(&msg)
+    })
+}
+
+/// Mounts the viewer on the embedded data given as its UTF-8 bytes (what the page's loader
+/// unpacked), rather than on the text of the `gaps-data` element: the data goes into wasm
+/// memory in one copy, without the text decoding and the DOM round trip. Errors as [`mount`].
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen]
+pub fn mount_bytes(data: &[u8]) -> Result<(), JsError> {
+    dom::mount(Some(data)).map_err(|msg| {
         dom::show_error(&msg);
         JsError::new(&msg)
     })

@@ -9,7 +9,10 @@
 
 mod support;
 
-use support::{Browser, page, snapshots_json};
+use support::{
+    Browser, packed_page, page, snapshot_after, snapshot_before, snapshot_deploy,
+    snapshot_expected, snapshots_json,
+};
 
 fn rows(b: &Browser) -> Vec<String> {
     b.eval_strings(
@@ -267,6 +270,80 @@ fn bad_embedded_data_shows_a_readable_error_not_a_blank_page() {
             "The diff viewer could not start: the embedded report data is not valid at line 2"
         ),
         "{msg}"
+    );
+    b.quit();
+}
+
+/// The report's own data (`gaps_site::embed::data_json`: compact schemas, findings) packed as
+/// the report packs it: the viewer mounts on the unpacked bytes and shows exactly what it shows
+/// when it reads the same JSON from the page's text, first screen, a deep link with a search
+/// (searched before the search index is built in its own task) and a switch of snapshots; the
+/// loader still fills the `gaps-data` element with the JSON afterwards.
+#[test]
+fn packed_data_mounts_from_its_bytes_and_shows_what_the_text_shows() {
+    let named = |file: &str, snapshot| {
+        let findings = gaps_core::rules::analyse(&snapshot);
+        (
+            gaps_site::view::NamedSnapshot {
+                file: file.into(),
+                snapshot,
+            },
+            findings,
+        )
+    };
+    let analysed = vec![
+        named("before.json", snapshot_before()),
+        named("after.json", snapshot_after()),
+        named("deploy.json", snapshot_deploy()),
+        named("expected.json", snapshot_expected()),
+    ];
+    let json = gaps_site::embed::data_json(&analysed);
+    let dir = tempfile::tempdir().unwrap();
+    let text_page = page(dir.path(), "text.html", &json);
+    let bytes_page = packed_page(dir.path(), "packed.html", &json);
+    let b = Browser::start();
+    let screen = |file: &std::path::Path, fragment: &str| {
+        b.open(file, fragment);
+        b.wait_for("#gaps-rows .gaps-row");
+        let rows = b.eval_strings(
+            "return Array.from(document.querySelectorAll('#gaps-rows .gaps-row')).map(r => r.getAttribute('data-key') + '|' + r.textContent);",
+        );
+        (rows, text(&b, "#gaps-counts"), text(&b, "#gaps-extra"))
+    };
+    for fragment in [
+        "",
+        "view=compare&a=0&b=1&q=nick&status=missing,unexpected,type,nullability,default,changed,ok",
+        "view=expected&s=3",
+        "view=compare&a=1&b=2&t=public.users",
+    ] {
+        let from_text = screen(&text_page, fragment);
+        let from_bytes = screen(&bytes_page, fragment);
+        assert!(!from_text.0.is_empty(), "{fragment}: no rows");
+        assert_eq!(from_bytes, from_text, "{fragment}");
+    }
+    let mut state = String::new();
+    for _ in 0..200 {
+        state = b
+            .eval("return document.getElementById('gaps-data').getAttribute('data-state');")
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if state != "loading" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(state, "ready");
+    assert_eq!(
+        b.eval("return document.getElementById('gaps-data').textContent;")
+            .as_str(),
+        Some(json.as_str())
+    );
+    // A search typed now goes through the index built after the first render.
+    b.type_into("#gaps-search", "nick");
+    assert_eq!(
+        rows(&b),
+        vec!["public.users", "public.users/index/users_nick_idx"]
     );
     b.quit();
 }

@@ -32,6 +32,22 @@ let wasm_bindgen = (function(exports) {
         }
     }
     exports.mount = mount;
+
+    /**
+     * Mounts the viewer on the embedded data given as its UTF-8 bytes (what the page's loader
+     * unpacked), rather than on the text of the `gaps-data` element: the data goes into wasm
+     * memory in one copy, without the text decoding and the DOM round trip. Errors as [`mount`].
+     * @param {Uint8Array | number[]} data
+     */
+    function mount_bytes(data) {
+        const ptr0 = passArray8ToWasm0(data, wasm.__wbindgen_malloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.mount_bytes(ptr0, len0);
+        if (ret[1]) {
+            throw takeFromExternrefTable0(ret[0]);
+        }
+    }
+    exports.mount_bytes = mount_bytes;
     function __wbg_get_imports() {
         const import0 = {
             __proto__: null,
@@ -254,6 +270,10 @@ let wasm_bindgen = (function(exports) {
             __wbg_setProperty_3fe74e09d53acb0b: function() { return handleError(function (arg0, arg1, arg2, arg3, arg4) {
                 arg0.setProperty(getStringFromWasm0(arg1, arg2), getStringFromWasm0(arg3, arg4));
             }, arguments); },
+            __wbg_setTimeout_01207b745d9585ca: function() { return handleError(function (arg0, arg1) {
+                const ret = arg0.setTimeout(arg1);
+                return ret;
+            }, arguments); },
             __wbg_set_checked_91ac4f7dd0263c1a: function(arg0, arg1) {
                 arg0.checked = arg1 !== 0;
             },
@@ -340,11 +360,16 @@ let wasm_bindgen = (function(exports) {
                 getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
             },
             __wbindgen_generic_0000000000000001: function(arg0, arg1) {
-                // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("Event")], shim_idx: 8, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+                // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [NamedExternref("Event")], shim_idx: 10, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
                 const ret = makeMutClosure(arg0, arg1, wasm_bindgen_1ad824c66fbd2582___convert__closures_____invoke___web_sys_63b9ac0b739c0f6___features__gen_Event__Event______true_);
                 return ret;
             },
             __wbindgen_generic_0000000000000002: function(arg0, arg1) {
+                // Cast intrinsic for `Closure(Closure { owned: true, function: Function { arguments: [], shim_idx: 9, ret: Unit, inner_ret: Some(Unit) }, mutable: true }) -> Externref`.
+                const ret = makeMutClosure(arg0, arg1, wasm_bindgen_1ad824c66fbd2582___convert__closures_____invoke_______true_);
+                return ret;
+            },
+            __wbindgen_generic_0000000000000003: function(arg0, arg1) {
                 // Cast intrinsic for `Ref(String) -> Externref`.
                 const ret = getStringFromWasm0(arg0, arg1);
                 return ret;
@@ -362,6 +387,10 @@ let wasm_bindgen = (function(exports) {
             __proto__: null,
             "./gaps_report_wasm_bg.js": import0,
         };
+    }
+
+    function wasm_bindgen_1ad824c66fbd2582___convert__closures_____invoke_______true_(arg0, arg1) {
+        wasm.wasm_bindgen_1ad824c66fbd2582___convert__closures_____invoke_______true_(arg0, arg1);
     }
 
     function wasm_bindgen_1ad824c66fbd2582___convert__closures_____invoke___web_sys_63b9ac0b739c0f6___features__gen_Event__Event______true_(arg0, arg1, arg2) {
@@ -438,6 +467,13 @@ let wasm_bindgen = (function(exports) {
         };
         CLOSURE_DTORS.register(real, state, state);
         return real;
+    }
+
+    function passArray8ToWasm0(arg, malloc) {
+        const ptr = malloc(arg.length * 1, 1) >>> 0;
+        getUint8ArrayMemory0().set(arg, ptr / 1);
+        WASM_VECTOR_LEN = arg.length;
+        return ptr;
     }
 
     function passStringToWasm0(arg, malloc, realloc) {

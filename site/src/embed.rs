@@ -122,10 +122,15 @@ pub fn pack(text: &str) -> String {
 }
 
 /// The inline loader (hashed into the CSP like the page's other scripts). It decodes the
-/// packed element with `DecompressionStream('gzip')`, puts the JSON into the `gaps-data`
-/// element's `textContent`, sets that element's `data-state` to `ready` (or `error`, with
-/// `data-error`) and fires a `gaps-data` event on `document`, which the viewer's bootstrap
-/// waits for. Without JavaScript none of this is needed: every table is server-rendered.
+/// packed element with `DecompressionStream('gzip')` and hands the JSON's UTF-8 bytes to the
+/// viewer first: they are set as the `gapsBytes` property of the `gaps-data` element and a
+/// `gaps-data` event fires on `document` (detail `{state: "ready"}`), which the viewer's
+/// bootstrap waits for and passes to `mount_bytes` (one copy into wasm memory, no text
+/// decoding). In a later task, after the viewer's first render, it puts the JSON into that
+/// element's `textContent`, drops `gapsBytes` (a viewer that starts later reads the text) and
+/// sets its `data-state` to `ready`; on failure `data-state` is
+/// `error`, with `data-error`, and the event's state is `error`. Without JavaScript none of
+/// this is needed: every table is server-rendered.
 pub const LOADER_JS: &str = r#"(function () {
   "use strict";
   var packed = document.getElementById("gaps-data-gz");
@@ -134,10 +139,11 @@ pub const LOADER_JS: &str = r#"(function () {
   function settle(state, message) {
     out.setAttribute("data-state", state);
     if (message) { out.setAttribute("data-error", message); }
-    document.dispatchEvent(new CustomEvent("gaps-data", { detail: { state: state, message: message || "" } }));
   }
   function failed(e) {
-    settle("error", "the embedded report data could not be unpacked: " + (e && e.message ? e.message : String(e)));
+    var message = "the embedded report data could not be unpacked: " + (e && e.message ? e.message : String(e));
+    settle("error", message);
+    document.dispatchEvent(new CustomEvent("gaps-data", { detail: { state: "error", message: message } }));
   }
   try {
     if (typeof DecompressionStream !== "function") {
@@ -147,8 +153,19 @@ pub const LOADER_JS: &str = r#"(function () {
     var bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
     new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")))
-      .text()
-      .then(function (text) { out.textContent = text; settle("ready"); }, failed);
+      .arrayBuffer()
+      .then(function (buf) {
+        var json = new Uint8Array(buf);
+        out.gapsBytes = json;
+        document.dispatchEvent(new CustomEvent("gaps-data", { detail: { state: "ready" } }));
+        setTimeout(function () {
+          try {
+            out.textContent = new TextDecoder().decode(json);
+            out.gapsBytes = null;
+            settle("ready");
+          } catch (e) { settle("error", "the embedded report data is not text: " + e.message); }
+        }, 0);
+      }, failed);
   } catch (e) { failed(e); }
 })();
 "#;

@@ -9,8 +9,9 @@
 //! .wasm file from `file://`) and mounts the viewer into `<div id="gaps-diff-app">`, reading
 //! `<script type="application/json" id="gaps-data">`. When the page packs its data
 //! ([`crate::embed`]), that element says `data-state="loading"` until the data loader has
-//! filled it, and the bootstrap waits for the loader's `gaps-data` event before mounting; a
-//! page with the JSON written in directly mounts at once. Both scripts run under
+//! unpacked it, and the bootstrap waits for the loader's `gaps-data` event, then mounts on the
+//! unpacked bytes (`mount_bytes`, the element's `gapsBytes`); a page with the JSON written in
+//! directly mounts at once on the element's text. Both scripts run under
 //! `script-src 'sha256-…' 'sha256-…' 'wasm-unsafe-eval'`; [`ViewerAssets::csp_script_sources`]
 //! gives the two hash sources.
 
@@ -79,12 +80,13 @@ const BOOTSTRAP: &str = r#"(function () {
   function data() {
     var el = document.getElementById("gaps-data");
     var state = el ? el.getAttribute("data-state") : null;
+    if (el && el.gapsBytes) { return Promise.resolve(el.gapsBytes); }
     if (state === "error") { return Promise.reject(new Error(el.getAttribute("data-error") || "the embedded report data could not be unpacked")); }
-    if (state !== "loading") { return Promise.resolve(); }
+    if (state !== "loading") { return Promise.resolve(null); }
     return new Promise(function (resolve, reject) {
       document.addEventListener("gaps-data", function (ev) {
         var d = ev.detail || {};
-        if (d.state === "ready") { resolve(); } else { reject(new Error(d.message || "the embedded report data could not be unpacked")); }
+        if (d.state === "ready") { resolve(el.gapsBytes || null); } else { reject(new Error(d.message || "the embedded report data could not be unpacked")); }
       }, { once: true });
     });
   }
@@ -96,8 +98,9 @@ const BOOTSTRAP: &str = r#"(function () {
       var module = gunzip("@WASM_GZ@").then(function (bytes) {
         return wasm_bindgen({ module_or_path: bytes });
       });
-      Promise.all([module, data()]).then(function () {
-        wasm_bindgen.mount();
+      Promise.all([module, data()]).then(function (r) {
+        var bytes = r[1];
+        if (bytes) { wasm_bindgen.mount_bytes(bytes); } else { wasm_bindgen.mount(); }
       }).catch(fail);
     } catch (e) { fail(e); }
   }

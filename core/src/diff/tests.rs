@@ -678,3 +678,104 @@ fn an_expected_schema_without_migrations_is_not_compared() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A table with every kind of constraint and index, defaults, and columns out of ordinal order.
+fn rich_table() -> Table {
+    let mut t = table_in(
+        "app",
+        "orders",
+        vec![
+            col(3, "total", "numeric(10, 2)", true),
+            col(1, "id", "bigint", true),
+            col(2, "user_id", "bigint", false),
+            col(4, "state", "text", false),
+        ],
+    );
+    t.columns[0].default = Some("0".into());
+    t.columns[3].default = Some("'new'::text".into());
+    t.primary_key = Some(key("orders_pkey", &["id"]));
+    t.unique_constraints = vec![key("orders_state_key", &["state", "user_id"])];
+    t.check_constraints = vec![check("orders_total_check", "CHECK ((total >= 0))")];
+    t.foreign_keys = vec![fk("orders_user_fk", "user_id", "users", "CASCADE")];
+    t.indexes = vec![index("orders_user_idx", &["user_id"], false, None)];
+    t
+}
+
+/// Equal tables take a shortcut (no pairing, no normalisation): it must give exactly what the
+/// full comparison gives. A column's `identity` is not compared, so a table differing only
+/// there goes the full way and must come out the same, but for that field.
+#[test]
+fn equal_tables_compare_as_the_full_comparison_does() {
+    let t = rich_table();
+    let mut other = t.clone();
+    other.columns[1].identity = Some("ALWAYS".into());
+    let strip = |mut d: SchemaDiff| {
+        for c in d.tables.iter_mut().flat_map(|t| t.columns.iter_mut()) {
+            for side in [c.left.as_mut(), c.right.as_mut()].into_iter().flatten() {
+                side.identity = None;
+            }
+        }
+        d
+    };
+    for backend in [Backend::Postgres, Backend::Sqlite, Backend::Mysql] {
+        let expected = |s: &Table| ExpectedSchema {
+            schema: schema(vec![s.clone()]),
+            ..Default::default()
+        };
+        let shortcut = diff_expected(&expected(&t), &schema(vec![t.clone()]), Some(backend), &[]);
+        let full = diff_expected(
+            &expected(&t),
+            &schema(vec![other.clone()]),
+            Some(backend),
+            &[],
+        );
+        assert_eq!(strip(shortcut.clone()), strip(full), "{backend:?}");
+        let cons = &shortcut.tables[0].constraints;
+        assert_eq!(cons.len(), if backend == Backend::Sqlite { 4 } else { 5 });
+        assert!(
+            cons.iter()
+                .all(|c| c.status == Status::Ok && c.left == c.right)
+        );
+    }
+    let shortcut = diff_schemas(&schema(vec![t.clone()]), &schema(vec![t.clone()]));
+    let full = diff_schemas(&schema(vec![t.clone()]), &schema(vec![other]));
+    assert_eq!(strip(shortcut.clone()), strip(full));
+    let names: Vec<&str> = shortcut.tables[0]
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names, ["id", "user_id", "total", "state"], "ordinal order");
+}
+
+/// Two columns of one name (a damaged snapshot) go the full way: each pairs with the last of
+/// its namesakes, as before the shortcut.
+#[test]
+fn equal_tables_with_a_repeated_column_name_compare_in_full() {
+    let t = table_in(
+        "public",
+        "dup",
+        vec![col(1, "a", "bigint", false), col(2, "a", "text", true)],
+    );
+    let d = diff_schemas(&schema(vec![t.clone()]), &schema(vec![t]));
+    let first = &d.tables[0].columns[0];
+    assert_eq!(first.changes, vec![Status::Type, Status::Nullability]);
+    assert_eq!(d.tables[0].status, TableStatus::Altered);
+}
+
+/// Texts spelled differently but equal once normalised are still no difference (the
+/// normalisation runs when the texts differ).
+#[test]
+fn differently_spelled_equal_types_and_defaults_are_ok() {
+    let mut l = rich_table();
+    let mut r = rich_table();
+    l.columns[0].data_type = "NUMERIC(10,2)".into();
+    l.columns[3].default = Some("'new'".into());
+    r.columns[0].default = Some("(0)".into());
+    let e = ExpectedSchema {
+        schema: schema(vec![l]),
+        ..Default::default()
+    };
+    let d = diff_expected(&e, &schema(vec![r]), Some(Backend::Postgres), &[]);
+    assert_eq!(d.tables[0].status, TableStatus::Ok, "{:?}", d.tables[0]);
+}

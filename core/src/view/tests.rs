@@ -489,3 +489,54 @@ fn expected_vs_live_rows_name_the_missing_column() {
         ("missing", "text NOT NULL", ABSENT)
     );
 }
+
+/// Without a search the index is not read: the first screen can be drawn before it is built,
+/// and is the same screen. A search needs it (the page builds it first).
+#[test]
+fn without_a_search_the_rows_need_no_index() {
+    let d = sample();
+    let mut s = state();
+    s.filters.statuses = Status::ALL.into_iter().collect();
+    s.expanded.insert("public.users".into());
+    let empty = SearchIndex::default();
+    assert!(!empty.covers(&d) && SearchIndex::new(&d).covers(&d));
+    assert_eq!(
+        filter(&d, &empty, &s),
+        filter(&d, &SearchIndex::new(&d), &s)
+    );
+    assert_eq!(filter(&d, &empty, &s).rows.len(), 5 + 3);
+    s.filters.query = "email".into();
+    assert!(filter(&d, &empty, &s).rows.is_empty());
+    assert_eq!(filter(&d, &SearchIndex::new(&d), &s).columns, 1);
+}
+
+/// Ok tables are passed over without looking at their columns unless ok rows are shown: the
+/// rows are those of a filter that looks at every column.
+#[test]
+fn ok_tables_are_skipped_only_when_ok_rows_are_hidden() {
+    let d = sample();
+    let idx = SearchIndex::new(&d);
+    for q in ["", "id", "same", "same.id"] {
+        let mut s = state();
+        s.filters.query = q.into();
+        s.expanded.insert("public.same".into());
+        let hidden = filter(&d, &idx, &s);
+        assert!(
+            hidden
+                .rows
+                .iter()
+                .all(|r| d.tables[r.table()].status != TableStatus::Ok),
+            "{q}"
+        );
+        s.filters.statuses.insert(Status::Ok);
+        let shown = filter(&d, &idx, &s);
+        assert!(
+            shown
+                .rows
+                .iter()
+                .any(|r| d.tables[r.table()].key() == "public.same"),
+            "{q}: {:?}",
+            shown.rows
+        );
+    }
+}

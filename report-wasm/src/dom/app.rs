@@ -48,6 +48,14 @@ pub(super) fn with_app(f: impl FnOnce(&mut App) -> Res<()>) {
     });
 }
 
+/// Runs `f` in a task of its own, after the current one (and the rendering it leads to).
+fn defer(f: impl FnOnce() + 'static) {
+    let c = Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback(c.unchecked_ref());
+    }
+}
+
 /// The page's URL fragment, `#` included.
 pub(super) fn current_hash() -> String {
     web_sys::window()
@@ -163,7 +171,18 @@ impl App {
                 SchemaDiff::default()
             }
         };
-        self.index = SearchIndex::new(&self.diff);
+        super::mark("gaps-diffed");
+        // The search index (every name lowercased) is not needed to draw the rows without a
+        // search: it is built in a task of its own after this one, or at the first search.
+        self.index = SearchIndex::default();
+        defer(|| with_app(|app| Ok(app.ensure_index())));
+    }
+
+    /// Builds the search index for the current comparison if it is not built yet.
+    pub(super) fn ensure_index(&mut self) {
+        if !self.index.covers(&self.diff) {
+            self.index = SearchIndex::new(&self.diff);
+        }
     }
 
     pub(super) fn write_hash(&mut self) {

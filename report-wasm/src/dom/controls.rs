@@ -140,6 +140,9 @@ pub(super) fn build_ui(doc: &Document, root: &Element, snapshots: &[Snapshot]) -
         &[
             ("height", &format!("{LIST_PX}px")),
             ("overflow-y", "auto"),
+            // What changes inside the list (its rows, its spacer's height) never moves what is
+            // outside it: a keystroke does not lay out the whole report page again.
+            ("contain", "strict"),
             ("position", "relative"),
             ("border", "1px solid #ccc"),
             ("font-family", "monospace"),

@@ -14,8 +14,16 @@ use super::elements::{Res, clear, el, js, node, style, text_el};
 impl App {
     /// Re-filters and re-renders everything below the controls.
     pub(super) fn refilter(&mut self) -> Res<()> {
+        // The scroll position is read before anything is written: reading it after a write
+        // would force the browser to lay the page out in the middle of the update.
+        let top = self.ui.list.scroll_top() as f64;
+        if !self.state.filters.query.trim().is_empty() {
+            self.ensure_index();
+        }
         self.filtered = view::filter(&self.diff, &self.index, &self.state);
         self.state.sync_cursor(&self.filtered.rows, &self.diff);
+        // Where the browser will clamp the scroll position once the list has its new height.
+        let bottom = (self.filtered.rows.len() as f64 * ROW_HEIGHT - LIST_HEIGHT).max(0.0);
         self.render_counts();
         self.ui
             .spacer
@@ -25,7 +33,7 @@ impl App {
                 &format!("{}px", self.filtered.rows.len() * ROW_PX),
             )
             .map_err(js)?;
-        self.render_window()?;
+        self.render_rows(top.min(bottom))?;
         self.render_extra()?;
         self.write_hash();
         Ok(())
@@ -82,8 +90,12 @@ impl App {
 
     /// Renders only the rows inside the scrolled viewport.
     pub(super) fn render_window(&self) -> Res<()> {
+        self.render_rows(self.ui.list.scroll_top() as f64)
+    }
+
+    /// Renders the rows inside the viewport scrolled to `top`.
+    fn render_rows(&self, top: f64) -> Res<()> {
         let ui = &self.ui;
-        let top = ui.list.scroll_top() as f64;
         let range = view::window(
             self.filtered.rows.len(),
             top,

@@ -151,6 +151,31 @@ pub fn page(dir: &Path, name: &str, data_json: &str) -> PathBuf {
     path
 }
 
+/// Writes a page that packs its data as the report does: the gzip+base64 block, the empty
+/// `gaps-data` element the loader fills, the loader, glue and bootstrap inline under a hash-only
+/// CSP (the viewer then mounts on the unpacked bytes).
+pub fn packed_page(dir: &Path, name: &str, data_json: &str) -> PathBuf {
+    let assets = gaps_site::wasm::viewer_assets().expect("committed viewer assets");
+    let loader = gaps_site::embed::LOADER_JS;
+    let html = format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\">\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src {loader_hash} {csp}\">\
+<title>viewer test</title></head><body>\
+<div id=\"gaps-diff-app\"></div>\
+{packed}{json}\
+<script>{loader}</script><script>{glue}</script><script>{boot}</script></body></html>\n",
+        loader_hash = gaps_site::wasm::csp_hash(loader),
+        csp = assets.csp_script_sources(),
+        packed = gaps_site::page::packed_data_block(&gaps_site::embed::pack(data_json)),
+        json = gaps_site::page::JSON_DATA_BLOCK,
+        glue = assets.glue_js,
+        boot = assets.bootstrap_js,
+    );
+    let path = dir.join(name);
+    std::fs::write(&path, html).unwrap();
+    path
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
