@@ -11,35 +11,30 @@
 -- owner only. So relations with the same owner and the same relacl (compared as text, NULL
 -- apart from an empty ACL) get the verdict asked of one of them. has_any_column_privilege
 -- checks the table level first, then the columns' own ACLs: it is asked per relation, and
--- only where the table level says no (a CASE evaluates it in that order).
-WITH rel AS MATERIALIZED (
-  SELECT c.oid, c.relnamespace, c.relname, c.relowner,
-         coalesce(c.relacl::text, '') AS acl,
-         CASE WHEN c.oid < 16384 THEN c.oid ELSE 0 END AS alone
-  FROM pg_catalog.pg_class c
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
-    AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
-),
-verdict AS MATERIALIZED (
-  SELECT g.relowner, g.acl, g.alone,
-         pg_catalog.pg_get_userbyid(g.relowner)::text AS owner,
-         pg_catalog.pg_has_role($1, g.relowner, 'USAGE') AS owned,
-         pg_catalog.has_table_privilege($1, g.rep, 'SELECT') AS s,
-         pg_catalog.has_table_privilege($1, g.rep, 'INSERT') AS i,
-         pg_catalog.has_table_privilege($1, g.rep, 'UPDATE') AS u,
-         pg_catalog.has_table_privilege($1, g.rep, 'DELETE') AS d
-  FROM (SELECT relowner, acl, alone, min(oid) AS rep
-        FROM rel GROUP BY relowner, acl, alone) g
-)
-SELECT r.oid::int8, n.nspname::text, r.relname::text, v.owner, v.owned, v.s, v.i, v.u, v.d,
-       CASE WHEN v.s THEN true
-            ELSE pg_catalog.has_any_column_privilege($1, r.oid, 'SELECT') END,
-       CASE WHEN v.i THEN true
-            ELSE pg_catalog.has_any_column_privilege($1, r.oid, 'INSERT') END,
-       CASE WHEN v.u THEN true
-            ELSE pg_catalog.has_any_column_privilege($1, r.oid, 'UPDATE') END
-FROM rel r
-JOIN verdict v ON v.relowner = r.relowner AND v.acl = r.acl AND v.alone = r.alone
-JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace
+-- only where the table level says no (a CASE evaluates it in that order). One scan of
+-- pg_class: the relations are grouped with their oids and names aggregated, the verdict is
+-- asked of each group's lowest oid, and the groups are unnested back into relations.
+SELECT u.oid::int8, n.nspname::text, u.relname::text, g.owner, g.owned, g.s, g.i, g.u, g.d,
+       CASE WHEN g.s THEN true
+            ELSE pg_catalog.has_any_column_privilege($1, u.oid, 'SELECT') END,
+       CASE WHEN g.i THEN true
+            ELSE pg_catalog.has_any_column_privilege($1, u.oid, 'INSERT') END,
+       CASE WHEN g.u THEN true
+            ELSE pg_catalog.has_any_column_privilege($1, u.oid, 'UPDATE') END
+FROM (SELECT array_agg(c.oid) AS oids, array_agg(c.relname) AS names,
+             array_agg(c.relnamespace) AS nsps,
+             pg_catalog.pg_get_userbyid(c.relowner)::text AS owner,
+             pg_catalog.pg_has_role($1, c.relowner, 'USAGE') AS owned,
+             pg_catalog.has_table_privilege($1, min(c.oid), 'SELECT') AS s,
+             pg_catalog.has_table_privilege($1, min(c.oid), 'INSERT') AS i,
+             pg_catalog.has_table_privilege($1, min(c.oid), 'UPDATE') AS u,
+             pg_catalog.has_table_privilege($1, min(c.oid), 'DELETE') AS d
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+        AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
+      GROUP BY c.relowner, coalesce(c.relacl::text, ''),
+               CASE WHEN c.oid < 16384 THEN c.oid ELSE 0 END) g
+CROSS JOIN LATERAL unnest(g.oids, g.names, g.nsps) AS u(oid, relname, relnamespace)
+JOIN pg_catalog.pg_namespace n ON n.oid = u.relnamespace
 ORDER BY 2, 3
