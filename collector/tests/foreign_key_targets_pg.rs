@@ -73,9 +73,9 @@ fn foreign_key_targets_are_named_as_the_server_names_them() {
     let schema = &snap["schema"];
     assert_eq!(schema["status"], "collected", "{}", schema["status"]);
     assert!(
-        schema["data"].get("incomplete").is_none_or(|i| i
-            .as_array()
-            .is_some_and(Vec::is_empty)),
+        schema["data"]
+            .get("incomplete")
+            .is_none_or(|i| i.as_array().is_some_and(Vec::is_empty)),
         "{}",
         schema["data"]["incomplete"]
     );

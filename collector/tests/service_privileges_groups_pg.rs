@@ -245,7 +245,11 @@ fn field<'a>(v: &'a Value, key: &str) -> &'a str {
 
 /// The collected part `key` of the service section, as a list.
 fn collected<'a>(service: &'a Value, key: &str) -> &'a Vec<Value> {
-    assert_eq!(service[key]["status"], "collected", "{key}: {}", service[key]);
+    assert_eq!(
+        service[key]["status"], "collected",
+        "{key}: {}",
+        service[key]
+    );
     service[key]["data"]
         .as_array()
         .unwrap_or_else(|| panic!("{key}: {}", service[key]))
@@ -257,7 +261,10 @@ fn grouped_privileges_equal_the_servers_answer_for_every_relation_column_and_seq
     let db = c.create_database("privgroups");
     let t = &db.name;
     let version: i64 = c
-        .psql(&db.name, "SELECT current_setting('server_version_num')::int")
+        .psql(
+            &db.name,
+            "SELECT current_setting('server_version_num')::int",
+        )
         .unwrap()
         .trim()
         .parse()
@@ -277,7 +284,10 @@ fn grouped_privileges_equal_the_servers_answer_for_every_relation_column_and_seq
         .unwrap();
     let (rels, distinct) = groups.trim().split_once('|').unwrap();
     let (rels, distinct): (u32, u32) = (rels.parse().unwrap(), distinct.parse().unwrap());
-    assert!(rels >= 150 && distinct >= 20 && distinct * 3 < rels, "{groups}");
+    assert!(
+        rels >= 150 && distinct >= 20 && distinct * 3 < rels,
+        "{groups}"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let mut roles = vec![
@@ -378,7 +388,10 @@ fn grouped_privileges_equal_the_servers_answer_for_every_relation_column_and_seq
         assert_eq!(sorted, want, "sequences as {role}");
     }
     // Every kind of answer occurred somewhere, so the comparison cannot pass vacuously.
-    assert!(some_columns > 10, "{some_columns} relations held on some columns only");
+    assert!(
+        some_columns > 10,
+        "{some_columns} relations held on some columns only"
+    );
     assert!(partly_held > 10, "{partly_held} relations partly held");
     assert!(owned > 20, "{owned} relations owned");
 }

@@ -139,30 +139,32 @@ async fn tables_and_columns(
         Err(e) => return (failed(e, during), failed_copy(during)),
         Ok(rows) => rows
             .into_iter()
-            .map(|(oid, schema, name, owner, owned, s, i, u, d, cs, ci, cu)| {
-                let held = held(&[
-                    (Privilege::Select, s),
-                    (Privilege::Insert, i),
-                    (Privilege::Update, u),
-                    (Privilege::Delete, d),
-                ]);
-                let on_some_columns = self::held(&[
-                    (Privilege::Select, cs && !s),
-                    (Privilege::Insert, ci && !i),
-                    (Privilege::Update, cu && !u),
-                ]);
-                if !on_some_columns.is_empty() {
-                    partial.push(oid);
-                }
-                TablePrivileges {
-                    schema,
-                    name,
-                    owner: Some(owner),
-                    owned,
-                    held,
-                    on_some_columns,
-                }
-            })
+            .map(
+                |(oid, schema, name, owner, owned, s, i, u, d, cs, ci, cu)| {
+                    let held = held(&[
+                        (Privilege::Select, s),
+                        (Privilege::Insert, i),
+                        (Privilege::Update, u),
+                        (Privilege::Delete, d),
+                    ]);
+                    let on_some_columns = self::held(&[
+                        (Privilege::Select, cs && !s),
+                        (Privilege::Insert, ci && !i),
+                        (Privilege::Update, cu && !u),
+                    ]);
+                    if !on_some_columns.is_empty() {
+                        partial.push(oid);
+                    }
+                    TablePrivileges {
+                        schema,
+                        name,
+                        owner: Some(owner),
+                        owned,
+                        held,
+                        on_some_columns,
+                    }
+                },
+            )
             .collect::<Vec<_>>(),
     };
     // Only the relations found with privileges on some columns have any column listed: with
