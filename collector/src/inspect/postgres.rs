@@ -36,6 +36,7 @@ const SCHEMAS_SQL: &str = include_str!("postgres/schemas.sql");
 const TABLES_SQL: &str = include_str!("postgres/tables.sql");
 const COLUMNS_SQL: &str = include_str!("postgres/columns.sql");
 const CONSTRAINTS_SQL: &str = include_str!("postgres/constraints.sql");
+const RELATION_NAMES_SQL: &str = include_str!("postgres/relation_names.sql");
 const INDEXES_SQL: &str = include_str!("postgres/indexes.sql");
 const ENUMS_SQL: &str = include_str!("postgres/enums.sql");
 const EXTENSIONS_SQL: &str = include_str!("postgres/extensions.sql");
@@ -206,7 +207,14 @@ pub(super) async fn schema(session: &mut Session) -> Section<Schema> {
     {
         Ok(rows) => {
             note_skipped(&skip, &CONSTRAINT_CATALOGS);
-            apply_constraints(&mut schema.tables, &by_oid, rows);
+            let elsewhere = referenced_elsewhere(session, &by_oid, &rows).await;
+            match elsewhere {
+                Ok(names) => apply_constraints(&mut schema.tables, &by_oid, &names, rows),
+                Err(e) => schema.incomplete.push(e.into_incomplete(
+                    "reading the tables foreign keys reference (pg_class)",
+                    &CONSTRAINT_CATALOGS,
+                )),
+            }
         }
         Err(e) => schema
             .incomplete
@@ -383,17 +391,54 @@ type ConstraintRow = (
     String,
     Option<Vec<i16>>,
     i64,
-    Option<String>,
-    Option<String>,
     Option<Vec<i16>>,
     String,
     String,
     Option<String>,
 );
 
-/// Attaches the constraint rows (read in full) to their tables.
-fn apply_constraints(tables: &mut [Table], by_oid: &ByOid, rows: Vec<ConstraintRow>) {
-    for (rel, name, kind, key, frel, fschema, ftable, fkey, upd, del, check) in rows {
+/// Schema and name of a relation, by oid.
+type Names = HashMap<i64, (String, String)>;
+
+/// The names of the relations foreign keys among `rows` reference that are not among the
+/// relations read (`by_oid`), from the server; none to ask for in any ordinary schema (a
+/// foreign key references a table, and gaps reads every table outside the system schemas).
+async fn referenced_elsewhere(
+    session: &mut Session,
+    by_oid: &ByOid,
+    rows: &[ConstraintRow],
+) -> Result<Names, DbError> {
+    let mut oids: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.2 == "f" && by_oid.contains_key(&r.0) && !by_oid.contains_key(&r.4))
+        .map(|r| r.4)
+        .collect();
+    if oids.is_empty() {
+        return Ok(Names::new());
+    }
+    oids.sort_unstable();
+    oids.dedup();
+    let during = "reading the tables foreign keys reference (pg_class)";
+    let rows = read(session, during, async |c| {
+        sqlx::query_as::<_, (i64, String, String)>(RELATION_NAMES_SQL)
+            .persistent(false)
+            .bind(&oids)
+            .fetch_all(c)
+            .await
+    })
+    .await?;
+    Ok(rows.into_iter().map(|(o, s, n)| (o, (s, n))).collect())
+}
+
+/// Attaches the constraint rows (read in full) to their tables; a foreign key's target is
+/// named from the relations read, else from `elsewhere`.
+fn apply_constraints(
+    tables: &mut [Table],
+    by_oid: &ByOid,
+    elsewhere: &Names,
+    rows: Vec<ConstraintRow>,
+) {
+    for (rel, name, kind, key, frel, fkey, upd, del, check) in rows {
         let Some(&i) = by_oid.get(&rel) else { continue };
         let columns: Vec<String> = key
             .unwrap_or_default()
@@ -411,6 +456,10 @@ fn apply_constraints(tables: &mut [Table], by_oid: &ByOid, rows: Vec<ConstraintR
             }),
             _ => {
                 let target = by_oid.get(&frel).map(|&j| &tables[j]);
+                let (fschema, ftable) = match target {
+                    Some(t) => (t.schema.clone(), t.name.clone()),
+                    None => elsewhere.get(&frel).cloned().unwrap_or_default(),
+                };
                 let referenced_columns = fkey
                     .unwrap_or_default()
                     .into_iter()
@@ -419,8 +468,8 @@ fn apply_constraints(tables: &mut [Table], by_oid: &ByOid, rows: Vec<ConstraintR
                 tables[i].foreign_keys.push(ForeignKey {
                     name,
                     columns,
-                    referenced_schema: fschema.unwrap_or_default(),
-                    referenced_table: ftable.unwrap_or_default(),
+                    referenced_schema: fschema,
+                    referenced_table: ftable,
                     referenced_columns,
                     on_delete: fk_action(&del),
                     on_update: fk_action(&upd),

@@ -101,7 +101,10 @@ pub(super) async fn collect(session: &mut Session, inputs: &ServiceInputs<'_>) -
     }
 }
 
+/// One row of the table privileges read: oid, schema, name, owner, owned, SELECT, INSERT,
+/// UPDATE, DELETE on the relation, then SELECT, INSERT, UPDATE on some column.
 type TableRow = (
+    i64,
     String,
     String,
     String,
@@ -131,38 +134,50 @@ async fn tables_and_columns(
             .await
     })
     .await;
+    let mut partial = Vec::new();
     let tables = match rows {
         Err(e) => return (failed(e, during), failed_copy(during)),
         Ok(rows) => rows
             .into_iter()
-            .map(|(schema, name, owner, owned, s, i, u, d, cs, ci, cu)| {
-                let held = held(&[
-                    (Privilege::Select, s),
-                    (Privilege::Insert, i),
-                    (Privilege::Update, u),
-                    (Privilege::Delete, d),
-                ]);
-                let on_some_columns = self::held(&[
-                    (Privilege::Select, cs && !s),
-                    (Privilege::Insert, ci && !i),
-                    (Privilege::Update, cu && !u),
-                ]);
-                TablePrivileges {
-                    schema,
-                    name,
-                    owner: Some(owner),
-                    owned,
-                    held,
-                    on_some_columns,
-                }
-            })
+            .map(
+                |(oid, schema, name, owner, owned, s, i, u, d, cs, ci, cu)| {
+                    let held = held(&[
+                        (Privilege::Select, s),
+                        (Privilege::Insert, i),
+                        (Privilege::Update, u),
+                        (Privilege::Delete, d),
+                    ]);
+                    let on_some_columns = self::held(&[
+                        (Privilege::Select, cs && !s),
+                        (Privilege::Insert, ci && !i),
+                        (Privilege::Update, cu && !u),
+                    ]);
+                    if !on_some_columns.is_empty() {
+                        partial.push(oid);
+                    }
+                    TablePrivileges {
+                        schema,
+                        name,
+                        owner: Some(owner),
+                        owned,
+                        held,
+                        on_some_columns,
+                    }
+                },
+            )
             .collect::<Vec<_>>(),
     };
+    // Only the relations found with privileges on some columns have any column listed: with
+    // none, there is nothing to ask.
+    if partial.is_empty() {
+        return (Section::collected(tables), Section::collected(Vec::new()));
+    }
     let during = "reading the service role's column privileges (has_column_privilege)";
     let rows = read(session, during, async |c| {
         sqlx::query_as::<_, (String, String, String, bool, bool, bool)>(COLUMNS_SQL)
             .persistent(false)
             .bind(role)
+            .bind(&partial)
             .fetch_all(c)
             .await
     })
