@@ -6,6 +6,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: loading a large snapshot and running the rules
+/// make millions of small allocations (names, types, findings), and glibc's malloc and free
+/// were about a third of `gaps report`'s time at 50,000 tables (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match gaps_collector::cli::Cli::try_parse() {
         Ok(cli) => gaps_collector::cli::run(cli),

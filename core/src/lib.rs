@@ -1,7 +1,8 @@
 //! gaps-core: the pure heart of gaps — the snapshot format, the schema model, findings and the
 //! rules that derive findings from a snapshot.
 //!
-//! Nothing in this crate performs I/O, spawns tasks or talks to a database: it is unit-tested
+//! Nothing in this crate performs I/O, spawns tasks or talks to a database (the one thread it
+//! may start, [`par::join`], runs pure work on a second core): it is unit-tested
 //! natively and builds for `wasm32-unknown-unknown`, so the report's interactive viewer runs the
 //! very same logic as `gaps check`.
 
@@ -19,6 +20,7 @@ pub mod hazards;
 pub mod health;
 pub mod logs;
 pub mod migrations;
+pub mod par;
 pub mod paths;
 pub mod provider;
 pub mod querycheck;

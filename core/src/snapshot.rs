@@ -164,18 +164,24 @@ impl Snapshot {
     /// A UTF-8 byte-order mark in front (some Windows editors write one) is skipped.
     ///
     /// The text is read three times and never held as a `serde_json::Value`: its syntax and
-    /// `format_version` (`load::head`), its shape (the typed parse, whose errors carry the line and
-    /// column), and the redaction ([`Snapshot::redact`], which rewrites only when a field
-    /// changes).
+    /// `format_version` (`load::head`) and, at the same time on another core, its shape (the
+    /// typed parse, whose errors carry the line and column), then the redaction
+    /// ([`Snapshot::redact`], which rewrites only when a field changes).
     pub fn from_json(text: &str) -> Result<Snapshot, LoadError> {
-        let (text, version) = load::head(text)?;
-        let mut snapshot: Snapshot =
-            serde_json::from_str(text).map_err(|e| LoadError::Invalid {
-                version: version as u32,
-                line: e.line(),
-                column: e.column(),
-                message: strip_position(&e.to_string()),
-            })?;
+        // The checks and the typed parse read the same text independently, so they run on two
+        // cores when there are two; the checks' error still comes first, as when they ran first.
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let (head, parsed) = crate::par::join(
+            || load::head(text),
+            || serde_json::from_str::<Snapshot>(body),
+        );
+        let (_, version) = head?;
+        let mut snapshot = parsed.map_err(|e| LoadError::Invalid {
+            version: version as u32,
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?;
         snapshot.redact(&[]);
         Ok(snapshot)
     }

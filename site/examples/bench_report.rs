@@ -11,6 +11,11 @@ use std::time::Instant;
 
 use gaps_site::view::NamedSnapshot;
 
+/// The allocator of the `gaps` binary (collector/src/main.rs), so the phases are timed as
+/// `gaps report` runs them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn secs(t: Instant) -> f64 {
     t.elapsed().as_secs_f64()
 }

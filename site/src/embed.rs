@@ -16,11 +16,8 @@
 //! Because base64 holds no `<`, `&` or line separators, nothing in the data can close its
 //! element, and the loader sets the JSON as `textContent`, which is never parsed as HTML.
 
-use std::io::Write;
-
 use base64::Engine;
 use flate2::Compression;
-use flate2::write::GzEncoder;
 use gaps_core::finding::Finding;
 use gaps_core::section::Section;
 use gaps_core::snapshot::{Snapshot, Target, ToolInfo};
@@ -29,6 +26,7 @@ use serde::Serialize;
 use crate::view::NamedSnapshot;
 
 pub mod compact;
+mod gzip;
 
 use compact::{CompactExpected, CompactSchema, map_section};
 
@@ -105,15 +103,10 @@ pub fn data_json(analysed: &[(NamedSnapshot, Vec<Finding>)]) -> String {
     serde_json::to_string(&data).unwrap_or_else(|_| "{\"snapshots\":[]}".into())
 }
 
-/// gzip (deterministic: no name, mtime 0) at the default level.
+/// gzip (deterministic: no name, mtime 0) at the default level, on every core
+/// (in 1 MiB blocks, as pigz does: one ordinary gzip member, the same bytes on any machine).
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = GzEncoder::new(
-        Vec::with_capacity(bytes.len() / 8 + 64),
-        Compression::default(),
-    );
-    // Writing into a Vec cannot fail.
-    let _ = enc.write_all(bytes);
-    enc.finish().unwrap_or_default()
+    gzip::gzip(bytes, Compression::default())
 }
 
 /// gzip, then standard padded base64: the text of the packed data element.
