@@ -289,7 +289,6 @@ fn grouped_privileges_equal_the_servers_answer_for_every_relation_column_and_seq
         "{groups}"
     );
 
-    let dir = tempfile::tempdir().unwrap();
     let mut roles = vec![
         format!("svc_{t}"),
         format!("noinh_{t}"),
@@ -305,26 +304,7 @@ fn grouped_privileges_equal_the_servers_answer_for_every_relation_column_and_seq
     }
     let (mut some_columns, mut partly_held, mut owned) = (0, 0, 0);
     for role in &roles {
-        let out = dir.path().join(format!("{role}.json"));
-        let run = common::gaps(
-            dir.path(),
-            &[
-                "collect",
-                "--database-url",
-                &db.url,
-                "--service-role",
-                role,
-                "--out",
-                out.to_str().unwrap(),
-                "-q",
-            ],
-        );
-        assert!(
-            common::code(&run) <= 1,
-            "collect as {role}: {}",
-            common::stderr(&run)
-        );
-        let snap: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        let snap = common::collect_snapshot(&db.url, &["--service-role", role]);
         let service = &snap["service"]["data"];
         assert_eq!(service["role"], role.as_str());
 
@@ -402,21 +382,7 @@ fn domain_default_columns_found_through_pg_depend_equal_a_scan_of_every_column()
     let db = c.create_database("domaindefaults");
     c.psql(&db.name, &setup_sql(&db.name, false))
         .expect("the schema, roles and domains");
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("snap.json");
-    let run = common::gaps(
-        dir.path(),
-        &[
-            "collect",
-            "--database-url",
-            &db.url,
-            "--out",
-            out.to_str().unwrap(),
-            "-q",
-        ],
-    );
-    assert!(common::code(&run) <= 1, "{}", common::stderr(&run));
-    let snap: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let snap = common::collect_snapshot(&db.url, &[]);
     let hooks = &snap["service"]["data"]["write_hooks"];
     assert_eq!(hooks["status"], "collected", "{hooks}");
     let got: Vec<String> = hooks["data"]["domain_defaults"]

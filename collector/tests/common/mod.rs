@@ -15,6 +15,21 @@ pub fn gaps(cwd: &Path, args: &[&str]) -> Output {
         .expect("running the gaps binary")
 }
 
+/// Runs `gaps collect -q --database-url URL` plus `extra` into a temporary file and returns the
+/// snapshot. A partial snapshot (exit 1) is returned too; any other exit fails the test with
+/// gaps' stderr.
+pub fn collect_snapshot(url: &str, extra: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = dir.path().join("snap.json");
+    let out_arg = out.to_str().expect("a UTF-8 temporary path");
+    let mut args = vec!["collect", "--database-url", url, "--out", out_arg, "-q"];
+    args.extend_from_slice(extra);
+    let run = gaps(dir.path(), &args);
+    assert!(code(&run) <= 1, "gaps {args:?}: {}", stderr(&run));
+    let text = std::fs::read_to_string(&out).expect("the snapshot written");
+    serde_json::from_str(&text).expect("the snapshot is JSON")
+}
+
 /// stdout of `out` as text.
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
