@@ -2,8 +2,8 @@
 //! [`LogAnalyzer`]. Memory stays flat: one read buffer plus at most one carried line per
 //! thread. With `--jobs N`, N threads read different inputs; each input is analysed on its
 //! own and the results are merged in input order, so the evidence is the same for every N.
-//! The collection's deadline bounds the reading too (see the `bounded` module): an input it stops keeps
-//! the lines read before and says where it stopped.
+//! The collection's deadline bounds the reading too (see the `bounded` module): an input it
+//! stops keeps the lines read before and says where it stopped.
 
 mod bounded;
 
