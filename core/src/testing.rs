@@ -19,6 +19,33 @@ use crate::snapshot::{Snapshot, Target};
 /// The `collected_at` of every fixture snapshot.
 pub const COLLECTED_AT: &str = "2026-01-09T12:00:00Z";
 
+/// Secrets in the shapes log lines carry them (URLs, key=value, headers, provider tokens, a
+/// JWT, SQL), each marked `xq7sNN` so a test can look for it anywhere in the output: planted in
+/// the collector's inputs by collector/tests/secrets_corpus.rs and into snapshots by core's
+/// redaction tests.
+pub const SECRET_LOG_LINES: [&str; 20] = [
+    "connecting to postgres://app:xq7s01-log@db.internal:5432/app",
+    "retry with postgres:/app:xq7s02-log@db/app",
+    "retry with postgres:app:xq7s03-log@db/app",
+    "dsn=postgres://db/app?sslmode=require&sslpassword=xq7s04-log",
+    "password=xq7s05-log",
+    "aws key AKIAXQ7S060000000000 in use",
+    "AWS_SECRET_ACCESS_KEY=xq7s07-log",
+    "aws_secret_access_key: xq7s08-log",
+    "X-Api-Key: xq7s09-log",
+    "Authorization: Bearer xq7s10",
+    "token ghp_xq7s11aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "charge with sk_live_xq7s12aaaaaaaa",
+    "slack xoxb-xq7s13-aaaaaaaaaa",
+    "jwt eyJhbGciOiJIUzI1NiJ9.eyJ4cTdzMTQiOjF9.xq7s14sig",
+    "GITHUB_TOKEN=xq7s15-log DB_PASSWORD=xq7s16-log JWT_SECRET=xq7s17-log",
+    "statement: ALTER ROLE app PASSWORD 'xq7s18-log'",
+    "dial postgres://db/app?options=-c%20app.password%3Dxq7s19-log",
+    "Authorization: Basic xq7s20AAAA==",
+    "client_secret=\"xq7s21 with spaces\"",
+    "sk-proj-xq7s22aaaaaaaaaaaaaaaaaaaa",
+];
+
 /// A column with no default, identity or generation expression.
 pub fn col(ordinal: i32, name: &str, data_type: &str, nullable: bool) -> Column {
     Column::new(ordinal, name, data_type, nullable)

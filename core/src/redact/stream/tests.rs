@@ -13,28 +13,9 @@ use crate::section::Section;
 use crate::snapshot::{LoadError, Outline, Snapshot};
 use crate::testing::{self, Service, reference};
 
-/// Secrets in the shapes the collector meets them (from collector/tests/secrets_corpus.rs).
-const CORPUS: &[&str] = &[
-    "connecting to postgres://app:xq7s01-log@db.internal:5432/app",
-    "retry with postgres:/app:xq7s02-log@db/app",
-    "retry with postgres:app:xq7s03-log@db/app",
-    "dsn=postgres://db/app?sslmode=require&sslpassword=xq7s04-log",
-    "password=xq7s05-log",
-    "aws key AKIAXQ7S060000000000 in use",
-    "AWS_SECRET_ACCESS_KEY=xq7s07-log",
-    "aws_secret_access_key: xq7s08-log",
-    "X-Api-Key: xq7s09-log",
-    "Authorization: Bearer xq7s10",
-    "token ghp_xq7s11aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-    "charge with sk_live_xq7s12aaaaaaaa",
-    "slack xoxb-xq7s13-aaaaaaaaaa",
-    "jwt eyJhbGciOiJIUzI1NiJ9.eyJ4cTdzMTQiOjF9.xq7s14sig",
-    "GITHUB_TOKEN=xq7s15-log DB_PASSWORD=xq7s16-log JWT_SECRET=xq7s17-log",
-    "statement: ALTER ROLE app PASSWORD 'xq7s18-log'",
-    "dial postgres://db/app?options=-c%20app.password%3Dxq7s19-log",
-    "Authorization: Basic xq7s20AAAA==",
-    "client_secret=\"xq7s21 with spaces\"",
-    "sk-proj-xq7s22aaaaaaaaaaaaaaaaaaaa",
+/// Secrets beyond the log lines of [`testing::SECRET_LOG_LINES`]: in URLs, SQL literals and
+/// migration text, as the collector meets them.
+const MORE_SECRETS: &[&str] = &[
     "postgres://app:xq7s42-dsn@db.internal:5432/app",
     "https://pub:xq7s48-sentry@o1.ingest.sentry.io/1",
     "http://probe:xq7s55-loc@127.0.0.1:8080/json?token=xq7s56-loc",
@@ -45,6 +26,11 @@ const CORPUS: &[&str] = &[
     "failed for KNOWNPW at h",
     "REDACTED",
 ];
+
+/// Every planted secret: the log lines the collector's corpus test plants, then the rest.
+fn corpus() -> impl Iterator<Item = &'static &'static str> {
+    testing::SECRET_LOG_LINES.iter().chain(MORE_SECRETS)
+}
 
 /// Names and text that try to drive a terminal or reorder a page.
 const HOSTILE: &[&str] = &[
@@ -154,7 +140,7 @@ fn fixtures() -> Vec<Snapshot> {
     let mut full = testing::snapshot();
     full.service = Section::collected(testing::service_evidence("app"));
     all.push(full);
-    for s in CORPUS.iter().chain(HOSTILE) {
+    for s in corpus().chain(HOSTILE) {
         all.push(planted(s));
         all.push(planted_text_body(s));
     }
@@ -199,10 +185,7 @@ fn the_streamed_functions_equal_the_value_reference_over_the_fixtures() {
 #[test]
 fn planted_secrets_do_not_reach_the_text() {
     // The secrets in SQL literals are SQL redaction's (tested with it), not free text's.
-    for s in CORPUS
-        .iter()
-        .filter(|s| s.contains("xq7s") && !s.contains('\''))
-    {
+    for s in corpus().filter(|s| s.contains("xq7s") && !s.contains('\'')) {
         let text = planted(s).to_json();
         let lower = text.to_ascii_lowercase();
         // Identifiers (`Keep` fields: table and column names, source_dir) hold the planted
