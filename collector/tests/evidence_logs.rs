@@ -8,19 +8,23 @@ use std::process::Command;
 use gaps_tests::fixtures::fixture;
 use serde_json::Value;
 
+/// `gaps collect --quiet` in `dir`, with no database (DATABASE_URL removed); the caller adds
+/// the rest.
+fn gaps_collect(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gaps"));
+    cmd.current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .args(["collect", "--quiet"]);
+    cmd
+}
+
 /// Runs `gaps collect` with only log inputs (no database) and returns the snapshot, the exit
 /// code and the snapshot text.
 fn collect(extra: &[&str], logs: &[&Path]) -> (Value, i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("snap.json");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gaps"));
-    cmd.current_dir(dir.path())
-        .env_remove("DATABASE_URL")
-        .arg("collect")
-        .arg("--quiet")
-        .arg("--out")
-        .arg(&out)
-        .args(extra);
+    let mut cmd = gaps_collect(dir.path());
+    cmd.arg("--out").arg(&out).args(extra);
     for l in logs {
         cmd.arg("--logs").arg(l);
     }
@@ -234,10 +238,8 @@ fn stdin_is_read_with_dash() {
     use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("snap.json");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gaps"))
-        .current_dir(dir.path())
-        .env_remove("DATABASE_URL")
-        .args(["collect", "--quiet", "--logs", "-", "--out"])
+    let mut child = gaps_collect(dir.path())
+        .args(["--logs", "-", "--out"])
         .arg(&out)
         .stdin(std::process::Stdio::piped())
         .spawn()
@@ -334,10 +336,8 @@ fn jobs_read_several_files_at_once_with_the_same_evidence_as_one() {
 #[test]
 fn zero_jobs_is_refused_before_anything_is_read() {
     let dir = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_gaps"))
-        .current_dir(dir.path())
-        .env_remove("DATABASE_URL")
-        .args(["collect", "--quiet", "--jobs", "0", "--logs"])
+    let o = gaps_collect(dir.path())
+        .args(["--jobs", "0", "--logs"])
         .arg(fixture("logs/fly.log"))
         .output()
         .unwrap();
@@ -369,18 +369,8 @@ fn a_log_stream_that_never_ends_is_read_until_the_deadline() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("snap.json");
     let started = std::time::Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gaps"))
-        .current_dir(dir.path())
-        .env_remove("DATABASE_URL")
-        .args([
-            "collect",
-            "--quiet",
-            "--deadline",
-            "3",
-            "--logs",
-            "-",
-            "--out",
-        ])
+    let mut child = gaps_collect(dir.path())
+        .args(["--deadline", "3", "--logs", "-", "--out"])
         .arg(&out)
         .stdin(std::process::Stdio::piped())
         .spawn()
@@ -440,18 +430,8 @@ fn a_fifo_held_open_stops_at_the_deadline_and_the_other_inputs_are_read() {
         let _ = held.recv();
     });
     let out = dir.path().join("snap.json");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gaps"))
-        .current_dir(dir.path())
-        .env_remove("DATABASE_URL")
-        .args([
-            "collect",
-            "--quiet",
-            "--deadline",
-            "2",
-            "--jobs",
-            "2",
-            "--out",
-        ])
+    let mut child = gaps_collect(dir.path())
+        .args(["--deadline", "2", "--jobs", "2", "--out"])
         .arg(&out)
         .arg("--logs")
         .arg(&fifo)
