@@ -34,5 +34,8 @@ pub use hazards::{PlanMigrationView, PlanRow, PlanView};
 pub use input::{NamedSnapshot, RegistryDoc, expectations};
 pub use migrations::{MigrationRow, MigrationsView};
 pub use page::{RegistryView, ReportView, UnknownView, report_view};
-pub use schema::{ColumnRow, Coverage, MissingTable, OK_TABLE_NAMES_LIMIT, SchemaView, TableView};
+pub use schema::{
+    ColumnRow, Coverage, MissingTable, OK_TABLE_NAMES_LIMIT, OPEN_PROBLEM_TABLES, SchemaView,
+    TableView,
+};
 pub use snapshot::{ActionCount, SnapshotView, verdict};

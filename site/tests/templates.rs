@@ -306,3 +306,89 @@ fn plan_rows_without_a_hazard_are_short() {
         "{html}"
     );
 }
+
+/// A snapshot of `n` live tables `t00`, `t01`... where table `i` has one column finding:
+/// an error (missing column) when `error(i)`, else a warning (unexpected column).
+fn many_problem_tables(n: usize, error: impl Fn(usize) -> bool) -> (view::ReportView, Assets) {
+    use gaps_core::finding::{Finding, FindingKind, Severity};
+    use gaps_core::testing::{applied, col, snapshot_of, table};
+    let names: Vec<String> = (0..n).map(|i| format!("t{i:02}")).collect();
+    let tables = names
+        .iter()
+        .map(|t| table(t, vec![col(1, "id", "bigint", false)]))
+        .collect();
+    let findings = names
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let (kind, severity) = if error(i) {
+                (FindingKind::ColumnMissing, Severity::Error)
+            } else {
+                (FindingKind::ColumnUnexpected, Severity::Warning)
+            };
+            Finding::new(kind, severity, "ACTION-005", format!("{t}.x"))
+                .schema("public")
+                .table(t.as_str())
+                .column("x")
+        })
+        .collect();
+    fixture_of(
+        snapshot_of("prod", tables, vec![applied(1, "init")]),
+        findings,
+    )
+}
+
+/// The `<details>` of the tables with findings: (table name, open).
+fn problem_details(html: &str) -> Vec<(String, bool)> {
+    html.split("<details class=\"table-diff\"")
+        .skip(1)
+        .map(|d| {
+            let head = &d[..d.find('>').unwrap()];
+            let name = d.split("<summary><code>").nth(1).unwrap();
+            (
+                name[..name.find('<').unwrap()].to_string(),
+                head.ends_with(" open"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_few_tables_with_findings_are_all_open() {
+    let html = render_with("schema.html", many_problem_tables(5, |i| i == 3));
+    let details = problem_details(&html);
+    assert_eq!(details.len(), 5);
+    assert!(details.iter().all(|(_, open)| *open), "{details:?}");
+    assert!(!html.contains("are folded"));
+}
+
+#[test]
+fn beyond_twenty_tables_with_findings_the_rest_are_folded_errors_opened_first() {
+    // 30 tables; the errors are the last five by name, so name order alone would fold them.
+    let html = render_with("schema.html", many_problem_tables(30, |i| i >= 25));
+    let details = problem_details(&html);
+    assert_eq!(details.len(), 30, "every table is still on the page");
+    let open: Vec<&str> = details
+        .iter()
+        .filter(|(_, o)| *o)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert_eq!(open.len(), gaps_site::view::OPEN_PROBLEM_TABLES);
+    for t in ["t25", "t26", "t27", "t28", "t29"] {
+        assert!(
+            open.iter().any(|n| n.ends_with(t)),
+            "error table {t} open: {open:?}"
+        );
+    }
+    // The other open ones are the first warnings in name order; display order is by name.
+    assert!(open.iter().any(|n| n.ends_with("t00")));
+    assert!(!open.iter().any(|n| n.ends_with("t15")));
+    let names: Vec<&String> = details.iter().map(|(n, _)| n).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    assert!(
+        html.contains("30 tables have findings: 20 are open below (those with an error first), the other 10 are folded"),
+        "{html}"
+    );
+}

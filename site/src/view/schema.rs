@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use gaps_core::finding::{Finding, FindingKind};
+use gaps_core::finding::{Finding, FindingKind, Severity};
 use gaps_core::snapshot::Snapshot;
 use serde::Serialize;
 
@@ -13,6 +13,12 @@ use crate::status::{self, Expectations, SectionRef};
 
 /// Above this many live tables without a problem, the compact list is cut (the count stays).
 pub const OK_TABLE_NAMES_LIMIT: usize = 20_000;
+
+/// At most this many tables with findings are shown unfolded (those with an error first); the
+/// others are folded `<details>` whose summary still names the table and its finding count.
+/// A browser parses and lays out every open table: hundreds of them kept a large report from
+/// showing for most of a second, and nobody reads past the first screens of open tables anyway.
+pub const OPEN_PROBLEM_TABLES: usize = 20;
 
 /// One column row of a table with differences.
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +52,8 @@ pub struct TableView {
     pub columns: Vec<ColumnRow>,
     /// Its findings.
     pub findings: Vec<FindingView>,
+    /// Shown unfolded ([`OPEN_PROBLEM_TABLES`]).
+    pub open: bool,
 }
 
 /// Expected vs live schema.
@@ -67,6 +75,10 @@ pub struct SchemaView {
     pub unexpected_tables: Vec<String>,
     /// Tables with findings, in detail.
     pub problem_tables: Vec<TableView>,
+    /// How many of them are open (at most [`OPEN_PROBLEM_TABLES`]).
+    pub open_tables: usize,
+    /// How many of them are folded.
+    pub folded_tables: usize,
     /// Live tables without findings (names only).
     pub ok_tables: Vec<String>,
     /// How many live tables have no finding.
@@ -136,6 +148,7 @@ pub(crate) fn schema_view(s: &Snapshot, findings: &[Finding], exp: &Expectations
     }
     let mut unexpected = Vec::new();
     let mut problem_tables = Vec::new();
+    let mut has_error = Vec::new();
     for ((sc, t), fs) in &by_table {
         let live_table = schema.and_then(|scm| {
             scm.tables
@@ -223,8 +236,12 @@ pub(crate) fn schema_view(s: &Snapshot, findings: &[Finding], exp: &Expectations
             live: live_table.is_some(),
             columns,
             findings: fs.iter().map(|f| finding_view(f)).collect(),
+            open: false,
         });
+        has_error.push(fs.iter().any(|f| f.severity == Severity::Error));
     }
+    let folded_tables = unfold_first(&mut problem_tables, &has_error);
+    let open_tables = problem_tables.len() - folded_tables;
     let problem_names: BTreeSet<&str> = by_table.keys().map(|(_, t)| t.as_str()).collect();
     let ok: Vec<String> = schema
         .map(|sc| {
@@ -270,10 +287,23 @@ pub(crate) fn schema_view(s: &Snapshot, findings: &[Finding], exp: &Expectations
             .collect(),
         unexpected_tables: unexpected,
         problem_tables,
+        open_tables,
+        folded_tables,
         ok_tables: ok.into_iter().take(OK_TABLE_NAMES_LIMIT).collect(),
         ok_count,
         ok_truncated,
     }
+}
+
+/// Opens [`OPEN_PROBLEM_TABLES`] of `tables` (in their order, those with an error first) and
+/// returns how many stay folded.
+fn unfold_first(tables: &mut [TableView], has_error: &[bool]) -> usize {
+    let mut order: Vec<usize> = (0..tables.len()).collect();
+    order.sort_by_key(|&i| !has_error[i]);
+    for &i in order.iter().take(OPEN_PROBLEM_TABLES) {
+        tables[i].open = true;
+    }
+    tables.len().saturating_sub(OPEN_PROBLEM_TABLES)
 }
 
 fn column_text(status: &str, f: &Finding) -> String {
