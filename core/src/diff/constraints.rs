@@ -306,6 +306,19 @@ fn items(t: &Table, checks: bool) -> Vec<Item<'_>> {
         .collect()
 }
 
+/// How many constraints and indexes [`items`] lists, without listing them.
+pub(super) fn count(t: &Table, checks: bool) -> usize {
+    let backs_constraint = |name: &str| t.unique_constraints.iter().any(|u| u.name == name);
+    usize::from(t.primary_key.is_some())
+        + t.unique_constraints.len()
+        + if checks { t.check_constraints.len() } else { 0 }
+        + t.foreign_keys.len()
+        + t.indexes
+            .iter()
+            .filter(|i| !i.primary && !backs_constraint(&i.name))
+            .count()
+}
+
 /// The names of what [`items`] lists, in its order, without building the texts (the viewer
 /// searches a table's constraints before, or without, comparing them).
 pub(super) fn names(t: &Table, checks: bool) -> Vec<&str> {

@@ -18,7 +18,7 @@ use std::rc::Rc;
 use super::constraints;
 use super::schema::{
     Options, SchemaDiff, Summary, TableDiff, TableStatus, compared_live, diff_table, pairs,
-    sorted_columns, unique_names,
+    sorted_columns, unique_column_names,
 };
 use super::snapshot::{Compared, compare_sections, expected_and_live};
 use super::status::Status;
@@ -259,7 +259,7 @@ impl LazyDiff {
             let uniform = |status, t: &Table| Uniform {
                 status,
                 columns: t.columns.len(),
-                constraints: constraints::names(t, opts.checks).len(),
+                constraints: constraints::count(t, opts.checks),
             };
             let (status, u) = match (l.map(|i| &ls[i]), r.map(|j| &rs[j])) {
                 (Some(t), None) => (TableStatus::Missing, Some(uniform(Status::Missing, t))),
@@ -268,7 +268,7 @@ impl LazyDiff {
                     Some(uniform(Status::Unexpected, t)),
                 ),
                 // The shortcut of the full comparison (`diff_table`), with the same condition.
-                (Some(x), Some(y)) if x == y && unique_names(&sorted_columns(x)) => {
+                (Some(x), Some(y)) if x == y && unique_column_names(&x.columns) => {
                     (TableStatus::Ok, Some(uniform(Status::Ok, x)))
                 }
                 (x, y) => {
@@ -313,6 +313,11 @@ impl LazyDiff {
             e.left.and_then(|k| ls.get(k)),
             e.right.and_then(|k| rs.get(k)),
         ))
+    }
+
+    /// True when nothing differs (as [`SchemaDiff::is_empty`]).
+    pub fn is_empty(&self) -> bool {
+        self.entries.iter().all(|e| e.status == TableStatus::Ok)
     }
 
     /// How many tables have been compared in full so far (settled tables asked for, plus the

@@ -324,6 +324,17 @@ pub(super) fn unique_names(cols: &[&Column]) -> bool {
     order.windows(2).all(|w| cols[w[0]].name != cols[w[1]].name)
 }
 
+/// [`unique_names`] of a table's columns, in any order; a table of few columns (most tables)
+/// is checked pair by pair, without sorting.
+pub(super) fn unique_column_names(cols: &[Column]) -> bool {
+    if cols.len() > 64 {
+        return unique_names(&cols.iter().collect::<Vec<_>>());
+    }
+    cols.iter()
+        .enumerate()
+        .all(|(i, c)| cols[i + 1..].iter().all(|d| d.name != c.name))
+}
+
 fn find_column<'a>(order: &Sorted, cols: &[&'a Column], name: &str) -> Option<&'a Column> {
     order
         .find(&|i| cols[i].name.as_str().cmp(name))
