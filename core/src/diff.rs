@@ -10,18 +10,21 @@
 //! and indexes (see [`constraints`]) grouped by kind.
 
 pub mod constraints;
+mod lazy;
 mod schema;
 mod snapshot;
 mod sorted;
 mod status;
 
 pub use constraints::{ConstraintDiff, ConstraintKind};
+pub use lazy::{LazyDiff, SideCounts, TableHead, Tables, Uniform};
 pub use schema::{
     ColumnDiff, SchemaDiff, Summary, TableDiff, TableStatus, diff_expected, diff_schemas,
 };
 pub use snapshot::{
     Compared, FindingsDiff, MigrationChange, MigrationsDiff, SnapshotDiff, SnapshotRef,
-    diff_findings, diff_snapshots, diff_snapshots_with_findings, expected_vs_live, label,
+    diff_findings, diff_migrations_and_findings, diff_snapshots, diff_snapshots_with_findings,
+    expected_vs_live, label,
 };
 pub use status::{Sides, Status, status_severity};
 

@@ -6,7 +6,8 @@
 use std::ops::Range;
 
 use crate::diff::{
-    ColumnDiff, ConstraintDiff, SchemaDiff, Status, TableDiff, TableStatus, status_severity,
+    ColumnDiff, ConstraintDiff, ConstraintKind, Status, TableStatus, Tables, Uniform,
+    status_severity,
 };
 use crate::finding::{Finding, Severity};
 use crate::schema::{Column, TableKind};
@@ -121,7 +122,7 @@ impl ViewState {
 /// One line of the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Row {
-    /// A table; `table` indexes [`SchemaDiff::tables`].
+    /// A table; `table` indexes the comparison's tables ([`Tables`]).
     Table {
         /// Table index.
         table: usize,
@@ -130,14 +131,14 @@ pub enum Row {
     Column {
         /// Table index.
         table: usize,
-        /// Column index in [`TableDiff::columns`].
+        /// Column index in [`crate::diff::TableDiff::columns`].
         column: usize,
     },
     /// A constraint or index of a table.
     Constraint {
         /// Table index.
         table: usize,
-        /// Index in [`TableDiff::constraints`].
+        /// Index in [`crate::diff::TableDiff::constraints`].
         constraint: usize,
     },
 }
@@ -168,20 +169,20 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
-    /// Indexes a diff's table keys, column names and constraint / index names.
-    pub fn new(diff: &SchemaDiff) -> SearchIndex {
+    /// Indexes a diff's table keys, column names and constraint / index names (of a lazy
+    /// comparison, without comparing the tables it has not compared).
+    pub fn new(diff: &impl Tables) -> SearchIndex {
+        let lower = |v: Vec<&str>| v.into_iter().map(str::to_lowercase).collect();
         SearchIndex {
-            tables: diff
-                .tables
-                .iter()
-                .map(|t| IndexedTable {
-                    key: t.key().to_lowercase(),
-                    columns: t.columns.iter().map(|c| c.name.to_lowercase()).collect(),
-                    constraints: t
-                        .constraints
-                        .iter()
-                        .map(|c| c.name.to_lowercase())
-                        .collect(),
+            tables: (0..diff.count())
+                .map(|i| {
+                    let key = diff.head(i).map(|h| h.key().to_lowercase());
+                    let (columns, constraints) = diff.names(i).unwrap_or_default();
+                    IndexedTable {
+                        key: key.unwrap_or_default(),
+                        columns: lower(columns),
+                        constraints: lower(constraints),
+                    }
                 })
                 .collect(),
         }
@@ -212,18 +213,35 @@ fn passes(
         && (filters.actions.is_empty() || action.is_some_and(|a| filters.actions.contains(a)))
 }
 
-fn table_passes(filters: &Filters, t: &TableDiff) -> bool {
-    match t.status.as_status() {
-        Some(s) => passes(filters, &[s], status_severity_of_table(t), t.action()),
+fn table_passes(filters: &Filters, status: TableStatus) -> bool {
+    match status.as_status() {
+        Some(s) => passes(filters, &[s], status.own_severity(), status.action()),
         None => false,
     }
 }
 
-fn status_severity_of_table(t: &TableDiff) -> Option<Severity> {
-    match t.status {
-        TableStatus::Altered => None,
-        _ => t.severity(),
-    }
+/// Whether the columns and whether the constraints of a table whose columns and constraints
+/// all have status `u.status` pass the status, severity and action filters (the same test as
+/// [`column_passes`] and [`constraint_passes`] on each).
+fn uniform_passes(filters: &Filters, u: Uniform) -> (bool, bool) {
+    let column = ColumnDiff {
+        name: String::new(),
+        status: u.status,
+        changes: Vec::new(),
+        left: None,
+        right: None,
+    };
+    let constraint = ConstraintDiff {
+        kind: ConstraintKind::Index,
+        name: String::new(),
+        status: u.status,
+        left: None,
+        right: None,
+    };
+    (
+        column_passes(filters, &column),
+        constraint_passes(filters, &constraint),
+    )
 }
 
 fn column_passes(filters: &Filters, c: &ColumnDiff) -> bool {
@@ -243,15 +261,16 @@ fn constraint_passes(filters: &Filters, c: &ConstraintDiff) -> bool {
 
 impl SearchIndex {
     /// True when the index was built for `diff` (one entry per table).
-    pub fn covers(&self, diff: &SchemaDiff) -> bool {
-        self.tables.len() == diff.tables.len()
+    pub fn covers(&self, diff: &impl Tables) -> bool {
+        self.tables.len() == diff.count()
     }
 }
 
 /// Applies the filters and search to a diff, producing the rows to show. The index is read
 /// only for a non-empty search (a page may draw its first screen before building it); a table
-/// the index does not cover matches no search.
-pub fn filter(diff: &SchemaDiff, index: &SearchIndex, state: &ViewState) -> Filtered {
+/// the index does not cover matches no search. Of a lazy comparison, only the tables whose
+/// columns do not all share one status are compared.
+pub fn filter(diff: &impl Tables, index: &SearchIndex, state: &ViewState) -> Filtered {
     let q = state.filters.query.trim().to_lowercase();
     let dotted = q.contains('.');
     let mut out = Filtered::default();
@@ -259,11 +278,12 @@ pub fn filter(diff: &SchemaDiff, index: &SearchIndex, state: &ViewState) -> Filt
     let mut cons: Vec<usize> = Vec::new();
     let none = IndexedTable::default();
     let ok_shown = state.filters.statuses.contains(&Status::Ok);
-    for (ti, t) in diff.tables.iter().enumerate() {
+    for ti in 0..diff.count() {
+        let Some(head) = diff.head(ti) else { continue };
         // An ok table has only ok columns, constraints and indexes (any other makes it
         // altered): unless ok rows are shown, nothing of it can pass. Most tables of a large
         // schema are ok, so a keystroke looks at the few that differ.
-        if t.status == TableStatus::Ok && !ok_shown {
+        if head.status == TableStatus::Ok && !ok_shown {
             continue;
         }
         let ix = match index.tables.get(ti) {
@@ -276,24 +296,39 @@ pub fn filter(diff: &SchemaDiff, index: &SearchIndex, state: &ViewState) -> Filt
         let sub_match =
             |n: &String| n.contains(&q) || (dotted && format!("{key}.{n}").contains(&q));
         cols.clear();
-        // The filters first: they are cheap and reject most columns (the ok ones, by
-        // default), so the names are searched only for the columns that could be shown.
-        for (ci, c) in t.columns.iter().enumerate() {
-            if column_passes(&state.filters, c)
-                && (name_match || ix.columns.get(ci).is_some_and(sub_match))
-            {
-                cols.push(ci);
-            }
-        }
         cons.clear();
-        for (ci, c) in t.constraints.iter().enumerate() {
-            if constraint_passes(&state.filters, c)
-                && (name_match || ix.constraints.get(ci).is_some_and(sub_match))
-            {
-                cons.push(ci);
+        if let Some(u) = head.uniform {
+            // Every column (and every constraint) passes the filters or none does: only the
+            // names are looked at, and the table is not compared.
+            let (col_pass, con_pass) = uniform_passes(&state.filters, u);
+            let named = |n: usize, names: &[String], out: &mut Vec<usize>| {
+                out.extend((0..n).filter(|&ci| name_match || names.get(ci).is_some_and(sub_match)))
+            };
+            if col_pass {
+                named(u.columns, &ix.columns, &mut cols);
+            }
+            if con_pass {
+                named(u.constraints, &ix.constraints, &mut cons);
+            }
+        } else if let Some(t) = diff.table(ti) {
+            // The filters first: they are cheap and reject most columns (the ok ones, by
+            // default), so the names are searched only for the columns that could be shown.
+            for (ci, c) in t.columns.iter().enumerate() {
+                if column_passes(&state.filters, c)
+                    && (name_match || ix.columns.get(ci).is_some_and(sub_match))
+                {
+                    cols.push(ci);
+                }
+            }
+            for (ci, c) in t.constraints.iter().enumerate() {
+                if constraint_passes(&state.filters, c)
+                    && (name_match || ix.constraints.get(ci).is_some_and(sub_match))
+                {
+                    cons.push(ci);
+                }
             }
         }
-        let own = name_match && table_passes(&state.filters, t);
+        let own = name_match && table_passes(&state.filters, head.status);
         if !own && cols.is_empty() && cons.is_empty() {
             continue;
         }
@@ -301,7 +336,7 @@ pub fn filter(diff: &SchemaDiff, index: &SearchIndex, state: &ViewState) -> Filt
         out.columns += cols.len();
         out.constraints += cons.len();
         out.rows.push(Row::Table { table: ti });
-        let show_columns = state.expanded.contains(&t.key()) || (!q.is_empty() && !name_match);
+        let show_columns = state.expanded.contains(&head.key()) || (!q.is_empty() && !name_match);
         if show_columns {
             out.rows.extend(cols.iter().map(|&ci| Row::Column {
                 table: ti,
@@ -426,26 +461,24 @@ pub struct RowView {
 
 const ABSENT: &str = "\u{2014}";
 
-/// Builds the text of one row.
-pub fn row_view(diff: &SchemaDiff, row: Row, state: &ViewState) -> Option<RowView> {
+/// Builds the text of one row (comparing its table, for a column or constraint row of a lazy
+/// comparison).
+pub fn row_view(diff: &impl Tables, row: Row, state: &ViewState) -> Option<RowView> {
     let compare = state.selection.is_compare();
-    let t = diff.tables.get(row.table())?;
+    let head = diff.head(row.table())?;
     let (key, depth, status, name, l, r, expanded) = match row {
         Row::Table { .. } => {
-            let l = t.left_kind.map(|k| {
-                let n = t.columns.iter().filter(|c| c.left.is_some()).count();
-                format!("{} ({n} columns)", kind_name(k))
-            });
-            let r = t.right_kind.map(|k| {
-                let n = t.columns.iter().filter(|c| c.right.is_some()).count();
-                format!("{} ({n} columns)", kind_name(k))
-            });
-            let key = t.key();
+            let sides = diff.sides(row.table())?;
+            let side = |s: Option<(TableKind, usize)>| {
+                s.map(|(k, n)| format!("{} ({n} columns)", kind_name(k)))
+            };
+            let (l, r) = (side(sides.left), side(sides.right));
+            let key = head.key();
             let expanded = state.expanded.contains(&key);
             (
                 key.clone(),
                 0,
-                table_status_label(t.status, compare),
+                table_status_label(head.status, compare),
                 key,
                 l,
                 r,
@@ -453,6 +486,7 @@ pub fn row_view(diff: &SchemaDiff, row: Row, state: &ViewState) -> Option<RowVie
             )
         }
         Row::Column { column, .. } => {
+            let t = diff.table(row.table())?;
             let c = t.columns.get(column)?;
             let l = c.left.as_ref().map(describe_column);
             let r = c.right.as_ref().map(describe_column);
@@ -469,6 +503,7 @@ pub fn row_view(diff: &SchemaDiff, row: Row, state: &ViewState) -> Option<RowVie
             )
         }
         Row::Constraint { constraint, .. } => {
+            let t = diff.table(row.table())?;
             let c = t.constraints.get(constraint)?;
             (
                 format!("{}/{}/{}", t.key(), c.kind.slug(), c.name),
@@ -532,7 +567,7 @@ impl ViewState {
         key: &str,
         in_search: bool,
         rows: &[Row],
-        diff: &SchemaDiff,
+        diff: &impl Tables,
     ) -> KeyEffect {
         if in_search {
             return if key == "Escape" {
@@ -557,7 +592,7 @@ impl ViewState {
                 let Some(row) = rows.get(self.cursor) else {
                     return KeyEffect::Ignored;
                 };
-                let Some(t) = diff.tables.get(row.table()) else {
+                let Some(t) = diff.head(row.table()) else {
                     return KeyEffect::Ignored;
                 };
                 let key = t.key();
@@ -571,30 +606,24 @@ impl ViewState {
         }
     }
 
-    fn focus_cursor(&mut self, rows: &[Row], diff: &SchemaDiff) {
-        if let Some(t) = rows
-            .get(self.cursor)
-            .and_then(|r| diff.tables.get(r.table()))
-        {
+    fn focus_cursor(&mut self, rows: &[Row], diff: &impl Tables) {
+        if let Some(t) = rows.get(self.cursor).and_then(|r| diff.head(r.table())) {
             self.focus = Some(t.key());
         }
     }
 
     /// After the rows changed (filters, toggles, a new selection): puts the cursor on the
     /// focused table's row when it is shown, else keeps it in range.
-    pub fn sync_cursor(&mut self, rows: &[Row], diff: &SchemaDiff) {
+    pub fn sync_cursor(&mut self, rows: &[Row], diff: &impl Tables) {
         if let Some(focus) = &self.focus {
             let on_focus = rows
                 .get(self.cursor)
-                .and_then(|r| diff.tables.get(r.table()))
+                .and_then(|r| diff.head(r.table()))
                 .is_some_and(|t| &t.key() == focus);
             if !on_focus
                 && let Some(i) = rows.iter().position(|r| {
                     matches!(r, Row::Table { .. })
-                        && diff
-                            .tables
-                            .get(r.table())
-                            .is_some_and(|t| &t.key() == focus)
+                        && diff.head(r.table()).is_some_and(|t| &t.key() == focus)
                 })
             {
                 self.cursor = i;

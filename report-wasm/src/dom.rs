@@ -8,7 +8,7 @@ mod controls;
 mod elements;
 mod render;
 
-use gaps_core::diff::SchemaDiff;
+use gaps_core::diff::LazyDiff;
 use gaps_core::view::{self, Filtered, KeyEffect, SearchIndex};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, KeyboardEvent};
@@ -67,14 +67,14 @@ pub fn mount(bytes: Option<&[u8]>) -> Res<()> {
     mark("gaps-mount-read");
     let data = crate::parse_data(data).map_err(|e| e.to_string())?;
     mark("gaps-mount-parsed");
-    let snapshots = data.snapshots;
+    let snapshots: Vec<_> = data.snapshots.into_iter().map(std::rc::Rc::new).collect();
     let ui = build_ui(&doc, &root, &snapshots)?;
     let state = view::from_fragment(&current_hash(), snapshots.len());
     let mut app = App {
         snapshots,
         findings: data.findings,
         state,
-        diff: SchemaDiff::default(),
+        diff: LazyDiff::default(),
         unavailable: None,
         snapshot_diff: None,
         index: SearchIndex::default(),

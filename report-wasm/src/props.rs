@@ -106,3 +106,73 @@ proptest! {
         }
     }
 }
+
+/// Two realistic snapshots (an expected schema with missing and altered tables, in the page's
+/// compact form) as `gaps report` embeds them, read back by the viewer's reader.
+fn realistic_page() -> Vec<std::rc::Rc<gaps_core::snapshot::Snapshot>> {
+    use gaps_site::view::NamedSnapshot;
+    let a = gaps_site::sample::large::realistic_snapshot(120);
+    let b = gaps_site::sample::large::realistic_snapshot(90);
+    let analysed: Vec<(NamedSnapshot, Vec<gaps_core::finding::Finding>)> = [a, b]
+        .into_iter()
+        .map(|snapshot| {
+            let file = "s.json".into();
+            (NamedSnapshot { file, snapshot }, Vec::new())
+        })
+        .collect();
+    let data = gaps_site::embed::data_json(&analysed);
+    let page = parse_data(&data).expect("the page's own data reads back");
+    page.snapshots.into_iter().map(std::rc::Rc::new).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(48)))]
+
+    /// On the page's data as the viewer reads it, the lazy comparison it draws from shows the
+    /// same rows, row texts and counts as the full comparison, expected vs live and A vs B.
+    #[test]
+    fn the_viewers_lazy_comparison_shows_the_full_ones_rows(
+        statuses in prop::collection::vec(any::<bool>(), 7),
+        query in prop::sample::select(vec!["", "id", "_1", "public.", "email", "pkey", "zz"]),
+        expand in prop::collection::vec(0..200usize, 0..6),
+        compare in any::<bool>(),
+    ) {
+        use gaps_core::diff::{Compared, LazyDiff, Status, Tables, diff_snapshots_with_findings, expected_vs_live};
+        use gaps_core::view::{SearchIndex, ViewState, filter, row_view};
+        let page = realistic_page();
+        let (eager, lazy) = if compare {
+            (
+                diff_snapshots_with_findings(&page[0], &page[1], &[], &[]).schema,
+                LazyDiff::snapshots(page[0].clone(), page[1].clone()),
+            )
+        } else {
+            (expected_vs_live(&page[0]), LazyDiff::expected_vs_live(page[0].clone()))
+        };
+        let (Compared::Compared { diff: eager }, Compared::Compared { diff: lazy }) = (eager, lazy) else {
+            return Err(TestCaseError::fail("not compared"));
+        };
+        let mut state = ViewState::new(if compare { 2 } else { 1 });
+        state.filters.statuses = Status::ALL.into_iter().zip(statuses).filter(|(_, on)| *on).map(|(s, _)| s).collect();
+        state.filters.query = query.into();
+        for i in expand {
+            if let Some(t) = eager.tables.get(i) {
+                state.expanded.insert(t.key());
+            }
+        }
+        let shown = |d: &dyn Fn(&ViewState) -> Vec<String>| d(&state);
+        let of_eager = shown(&|s| {
+            let f = filter(&eager, &SearchIndex::new(&eager), s);
+            let mut v = vec![format!("{} {} {}", f.tables, f.columns, f.constraints)];
+            v.extend(f.rows.iter().map(|r| format!("{:?}", row_view(&eager, *r, s))));
+            v
+        });
+        let of_lazy = shown(&|s| {
+            let f = filter(&lazy, &SearchIndex::new(&lazy), s);
+            let mut v = vec![format!("{} {} {}", f.tables, f.columns, f.constraints)];
+            v.extend(f.rows.iter().map(|r| format!("{:?}", row_view(&lazy, *r, s))));
+            v
+        });
+        prop_assert_eq!(of_eager, of_lazy);
+        prop_assert_eq!(lazy.summary(), &eager.summary);
+    }
+}

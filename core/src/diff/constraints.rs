@@ -306,6 +306,54 @@ fn items(t: &Table, checks: bool) -> Vec<Item<'_>> {
         .collect()
 }
 
+/// How many constraints and indexes [`items`] lists, without listing them.
+pub(super) fn count(t: &Table, checks: bool) -> usize {
+    let backs_constraint = |name: &str| t.unique_constraints.iter().any(|u| u.name == name);
+    usize::from(t.primary_key.is_some())
+        + t.unique_constraints.len()
+        + if checks { t.check_constraints.len() } else { 0 }
+        + t.foreign_keys.len()
+        + t.indexes
+            .iter()
+            .filter(|i| !i.primary && !backs_constraint(&i.name))
+            .count()
+}
+
+/// The names of what [`items`] lists, in its order, without building the texts (the viewer
+/// searches a table's constraints before, or without, comparing them).
+pub(super) fn names(t: &Table, checks: bool) -> Vec<&str> {
+    let backs_constraint = |name: &str| t.unique_constraints.iter().any(|u| u.name == name);
+    let mut out: Vec<(ConstraintKind, &str)> = t
+        .primary_key
+        .iter()
+        .map(|pk| (ConstraintKind::PrimaryKey, pk.name.as_str()))
+        .chain(
+            t.unique_constraints
+                .iter()
+                .map(|u| (ConstraintKind::Unique, u.name.as_str())),
+        )
+        .chain(
+            t.check_constraints
+                .iter()
+                .filter(|_| checks)
+                .map(|c| (ConstraintKind::Check, c.name.as_str())),
+        )
+        .chain(
+            t.foreign_keys
+                .iter()
+                .map(|f| (ConstraintKind::ForeignKey, f.name.as_str())),
+        )
+        .chain(
+            t.indexes
+                .iter()
+                .filter(|i| !i.primary && !backs_constraint(&i.name))
+                .map(|i| (ConstraintKind::Index, i.name.as_str())),
+        )
+        .collect();
+    out.sort();
+    out.into_iter().map(|(_, n)| n).collect()
+}
+
 /// Every constraint and index of a table on one side only, all with `status`.
 pub(super) fn one_sided(
     t: &Table,

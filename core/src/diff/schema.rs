@@ -39,6 +39,25 @@ impl TableStatus {
         }
     }
 
+    /// Severity of a table's own status (`None` for altered tables, whose severity is their
+    /// columns' and constraints', and ok ones).
+    pub fn own_severity(self) -> Option<Severity> {
+        match self {
+            TableStatus::Missing => Some(Severity::Error),
+            TableStatus::Unexpected => Some(Severity::Info),
+            TableStatus::Altered | TableStatus::Ok => None,
+        }
+    }
+
+    /// The gaps.md action a table with this status is evidence for.
+    pub fn action(self) -> Option<&'static str> {
+        match self {
+            TableStatus::Missing | TableStatus::Unexpected => Some(actions::TABLES),
+            TableStatus::Altered => Some(actions::COLUMNS),
+            TableStatus::Ok => None,
+        }
+    }
+
     /// The column-level status a table-level filter matches on (`None` for altered tables,
     /// which match through their columns).
     pub fn as_status(self) -> Option<Status> {
@@ -123,25 +142,21 @@ impl TableDiff {
     /// Severity of the table's own status (missing/unexpected), if it has one.
     pub fn severity(&self) -> Option<Severity> {
         match self.status {
-            TableStatus::Missing => Some(Severity::Error),
-            TableStatus::Unexpected => Some(Severity::Info),
+            TableStatus::Missing | TableStatus::Unexpected | TableStatus::Ok => {
+                self.status.own_severity()
+            }
             TableStatus::Altered => self
                 .columns
                 .iter()
                 .filter_map(|c| c.severity())
                 .chain(self.constraints.iter().filter_map(|c| c.severity()))
                 .max(),
-            TableStatus::Ok => None,
         }
     }
 
     /// The gaps.md action of the table's own status.
     pub fn action(&self) -> Option<&'static str> {
-        match self.status {
-            TableStatus::Missing | TableStatus::Unexpected => Some(actions::TABLES),
-            TableStatus::Altered => Some(actions::COLUMNS),
-            TableStatus::Ok => None,
-        }
+        self.status.action()
     }
 }
 
@@ -293,7 +308,7 @@ fn column_changes(
     changes
 }
 
-fn sorted_columns(t: &Table) -> Vec<&Column> {
+pub(super) fn sorted_columns(t: &Table) -> Vec<&Column> {
     let c = &t.columns;
     let order = Sorted::new(c.len(), &|a, b| c[a].ordinal.cmp(&c[b].ordinal));
     order.into_vec().into_iter().map(|i| &c[i]).collect()
@@ -304,9 +319,20 @@ fn by_name(cols: &[&Column]) -> Sorted {
 }
 
 /// True when no two of the columns share a name (a column then pairs only with its namesake).
-fn unique_names(cols: &[&Column]) -> bool {
+pub(super) fn unique_names(cols: &[&Column]) -> bool {
     let order = by_name(cols).into_vec();
     order.windows(2).all(|w| cols[w[0]].name != cols[w[1]].name)
+}
+
+/// [`unique_names`] of a table's columns, in any order; a table of few columns (most tables)
+/// is checked pair by pair, without sorting.
+pub(super) fn unique_column_names(cols: &[Column]) -> bool {
+    if cols.len() > 64 {
+        return unique_names(&cols.iter().collect::<Vec<_>>());
+    }
+    cols.iter()
+        .enumerate()
+        .all(|(i, c)| cols[i + 1..].iter().all(|d| d.name != c.name))
 }
 
 fn find_column<'a>(order: &Sorted, cols: &[&'a Column], name: &str) -> Option<&'a Column> {
@@ -329,19 +355,19 @@ fn one_sided(cols: &[&Column], status: Status, left: bool) -> Vec<ColumnDiff> {
 
 /// How a schema comparison is made.
 #[derive(Debug, Clone, Copy)]
-struct Options<'a> {
-    sides: Sides,
+pub(super) struct Options<'a> {
+    pub(super) sides: Sides,
     /// Tables (`name` or `schema.name`) the replay could not fully model: their right-only
     /// columns, constraints and indexes are not differences.
-    partial: &'a [String],
+    pub(super) partial: &'a [String],
     /// Whether CHECK constraints are compared (SQLite's catalog does not list them).
-    checks: bool,
+    pub(super) checks: bool,
     /// The engine, for type normalisation expected vs live.
-    backend: Backend,
+    pub(super) backend: Backend,
 }
 
 impl Options<'_> {
-    const SAME_CATALOG: Options<'static> = Options {
+    pub(super) const SAME_CATALOG: Options<'static> = Options {
         sides: Sides::SameCatalog,
         partial: &[],
         checks: true,
@@ -357,7 +383,7 @@ impl Options<'_> {
     }
 }
 
-fn diff_table(l: Option<&Table>, r: Option<&Table>, opts: &Options<'_>) -> TableDiff {
+pub(super) fn diff_table(l: Option<&Table>, r: Option<&Table>, opts: &Options<'_>) -> TableDiff {
     let (schema, name) = match (l, r) {
         (Some(t), _) | (None, Some(t)) => (t.schema.clone(), t.name.clone()),
         (None, None) => unreachable!("a table is on at least one side"),
@@ -482,27 +508,42 @@ pub fn diff_expected(
     ignored: &[&str],
 ) -> SchemaDiff {
     let backend = backend.unwrap_or(Backend::Postgres);
-    let opts = Options {
-        sides: Sides::Expected,
-        partial: &expected.partial_tables,
-        checks: backend != Backend::Sqlite,
-        backend,
-    };
+    let opts = Options::expected(expected, backend);
     let left: Vec<&Table> = expected.schema.tables.iter().collect();
-    let known = Sorted::new(left.len(), &|a, b| {
-        table_key(left[a]).cmp(&table_key(left[b]))
+    let right = compared_live(&expected.schema.tables, &live.tables, ignored)
+        .into_iter()
+        .map(|i| &live.tables[i])
+        .collect();
+    diff_with(left, right, &opts)
+}
+
+impl<'a> Options<'a> {
+    /// How the expected schema is compared with a `backend` database's live one.
+    pub(super) fn expected(expected: &'a ExpectedSchema, backend: Backend) -> Options<'a> {
+        Options {
+            sides: Sides::Expected,
+            partial: &expected.partial_tables,
+            checks: backend != Backend::Sqlite,
+            backend,
+        }
+    }
+}
+
+/// The positions of the live tables compared with the expected ones: all but the `ignored`
+/// (and SQLite's own) tables that no expected table names.
+pub(super) fn compared_live(expected: &[Table], live: &[Table], ignored: &[&str]) -> Vec<usize> {
+    let known = Sorted::new(expected.len(), &|a, b| {
+        table_key(&expected[a]).cmp(&table_key(&expected[b]))
     });
-    let right = live
-        .tables
-        .iter()
-        .filter(|t| {
+    (0..live.len())
+        .filter(|&k| {
+            let t = &live[k];
             known
-                .find(&|i| table_key(left[i]).cmp(&table_key(t)))
+                .find(&|i| table_key(&expected[i]).cmp(&table_key(t)))
                 .is_some()
                 || !(ignored.contains(&t.name.as_str()) || t.name.starts_with("sqlite_"))
         })
-        .collect();
-    diff_with(left, right, &opts)
+        .collect()
 }
 
 fn table_key(t: &Table) -> (&str, &str) {
@@ -510,20 +551,34 @@ fn table_key(t: &Table) -> (&str, &str) {
 }
 
 fn diff_with(left: Vec<&Table>, right: Vec<&Table>, opts: &Options<'_>) -> SchemaDiff {
+    let mut summary = Summary::default();
+    let tables: Vec<TableDiff> = pairs(&left, &right)
+        .into_iter()
+        .map(|(l, r)| diff_table(l.map(|i| left[i]), r.map(|i| right[i]), opts))
+        .collect();
+    for t in &tables {
+        summary.add(t);
+    }
+    SchemaDiff { summary, tables }
+}
+
+/// The tables of both sides paired by (schema, name), in that order: positions in `left` and
+/// `right` (of two tables of one side with the same key, the last).
+pub(super) fn pairs(left: &[&Table], right: &[&Table]) -> Vec<(Option<usize>, Option<usize>)> {
     let unique = |x: &[&Table]| {
         let order = Sorted::new(x.len(), &|a, b| table_key(x[a]).cmp(&table_key(x[b])));
         order.unique(&|a, b| table_key(x[a]) == table_key(x[b]))
     };
     // Both sides in (schema, name) order, merged.
-    let (lo, ro) = (unique(&left), unique(&right));
+    let (lo, ro) = (unique(left), unique(right));
     let (mut i, mut j) = (0, 0);
-    let mut tables: Vec<TableDiff> = Vec::with_capacity(lo.len().max(ro.len()));
+    let mut out = Vec::with_capacity(lo.len().max(ro.len()));
     loop {
-        let l = lo.get(i).map(|&k| left[k]);
-        let r = ro.get(j).map(|&k| right[k]);
+        let l = lo.get(i).copied();
+        let r = ro.get(j).copied();
         let pair = match (l, r) {
             (None, None) => break,
-            (Some(x), Some(y)) => match table_key(x).cmp(&table_key(y)) {
+            (Some(x), Some(y)) => match table_key(left[x]).cmp(&table_key(right[y])) {
                 std::cmp::Ordering::Less => (l, None),
                 std::cmp::Ordering::Greater => (None, r),
                 std::cmp::Ordering::Equal => (l, r),
@@ -532,39 +587,47 @@ fn diff_with(left: Vec<&Table>, right: Vec<&Table>, opts: &Options<'_>) -> Schem
         };
         i += usize::from(pair.0.is_some());
         j += usize::from(pair.1.is_some());
-        tables.push(diff_table(pair.0, pair.1, opts));
+        out.push(pair);
     }
-    let mut summary = Summary::default();
-    for t in &tables {
-        match t.status {
-            TableStatus::Missing => summary.tables_missing += 1,
-            TableStatus::Unexpected => summary.tables_unexpected += 1,
-            TableStatus::Altered => summary.tables_altered += 1,
-            TableStatus::Ok => summary.tables_ok += 1,
-        }
+    out
+}
+
+impl Summary {
+    /// Counts one compared table.
+    pub(super) fn add(&mut self, t: &TableDiff) {
+        self.add_table(t.status);
         if matches!(t.status, TableStatus::Altered | TableStatus::Ok) {
             for c in &t.columns {
                 for s in std::iter::once(c.status).chain(c.changes.iter().skip(1).copied()) {
                     match s {
-                        Status::Missing => summary.columns_missing += 1,
-                        Status::Unexpected => summary.columns_unexpected += 1,
-                        Status::Type => summary.columns_type += 1,
-                        Status::Nullability => summary.columns_nullability += 1,
-                        Status::Default => summary.columns_default += 1,
+                        Status::Missing => self.columns_missing += 1,
+                        Status::Unexpected => self.columns_unexpected += 1,
+                        Status::Type => self.columns_type += 1,
+                        Status::Nullability => self.columns_nullability += 1,
+                        Status::Default => self.columns_default += 1,
                         Status::Changed => {}
-                        Status::Ok => summary.columns_ok += 1,
+                        Status::Ok => self.columns_ok += 1,
                     }
                 }
             }
             for c in &t.constraints {
                 match c.status {
-                    Status::Missing => summary.constraints_missing += 1,
-                    Status::Unexpected => summary.constraints_unexpected += 1,
-                    Status::Ok => summary.constraints_ok += 1,
-                    _ => summary.constraints_changed += 1,
+                    Status::Missing => self.constraints_missing += 1,
+                    Status::Unexpected => self.constraints_unexpected += 1,
+                    Status::Ok => self.constraints_ok += 1,
+                    _ => self.constraints_changed += 1,
                 }
             }
         }
     }
-    SchemaDiff { summary, tables }
+
+    /// Counts a table's own status.
+    pub(super) fn add_table(&mut self, status: TableStatus) {
+        match status {
+            TableStatus::Missing => self.tables_missing += 1,
+            TableStatus::Unexpected => self.tables_unexpected += 1,
+            TableStatus::Altered => self.tables_altered += 1,
+            TableStatus::Ok => self.tables_ok += 1,
+        }
+    }
 }

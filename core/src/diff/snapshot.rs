@@ -10,6 +10,7 @@ use super::sorted::Sorted;
 use crate::code::ExpectedSchema;
 use crate::finding::{Finding, FindingKind};
 use crate::migrations::{AppliedMigration, DEFAULT_MIGRATIONS_TABLE};
+use crate::schema::Schema;
 use crate::section::Section;
 use crate::snapshot::Snapshot;
 
@@ -50,7 +51,7 @@ fn section_reason<T>(side: &str, what: &str, s: &Section<T>) -> Option<String> {
     }
 }
 
-fn compare_sections<T, D>(
+pub(super) fn compare_sections<T, D>(
     what: &str,
     a: &Section<T>,
     b: &Section<T>,
@@ -72,30 +73,37 @@ fn compare_sections<T, D>(
 
 /// The live schema compared with the expected one, for one snapshot.
 pub fn expected_vs_live(snapshot: &Snapshot) -> Compared<SchemaDiff> {
-    let live = match section_reason("live", "the schema", &snapshot.schema) {
-        Some(reason) => return Compared::Unavailable { reason },
-        None => snapshot.schema.data(),
-    };
-    match (expected_schema(snapshot), live) {
-        (Ok(expected), Some(live)) => {
-            // sqlx's own bookkeeping table is expected by no migration, and is no difference.
-            let applied = snapshot
-                .applied_migrations
-                .data()
-                .map(|a| a.table.rsplit('.').next().unwrap_or(""));
-            let ignored: Vec<&str> = [Some(DEFAULT_MIGRATIONS_TABLE), applied]
-                .into_iter()
-                .flatten()
-                .collect();
-            Compared::Compared {
-                diff: diff_expected(expected, live, snapshot.target.backend, &ignored),
-            }
-        }
-        (Err(reason), _) => Compared::Unavailable { reason },
-        (_, None) => Compared::Unavailable {
-            reason: "live: the schema was not collected".into(),
+    match expected_and_live(snapshot) {
+        Ok((expected, live, ignored)) => Compared::Compared {
+            diff: diff_expected(expected, live, snapshot.target.backend, &ignored),
         },
+        Err(reason) => Compared::Unavailable { reason },
     }
+}
+
+/// What [`expected_vs_live`] compares: the expected schema, the live one and the live tables
+/// left out (the migrations table), or why they cannot be compared.
+pub(super) fn expected_and_live(
+    snapshot: &Snapshot,
+) -> Result<(&ExpectedSchema, &Schema, Vec<&str>), String> {
+    if let Some(reason) = section_reason("live", "the schema", &snapshot.schema) {
+        return Err(reason);
+    }
+    let expected = expected_schema(snapshot)?;
+    let live = snapshot
+        .schema
+        .data()
+        .ok_or_else(|| "live: the schema was not collected".to_string())?;
+    // sqlx's own bookkeeping table is expected by no migration, and is no difference.
+    let applied = snapshot
+        .applied_migrations
+        .data()
+        .map(|a| a.table.rsplit('.').next().unwrap_or(""));
+    let ignored: Vec<&str> = [Some(DEFAULT_MIGRATIONS_TABLE), applied]
+        .into_iter()
+        .flatten()
+        .collect();
+    Ok((expected, live, ignored))
 }
 
 /// The expected schema of a snapshot, or why there is none.
@@ -342,6 +350,26 @@ pub fn diff_snapshots(a: &Snapshot, b: &Snapshot) -> SnapshotDiff {
     diff_snapshots_with_findings(a, b, &crate::rules::analyse(a), &crate::rules::analyse(b))
 }
 
+/// The migrations table and the findings of two snapshots compared: what [`SnapshotDiff`]
+/// holds besides the schema (the viewer compares the schema table by table, see
+/// [`super::LazyDiff`]).
+pub fn diff_migrations_and_findings(
+    a: &Snapshot,
+    b: &Snapshot,
+    findings_a: &[Finding],
+    findings_b: &[Finding],
+) -> (Compared<MigrationsDiff>, FindingsDiff) {
+    (
+        compare_sections(
+            "the migrations table",
+            &a.applied_migrations,
+            &b.applied_migrations,
+            |x, y| diff_migrations(&x.rows, &y.rows),
+        ),
+        diff_findings(findings_a, findings_b),
+    )
+}
+
 /// Like [`diff_snapshots`], with each snapshot's findings given rather than derived (the
 /// in-page viewer receives them precomputed, so it need not carry the rules).
 pub fn diff_snapshots_with_findings(
@@ -350,16 +378,12 @@ pub fn diff_snapshots_with_findings(
     findings_a: &[Finding],
     findings_b: &[Finding],
 ) -> SnapshotDiff {
+    let (migrations, findings) = diff_migrations_and_findings(a, b, findings_a, findings_b);
     SnapshotDiff {
         a: SnapshotRef::of(a),
         b: SnapshotRef::of(b),
         schema: compare_sections("the schema", &a.schema, &b.schema, diff_schemas),
-        migrations: compare_sections(
-            "the migrations table",
-            &a.applied_migrations,
-            &b.applied_migrations,
-            |x, y| diff_migrations(&x.rows, &y.rows),
-        ),
-        findings: diff_findings(findings_a, findings_b),
+        migrations,
+        findings,
     }
 }

@@ -1,7 +1,7 @@
 //! Unit tests of the viewer's filters, search, windowing, fragment and keyboard model.
 
 use super::*;
-use crate::diff::diff_schemas;
+use crate::diff::{SchemaDiff, diff_schemas};
 use crate::finding::FindingKind;
 use crate::schema::Schema;
 use crate::testing::{col, table};

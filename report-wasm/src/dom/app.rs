@@ -3,9 +3,10 @@
 //! One [`App`] per page, reached from the event handlers through [`with_app`].
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use gaps_core::diff::{
-    Compared, SchemaDiff, SnapshotDiff, diff_snapshots_with_findings, expected_vs_live,
+    Compared, FindingsDiff, LazyDiff, MigrationsDiff, diff_migrations_and_findings,
 };
 use gaps_core::finding::{Finding, Severity};
 use gaps_core::snapshot::Snapshot;
@@ -16,15 +17,21 @@ use web_sys::HtmlSelectElement;
 use super::controls::{LIST_HEIGHT, ROW_HEIGHT, Ui};
 use super::elements::Res;
 
-/// Everything the viewer knows: the snapshots, the state, the current comparison and its
-/// filtered rows, and the elements it draws into.
+/// What changed between two snapshots besides the schema (compare mode).
+pub(super) struct Between {
+    pub(super) migrations: Compared<MigrationsDiff>,
+    pub(super) findings: FindingsDiff,
+}
+
+/// Everything the viewer knows: the snapshots, the state, the current comparison (its tables
+/// compared in full only when drawn) and its filtered rows, and the elements it draws into.
 pub(super) struct App {
-    pub(super) snapshots: Vec<Snapshot>,
+    pub(super) snapshots: Vec<Rc<Snapshot>>,
     pub(super) findings: Option<Vec<Vec<Finding>>>,
     pub(super) state: ViewState,
-    pub(super) diff: SchemaDiff,
+    pub(super) diff: LazyDiff,
     pub(super) unavailable: Option<String>,
-    pub(super) snapshot_diff: Option<SnapshotDiff>,
+    pub(super) snapshot_diff: Option<Between>,
     pub(super) index: SearchIndex,
     pub(super) filtered: Filtered,
     pub(super) ui: Ui,
@@ -150,25 +157,29 @@ impl App {
         self.unavailable = None;
         self.snapshot_diff = None;
         let compared = match self.state.selection {
-            Selection::Expected { snapshot } => expected_vs_live(&self.snapshots[snapshot]),
+            Selection::Expected { snapshot } => {
+                LazyDiff::expected_vs_live(self.snapshots[snapshot].clone())
+            }
             Selection::Compare { a, b } => {
                 let none: &[Finding] = &[];
                 let (fa, fb) = match &self.findings {
                     Some(f) => (f[a].as_slice(), f[b].as_slice()),
                     None => (none, none),
                 };
-                let d =
-                    diff_snapshots_with_findings(&self.snapshots[a], &self.snapshots[b], fa, fb);
-                let schema = d.schema.clone();
-                self.snapshot_diff = Some(d);
-                schema
+                let (sa, sb) = (&self.snapshots[a], &self.snapshots[b]);
+                let (migrations, findings) = diff_migrations_and_findings(sa, sb, fa, fb);
+                self.snapshot_diff = Some(Between {
+                    migrations,
+                    findings,
+                });
+                LazyDiff::snapshots(sa.clone(), sb.clone())
             }
         };
         self.diff = match compared {
             Compared::Compared { diff } => diff,
             Compared::Unavailable { reason } => {
                 self.unavailable = Some(reason);
-                SchemaDiff::default()
+                LazyDiff::default()
             }
         };
         super::mark("gaps-diffed");

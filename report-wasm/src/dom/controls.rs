@@ -1,6 +1,8 @@
 //! The controls (mode, snapshots A and B, statuses, severity, action, search, layout) and the
 //! windowed list's skeleton, built once at mount.
 
+use std::rc::Rc;
+
 use gaps_core::actions;
 use gaps_core::diff::{Status, label};
 use gaps_core::finding::Severity;
@@ -37,7 +39,7 @@ pub(super) struct Ui {
     pub(super) extra: HtmlElement,
 }
 
-pub(super) fn build_ui(doc: &Document, root: &Element, snapshots: &[Snapshot]) -> Res<Ui> {
+pub(super) fn build_ui(doc: &Document, root: &Element, snapshots: &[Rc<Snapshot>]) -> Res<Ui> {
     clear(root);
     let viewer = el(doc, "div", "gaps-viewer")?;
     let controls = el(doc, "div", "gaps-controls")?;

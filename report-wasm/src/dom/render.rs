@@ -2,7 +2,7 @@
 //! (windowed: a schema of 10,000 tables draws a screenful), and, comparing two snapshots, the
 //! migrations and findings between them.
 
-use gaps_core::diff::{Compared, Status};
+use gaps_core::diff::{Compared, Status, Tables};
 use gaps_core::finding::Finding;
 use gaps_core::view::{self, Layout, filter_findings, row_view, status_label};
 use web_sys::HtmlElement;
@@ -41,9 +41,9 @@ impl App {
 
     fn render_counts(&self) {
         let compare = self.state.selection.is_compare();
-        let s = &self.diff.summary;
+        let s = self.diff.summary();
         let w = |st| status_label(st, compare);
-        let total = self.diff.tables.len();
+        let total = self.diff.count();
         let text = format!(
             "Tables: {} shown of {total} ({} {}, {} {}, {} altered, {} unchanged) \u{b7} Columns: {} matching ({} {}, {} {}, {} type, {} nullability, {} default, {} ok) \u{b7} Constraints and indexes: {} matching ({} {}, {} {}, {} changed, {} ok)",
             self.filtered.tables,
