@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use gaps_core::snapshot::{LoadError, Outline, SectionStatus, Snapshot};
 
+use crate::collect::Gathered;
 use crate::output;
 
 /// The output, opened before collecting.
@@ -137,29 +138,90 @@ impl SnapshotOut {
                 previous,
                 force,
             } => {
-                let kept = if force {
-                    None
-                } else {
-                    match &previous {
-                        Previous::None => None,
-                        Previous::Snapshot(old) => worse(snapshot, old),
-                        Previous::Unreadable(why) => Some(format!(
-                            "it is a gaps snapshot this gaps cannot compare with ({why})"
-                        )),
-                    }
-                };
-                let Some(why) = kept else {
-                    output::finish_atomic_with(tmp, &path, emit)?;
-                    return Ok(Written { path, kept: None });
-                };
                 output::fill_temp_with(&mut tmp, &path, emit)?;
-                let beside = persist_beside(tmp, &path, &snapshot.collected_at)?;
-                Ok(Written {
-                    path: beside,
-                    kept: Some(why),
-                })
+                SnapshotOut::File {
+                    path,
+                    tmp,
+                    previous,
+                    force,
+                }
+                .place(snapshot)
             }
         }
+    }
+
+    /// [`write`](SnapshotOut::write) of a snapshot gathered but not yet redacted, returning
+    /// it redacted. Into a file, the text is redacted on the way in one pass
+    /// ([`Gathered::write_if_clean`]); only when a field needed redaction is the snapshot
+    /// redacted in memory and the file written again, before anything is moved into place.
+    pub fn write_gathered(self, mut gathered: Gathered) -> anyhow::Result<(Snapshot, Written)> {
+        let SnapshotOut::File {
+            path,
+            mut tmp,
+            previous,
+            force,
+        } = self
+        else {
+            let snapshot = gathered.redact();
+            let written = self.write(&snapshot)?;
+            return Ok((snapshot, written));
+        };
+        let mut clean = false;
+        output::fill_temp_with(&mut tmp, &path, &mut |w| {
+            clean = gathered.write_if_clean(w)?;
+            Ok(())
+        })?;
+        let snapshot = gathered.redact();
+        if !clean {
+            // Not the canonical text (though free of secrets): replaced by the redacted
+            // snapshot's before the file goes anywhere.
+            output::rewind(&mut tmp, &path)?;
+            output::fill_temp_with(&mut tmp, &path, &mut |w| snapshot.write_json(w))?;
+        }
+        let written = SnapshotOut::File {
+            path,
+            tmp,
+            previous,
+            force,
+        }
+        .place(&snapshot)?;
+        Ok((snapshot, written))
+    }
+
+    /// Moves the filled temporary file of `snapshot` to `--out`, or beside it when that would
+    /// replace a better snapshot without `--force`. Only for [`SnapshotOut::File`].
+    fn place(self, snapshot: &Snapshot) -> anyhow::Result<Written> {
+        let SnapshotOut::File {
+            path,
+            tmp,
+            previous,
+            force,
+        } = self
+        else {
+            unreachable!("only a file is filled before it is placed")
+        };
+        let kept = if force {
+            None
+        } else {
+            match &previous {
+                Previous::None => None,
+                Previous::Snapshot(old) => worse(snapshot, old),
+                Previous::Unreadable(why) => Some(format!(
+                    "it is a gaps snapshot this gaps cannot compare with ({why})"
+                )),
+            }
+        };
+        let Some(why) = kept else {
+            tmp.persist(&path)
+                .map_err(|e| e.error)
+                .with_context(|| format!("moving the new file into place at {}", path.display()))?;
+            return Ok(Written { path, kept: None });
+        };
+        let beside = persist_beside(tmp, &path, &snapshot.collected_at)?;
+        Ok(Written {
+            path: beside,
+            kept: Some(why),
+        })
     }
 }
 

@@ -11,7 +11,7 @@ use clap::{Args, ValueEnum};
 use gaps_core::logs::LogFormat;
 use gaps_core::snapshot::Snapshot;
 
-use crate::collect::{DEFAULT_HEALTH_TIMEOUT, Limits, Request, collect};
+use crate::collect::{DEFAULT_HEALTH_TIMEOUT, Limits, Request, gather};
 use crate::exit::{EXIT_FINDINGS, EXIT_OK};
 use crate::output;
 use crate::preserve;
@@ -205,9 +205,9 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<u8> {
         .build()
         .context("starting the async runtime")?;
     let progress = Progress::new(plan.quiet, plan.verbose);
-    let snapshot = runtime.block_on(collect(&plan, &progress));
+    let gathered = runtime.block_on(gather(&plan, &progress));
     progress.finish();
-    let written = out.write(&snapshot)?;
+    let (snapshot, written) = out.write_gathered(gathered)?;
     if !plan.quiet {
         report_outcome(&snapshot);
     }

@@ -103,3 +103,82 @@ fn fewer_collected_sections_name_what_was_lost() {
     assert!(why.contains("local_migrations"), "{why}");
     assert_eq!(worse(&snap("b", 2), &Outline::of(&snap("a", 2))), None);
 }
+
+/// A snapshot with a secret in a free-text field (a database error message), known verbatim
+/// or not, and a password in a URL.
+fn with_secrets() -> (Snapshot, Vec<String>) {
+    let mut s = snap("2026-01-09T12:00:00Z", 2);
+    s.target.label = Some("password authentication failed, password=xq7s1-pw".into());
+    s.applied_migrations = Section::failed("reading applied migrations", "bad KNOWN-xq7s2 here");
+    (s, vec!["KNOWN-xq7s2".into()])
+}
+
+#[test]
+fn a_gathered_snapshot_is_written_redacted_in_one_pass_or_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.json");
+    // Nothing to redact: one pass, the canonical text, the snapshot as it was.
+    let clean = snap("2026-01-09T12:00:00Z", 2);
+    let (back, w) = prepare(&p, false)
+        .unwrap()
+        .write_gathered(Gathered::new(clean.clone(), vec!["KNOWN-xq7s2".into()]))
+        .unwrap();
+    assert_eq!((w.path.as_path(), w.kept), (p.as_path(), None));
+    assert_eq!(back, clean);
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), clean.to_json());
+    // Secrets, known and not: the file holds the redacted snapshot's canonical text and
+    // nothing of the first pass, and the snapshot comes back redacted.
+    let (secret, known) = with_secrets();
+    let mut redacted = secret.clone();
+    redacted.redact(&known);
+    assert_ne!(redacted, secret, "the fixture has something to redact");
+    let (back, w) = prepare(&p, false)
+        .unwrap()
+        .write_gathered(Gathered::new(secret, known))
+        .unwrap();
+    assert_eq!((w.path.as_path(), w.kept), (p.as_path(), None));
+    assert_eq!(back, redacted);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert_eq!(text, redacted.to_json());
+    assert!(!text.contains("xq7s"), "{text}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn a_gathered_worse_snapshot_goes_beside_the_good_one_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("prod.json");
+    let good = snap("2026-01-09T12:00:00Z", 2);
+    std::fs::write(&p, good.to_json()).unwrap();
+    let (mut bad, known) = with_secrets();
+    bad.collected_at = "2026-01-09T13:00:00Z".into();
+    bad.database = Section::failed("connecting to the database", "refused for KNOWN-xq7s2");
+    let (back, w) = prepare(&p, false)
+        .unwrap()
+        .write_gathered(Gathered::new(bad, known))
+        .unwrap();
+    assert_eq!(
+        w.path,
+        dir.path().join("prod.partial-20260109T130000Z.json")
+    );
+    let why = w.kept.unwrap();
+    assert!(
+        why.contains("refused for REDACTED") && !why.contains("xq7s"),
+        "{why}"
+    );
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), good.to_json());
+    assert_eq!(std::fs::read_to_string(&w.path).unwrap(), back.to_json());
+}
+
+#[test]
+fn a_gathered_snapshot_to_a_device_is_redacted_first() {
+    let (secret, known) = with_secrets();
+    let (back, w) = prepare(Path::new("/dev/null"), false)
+        .unwrap()
+        .write_gathered(Gathered::new(secret, known))
+        .unwrap();
+    assert_eq!((w.path.as_path(), w.kept), (Path::new("/dev/null"), None));
+    // Raw serde, not the redacting writer: the snapshot itself holds no secret.
+    let raw = serde_json::to_string(&back).unwrap();
+    assert!(!raw.contains("xq7s") && raw.contains("REDACTED"), "{raw}");
+}
