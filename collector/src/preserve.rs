@@ -1,8 +1,10 @@
 //! Where `gaps collect` writes its snapshot, decided before collecting and kept safe after:
 //! the output is opened first (a temporary file in the target directory), so a bad `--out`
-//! fails at once; the snapshot is written atomically; and a good snapshot already at `--out`
-//! is never replaced by a worse one (fewer sections collected, or no database connection)
-//! unless `--force`: the new one is written beside it instead and stderr says so.
+//! fails at once (a file already there that is not a snapshot as soon as that is known: it is
+//! read while the collection goes on); the snapshot is written atomically; and a good snapshot
+//! already at `--out` is never replaced by a worse one (fewer sections collected, or no
+//! database connection) unless `--force`: the new one is written beside it instead and stderr
+//! says so.
 
 use std::path::{Path, PathBuf};
 
@@ -25,7 +27,7 @@ pub enum SnapshotOut {
         /// The temporary file that becomes the snapshot.
         tmp: tempfile::NamedTempFile,
         /// What is at `--out` now.
-        previous: Previous,
+        previous: Pending,
         /// `--force`.
         force: bool,
     },
@@ -42,6 +44,27 @@ pub enum Previous {
     Unreadable(String),
 }
 
+/// What is at `--out`: known, or still being read.
+pub enum Pending {
+    /// Read.
+    Known(Previous),
+    /// Being read on a thread of its own ([`open`]).
+    Reading(tokio::sync::oneshot::Receiver<anyhow::Result<Previous>>),
+}
+
+impl Pending {
+    /// What was there, waiting for the reading when it is still going on.
+    fn settle(self) -> anyhow::Result<Previous> {
+        match self {
+            Pending::Known(done) => Ok(done),
+            // A reading that stopped (it cannot, but a panic would) keeps the file.
+            Pending::Reading(rx) => rx
+                .blocking_recv()
+                .unwrap_or_else(|_| Ok(Previous::Unreadable("reading it stopped".into()))),
+        }
+    }
+}
+
 /// Where the snapshot went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
@@ -54,6 +77,19 @@ pub struct Written {
 /// Opens the output before any evidence is gathered. Errors (exit 2) name the path: a missing
 /// or read-only directory, a directory given as the file, a file that is not a gaps snapshot.
 pub fn prepare(out: &Path, force: bool) -> anyhow::Result<SnapshotOut> {
+    opened(out, force, false)
+}
+
+/// [`prepare`], with the file already at `--out` read (its outline: two passes over the whole
+/// previous snapshot) on a thread of its own while the collection goes on: a file gaps must
+/// not overwrite is then told by [`SnapshotOut::refused`], which the caller races with the
+/// collection.
+pub fn open(out: &Path, force: bool) -> anyhow::Result<SnapshotOut> {
+    opened(out, force, true)
+}
+
+/// [`prepare`], or [`open`] when `meanwhile`.
+fn opened(out: &Path, force: bool, meanwhile: bool) -> anyhow::Result<SnapshotOut> {
     if out.as_os_str() == "-" {
         return Ok(SnapshotOut::Stdout);
     }
@@ -76,8 +112,23 @@ pub fn prepare(out: &Path, force: bool) -> anyhow::Result<SnapshotOut> {
     }
     let tmp = output::temp_beside(out).with_context(|| format!("--out {}", out.display()))?;
     let previous = match meta {
-        Some(m) if m.len() > 0 => previous(out, force)?,
-        _ => Previous::None,
+        Some(m) if m.len() > 0 && !meanwhile => Pending::Known(previous(out, force)?),
+        Some(m) if m.len() > 0 => {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let path = out.to_path_buf();
+            let reading = std::thread::Builder::new()
+                .name("gaps-previous".into())
+                .spawn(move || {
+                    // The receiver gone means nobody waits for the answer any more.
+                    let _ = tx.send(previous(&path, force));
+                });
+            match reading {
+                Ok(_) => Pending::Reading(rx),
+                // No thread: read here, as before.
+                Err(_) => Pending::Known(previous(out, force)?),
+            }
+        }
+        _ => Pending::Known(Previous::None),
     };
     Ok(SnapshotOut::File {
         path: out.to_path_buf(),
@@ -114,6 +165,23 @@ fn previous(out: &Path, force: bool) -> anyhow::Result<Previous> {
 }
 
 impl SnapshotOut {
+    /// Resolves only if the file already at `--out` turns out to be one gaps must not
+    /// overwrite (the error to stop with); otherwise never, so that racing it with the
+    /// collection leaves the collection to finish.
+    pub async fn refused(&mut self) -> anyhow::Error {
+        if let SnapshotOut::File { previous, .. } = self
+            && let Pending::Reading(rx) = previous
+        {
+            let done = match rx.await {
+                Ok(Err(e)) => return e,
+                Ok(Ok(done)) => done,
+                Err(_) => Previous::Unreadable("reading it stopped".into()),
+            };
+            *previous = Pending::Known(done);
+        }
+        std::future::pending().await
+    }
+
     /// Writes the snapshot: to `--out` unless that would replace a better snapshot without
     /// `--force`, in which case beside it as `NAME.partial-<time>.json`.
     /// The text is streamed into the output as it is serialised (redacted and escaped on the
@@ -200,6 +268,7 @@ impl SnapshotOut {
         else {
             unreachable!("only a file is filled before it is placed")
         };
+        let previous = previous.settle()?;
         let kept = if force {
             None
         } else {

@@ -182,3 +182,67 @@ fn a_gathered_snapshot_to_a_device_is_redacted_first() {
     let raw = serde_json::to_string(&back).unwrap();
     assert!(!raw.contains("xq7s") && raw.contains("REDACTED"), "{raw}");
 }
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn a_file_that_is_not_a_snapshot_read_meanwhile_stops_the_collection_and_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("notes.json");
+    std::fs::write(&p, "[\"mine\"]").unwrap();
+    // Raced with a collection: the refusal comes (the collection never ends here).
+    let mut out = open(&p, false).unwrap();
+    let err = runtime().block_on(async {
+        tokio::select! {
+            e = out.refused() => e,
+            () = std::future::pending() => unreachable!(),
+        }
+    });
+    assert!(err.to_string().contains("not a gaps snapshot"), "{err}");
+    drop(out);
+    // Not raced: writing refuses, and leaves the file and no temporary behind.
+    let out = open(&p, false).unwrap();
+    let err = out.write(&snap("2026-01-09T12:00:00Z", 1)).unwrap_err();
+    assert!(err.to_string().contains("not a gaps snapshot"), "{err}");
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), "[\"mine\"]");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    // --force replaces it.
+    let out = open(&p, true).unwrap();
+    out.write(&snap("2026-01-09T12:00:00Z", 1)).unwrap();
+    assert!(Snapshot::from_json(&std::fs::read_to_string(&p).unwrap()).is_ok());
+}
+
+#[test]
+fn a_good_snapshot_read_meanwhile_lets_the_collection_finish_and_is_kept_from_a_worse_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("prod.json");
+    let good = snap("2026-01-09T12:00:00Z", 2);
+    std::fs::write(&p, good.to_json()).unwrap();
+    let mut out = open(&p, false).unwrap();
+    // The refusal never comes: the collection (here, a short sleep) wins the race.
+    let raced = runtime().block_on(async {
+        tokio::select! {
+            e = out.refused() => Err(e),
+            () = tokio::time::sleep(std::time::Duration::from_millis(200)) => Ok(()),
+        }
+    });
+    assert!(raced.is_ok(), "{raced:?}");
+    let (mut bad, known) = with_secrets();
+    bad.collected_at = "2026-01-09T13:00:00Z".into();
+    bad.local_migrations = Section::skipped("none");
+    let (_, w) = out.write_gathered(Gathered::new(bad, known)).unwrap();
+    assert!(w.kept.unwrap().contains("2 collected section(s)"));
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), good.to_json());
+    // Without racing at all, the outline is waited for when writing.
+    let (_, w) = open(&p, false)
+        .unwrap()
+        .write_gathered(Gathered::new(snap("2026-01-09T14:00:00Z", 1), vec![]))
+        .unwrap();
+    assert!(w.kept.is_some());
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), good.to_json());
+}
