@@ -207,13 +207,7 @@ impl SnapshotOut {
                 force,
             } => {
                 output::fill_temp_with(&mut tmp, &path, emit)?;
-                SnapshotOut::File {
-                    path,
-                    tmp,
-                    previous,
-                    force,
-                }
-                .place(snapshot)
+                place(path, tmp, previous, force, snapshot)
             }
         }
     }
@@ -246,52 +240,43 @@ impl SnapshotOut {
             output::rewind(&mut tmp, &path)?;
             output::fill_temp_with(&mut tmp, &path, &mut |w| snapshot.write_json(w))?;
         }
-        let written = SnapshotOut::File {
-            path,
-            tmp,
-            previous,
-            force,
-        }
-        .place(&snapshot)?;
+        let written = place(path, tmp, previous, force, &snapshot)?;
         Ok((snapshot, written))
     }
+}
 
-    /// Moves the filled temporary file of `snapshot` to `--out`, or beside it when that would
-    /// replace a better snapshot without `--force`. Only for [`SnapshotOut::File`].
-    fn place(self, snapshot: &Snapshot) -> anyhow::Result<Written> {
-        let SnapshotOut::File {
-            path,
-            tmp,
-            previous,
-            force,
-        } = self
-        else {
-            unreachable!("only a file is filled before it is placed")
-        };
-        let previous = previous.settle()?;
-        let kept = if force {
-            None
-        } else {
-            match &previous {
-                Previous::None => None,
-                Previous::Snapshot(old) => worse(snapshot, old),
-                Previous::Unreadable(why) => Some(format!(
-                    "it is a gaps snapshot this gaps cannot compare with ({why})"
-                )),
-            }
-        };
-        let Some(why) = kept else {
-            tmp.persist(&path)
-                .map_err(|e| e.error)
-                .with_context(|| format!("moving the new file into place at {}", path.display()))?;
-            return Ok(Written { path, kept: None });
-        };
-        let beside = persist_beside(tmp, &path, &snapshot.collected_at)?;
-        Ok(Written {
-            path: beside,
-            kept: Some(why),
-        })
-    }
+/// Moves the filled temporary file `tmp` of `snapshot` to `path` (`--out`), or beside it when
+/// that would replace a better snapshot (`previous`) without `force`.
+fn place(
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+    previous: Pending,
+    force: bool,
+    snapshot: &Snapshot,
+) -> anyhow::Result<Written> {
+    let previous = previous.settle()?;
+    let kept = if force {
+        None
+    } else {
+        match &previous {
+            Previous::None => None,
+            Previous::Snapshot(old) => worse(snapshot, old),
+            Previous::Unreadable(why) => Some(format!(
+                "it is a gaps snapshot this gaps cannot compare with ({why})"
+            )),
+        }
+    };
+    let Some(why) = kept else {
+        tmp.persist(&path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("moving the new file into place at {}", path.display()))?;
+        return Ok(Written { path, kept: None });
+    };
+    let beside = persist_beside(tmp, &path, &snapshot.collected_at)?;
+    Ok(Written {
+        path: beside,
+        kept: Some(why),
+    })
 }
 
 /// Why `new` is worse than `old` (the outline of the snapshot at `--out`), if it is: fewer
