@@ -18,8 +18,59 @@ pub use plan::{
     DEFAULT_HEALTH_TIMEOUT, Database, Health, Limits, Migrations, Plan, Request, UsageError,
 };
 
-/// Gathers a snapshot. Never fails as a whole: failures are recorded per section.
+/// Gathers a snapshot, redacted. Never fails as a whole: failures are recorded per section.
 pub async fn collect(plan: &Plan, progress: &Progress) -> Snapshot {
+    gather(plan, progress).await.redact()
+}
+
+/// A snapshot gathered but not yet given its last redaction (every field from outside, with
+/// the secrets gaps was given verbatim): it can only be redacted, or written redacted in one
+/// pass ([`Gathered::write_if_clean`]), never read as it is.
+pub struct Gathered {
+    snapshot: Snapshot,
+    known: Vec<String>,
+    /// Set by a complete [`Gathered::write_if_clean`] that found nothing to redact.
+    clean: bool,
+}
+
+impl Gathered {
+    /// `snapshot`, to be redacted with `known` secrets (besides every field from outside).
+    pub fn new(snapshot: Snapshot, known: Vec<String>) -> Gathered {
+        Gathered {
+            snapshot,
+            known,
+            clean: false,
+        }
+    }
+
+    /// The snapshot, redacted ([`Snapshot::redact`] with the known secrets; no pass at all
+    /// when a one-pass write already found nothing to redact).
+    pub fn redact(self) -> Snapshot {
+        let Gathered {
+            mut snapshot,
+            known,
+            clean,
+        } = self;
+        if !clean {
+            snapshot.redact(&known);
+        }
+        snapshot
+    }
+
+    /// Writes the snapshot's text redacted on the way, with no separate pass over it first:
+    /// `true` when no field needed redaction, and then the text written is exactly that of
+    /// [`redact`](Gathered::redact)'s snapshot. `false` when one did: the text written holds
+    /// no secret but is not canonical; the caller discards it and writes the redacted
+    /// snapshot instead ([`Snapshot::write_json_if_clean`]).
+    pub fn write_if_clean(&mut self, writer: &mut dyn std::io::Write) -> std::io::Result<bool> {
+        self.clean = false;
+        self.clean = self.snapshot.write_json_if_clean(writer, &self.known)?;
+        Ok(self.clean)
+    }
+}
+
+/// [`collect`] without its last redaction, which the caller makes ([`Gathered`]).
+pub async fn gather(plan: &Plan, progress: &Progress) -> Gathered {
     let url = plan.database_url();
     let limits = &plan.limits;
     let target = Target {
@@ -174,6 +225,5 @@ pub async fn collect(plan: &Plan, progress: &Progress) -> Snapshot {
     .flatten()
     .flat_map(redact::secrets_in_url)
     .collect();
-    snap.redact(&known);
-    snap
+    Gathered::new(snap, known)
 }

@@ -141,6 +141,15 @@ pub fn fill_temp_with(
         .with_context(|| format!("writing {}", path.display()))
 }
 
+/// Empties `tmp` to be filled again from its start; `path` names it in errors.
+pub fn rewind(tmp: &mut tempfile::NamedTempFile, path: &Path) -> anyhow::Result<()> {
+    use std::io::Seek;
+    tmp.as_file()
+        .set_len(0)
+        .and_then(|_| tmp.as_file_mut().rewind())
+        .with_context(|| format!("writing {}", path.display()))
+}
+
 /// The process umask (read by setting and restoring it; there is no read-only call).
 #[cfg(unix)]
 fn current_umask() -> u32 {

@@ -1,14 +1,17 @@
 //! Where `gaps collect` writes its snapshot, decided before collecting and kept safe after:
 //! the output is opened first (a temporary file in the target directory), so a bad `--out`
-//! fails at once; the snapshot is written atomically; and a good snapshot already at `--out`
-//! is never replaced by a worse one (fewer sections collected, or no database connection)
-//! unless `--force`: the new one is written beside it instead and stderr says so.
+//! fails at once (a file already there that is not a snapshot as soon as that is known: it is
+//! read while the collection goes on); the snapshot is written atomically; and a good snapshot
+//! already at `--out` is never replaced by a worse one (fewer sections collected, or no
+//! database connection) unless `--force`: the new one is written beside it instead and stderr
+//! says so.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use gaps_core::snapshot::{LoadError, Outline, SectionStatus, Snapshot};
 
+use crate::collect::Gathered;
 use crate::output;
 
 /// The output, opened before collecting.
@@ -24,7 +27,7 @@ pub enum SnapshotOut {
         /// The temporary file that becomes the snapshot.
         tmp: tempfile::NamedTempFile,
         /// What is at `--out` now.
-        previous: Previous,
+        previous: Pending,
         /// `--force`.
         force: bool,
     },
@@ -41,6 +44,27 @@ pub enum Previous {
     Unreadable(String),
 }
 
+/// What is at `--out`: known, or still being read.
+pub enum Pending {
+    /// Read.
+    Known(Previous),
+    /// Being read on a thread of its own ([`open`]).
+    Reading(tokio::sync::oneshot::Receiver<anyhow::Result<Previous>>),
+}
+
+impl Pending {
+    /// What was there, waiting for the reading when it is still going on.
+    fn settle(self) -> anyhow::Result<Previous> {
+        match self {
+            Pending::Known(done) => Ok(done),
+            // A reading that stopped (it cannot, but a panic would) keeps the file.
+            Pending::Reading(rx) => rx
+                .blocking_recv()
+                .unwrap_or_else(|_| Ok(Previous::Unreadable("reading it stopped".into()))),
+        }
+    }
+}
+
 /// Where the snapshot went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
@@ -53,6 +77,19 @@ pub struct Written {
 /// Opens the output before any evidence is gathered. Errors (exit 2) name the path: a missing
 /// or read-only directory, a directory given as the file, a file that is not a gaps snapshot.
 pub fn prepare(out: &Path, force: bool) -> anyhow::Result<SnapshotOut> {
+    opened(out, force, false)
+}
+
+/// [`prepare`], with the file already at `--out` read (its outline: two passes over the whole
+/// previous snapshot) on a thread of its own while the collection goes on: a file gaps must
+/// not overwrite is then told by [`SnapshotOut::refused`], which the caller races with the
+/// collection.
+pub fn open(out: &Path, force: bool) -> anyhow::Result<SnapshotOut> {
+    opened(out, force, true)
+}
+
+/// [`prepare`], or [`open`] when `meanwhile`.
+fn opened(out: &Path, force: bool, meanwhile: bool) -> anyhow::Result<SnapshotOut> {
     if out.as_os_str() == "-" {
         return Ok(SnapshotOut::Stdout);
     }
@@ -75,8 +112,23 @@ pub fn prepare(out: &Path, force: bool) -> anyhow::Result<SnapshotOut> {
     }
     let tmp = output::temp_beside(out).with_context(|| format!("--out {}", out.display()))?;
     let previous = match meta {
-        Some(m) if m.len() > 0 => previous(out, force)?,
-        _ => Previous::None,
+        Some(m) if m.len() > 0 && !meanwhile => Pending::Known(previous(out, force)?),
+        Some(m) if m.len() > 0 => {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let path = out.to_path_buf();
+            let reading = std::thread::Builder::new()
+                .name("gaps-previous".into())
+                .spawn(move || {
+                    // The receiver gone means nobody waits for the answer any more.
+                    let _ = tx.send(previous(&path, force));
+                });
+            match reading {
+                Ok(_) => Pending::Reading(rx),
+                // No thread: read here, as before.
+                Err(_) => Pending::Known(previous(out, force)?),
+            }
+        }
+        _ => Pending::Known(Previous::None),
     };
     Ok(SnapshotOut::File {
         path: out.to_path_buf(),
@@ -113,6 +165,23 @@ fn previous(out: &Path, force: bool) -> anyhow::Result<Previous> {
 }
 
 impl SnapshotOut {
+    /// Resolves only if the file already at `--out` turns out to be one gaps must not
+    /// overwrite (the error to stop with); otherwise never, so that racing it with the
+    /// collection leaves the collection to finish.
+    pub async fn refused(&mut self) -> anyhow::Error {
+        if let SnapshotOut::File { previous, .. } = self
+            && let Pending::Reading(rx) = previous
+        {
+            let done = match rx.await {
+                Ok(Err(e)) => return e,
+                Ok(Ok(done)) => done,
+                Err(_) => Previous::Unreadable("reading it stopped".into()),
+            };
+            *previous = Pending::Known(done);
+        }
+        std::future::pending().await
+    }
+
     /// Writes the snapshot: to `--out` unless that would replace a better snapshot without
     /// `--force`, in which case beside it as `NAME.partial-<time>.json`.
     /// The text is streamed into the output as it is serialised (redacted and escaped on the
@@ -137,30 +206,77 @@ impl SnapshotOut {
                 previous,
                 force,
             } => {
-                let kept = if force {
-                    None
-                } else {
-                    match &previous {
-                        Previous::None => None,
-                        Previous::Snapshot(old) => worse(snapshot, old),
-                        Previous::Unreadable(why) => Some(format!(
-                            "it is a gaps snapshot this gaps cannot compare with ({why})"
-                        )),
-                    }
-                };
-                let Some(why) = kept else {
-                    output::finish_atomic_with(tmp, &path, emit)?;
-                    return Ok(Written { path, kept: None });
-                };
                 output::fill_temp_with(&mut tmp, &path, emit)?;
-                let beside = persist_beside(tmp, &path, &snapshot.collected_at)?;
-                Ok(Written {
-                    path: beside,
-                    kept: Some(why),
-                })
+                place(path, tmp, previous, force, snapshot)
             }
         }
     }
+
+    /// [`write`](SnapshotOut::write) of a snapshot gathered but not yet redacted, returning
+    /// it redacted. Into a file, the text is redacted on the way in one pass
+    /// ([`Gathered::write_if_clean`]); only when a field needed redaction is the snapshot
+    /// redacted in memory and the file written again, before anything is moved into place.
+    pub fn write_gathered(self, mut gathered: Gathered) -> anyhow::Result<(Snapshot, Written)> {
+        let SnapshotOut::File {
+            path,
+            mut tmp,
+            previous,
+            force,
+        } = self
+        else {
+            let snapshot = gathered.redact();
+            let written = self.write(&snapshot)?;
+            return Ok((snapshot, written));
+        };
+        let mut clean = false;
+        output::fill_temp_with(&mut tmp, &path, &mut |w| {
+            clean = gathered.write_if_clean(w)?;
+            Ok(())
+        })?;
+        let snapshot = gathered.redact();
+        if !clean {
+            // Not the canonical text (though free of secrets): replaced by the redacted
+            // snapshot's before the file goes anywhere.
+            output::rewind(&mut tmp, &path)?;
+            output::fill_temp_with(&mut tmp, &path, &mut |w| snapshot.write_json(w))?;
+        }
+        let written = place(path, tmp, previous, force, &snapshot)?;
+        Ok((snapshot, written))
+    }
+}
+
+/// Moves the filled temporary file `tmp` of `snapshot` to `path` (`--out`), or beside it when
+/// that would replace a better snapshot (`previous`) without `force`.
+fn place(
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+    previous: Pending,
+    force: bool,
+    snapshot: &Snapshot,
+) -> anyhow::Result<Written> {
+    let previous = previous.settle()?;
+    let kept = if force {
+        None
+    } else {
+        match &previous {
+            Previous::None => None,
+            Previous::Snapshot(old) => worse(snapshot, old),
+            Previous::Unreadable(why) => Some(format!(
+                "it is a gaps snapshot this gaps cannot compare with ({why})"
+            )),
+        }
+    };
+    let Some(why) = kept else {
+        tmp.persist(&path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("moving the new file into place at {}", path.display()))?;
+        return Ok(Written { path, kept: None });
+    };
+    let beside = persist_beside(tmp, &path, &snapshot.collected_at)?;
+    Ok(Written {
+        path: beside,
+        kept: Some(why),
+    })
 }
 
 /// Why `new` is worse than `old` (the outline of the snapshot at `--out`), if it is: fewer

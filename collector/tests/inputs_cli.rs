@@ -1,7 +1,8 @@
 //! Bad input through the real binary: exit codes (2 for a usage error found before any work, 1
 //! for an input named on the command line that could not be read), the output opened before
-//! collecting, a good snapshot never replaced by a worse one, one gaps.md loader for `collect`
-//! and `report`, and snapshots with a BOM or that are not JSON objects.
+//! collecting, a good snapshot never replaced by a worse one nor a file that is not a snapshot
+//! overwritten, one gaps.md loader for `collect` and `report`, and snapshots with a BOM or that
+//! are not JSON objects.
 
 mod common;
 
@@ -194,6 +195,45 @@ fn a_failed_connection_never_replaces_a_good_snapshot() {
     assert_eq!(code(&o), 1);
     let replaced = Snapshot::from_json(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert!(replaced.database.is_failed());
+}
+
+#[test]
+fn a_file_at_out_that_is_not_a_snapshot_stops_the_collection_and_is_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("app.db");
+    sqlite_db(&db);
+    let url = format!("sqlite:{}", db.display());
+    // Big enough that reading it takes a while next to the collection.
+    let mine = format!("[{}\"mine\"]", "1, ".repeat(2_000_000));
+    let notes = dir.path().join("notes.json");
+    std::fs::write(&notes, &mine).unwrap();
+    let o = gaps(
+        dir.path(),
+        &["collect", "--database-url", &url, "--out", "notes.json"],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("notes.json already exists and is not a gaps snapshot"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), mine);
+    let files = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(files, 2, "nothing written beside it");
+    // --force replaces it.
+    let o = gaps(
+        dir.path(),
+        &[
+            "collect",
+            "--force",
+            "--database-url",
+            &url,
+            "--out",
+            "notes.json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(Snapshot::from_json(&std::fs::read_to_string(&notes).unwrap()).is_ok());
 }
 
 #[test]

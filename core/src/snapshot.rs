@@ -208,6 +208,25 @@ impl Snapshot {
         buf.flush()
     }
 
+    /// Writes this snapshot's text redacted with `known` secrets in one pass, for a snapshot
+    /// not yet [`redact`](Snapshot::redact)ed: `Ok(true)` when no field needed redaction, and
+    /// then the bytes written are exactly those of `redact(known)` followed by
+    /// [`write_json`](Snapshot::write_json) (the common case, with no separate look pass over
+    /// the snapshot). `Ok(false)` when a field did: the text written holds no secret either,
+    /// but it is not the canonical text; discard it, `redact(known)` and write again.
+    pub fn write_json_if_clean<W: std::io::Write>(
+        &self,
+        writer: W,
+        known: &[String],
+    ) -> std::io::Result<bool> {
+        use std::io::Write;
+        let mut buf = std::io::BufWriter::with_capacity(1 << 16, writer);
+        let clean = crate::redact::stream::to_writer_pretty_clean(&mut buf, self, known)?;
+        buf.write_all(b"\n")?;
+        buf.flush()?;
+        Ok(clean)
+    }
+
     /// Redacts this snapshot in place: every field holding text from outside, as
     /// [`to_json`](Snapshot::to_json) does, and `known` secrets (the password of the database
     /// URL, which a driver may repeat in any shape) wherever they appear in those fields.

@@ -11,7 +11,7 @@ use clap::{Args, ValueEnum};
 use gaps_core::logs::LogFormat;
 use gaps_core::snapshot::Snapshot;
 
-use crate::collect::{DEFAULT_HEALTH_TIMEOUT, Limits, Request, collect};
+use crate::collect::{DEFAULT_HEALTH_TIMEOUT, Limits, Request, gather};
 use crate::exit::{EXIT_FINDINGS, EXIT_OK};
 use crate::output;
 use crate::preserve;
@@ -199,15 +199,30 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<u8> {
     }
     let plan = args.request().plan()?;
     // The output is opened before any work: a bad --out fails now, not after the collection.
-    let out = preserve::prepare(&plan.out, plan.force)?;
+    // A snapshot already there is read meanwhile; a file that must not be overwritten stops
+    // the collection as soon as that is known.
+    let mut out = preserve::open(&plan.out, plan.force)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     let progress = Progress::new(plan.quiet, plan.verbose);
-    let snapshot = runtime.block_on(collect(&plan, &progress));
+    let gathered = runtime.block_on(async {
+        tokio::select! {
+            biased;
+            refused = out.refused() => Err(refused),
+            gathered = gather(&plan, &progress) => Ok(gathered),
+        }
+    });
+    let gathered = match gathered {
+        Ok(g) => g,
+        Err(refused) => {
+            progress.finish();
+            return Err(refused);
+        }
+    };
     progress.finish();
-    let written = out.write(&snapshot)?;
+    let (snapshot, written) = out.write_gathered(gathered)?;
     if !plan.quiet {
         report_outcome(&snapshot);
     }

@@ -33,10 +33,24 @@ pub fn to_writer_pretty<W: io::Write, T: Serialize + ?Sized>(
     value: &T,
     known: &[String],
 ) -> serde_json::Result<()> {
+    to_writer_pretty_clean(writer, value, known).map(|_| ())
+}
+
+/// [`to_writer_pretty`], telling whether redaction left every string as it was (`true`): then
+/// the text written is also that of `value` redacted beforehand with the same `known`
+/// secrets and written again with none, i.e. final. `false` when any field changed (by its
+/// classification, by the known secrets, or by both): the text holds no secret, but the
+/// caller who needs the canonical text redacts `value` first and writes it again.
+pub fn to_writer_pretty_clean<W: io::Write, T: Serialize + ?Sized>(
+    writer: W,
+    value: &T,
+    known: &[String],
+) -> serde_json::Result<bool> {
     let shared = Shared::new(known);
     let mut ser =
         serde_json::Serializer::with_formatter(writer, SafeFormatter::new(PrettyFormatter::new()));
-    Redacting::root(value, &shared).serialize(&mut ser)
+    Redacting::root(value, &shared).serialize(&mut ser)?;
+    Ok(!shared.changed.get())
 }
 
 /// Compact redacted JSON of `value` (no output escaping: for reading it back in memory).
@@ -105,6 +119,11 @@ impl<'a> Ctx<'a> {
             Field::Sql => redact_sql(s),
             Field::Url => redact_url(s),
         };
+        // The classification alone changing the field counts, even when the known secrets'
+        // scrub happened to give the original back: "unchanged" means unchanged by either.
+        if redacted != s {
+            self.shared.changed.set(true);
+        }
         let redacted = scrub(&redacted, self.shared.known);
         (redacted != s).then(|| {
             self.shared.changed.set(true);
@@ -120,6 +139,9 @@ impl<'a> Ctx<'a> {
         let mut v = serde_json::to_value(value).map_err(E::custom)?;
         let before = v.clone();
         redact_json(&mut v);
+        if v != before {
+            self.shared.changed.set(true);
+        }
         scrub_all(&mut v, self.shared.known);
         if v != before {
             self.shared.changed.set(true);

@@ -161,6 +161,20 @@ fn assert_equivalent(snap: &Snapshot) {
         new.redact(&known);
         reference::redact(&mut old, &known);
         assert_eq!(new, old, "redact with {known:?}");
+
+        // The one-pass write of a snapshot not yet redacted: when it says clean, its bytes
+        // are the redacted snapshot's text; when redaction changes anything it never says so.
+        let mut once = Vec::new();
+        let clean = snap.write_json_if_clean(&mut once, &known).unwrap();
+        if clean {
+            assert_eq!(once, old.to_json().as_bytes(), "one pass with {known:?}");
+        }
+        if old != *snap {
+            assert!(
+                !clean,
+                "one pass called clean what redaction changed, {known:?}"
+            );
+        }
     }
 
     assert_eq!(Outline::from_json(&text), Ok(Outline::of(snap)), "outline");
@@ -180,6 +194,31 @@ fn the_streamed_functions_equal_the_value_reference_over_the_fixtures() {
     for snap in fixtures() {
         assert_equivalent(&snap);
     }
+}
+
+#[test]
+fn the_one_pass_write_says_clean_only_when_nothing_is_redacted() {
+    let clean = fixtures()[..4].to_vec();
+    for snap in &clean {
+        for known in [vec![], known()] {
+            let mut once = Vec::new();
+            assert!(snap.write_json_if_clean(&mut once, &known).unwrap());
+            assert_eq!(once, snap.to_json().as_bytes());
+        }
+    }
+    let mut planted = testing::snapshot();
+    planted.target.label = Some("postgres://app:xq7s42-dsn@db.internal:5432/app".into());
+    planted.target.database_url = planted.target.label.clone();
+    let mut once = Vec::new();
+    assert!(!planted.write_json_if_clean(&mut once, &[]).unwrap());
+    assert!(!String::from_utf8(once).unwrap().contains("xq7s42-dsn"));
+    // A known secret alone (in a free-text field) makes it unclean too.
+    let mut label = testing::snapshot();
+    label.target.label = Some("failed for KNOWNPW at h".into());
+    let mut once = Vec::new();
+    assert!(label.write_json_if_clean(&mut Vec::new(), &[]).unwrap());
+    assert!(!label.write_json_if_clean(&mut once, &known()).unwrap());
+    assert!(!String::from_utf8(once).unwrap().contains("KNOWNPW"));
 }
 
 #[test]
