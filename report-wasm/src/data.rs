@@ -9,6 +9,12 @@
 //! against snapshots serialised by gaps-core itself. Absent fields take their defaults; a field
 //! of the wrong type is an error naming its line and column.
 //!
+//! An expected table the page writes as the position of an equal live table is not copied:
+//! the snapshot holds a placeholder with its schema, name and kind, and
+//! [`PageData::same_as_live`] says which live table it is (the comparison takes that one,
+//! `gaps_core::diff::LazyDiff::expected_vs_live_sharing`); [`PageData::materialized`] gives the
+//! snapshots with those tables copied in.
+//!
 //! Findings are not re-derived in the page: the report embeds each snapshot's findings
 //! (`gaps_core::rules::analyse`) in `findings`, in snapshot order; without them the viewer says
 //! so.
@@ -66,10 +72,37 @@ pub enum DataError {
 /// The snapshots (holding only the viewed sections) and, when embedded, their findings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageData {
-    /// Snapshots in page order.
+    /// Snapshots in page order. An expected table listed in [`PageData::same_as_live`] is a
+    /// placeholder (schema, name and kind only) for the live table named there.
     pub snapshots: Vec<Snapshot>,
+    /// Per snapshot, per expected table: `Some(j)` when the page wrote it as live table `j`
+    /// (equal in every field), its placeholder standing in for it. Empty when none is.
+    pub same_as_live: Vec<Vec<Option<usize>>>,
     /// One findings list per snapshot, when the page embeds them.
     pub findings: Option<Vec<Vec<Finding>>>,
+}
+
+impl PageData {
+    /// The snapshots with each placeholder replaced by a copy of its live table: the snapshots
+    /// as the page's data describes them.
+    pub fn materialized(&self) -> Vec<Snapshot> {
+        let mut out = self.snapshots.clone();
+        for (s, same) in out.iter_mut().zip(&self.same_as_live) {
+            let live = s
+                .schema
+                .data()
+                .map(|l| l.tables.clone())
+                .unwrap_or_default();
+            if let Section::Collected { data: e } = &mut s.expected_schema {
+                for (t, j) in e.schema.tables.iter_mut().zip(same) {
+                    if let Some(l) = j.and_then(|j| live.get(j)) {
+                        *t = l.clone();
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Why a snapshot was refused after reading (not a shape error).
@@ -88,6 +121,7 @@ impl From<Error> for Refusal {
 pub fn parse_data(text: &str) -> Result<PageData, DataError> {
     let mut r = Reader::new(text);
     let mut snapshots: Option<Vec<Snapshot>> = None;
+    let mut same_as_live = Vec::new();
     let mut findings: Option<Vec<Vec<Finding>>> = None;
     let mut too_new: Option<(usize, u32)> = None;
     let read = (|| -> R<()> {
@@ -96,7 +130,8 @@ pub fn parse_data(text: &str) -> Result<PageData, DataError> {
                 "snapshots" => {
                     let mut list = Vec::new();
                     r.array(&mut |r| {
-                        let s = snapshot(r)?;
+                        let (s, same) = snapshot(r)?;
+                        same_as_live.push(same);
                         if s.format_version > FORMAT_VERSION && too_new.is_none() {
                             too_new = Some((list.len(), s.format_version));
                         }
@@ -162,6 +197,7 @@ pub fn parse_data(text: &str) -> Result<PageData, DataError> {
     }
     Ok(PageData {
         snapshots,
+        same_as_live,
         findings,
     })
 }
@@ -215,8 +251,10 @@ fn section<'a, T>(
     }
 }
 
-fn snapshot(r: &mut Reader<'_>) -> R<Snapshot> {
+/// Reads a snapshot, and which of its expected tables stand for a live one.
+fn snapshot(r: &mut Reader<'_>) -> R<(Snapshot, Vec<Option<usize>>)> {
     let mut s = Snapshot::new("", String::new(), Target::default());
+    let mut same = Vec::new();
     let mut version = None;
     let at = r.error("").at;
     r.object(&mut |r, key| {
@@ -228,11 +266,12 @@ fn snapshot(r: &mut Reader<'_>) -> R<Snapshot> {
             }
             "collected_at" => s.collected_at = r.string()?,
             "target" => s.target = target(r)?,
-            "schema" => s.schema = section(r, |r| schema(r, &[]))?,
+            "schema" => s.schema = section(r, |r| schema(r, &[], &mut Vec::new()))?,
             "applied_migrations" => s.applied_migrations = section(r, applied)?,
             "expected_schema" => {
                 let live = s.schema.data().map_or(&[][..], |l| &l.tables[..]);
-                s.expected_schema = section(r, |r| expected(r, live))?
+                same.clear();
+                s.expected_schema = section(r, |r| expected(r, live, &mut same))?
             }
             _ => r.skip()?,
         }
@@ -242,7 +281,10 @@ fn snapshot(r: &mut Reader<'_>) -> R<Snapshot> {
         at,
         message: "missing field `format_version`".into(),
     })?;
-    Ok(s)
+    if !same.iter().any(Option::is_some) {
+        same.clear();
+    }
+    Ok((s, same))
 }
 
 fn target(r: &mut Reader<'_>) -> R<Target> {
@@ -269,8 +311,10 @@ fn target(r: &mut Reader<'_>) -> R<Target> {
 }
 
 /// Reads a schema. A table may be written as a number: the position of an equal table in
-/// `live` (the page's compact form of an expected schema, `gaps_site::embed::compact`).
-fn schema(r: &mut Reader<'_>, live: &[Table]) -> R<Schema> {
+/// `live` (the page's compact form of an expected schema, `gaps_site::embed::compact`); it is
+/// read as a placeholder (schema, name and kind), `same` getting the position (`None` for a
+/// table written in full).
+fn schema(r: &mut Reader<'_>, live: &[Table], same: &mut Vec<Option<usize>>) -> R<Schema> {
     let mut s = Schema::default();
     r.object(&mut |r, key| {
         match key {
@@ -286,9 +330,12 @@ fn schema(r: &mut Reader<'_>, live: &[Table]) -> R<Schema> {
                         ),
                         ..at
                     })?;
-                    s.tables.push(t.clone());
+                    s.tables
+                        .push(Table::new(&t.schema, &t.name, t.kind, Vec::new()));
+                    same.push(Some(i));
                 } else {
                     s.tables.push(table(r)?);
+                    same.push(None);
                 }
                 Ok(())
             })?,
@@ -515,7 +562,11 @@ fn applied(r: &mut Reader<'_>) -> R<AppliedMigrations> {
     Ok(a)
 }
 
-fn expected(r: &mut Reader<'_>, live: &[Table]) -> R<ExpectedSchema> {
+fn expected(
+    r: &mut Reader<'_>,
+    live: &[Table],
+    same: &mut Vec<Option<usize>>,
+) -> R<ExpectedSchema> {
     let mut e = ExpectedSchema::default();
     r.object(&mut |r, key| {
         match key {
@@ -525,7 +576,10 @@ fn expected(r: &mut Reader<'_>, live: &[Table]) -> R<ExpectedSchema> {
                     _ => ExpectationMode::Replay,
                 }
             }
-            "schema" => e.schema = schema(r, live)?,
+            "schema" => {
+                same.clear();
+                e.schema = schema(r, live, same)?
+            }
             "partial_tables" => e.partial_tables = r.strings()?,
             "migrations" => r.array(&mut |r| {
                 let mut m = ReplayedMigration {

@@ -72,6 +72,7 @@ pub fn mount(bytes: Option<&[u8]>) -> Res<()> {
     let state = view::from_fragment(&current_hash(), snapshots.len());
     let mut app = App {
         snapshots,
+        same_as_live: data.same_as_live.into_iter().map(Into::into).collect(),
         findings: data.findings,
         state,
         diff: LazyDiff::default(),

@@ -7,6 +7,9 @@ use proptest::prelude::*;
 
 use crate::data::parse_data;
 use crate::json::Reader;
+use gaps_core::Section;
+use gaps_core::snapshot::Snapshot;
+use std::rc::Rc;
 
 /// `PROPTEST_CASES` when set, else the bounded default for `cargo test`.
 fn cases(default: u32) -> u32 {
@@ -107,9 +110,17 @@ proptest! {
     }
 }
 
+/// The page's snapshots as the viewer reads them (expected tables equal to live ones kept as
+/// placeholders), which live tables those stand for, and the snapshots materialized.
+struct Page {
+    read: Vec<Rc<Snapshot>>,
+    same_as_live: Vec<Rc<[Option<usize>]>>,
+    full: Vec<Rc<Snapshot>>,
+}
+
 /// Two realistic snapshots (an expected schema with missing and altered tables, in the page's
 /// compact form) as `gaps report` embeds them, read back by the viewer's reader.
-fn realistic_page() -> Vec<std::rc::Rc<gaps_core::snapshot::Snapshot>> {
+fn realistic_page() -> Page {
     use gaps_site::view::NamedSnapshot;
     let a = gaps_site::sample::large::realistic_snapshot(120);
     let b = gaps_site::sample::large::realistic_snapshot(90);
@@ -122,14 +133,35 @@ fn realistic_page() -> Vec<std::rc::Rc<gaps_core::snapshot::Snapshot>> {
         .collect();
     let data = gaps_site::embed::data_json(&analysed);
     let page = parse_data(&data).expect("the page's own data reads back");
-    page.snapshots.into_iter().map(std::rc::Rc::new).collect()
+    let full = page.materialized().into_iter().map(Rc::new).collect();
+    Page {
+        read: page.snapshots.into_iter().map(Rc::new).collect(),
+        same_as_live: page.same_as_live.into_iter().map(Into::into).collect(),
+        full,
+    }
+}
+
+/// The page's data holds expected tables written as live ones, and the viewer keeps them as
+/// placeholders: what the property below compares is not the materialized snapshot twice.
+#[test]
+fn the_realistic_page_has_expected_tables_standing_for_live_ones() {
+    let page = realistic_page();
+    let shared = page.same_as_live[0].iter().flatten().count();
+    assert!(shared > 50, "{shared} expected tables stand for live ones");
+    assert_ne!(page.read[0], page.full[0]);
+    let Section::Collected { data: e } = &page.read[0].expected_schema else {
+        panic!("no expected schema");
+    };
+    assert_eq!(e.schema.tables.len(), page.same_as_live[0].len());
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases(48)))]
 
-    /// On the page's data as the viewer reads it, the lazy comparison it draws from shows the
-    /// same rows, row texts and counts as the full comparison, expected vs live and A vs B.
+    /// On the page's data as the viewer reads it (expected tables equal to live ones kept as
+    /// placeholders the live ones stand for), the lazy comparison it draws from shows the same
+    /// rows, row texts and counts as the full comparison of the materialized snapshots, and
+    /// compared in full is that comparison, expected vs live and A vs B.
     #[test]
     fn the_viewers_lazy_comparison_shows_the_full_ones_rows(
         statuses in prop::collection::vec(any::<bool>(), 7),
@@ -137,16 +169,19 @@ proptest! {
         expand in prop::collection::vec(0..200usize, 0..6),
         compare in any::<bool>(),
     ) {
-        use gaps_core::diff::{Compared, LazyDiff, Status, Tables, diff_snapshots_with_findings, expected_vs_live};
+        use gaps_core::diff::{Compared, LazyDiff, Status, Tables, diff_migrations_and_findings, diff_snapshots_with_findings, expected_vs_live};
         use gaps_core::view::{SearchIndex, ViewState, filter, row_view};
         let page = realistic_page();
+        let (full, read) = (&page.full, &page.read);
         let (eager, lazy) = if compare {
-            (
-                diff_snapshots_with_findings(&page[0], &page[1], &[], &[]).schema,
-                LazyDiff::snapshots(page[0].clone(), page[1].clone()),
-            )
+            let d = diff_snapshots_with_findings(&full[0], &full[1], &[], &[]);
+            prop_assert_eq!((d.migrations, d.findings), diff_migrations_and_findings(&read[0], &read[1], &[], &[]));
+            (d.schema, LazyDiff::snapshots(read[0].clone(), read[1].clone()))
         } else {
-            (expected_vs_live(&page[0]), LazyDiff::expected_vs_live(page[0].clone()))
+            (
+                expected_vs_live(&full[0]),
+                LazyDiff::expected_vs_live_sharing(read[0].clone(), page.same_as_live[0].clone()),
+            )
         };
         let (Compared::Compared { diff: eager }, Compared::Compared { diff: lazy }) = (eager, lazy) else {
             return Err(TestCaseError::fail("not compared"));
@@ -174,5 +209,6 @@ proptest! {
         });
         prop_assert_eq!(of_eager, of_lazy);
         prop_assert_eq!(lazy.summary(), &eager.summary);
+        prop_assert_eq!(lazy.to_schema_diff(), eager);
     }
 }

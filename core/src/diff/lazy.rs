@@ -9,6 +9,12 @@
 //! and [`super::diff_expected`] would. A settled table's [`TableDiff`] is built by the same
 //! comparison the first time it is asked for ([`Tables::table`]) and kept.
 //!
+//! An expected table may be known to equal a live table without comparing them (the report
+//! page writes such a table as the live table's position, and the viewer's reader keeps that
+//! rather than a copy): [`LazyDiff::expected_vs_live_sharing`] takes the live table for it, so
+//! such a pair is settled as ok at no cost, and compared in full (when drawn) as the copy would
+//! be.
+//!
 //! [`Tables`] is what the view logic reads of a comparison; [`SchemaDiff`] (everything compared)
 //! implements it too, and both give the same rows, counts and search results.
 
@@ -139,8 +145,9 @@ fn names_of(t: &TableDiff) -> (Vec<&str>, Vec<&str>) {
 enum Source {
     /// Everything was compared already (a [`SchemaDiff`] turned into a [`LazyDiff`]).
     Compared,
-    /// A snapshot's expected schema (left) and live schema (right).
-    Expected(Rc<Snapshot>),
+    /// A snapshot's expected schema (left) and live schema (right); an expected table `k` with
+    /// `same[k] == Some(j)` is live table `j` (see [`LazyDiff::expected_vs_live_sharing`]).
+    Expected(Rc<Snapshot>, Rc<[Option<usize>]>),
     /// Snapshot A's schema (left) and snapshot B's (right).
     Snapshots(Rc<Snapshot>, Rc<Snapshot>),
 }
@@ -151,7 +158,7 @@ impl Source {
         let none: &[Table] = &[];
         match self {
             Source::Compared => (none, none),
-            Source::Expected(s) => (
+            Source::Expected(s, _) => (
                 s.expected_schema.data().map_or(none, |e| &e.schema.tables),
                 s.schema.data().map_or(none, |l| &l.tables),
             ),
@@ -162,10 +169,21 @@ impl Source {
         }
     }
 
+    /// Left table `k`: for an expected table known to equal a live one, that live table.
+    fn left(&self, k: usize) -> Option<&Table> {
+        let (ls, rs) = self.tables();
+        if let Source::Expected(_, same) = self
+            && let Some(t) = same.get(k).copied().flatten().and_then(|j| rs.get(j))
+        {
+            return Some(t);
+        }
+        ls.get(k)
+    }
+
     /// How the two sides are compared.
     fn options(&self) -> Options<'_> {
         match self {
-            Source::Expected(s) => match s.expected_schema.data() {
+            Source::Expected(s, _) => match s.expected_schema.data() {
                 Some(e) => Options::expected(e, s.target.backend.unwrap_or(Backend::Postgres)),
                 None => Options::SAME_CATALOG,
             },
@@ -223,12 +241,25 @@ impl LazyDiff {
     /// A snapshot's live schema compared with its expected one: the lazy
     /// [`super::expected_vs_live`].
     pub fn expected_vs_live(snapshot: Rc<Snapshot>) -> Compared<LazyDiff> {
+        LazyDiff::expected_vs_live_sharing(snapshot, Rc::from([]))
+    }
+
+    /// As [`LazyDiff::expected_vs_live`], where `same_as_live[k] == Some(j)` says expected table
+    /// `k` is equal to live table `j` in every field: the live table stands in for it (the
+    /// expected schema may hold there a placeholder with only its schema and name), and such a
+    /// pair is settled as ok without comparing columns. Gives what [`super::expected_vs_live`]
+    /// gives on the snapshot with each such table replaced by a copy of its live table. A
+    /// position past either schema's tables is no stand-in.
+    pub fn expected_vs_live_sharing(
+        snapshot: Rc<Snapshot>,
+        same_as_live: Rc<[Option<usize>]>,
+    ) -> Compared<LazyDiff> {
         let live = match expected_and_live(&snapshot) {
             Ok((e, l, ignored)) => compared_live(&e.schema.tables, &l.tables, &ignored),
             Err(reason) => return Compared::Unavailable { reason },
         };
         Compared::Compared {
-            diff: LazyDiff::new(Source::Expected(snapshot), Some(live)),
+            diff: LazyDiff::new(Source::Expected(snapshot, same_as_live), Some(live)),
         }
     }
 
@@ -249,7 +280,7 @@ impl LazyDiff {
         let (ls, rs) = source.tables();
         let opts = source.options();
         let right = right.unwrap_or_else(|| (0..rs.len()).collect());
-        let left_tables: Vec<&Table> = ls.iter().collect();
+        let left_tables: Vec<&Table> = (0..ls.len()).filter_map(|k| source.left(k)).collect();
         let right_tables: Vec<&Table> = right.iter().map(|&i| &rs[i]).collect();
         let mut summary = Summary::default();
         let mut entries = Vec::new();
@@ -261,14 +292,17 @@ impl LazyDiff {
                 columns: t.columns.len(),
                 constraints: constraints::count(t, opts.checks),
             };
-            let (status, u) = match (l.map(|i| &ls[i]), r.map(|j| &rs[j])) {
+            let (status, u) = match (l.map(|i| left_tables[i]), r.map(|j| &rs[j])) {
                 (Some(t), None) => (TableStatus::Missing, Some(uniform(Status::Missing, t))),
                 (None, Some(t)) => (
                     TableStatus::Unexpected,
                     Some(uniform(Status::Unexpected, t)),
                 ),
-                // The shortcut of the full comparison (`diff_table`), with the same condition.
-                (Some(x), Some(y)) if x == y && unique_column_names(&x.columns) => {
+                // The shortcut of the full comparison (`diff_table`), with the same condition; a
+                // live table standing in for the expected one is equal without comparing.
+                (Some(x), Some(y))
+                    if (std::ptr::eq(x, y) || x == y) && unique_column_names(&x.columns) =>
+                {
                     (TableStatus::Ok, Some(uniform(Status::Ok, x)))
                 }
                 (x, y) => {
@@ -308,9 +342,9 @@ impl LazyDiff {
     /// The two sides of entry `i` in the sources.
     fn tables(&self, i: usize) -> Option<(Option<&Table>, Option<&Table>)> {
         let e = self.entries.get(i)?;
-        let (ls, rs) = self.source.tables();
+        let (_, rs) = self.source.tables();
         Some((
-            e.left.and_then(|k| ls.get(k)),
+            e.left.and_then(|k| self.source.left(k)),
             e.right.and_then(|k| rs.get(k)),
         ))
     }

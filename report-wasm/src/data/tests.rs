@@ -96,6 +96,7 @@ fn the_viewer_reads_what_gaps_core_writes() {
     .to_string();
     let d = parse_data(&text).unwrap();
     assert_eq!(d.snapshots, vec![viewed(&s), viewed(&failed)]);
+    assert_eq!(d.same_as_live, vec![Vec::new(), Vec::new()]);
     let mut want = findings.clone();
     want.last_mut().unwrap().details.remove("count");
     assert_eq!(d.findings, Some(vec![want, vec![]]));
@@ -114,6 +115,19 @@ fn the_viewer_reads_the_compact_form_the_report_embeds() {
         let todos = todos.unwrap();
         todos.columns[0].data_type = "smallint".into();
         todos.columns[1].ordinal = 9;
+        // A table with columns and constraints equal on both sides.
+        let mut accounts = e
+            .schema
+            .tables
+            .iter()
+            .find(|t| t.name == "users")
+            .unwrap()
+            .clone();
+        accounts.name = "accounts".into();
+        e.schema.tables.push(accounts.clone());
+        if let Section::Collected { data: live } = &mut s.schema {
+            live.tables.insert(0, accounts);
+        }
     }
     let mut failed = s.clone();
     failed.schema = Section::failed("reading pg_attribute", "permission denied");
@@ -148,7 +162,28 @@ fn the_viewer_reads_the_compact_form_the_report_embeds() {
             e.removals.clear();
         }
     }
-    assert_eq!(d.snapshots, want);
+    assert_eq!(d.materialized(), want);
+    // The tables written as references are placeholders for their live tables, not copies.
+    let same = &d.same_as_live[0];
+    let (e, live) = (&d.snapshots[0].expected_schema, &want[0].schema);
+    let (e, live) = (
+        &e.data().unwrap().schema.tables,
+        &live.data().unwrap().tables,
+    );
+    assert_eq!(same.len(), e.len());
+    assert_eq!(
+        same.iter().flatten().count(),
+        tables.iter().filter(|t| t.is_number()).count()
+    );
+    for (t, j) in e.iter().zip(same) {
+        if let Some(j) = j {
+            let l = &live[*j];
+            assert_eq!((&t.schema, &t.name, t.kind), (&l.schema, &l.name, l.kind));
+            assert!(t.columns.is_empty() && t.indexes.is_empty(), "{t:?}");
+        }
+    }
+    assert!(same.iter().flatten().any(|j| !live[*j].columns.is_empty()));
+    assert!(d.same_as_live[1].is_empty(), "no live schema, no reference");
     let mut wantf = findings.clone();
     wantf.last_mut().unwrap().details.remove("count");
     assert_eq!(d.findings, Some(vec![wantf, vec![]]));

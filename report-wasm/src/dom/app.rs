@@ -27,6 +27,9 @@ pub(super) struct Between {
 /// compared in full only when drawn) and its filtered rows, and the elements it draws into.
 pub(super) struct App {
     pub(super) snapshots: Vec<Rc<Snapshot>>,
+    /// Per snapshot, its expected tables that are placeholders for a live table
+    /// ([`crate::PageData::same_as_live`]).
+    pub(super) same_as_live: Vec<Rc<[Option<usize>]>>,
     pub(super) findings: Option<Vec<Vec<Finding>>>,
     pub(super) state: ViewState,
     pub(super) diff: LazyDiff,
@@ -157,9 +160,10 @@ impl App {
         self.unavailable = None;
         self.snapshot_diff = None;
         let compared = match self.state.selection {
-            Selection::Expected { snapshot } => {
-                LazyDiff::expected_vs_live(self.snapshots[snapshot].clone())
-            }
+            Selection::Expected { snapshot } => LazyDiff::expected_vs_live_sharing(
+                self.snapshots[snapshot].clone(),
+                self.same_as_live[snapshot].clone(),
+            ),
             Selection::Compare { a, b } => {
                 let none: &[Finding] = &[];
                 let (fa, fb) = match &self.findings {
