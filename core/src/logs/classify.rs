@@ -505,11 +505,15 @@ fn number_after(lower: &str, key: &'static str) -> Option<i64> {
     digits.parse().ok()
 }
 
+/// The last run of ASCII digits in `text`, as a number. The character before the run may be
+/// any character, several bytes long included (log lines are not ASCII).
 fn last_number(text: &str) -> Option<i64> {
     let end = text.rfind(|c: char| c.is_ascii_digit())? + 1;
     let start = text[..end]
-        .rfind(|c: char| !c.is_ascii_digit())
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_ascii_digit())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     text[start..end].parse().ok()
 }
 

@@ -226,3 +226,18 @@ proptest::proptest! {
         );
     }
 }
+
+#[test]
+fn a_number_after_a_character_of_several_bytes_is_read_without_a_panic() {
+    // Found by the prefilter proptest: a non-ASCII character right before the digits of a
+    // migration number made the classifier slice inside it.
+    assert_eq!(last_number("migration \u{FFFD}0065 "), Some(65));
+    assert_eq!(last_number("é7"), Some(7));
+    assert_eq!(last_number("12"), Some(12));
+    assert_eq!(last_number("none"), None);
+    let msg =
+        "has no column named \\u\u{FFFD}0065 was previously applied but is missing does not exist";
+    let _ = classify(msg);
+    let r = c("migration ü20240101 was previously applied but is missing");
+    assert_eq!(r.migration, Some(20240101));
+}
